@@ -1,0 +1,24 @@
+"""Local development and the demo served by `make run`."""
+
+import secrets
+
+from config.settings.base import *  # noqa: F403
+from config.settings.base import BASE_DIR, VAR_DIR, env_bool
+
+DEBUG = True
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
+
+
+def _local_secret_key() -> str:
+    """A random key generated once per checkout and kept in a git-ignored file."""
+    path = BASE_DIR / ".local-secret-key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+SECRET_KEY = _local_secret_key()
+RELAIS_OTP_REQUIRED = env_bool("RELAIS_OTP_REQUIRED", True)
+RELAIS_JOURNAL_STRICT = True

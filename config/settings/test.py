@@ -1,0 +1,17 @@
+"""Test settings: fast hashing, in-memory e-mail, strict journal guard."""
+
+from config.settings.base import *  # noqa: F403
+from config.settings.base import database_from_env
+
+SECRET_KEY = "tests-only-secret-key-not-for-any-real-use-0123456789"
+DEBUG = False
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+DATABASES = {"default": database_from_env(":memory:")}
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+RELAIS_OTP_REQUIRED = True
+RELAIS_JOURNAL_STRICT = True
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from relais.api.api import api
+from relais.core.views import healthz
+
+handler400 = "relais.web.common.errors.bad_request"
+handler403 = "relais.web.common.errors.permission_denied"
+handler404 = "relais.web.common.errors.page_not_found"
+handler500 = "relais.web.common.errors.server_error"
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("", include("relais.web.accounts.urls")),
+    path("structure/", include("relais.web.organisations.urls")),
+    path("", include("relais.web.common.urls")),
+]

@@ -1,0 +1,160 @@
+"""Platform administration: organisations and accounts only.
+
+No model holding personal data of accompanied persons is ever registered here (a test
+checks it): platform administrators manage the platform, they do not read case files.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm
+from django.contrib.auth.views import redirect_to_login
+from django.urls import reverse
+
+from relais.accounts import services
+from relais.accounts.models import (
+    Invitation,
+    Membership,
+    Organisation,
+    Role,
+    SecurityEvent,
+    User,
+)
+from relais.accounts.validators import normalise_siret
+from relais.core.errors import DomainError
+
+admin.site.site_header = "Relais — administration de la plateforme"
+admin.site.site_title = "Administration Relais"
+admin.site.index_title = "Structures et comptes"
+
+
+def _login_through_relais(request, extra_context=None):
+    """The admin has no login form of its own: everyone goes through Relais's login, second
+    factor included."""
+    return redirect_to_login(request.get_full_path(), reverse("accounts:login"))
+
+
+admin.site.login = _login_through_relais
+
+
+class OrganisationAdminForm(forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = ["name", "kind", "siret", "commune_code", "is_active"]
+
+    def clean_siret(self):
+        return normalise_siret(self.cleaned_data.get("siret", ""))
+
+    def clean_commune_code(self):
+        return self.cleaned_data["commune_code"].strip().upper()
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    fields = ["user", "organisation", "role", "is_active", "deactivated_at"]
+    readonly_fields = ["deactivated_at"]
+    autocomplete_fields = ["user", "organisation"]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    form = OrganisationAdminForm
+    list_display = ["name", "kind", "siret", "commune_code", "is_active"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["name", "siret", "commune_code"]
+    inlines = [MembershipInline]
+
+
+class UserCreationForm(AdminUserCreationForm):
+    class Meta:
+        model = User
+        fields = ["email"]
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    add_form = UserCreationForm
+    ordering = ["email"]
+    list_display = ["email", "first_name", "last_name", "is_active", "is_staff", "last_login"]
+    list_filter = ["is_active", "is_staff"]
+    search_fields = ["email", "first_name", "last_name"]
+    inlines = [MembershipInline]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        ("Identité", {"fields": ["first_name", "last_name"]}),
+        ("Droits sur la plateforme", {"fields": ["is_active", "is_staff", "is_superuser"]}),
+        ("Dates", {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [
+        (
+            None,
+            {"classes": ["wide"], "fields": ["email", "usable_password", "password1", "password2"]},
+        )
+    ]
+    filter_horizontal: list[str] = []
+
+
+class InvitationAdminForm(forms.ModelForm):
+    class Meta:
+        model = Invitation
+        fields = ["email", "organisation", "role"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    """Creating an invitation here sends the e-mail; invitations are never edited."""
+
+    form = InvitationAdminForm
+    list_display = [
+        "email",
+        "organisation",
+        "role",
+        "created_at",
+        "expires_at",
+        "accepted_at",
+        "revoked_at",
+    ]
+    list_filter = ["role", "organisation"]
+    search_fields = ["email", "organisation__name"]
+    autocomplete_fields = ["organisation"]
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        try:
+            invitation = services.invitation_send(
+                organisation=form.cleaned_data["organisation"],
+                email=form.cleaned_data["email"],
+                role=form.cleaned_data["role"] or Role.REFERENT,
+                invited_by=request.user,
+                base_url=request.build_absolute_uri("/"),
+                ip=request.META.get("REMOTE_ADDR"),
+            )
+        except DomainError as error:
+            self.message_user(request, error.message, level=messages.ERROR)
+            return
+        obj.pk = invitation.pk
+        self.message_user(request, f"Invitation envoyée à {invitation.email}.")
+
+
+@admin.register(SecurityEvent)
+class SecurityEventAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "kind", "email", "user", "actor", "organisation", "ip", "detail"]
+    list_filter = ["kind"]
+    search_fields = ["email", "ip"]
+    date_hierarchy = "created_at"
+    list_select_related = ["user", "actor", "organisation"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

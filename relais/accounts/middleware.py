@@ -1,0 +1,72 @@
+"""Second-factor enforcement and the current organisation of the request."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
+from django_otp import user_has_device
+
+from relais.accounts.models import Membership
+from relais.accounts.policies import requires_second_factor
+
+SESSION_ORGANISATION_KEY = "relais_organisation_id"
+
+# Reachable while logged in but not yet verified with the second factor.
+_OPEN_PREFIXES = ("/static/", "/healthz", "/api/")
+
+
+class SecondFactorMiddleware:
+    """A logged-in user who must confirm a TOTP code reaches nothing but the code pages."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if (
+            user.is_authenticated
+            and not user.is_verified()
+            and not request.path.startswith(_OPEN_PREFIXES)
+        ):
+            allowed = {
+                reverse("accounts:otp_verify"),
+                reverse("accounts:otp_enrol"),
+                reverse("accounts:logout"),
+            }
+            if request.path not in allowed:
+                query = urlencode({"next": request.get_full_path()})
+                if user_has_device(user, confirmed=True):
+                    return redirect(f"{reverse('accounts:otp_verify')}?{query}")
+                if requires_second_factor(user):
+                    return redirect(f"{reverse('accounts:otp_enrol')}?{query}")
+        return self.get_response(request)
+
+
+class CurrentOrganisationMiddleware:
+    """Sets `request.membership` and `request.organisation` from the session's choice, or the
+    user's first active membership. Both are None for a user with no active membership."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.membership = None
+        request.organisation = None
+        if request.user.is_authenticated:
+            memberships = (
+                Membership.objects.active().filter(user=request.user).select_related("organisation")
+            )
+            wanted = request.session.get(SESSION_ORGANISATION_KEY)
+            membership = None
+            if wanted is not None:
+                membership = memberships.filter(organisation_id=wanted).first()
+            if membership is None:
+                membership = memberships.order_by("organisation__name").first()
+            if membership is not None:
+                request.membership = membership
+                request.organisation = membership.organisation
+        return self.get_response(request)

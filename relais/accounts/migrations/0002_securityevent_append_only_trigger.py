@@ -1,0 +1,20 @@
+from django.db import migrations
+
+from relais.core.models import append_only_trigger_sql
+
+TABLE = "accounts_securityevent"
+
+
+def forward(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(append_only_trigger_sql(TABLE)[0])
+
+
+def backward(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(append_only_trigger_sql(TABLE)[1])
+
+
+class Migration(migrations.Migration):
+    dependencies = [("accounts", "0001_initial")]
+    operations = [migrations.RunPython(forward, backward)]

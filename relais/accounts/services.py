@@ -1,0 +1,313 @@
+"""Writes on organisations and accounts. Each function is atomic and raises DomainError
+with a French message when a rule refuses the operation."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from relais.accounts.models import (
+    ApiToken,
+    Invitation,
+    Membership,
+    Organisation,
+    Role,
+    SecurityEvent,
+    SecurityEventKind,
+    User,
+    hash_token,
+)
+from relais.core.errors import DomainError
+
+
+def security_event_record(
+    *,
+    kind: str,
+    user: User | None = None,
+    email: str = "",
+    actor: User | None = None,
+    organisation: Organisation | None = None,
+    ip: str | None = None,
+    detail: str = "",
+) -> SecurityEvent:
+    return SecurityEvent.objects.create(
+        kind=kind,
+        user=user if user is not None and user.pk else None,
+        email=(email or (user.email if user is not None else ""))[:254],
+        actor=actor if actor is not None and actor.pk else None,
+        organisation=organisation,
+        ip=ip,
+        detail=detail[:300],
+    )
+
+
+def _send_invitation_email(*, invitation: Invitation, link: str) -> None:
+    context = {
+        "invitation": invitation,
+        "link": link,
+        "organisation": invitation.organisation,
+        "expires_at": invitation.expires_at,
+        "site_name": settings.RELAIS_SITE_NAME,
+    }
+    send_mail(
+        subject=f"Invitation à rejoindre {invitation.organisation.name} sur {settings.RELAIS_SITE_NAME}",
+        message=render_to_string("accounts/emails/invitation.txt", context),
+        from_email=None,
+        recipient_list=[invitation.email],
+    )
+
+
+@transaction.atomic
+def invitation_send(
+    *,
+    organisation: Organisation,
+    email: str,
+    role: str,
+    invited_by: User | None,
+    base_url: str,
+    ip: str | None = None,
+) -> Invitation:
+    """Invite someone by e-mail. A previous pending invitation for the same address and
+    organisation is replaced, so only the newest link works."""
+    email = email.strip().lower()
+    if role not in Role.values:
+        raise DomainError("Rôle inconnu.", field="role")
+    if not organisation.is_active:
+        raise DomainError("Cette structure est désactivée : impossible d'y inviter quelqu'un.")
+    if Membership.objects.filter(
+        organisation=organisation, user__email__iexact=email, is_active=True
+    ).exists():
+        raise DomainError("Cette personne est déjà membre de la structure.", field="email")
+    now = timezone.now()
+    Invitation.objects.pending().filter(organisation=organisation, email__iexact=email).update(
+        revoked_at=now
+    )
+    raw = secrets.token_urlsafe(32)
+    invitation = Invitation.objects.create(
+        email=email,
+        organisation=organisation,
+        role=role,
+        invited_by=invited_by,
+        token_hash=hash_token(raw),
+        expires_at=now + settings.INVITATION_VALIDITY,
+    )
+    link = base_url.rstrip("/") + reverse("accounts:invitation", kwargs={"token": raw})
+    security_event_record(
+        kind=SecurityEventKind.INVITATION_SENT,
+        email=email,
+        actor=invited_by,
+        organisation=organisation,
+        ip=ip,
+        detail=f"rôle : {invitation.get_role_display()}",
+    )
+    transaction.on_commit(lambda: _send_invitation_email(invitation=invitation, link=link))
+    return invitation
+
+
+def invitation_from_token(raw: str) -> Invitation | None:
+    return (
+        Invitation.objects.select_related("organisation").filter(token_hash=hash_token(raw)).first()
+    )
+
+
+def _check_usable(invitation: Invitation) -> None:
+    if invitation.accepted_at is not None:
+        raise DomainError("Cette invitation a déjà été utilisée.")
+    if invitation.revoked_at is not None:
+        raise DomainError(
+            "Cette invitation a été annulée ou remplacée par une invitation plus récente."
+        )
+    if invitation.is_expired:
+        raise DomainError("Cette invitation a expiré.")
+
+
+def _join(*, invitation: Invitation, user: User) -> Membership:
+    membership, created = Membership.objects.get_or_create(
+        user=user,
+        organisation=invitation.organisation,
+        defaults={"role": invitation.role},
+    )
+    if not created:
+        membership.role = invitation.role
+        membership.is_active = True
+        membership.deactivated_at = None
+        membership.save(update_fields=["role", "is_active", "deactivated_at", "updated_at"])
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at", "updated_at"])
+    security_event_record(
+        kind=SecurityEventKind.INVITATION_ACCEPTED, user=user, organisation=invitation.organisation
+    )
+    return membership
+
+
+@transaction.atomic
+def invitation_accept_new_user(
+    *, invitation: Invitation, first_name: str, last_name: str, password: str
+) -> User:
+    """First arrival: the invitation creates the account with the chosen password."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    _check_usable(invitation)
+    if User.objects.filter(email__iexact=invitation.email).exists():
+        raise DomainError(
+            "Un compte existe déjà pour cette adresse : connectez-vous pour accepter l'invitation."
+        )
+    user = User.objects.create_user(
+        email=invitation.email,
+        password=password,
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+    )
+    _join(invitation=invitation, user=user)
+    return user
+
+
+@transaction.atomic
+def invitation_accept_existing_user(*, invitation: Invitation, user: User) -> Membership:
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    _check_usable(invitation)
+    if invitation.email.lower() != user.email.lower():
+        raise DomainError(
+            "Cette invitation a été envoyée à une autre adresse e-mail que celle de votre compte."
+        )
+    return _join(invitation=invitation, user=user)
+
+
+def _manager_count(organisation: Organisation) -> int:
+    return Membership.objects.active().filter(organisation=organisation, role=Role.MANAGER).count()
+
+
+@transaction.atomic
+def membership_change_role(
+    *, membership: Membership, role: str, actor: User, ip: str | None = None
+) -> Membership:
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if role not in Role.values:
+        raise DomainError("Rôle inconnu.", field="role")
+    if membership.role == role:
+        return membership
+    if membership.role == Role.MANAGER and _manager_count(membership.organisation) <= 1:
+        raise DomainError("La structure doit garder au moins un responsable actif.", field="role")
+    previous = membership.get_role_display()
+    membership.role = role
+    membership.save(update_fields=["role", "updated_at"])
+    security_event_record(
+        kind=SecurityEventKind.ROLE_CHANGED,
+        user=membership.user,
+        actor=actor,
+        organisation=membership.organisation,
+        ip=ip,
+        detail=f"{previous} → {membership.get_role_display()}",
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_deactivate(
+    *, membership: Membership, actor: User, ip: str | None = None
+) -> Membership:
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if membership.user_id == actor.pk:
+        raise DomainError("Vous ne pouvez pas désactiver votre propre accès.")
+    if not membership.is_active:
+        return membership
+    if membership.role == Role.MANAGER and _manager_count(membership.organisation) <= 1:
+        raise DomainError("La structure doit garder au moins un responsable actif.")
+    membership.is_active = False
+    membership.deactivated_at = timezone.now()
+    membership.save(update_fields=["is_active", "deactivated_at", "updated_at"])
+    security_event_record(
+        kind=SecurityEventKind.MEMBERSHIP_DEACTIVATED,
+        user=membership.user,
+        actor=actor,
+        organisation=membership.organisation,
+        ip=ip,
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_reactivate(
+    *, membership: Membership, actor: User, ip: str | None = None
+) -> Membership:
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if membership.is_active:
+        return membership
+    membership.is_active = True
+    membership.deactivated_at = None
+    membership.save(update_fields=["is_active", "deactivated_at", "updated_at"])
+    security_event_record(
+        kind=SecurityEventKind.MEMBERSHIP_REACTIVATED,
+        user=membership.user,
+        actor=actor,
+        organisation=membership.organisation,
+        ip=ip,
+    )
+    return membership
+
+
+@transaction.atomic
+def user_logout_everywhere(*, user: User, ip: str | None = None) -> None:
+    """Invalidate every session of the user, this one included."""
+    user.rotate_session_salt()
+    user.save(update_fields=["session_salt"])
+    security_event_record(kind=SecurityEventKind.LOGOUT_EVERYWHERE, user=user, actor=user, ip=ip)
+
+
+API_TOKEN_PREFIX = "rls_"
+
+
+@transaction.atomic
+def api_token_create(*, user: User, name: str, ip: str | None = None) -> tuple[ApiToken, str]:
+    """Create a token and return it with its clear value, shown once and never stored."""
+    name = name.strip()
+    if not name:
+        raise DomainError(
+            "Donnez un nom au jeton (par exemple, l'outil qui l'utilisera).", field="name"
+        )
+    if len(name) > 100:
+        raise DomainError("Le nom du jeton ne peut dépasser 100 caractères.", field="name")
+    raw = API_TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user, name=name, prefix=raw[4:12], key_hash=hash_token(raw)
+    )
+    security_event_record(
+        kind=SecurityEventKind.TOKEN_CREATED, user=user, actor=user, ip=ip, detail=name
+    )
+    return token, raw
+
+
+@transaction.atomic
+def api_token_revoke(*, token: ApiToken, actor: User, ip: str | None = None) -> ApiToken:
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at", "updated_at"])
+        security_event_record(
+            kind=SecurityEventKind.TOKEN_REVOKED,
+            user=token.user,
+            actor=actor,
+            ip=ip,
+            detail=token.name,
+        )
+    return token
+
+
+def api_token_authenticate(raw: str) -> User | None:
+    if not raw.startswith(API_TOKEN_PREFIX):
+        return None
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(key_hash=hash_token(raw), revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
+    if token is None:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user

@@ -1,0 +1,60 @@
+"""The HTTP API, /api/v1/. Same services and policies as the web pages; errors are JSON."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from relais.api.auth import ApiTokenAuth
+from relais.api.routers import accounts
+from relais.core.errors import DomainError
+from relais.core.errors import PermissionDenied as DomainPermissionDenied
+
+api = NinjaAPI(
+    title="API Relais",
+    version="1",
+    description=(
+        "API de Relais. Authentification : en-tête `Authorization: Bearer <jeton>` avec un jeton "
+        "personnel créé depuis la page « Mon compte ». Chaque appel agit avec les droits de "
+        "l'utilisateur du jeton, dans ses structures uniquement."
+    ),
+    auth=ApiTokenAuth(),
+    urls_namespace="api-1",
+    docs_url="/docs",
+)
+api.add_router("/", accounts.router)
+
+
+def _error(request: HttpRequest, detail: str, status: int, **extra):
+    return api.create_response(request, {"detail": detail, **extra}, status=status)
+
+
+@api.exception_handler(AuthenticationError)
+def on_auth_error(request, exc):
+    return _error(request, "Authentification requise : jeton absent, invalide ou révoqué.", 401)
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request, exc):
+    return _error(request, "Données invalides.", 422, errors=exc.errors)
+
+
+@api.exception_handler(Http404)
+def on_not_found(request, exc):
+    return _error(request, "Ressource introuvable.", 404)
+
+
+@api.exception_handler(DomainPermissionDenied)
+def on_forbidden(request, exc):
+    return _error(request, exc.message, 403)
+
+
+@api.exception_handler(DomainError)
+def on_domain_error(request, exc):
+    return _error(request, exc.message, 400, field=exc.field)
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, exc):
+    return _error(request, str(exc.message), exc.status_code)

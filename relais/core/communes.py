@@ -1,0 +1,48 @@
+"""French communes (COG / INSEE codes) from the shipped reference file, loaded once."""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+DATA_FILE = Path(__file__).parent / "data" / "communes.csv"
+INSEE_CODE_RE = re.compile(r"^(?:\d{2}|2[AB])\d{3}$")
+
+
+@dataclass(frozen=True, slots=True)
+class Commune:
+    code: str
+    name: str
+    postal_code: str
+    latitude: float | None
+    longitude: float | None
+
+    @property
+    def label(self) -> str:
+        return f"{self.name.title()} ({self.postal_code})"
+
+
+@cache
+def _communes() -> dict[str, Commune]:
+    with DATA_FILE.open(encoding="utf-8", newline="") as handle:
+        return {
+            row["code_insee"]: Commune(
+                code=row["code_insee"],
+                name=row["name"],
+                postal_code=row["postal_code"],
+                latitude=float(row["latitude"]) if row["latitude"] else None,
+                longitude=float(row["longitude"]) if row["longitude"] else None,
+            )
+            for row in csv.DictReader(handle)
+        }
+
+
+def get_commune(code: str) -> Commune | None:
+    return _communes().get(code.strip().upper())
+
+
+def is_well_formed_insee_code(code: str) -> bool:
+    return bool(INSEE_CODE_RE.match(code.strip().upper()))

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class WebConfig(AppConfig):
+    name = "relais.web"
+    label = "web"
+    verbose_name = "Interface web"

@@ -1,0 +1,52 @@
+"""French error pages, and the answer to a locked-out login (django-axes)."""
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+
+def _minutes(delta) -> int:
+    return int(delta.total_seconds() // 60)
+
+
+def lockout(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:
+    from relais.web.accounts.forms import LoginForm
+
+    return render(
+        request,
+        "accounts/login.html",
+        {
+            "form": LoginForm(
+                request, initial={"username": (credentials or {}).get("username", "")}
+            ),
+            "locked_out": True,
+            "lockout_minutes": _minutes(settings.AXES_COOLOFF_TIME),
+            "failure_limit": settings.AXES_FAILURE_LIMIT,
+        },
+        status=429,
+    )
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return render(request, "403_csrf.html", status=403)
+
+
+def bad_request(request: HttpRequest, exception=None) -> HttpResponse:
+    return render(request, "400.html", status=400)
+
+
+def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:
+    return render(request, "403.html", status=403)
+
+
+def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
+    return render(request, "404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    # No context processors here: the error may come from them.
+    from django.template.loader import get_template
+
+    return HttpResponse(
+        get_template("500.html").render({"site_name": settings.RELAIS_SITE_NAME}), status=500
+    )
