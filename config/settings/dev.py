@@ -22,3 +22,7 @@ def _local_secret_key() -> str:
 SECRET_KEY = _local_secret_key()
 RELAIS_OTP_REQUIRED = env_bool("RELAIS_OTP_REQUIRED", True)
 RELAIS_JOURNAL_STRICT = True
+
+# Static files straight from the apps (no collectstatic needed outside production).
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

@@ -60,18 +60,26 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
     form = OtpCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         code = form.cleaned_data["code"]
+        throttled = [d for d in devices if not d.verify_is_allowed()[0]]
         for device in devices:
-            if device.verify_token(code):
+            if device not in throttled and device.verify_token(code):
                 otp_login(request, device)
                 return redirect(_safe_next(request, reverse("web:home")))
         services.security_event_record(
             kind=SecurityEventKind.OTP_FAILED, user=request.user, ip=client_ip(request)
         )
-        form.add_error(
-            "code",
-            "Ce code n'est pas valide. Vérifiez l'heure de votre téléphone et saisissez le code "
-            "affiché maintenant. Après plusieurs erreurs, un délai d'attente s'applique.",
-        )
+        if throttled:
+            form.add_error(
+                "code",
+                "Trop de codes erronés d'affilée : patientez quelques secondes avant de réessayer "
+                "(le délai double à chaque erreur).",
+            )
+        else:
+            form.add_error(
+                "code",
+                "Ce code n'est pas valide. Vérifiez l'heure de votre téléphone et saisissez le code "
+                "affiché maintenant. Après plusieurs erreurs, un délai d'attente s'applique.",
+            )
     return render(
         request, "accounts/otp_verify.html", {"form": form, "next": _safe_next(request, "")}
     )

@@ -22,6 +22,7 @@ def lockout(request: HttpRequest, original_response=None, credentials=None) -> H
             "locked_out": True,
             "lockout_minutes": _minutes(settings.AXES_COOLOFF_TIME),
             "failure_limit": settings.AXES_FAILURE_LIMIT,
+            "next": "",
         },
         status=429,
     )
