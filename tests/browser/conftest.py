@@ -7,6 +7,7 @@ the test. Screenshots of failed tests go to test-artifacts/ (git-ignored).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -130,11 +131,9 @@ def page(browser, live_server, axe_reports, request):
     )
     page = context.new_page()
     yield page
-    try:
+    with contextlib.suppress(Exception):  # the test may have closed the page already
         # Let the last page finish its check.
         page.evaluate("() => window.__axeDone || null")
-    except Exception:  # noqa: S110 - the page may already be closed by the test
-        pass
     failed = getattr(request.node, "rep_call", None)
     if failed is not None and failed.failed:
         ARTIFACTS.mkdir(exist_ok=True)

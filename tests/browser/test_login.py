@@ -31,8 +31,9 @@ def test_login_with_password_then_totp_code(page, organisation):
 
 
 def test_first_login_enrols_totp_with_qr_code(page, organisation):
-    from django_otp.oath import totp
     import base64
+
+    from django_otp.oath import totp
 
     user = MembershipFactory(organisation=organisation, role="manager").user
     _fill_login(page, user.email, TEST_PASSWORD)
