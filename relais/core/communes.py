@@ -25,10 +25,21 @@ class Commune:
         return f"{self.name.title()} ({self.postal_code})"
 
 
+# La Poste's file lists Paris, Lyon and Marseille by municipal arrondissement only (75101…,
+# 69381…, 13201…); the communes themselves have their own COG code, used by everyone else.
+_PLM_COMMUNES = (
+    Commune(code="75056", name="PARIS", postal_code="75001", latitude=48.85661, longitude=2.35222),
+    Commune(code="69123", name="LYON", postal_code="69001", latitude=45.76404, longitude=4.83566),
+    Commune(
+        code="13055", name="MARSEILLE", postal_code="13001", latitude=43.29648, longitude=5.36978
+    ),
+)
+
+
 @cache
 def _communes() -> dict[str, Commune]:
     with DATA_FILE.open(encoding="utf-8", newline="") as handle:
-        return {
+        communes = {
             row["code_insee"]: Commune(
                 code=row["code_insee"],
                 name=row["name"],
@@ -38,6 +49,9 @@ def _communes() -> dict[str, Commune]:
             )
             for row in csv.DictReader(handle)
         }
+    for commune in _PLM_COMMUNES:
+        communes.setdefault(commune.code, commune)
+    return communes
 
 
 def get_commune(code: str) -> Commune | None:

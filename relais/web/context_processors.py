@@ -16,7 +16,7 @@ def relais(request: HttpRequest) -> dict:
         return list(Membership.objects.active().filter(user=user).select_related("organisation"))
 
     return {
-        "site_name": settings.RELAIS_SITE_NAME,
+        "brand_name": settings.RELAIS_SITE_NAME,
         "current_membership": membership,
         "current_organisation": membership.organisation if membership else None,
         "is_manager": bool(membership and membership.role == Role.MANAGER),

@@ -19,7 +19,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from relais.accounts import services
-from relais.accounts.models import ApiToken, Membership, SecurityEventKind
+from relais.accounts.models import ApiToken, Membership, SecurityEventKind, User
 from relais.accounts.policies import requires_second_factor
 from relais.core.errors import DomainError
 from relais.core.journal import client_ip
@@ -157,7 +157,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
             {"reason": reason, "invitation": invitation},
             status=410,
         )
-    existing = type(request.user).objects.filter(email__iexact=invitation.email).exists()
+    existing = User.objects.filter(email__iexact=invitation.email).exists()
     if existing:
         if not request.user.is_authenticated:
             return render(request, "accounts/invitation_login.html", {"invitation": invitation})

@@ -49,5 +49,5 @@ def server_error(request: HttpRequest) -> HttpResponse:
     from django.template.loader import get_template
 
     return HttpResponse(
-        get_template("500.html").render({"site_name": settings.RELAIS_SITE_NAME}), status=500
+        get_template("500.html").render({"brand_name": settings.RELAIS_SITE_NAME}), status=500
     )

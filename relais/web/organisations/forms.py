@@ -6,7 +6,9 @@ from relais.core.models import JournalAction
 
 class InvitationForm(forms.Form):
     email = forms.EmailField(label="Adresse e-mail professionnelle", max_length=254)
-    role = forms.ChoiceField(label="Rôle", choices=Role.choices, initial=Role.REFERENT)
+    role = forms.ChoiceField(
+        label="Rôle dans la structure", choices=Role.choices, initial=Role.REFERENT
+    )
 
 
 class RoleForm(forms.Form):
