@@ -18,5 +18,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("relais.web.accounts.urls")),
     path("structure/", include("relais.web.organisations.urls")),
+    path("personnes/", include("relais.web.people.urls")),
+    path("personnes/", include("relais.web.diagnostics.urls")),
+    path("personnes/", include("relais.web.pathways.urls")),
     path("", include("relais.web.common.urls")),
 ]

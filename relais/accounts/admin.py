@@ -9,7 +9,10 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from relais.accounts import services
 from relais.accounts.models import (
@@ -30,20 +33,40 @@ admin.site.index_title = "Structures et comptes"
 
 def _login_through_relais(request, extra_context=None):
     """The admin has no login form of its own: everyone goes through Relais's login, second
-    factor included."""
-    return redirect_to_login(request.get_full_path(), reverse("accounts:login"))
+    factor included. Someone already logged in is sent on (administrator) or refused (anyone
+    else): sending them to the login page again would loop."""
+    next_url = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = reverse("admin:index")
+    if request.user.is_authenticated:
+        if admin.site.has_permission(request):
+            return redirect(next_url)
+        raise PermissionDenied
+    return redirect_to_login(next_url, reverse("accounts:login"))
 
 
 admin.site.login = _login_through_relais
 
 
 class OrganisationAdminForm(forms.ModelForm):
+    # Longer than 14 so that a SIRET typed with spaces or dots reaches `clean_siret`; the
+    # model's validators check the normalised 14 digits.
+    siret = forms.CharField(
+        label="SIRET",
+        max_length=20,
+        required=False,
+        help_text="14 chiffres (espaces acceptés), facultatif.",
+    )
+
     class Meta:
         model = Organisation
         fields = ["name", "kind", "siret", "commune_code", "is_active"]
 
     def clean_siret(self):
-        return normalise_siret(self.cleaned_data.get("siret", ""))
+        siret = normalise_siret(self.cleaned_data.get("siret", ""))
+        if siret and Organisation.objects.filter(siret=siret).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError("Une structure avec ce SIRET existe déjà.")
+        return siret
 
     def clean_commune_code(self):
         return self.cleaned_data["commune_code"].strip().upper()
@@ -99,6 +122,17 @@ class InvitationAdminForm(forms.ModelForm):
     class Meta:
         model = Invitation
         fields = ["email", "organisation", "role"]
+
+    def clean(self):
+        # Refuse in the form (input kept, no "added" message) what the service would refuse.
+        cleaned = super().clean()
+        organisation, email = cleaned.get("organisation"), cleaned.get("email")
+        if organisation is not None and email:
+            try:
+                services.invitation_check(organisation=organisation, email=email)
+            except DomainError as error:
+                self.add_error(error.field if error.field in self.fields else None, error.message)
+        return cleaned
 
 
 @admin.register(Invitation)

@@ -63,6 +63,16 @@ def _send_invitation_email(*, invitation: Invitation, link: str) -> None:
     )
 
 
+def invitation_check(*, organisation: Organisation, email: str) -> None:
+    """The rules an invitation must pass, for forms that want to refuse before sending."""
+    if not organisation.is_active:
+        raise DomainError("Cette structure est désactivée : impossible d'y inviter quelqu'un.")
+    if Membership.objects.filter(
+        organisation=organisation, user__email__iexact=email.strip(), is_active=True
+    ).exists():
+        raise DomainError("Cette personne est déjà membre de la structure.", field="email")
+
+
 @transaction.atomic
 def invitation_send(
     *,
@@ -78,12 +88,7 @@ def invitation_send(
     email = email.strip().lower()
     if role not in Role.values:
         raise DomainError("Rôle inconnu.", field="role")
-    if not organisation.is_active:
-        raise DomainError("Cette structure est désactivée : impossible d'y inviter quelqu'un.")
-    if Membership.objects.filter(
-        organisation=organisation, user__email__iexact=email, is_active=True
-    ).exists():
-        raise DomainError("Cette personne est déjà membre de la structure.", field="email")
+    invitation_check(organisation=organisation, email=email)
     now = timezone.now()
     Invitation.objects.pending().filter(organisation=organisation, email__iexact=email).update(
         revoked_at=now

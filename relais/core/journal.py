@@ -1,5 +1,9 @@
 """The access journal: every read or write of personal data leaves an entry here.
 
+Models holding personal data declare `holds_personal_data = True` and, when they belong to
+another record, `journal_parent = ("app.model", "<fk>_id")`: journaling the parent (the
+person's page, say) covers the child records it displays.
+
 Two ways in:
 - `record(...)` for services and commands (explicit actor and organisation);
 - `record_request(request, ...)` for views (actor, organisation and IP from the request).
@@ -38,10 +42,22 @@ class JournalMissingError(RuntimeError):
 
 @dataclass
 class _RequestJournal:
-    loaded: set[tuple[str, str]] = field(default_factory=set)
+    # (model label, pk) → (parent label, parent pk) or None, for every personal record loaded.
+    loaded: dict[tuple[str, str], tuple[str, str] | None] = field(default_factory=dict)
     journaled: set[tuple[str, str]] = field(default_factory=set)
     declared_personal: bool = False
     entries: int = 0
+
+    def covered(self, key: tuple[str, str], depth: int = 0) -> bool:
+        """A record is covered if it was journaled, or if its parent is (journaling a
+        person's page covers the diagnostics, goals and notes shown on it)."""
+        if key in self.journaled:
+            return True
+        parent = self.loaded.get(key)
+        return parent is not None and depth < 6 and self.covered(parent, depth + 1)
+
+    def missing(self) -> list[tuple[str, str]]:
+        return [key for key in self.loaded if not self.covered(key)]
 
 
 _current: contextvars.ContextVar[_RequestJournal | None] = contextvars.ContextVar(
@@ -58,7 +74,14 @@ def _key(instance_or_type: Any, pk: Any = None) -> tuple[str, str]:
 def _track_loaded(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
     state = _current.get()
     if state is not None and instance.pk is not None:
-        state.loaded.add(_key(instance))
+        parent = None
+        link = getattr(sender, "journal_parent", None)
+        if link is not None:
+            parent_label, attribute = link
+            parent_pk = instance.__dict__.get(attribute)
+            if parent_pk is not None:
+                parent = (parent_label, str(parent_pk))
+        state.loaded[_key(instance)] = parent
 
 
 def personal_data_models() -> list[type[models.Model]]:
@@ -90,15 +113,16 @@ def record(
     for (e.g. the rows of a list page)."""
     if action not in JournalAction.values:
         raise ValueError(f"Action de journal inconnue : {action}")
+    organisation_id = getattr(organisation, "pk", organisation)
     if target is not None:
         target_type = target._meta.label_lower
         target_id = target.pk
         if person_id is None:
             person_id = getattr(target, "journal_person_id", None)
-        if organisation is None:
-            organisation = getattr(target, "journal_organisation", None)
+        if organisation_id is None:
+            organisation_id = getattr(target, "journal_organisation_id", None)
     entry = AccessLogEntry.objects.create(
-        organisation=organisation,
+        organisation_id=organisation_id,
         actor=actor if getattr(actor, "pk", None) else None,
         actor_email=getattr(actor, "email", "") or "système",
         actor_organisation=actor_organisation,
@@ -173,7 +197,7 @@ class JournalGuardMiddleware:
         finally:
             _current.reset(token)
         if response.status_code < 400:
-            missing = state.loaded - state.journaled
+            missing = state.missing()
             forgot_declared = state.declared_personal and state.entries == 0
             if missing or forgot_declared:
                 detail = ", ".join(sorted(f"{t}#{i}" for t, i in missing)[:5]) or "vue déclarée"

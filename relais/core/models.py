@@ -54,12 +54,13 @@ class AppendOnlyModel(models.Model):
 def append_only_trigger_sql(table: str) -> tuple[str, str]:
     """SQL (forward, reverse) for a PostgreSQL trigger refusing UPDATE and DELETE on `table`.
 
-    TRUNCATE is left alone so that test databases can still be flushed.
+    TRUNCATE is left alone so that test databases can still be flushed. No `%` in the SQL:
+    migrations run it through a driver that reads `%` as a placeholder.
     """
     forward = f"""
         CREATE OR REPLACE FUNCTION relais_refuse_change() RETURNS trigger AS $$
         BEGIN
-            RAISE EXCEPTION 'table % is append-only', TG_TABLE_NAME;
+            RAISE EXCEPTION USING MESSAGE = 'table ' || TG_TABLE_NAME || ' is append-only';
         END;
         $$ LANGUAGE plpgsql;
         CREATE TRIGGER {table}_append_only
@@ -145,3 +146,21 @@ class AccessLogEntry(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.created_at:%d/%m/%Y %H:%M} {self.actor_email} {self.action} {self.target_type}#{self.target_id}"
+
+
+class VersionedModel(models.Model):
+    """Optimistic locking for records edited by several people: every save through
+    `relais.core.versioning.update_versioned` must name the version the user started from."""
+
+    version = models.PositiveIntegerField("version", default=1, editable=False)
+    updated_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name="modifié par",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        abstract = True

@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_POST
 from django_otp import devices_for_user, user_has_device
 from django_otp import login as otp_login
@@ -44,9 +44,9 @@ class LoginView(auth_views.LoginView):
         user = self.request.user
         target = self.get_redirect_url() or reverse("web:home")
         if user_has_device(user, confirmed=True):
-            return f"{reverse('accounts:otp_verify')}?next={target}"
+            return f"{reverse('accounts:otp_verify')}?{urlencode({'next': target})}"
         if requires_second_factor(user):
-            return f"{reverse('accounts:otp_enrol')}?next={target}"
+            return f"{reverse('accounts:otp_enrol')}?{urlencode({'next': target})}"
         return target
 
 

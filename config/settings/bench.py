@@ -1,0 +1,40 @@
+"""Benchmark (`make bench`): production behaviour, served by gunicorn on loopback.
+
+Same as production (DEBUG off, compressed manifest static files, database tasks, journal
+guard in logging mode, second factor required) except what a loopback benchmark cannot
+have: plain HTTP (no SSL redirect, no secure-only cookies), 127.0.0.1 as the only host,
+and every file under RELAIS_VAR_DIR (a temporary directory made by bench/run.py).
+"""
+
+import os
+
+from django.core.exceptions import ImproperlyConfigured
+
+from config.settings.base import *  # noqa: F403
+from config.settings.base import VAR_DIR
+
+SECRET_KEY = os.environ.get("SECRET_KEY", "")
+if not SECRET_KEY:
+    # bench/run.py generates a random key for each run.
+    raise ImproperlyConfigured("La variable d'environnement SECRET_KEY est obligatoire.")
+
+DEBUG = False
+ALLOWED_HOSTS = ["127.0.0.1"]
+RELAIS_OTP_REQUIRED = True
+RELAIS_JOURNAL_STRICT = False
+
+SECURE_SSL_REDIRECT = False
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+
+STATIC_ROOT = VAR_DIR / "static"
+STORAGES = {
+    "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": VAR_DIR / "files"},
+    },
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -1,0 +1,487 @@
+"""Pathways (parcours) with SMART goals and steps, the engagement contract, reviews, exit,
+professional notes and appointments."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from relais.core.models import TimeStampedModel, VersionedModel
+from relais.diagnostics.domains import Domain
+
+
+class _PersonChild:
+    """Journal helpers for records attached to a person through `person`."""
+
+    @property
+    def journal_person_id(self) -> int:
+        return self.person_id
+
+    @property
+    def journal_organisation_id(self) -> int:
+        return self.person.organisation_id
+
+
+class _PathwayChild:
+    @property
+    def journal_person_id(self) -> int:
+        return self.pathway.person_id
+
+    @property
+    def journal_organisation_id(self) -> int:
+        return self.pathway.organisation_id
+
+
+class Scheme(models.TextChoices):
+    RSA = "rsa", "Accompagnement RSA"
+    PLIE = "plie", "PLIE"
+    CEJ = "cej", "Contrat d'engagement jeune (CEJ)"
+    IAE = "iae", "Insertion par l'activité économique (IAE)"
+    OTHER = "other", "Autre dispositif"
+
+
+class PathwayStatus(models.TextChoices):
+    ACTIVE = "active", "En cours"
+    CLOSED = "closed", "Terminé"
+
+
+class Pathway(_PersonChild, TimeStampedModel, VersionedModel):
+    holds_personal_data = True
+    journal_parent = ("people.person", "person_id")
+
+    person = models.ForeignKey(
+        "people.Person", verbose_name="personne", on_delete=models.CASCADE, related_name="pathways"
+    )
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name="structure",
+        on_delete=models.PROTECT,
+        related_name="pathways",
+    )
+    scheme = models.CharField("dispositif", max_length=10, choices=Scheme.choices)
+    scheme_detail = models.CharField("précision sur le dispositif", max_length=150, blank=True)
+    referent = models.ForeignKey(
+        "accounts.User",
+        verbose_name="référent de parcours",
+        on_delete=models.PROTECT,
+        related_name="pathways",
+    )
+    started_on = models.DateField("début du parcours")
+    review_every_months = models.PositiveSmallIntegerField("rythme des bilans (mois)", default=3)
+    next_review_on = models.DateField("prochain bilan", null=True, blank=True)
+    status = models.CharField(
+        "statut", max_length=10, choices=PathwayStatus.choices, default=PathwayStatus.ACTIVE
+    )
+
+    class Meta:
+        verbose_name = "parcours"
+        verbose_name_plural = "parcours"
+        ordering = ["-started_on", "-id"]
+        indexes = [
+            models.Index(fields=["person", "status"], name="pathway_person_status"),
+            models.Index(
+                fields=["organisation", "status", "next_review_on"], name="pathway_org_review"
+            ),
+            models.Index(fields=["referent", "status"], name="pathway_referent_status"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(review_every_months__gte=1, review_every_months__lte=24),
+                name="pathway_review_rhythm_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_scheme_display()} (depuis le {self.started_on:%d/%m/%Y})"
+
+    @property
+    def journal_organisation_id(self) -> int:
+        return self.organisation_id
+
+
+class GoalStatus(models.TextChoices):
+    IN_PROGRESS = "in_progress", "En cours"
+    ACHIEVED = "achieved", "Atteint"
+    ABANDONED = "abandoned", "Abandonné"
+
+
+class Goal(_PathwayChild, TimeStampedModel, VersionedModel):
+    """A SMART goal. Missing indicator or deadline is flagged in the interface, not refused:
+    the référent may write a goal with the person first and make it measurable later."""
+
+    holds_personal_data = True
+    journal_parent = ("pathways.pathway", "pathway_id")
+
+    pathway = models.ForeignKey(
+        Pathway, verbose_name="parcours", on_delete=models.CASCADE, related_name="goals"
+    )
+    text = models.CharField("objectif", max_length=300)
+    domain = models.CharField("domaine de vie", max_length=15, choices=Domain.choices, blank=True)
+    indicator = models.CharField("indicateur", max_length=200, blank=True)
+    target = models.CharField("cible", max_length=200, blank=True)
+    deadline = models.DateField("échéance", null=True, blank=True)
+    status = models.CharField(
+        "statut", max_length=12, choices=GoalStatus.choices, default=GoalStatus.IN_PROGRESS
+    )
+
+    class Meta:
+        verbose_name = "objectif"
+        verbose_name_plural = "objectifs"
+        ordering = ["pathway", "deadline", "id"]
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def smart_gaps(self) -> list[str]:
+        gaps = []
+        if not self.indicator:
+            gaps.append("indicateur")
+        if not self.target:
+            gaps.append("cible")
+        if self.deadline is None:
+            gaps.append("échéance")
+        return gaps
+
+
+class StepKind(models.TextChoices):
+    APPOINTMENT = "appointment", "Rendez-vous"
+    WORKSHOP = "workshop", "Atelier"
+    TRAINING = "training", "Formation"
+    IMMERSION = "immersion", "Immersion professionnelle (PMSMP)"
+    ADMINISTRATIVE = "administrative", "Démarche administrative"
+    REFERRAL = "referral", "Orientation vers un partenaire"
+    EMPLOYMENT = "employment", "Emploi"
+    OTHER = "other", "Autre action"
+
+
+class StepOwner(models.TextChoices):
+    PERSON = "person", "La personne"
+    REFERENT = "referent", "Le référent"
+    PARTNER = "partner", "Un autre professionnel"
+
+
+class StepStatus(models.TextChoices):
+    PLANNED = "planned", "Prévue"
+    IN_PROGRESS = "in_progress", "En cours"
+    DONE = "done", "Réalisée"
+    ABANDONED = "abandoned", "Abandonnée"
+    CANCELLED = "cancelled", "Annulée"
+    ON_HOLD = "on_hold", "En attente"
+
+
+OPEN_STEP_STATUSES = (StepStatus.PLANNED, StepStatus.IN_PROGRESS, StepStatus.ON_HOLD)
+
+
+class Step(_PathwayChild, TimeStampedModel, VersionedModel):
+    holds_personal_data = True
+    journal_parent = ("pathways.pathway", "pathway_id")
+
+    pathway = models.ForeignKey(
+        Pathway, verbose_name="parcours", on_delete=models.CASCADE, related_name="steps"
+    )
+    goal = models.ForeignKey(
+        Goal,
+        verbose_name="objectif",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="steps",
+    )
+    kind = models.CharField("type d'action", max_length=15, choices=StepKind.choices)
+    title = models.CharField("action", max_length=300)
+    owner = models.CharField(
+        "qui la porte", max_length=10, choices=StepOwner.choices, default=StepOwner.PERSON
+    )
+    owner_name = models.CharField("professionnel ou structure", max_length=200, blank=True)
+    planned_on = models.DateField("date prévue", null=True, blank=True)
+    done_on = models.DateField("date de réalisation", null=True, blank=True)
+    status = models.CharField(
+        "statut", max_length=12, choices=StepStatus.choices, default=StepStatus.PLANNED
+    )
+    outcome = models.TextField("résultat", max_length=3000, blank=True)
+
+    class Meta:
+        verbose_name = "étape"
+        verbose_name_plural = "étapes"
+        ordering = ["pathway", "planned_on", "id"]
+        indexes = [
+            models.Index(fields=["pathway", "status", "planned_on"], name="step_pathway_status")
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="done") | models.Q(done_on__isnull=False),
+                name="step_done_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class SignatureMode(models.TextChoices):
+    HANDWRITTEN = "handwritten", "Signature manuscrite sur papier"
+    ELECTRONIC = "electronic", "Signature électronique"
+
+
+class Contract(_PathwayChild, TimeStampedModel):
+    """A version of the engagement contract. Its content is a snapshot of the goals and
+    steps when it was generated; a signed version is never changed."""
+
+    holds_personal_data = True
+    journal_parent = ("pathways.pathway", "pathway_id")
+
+    pathway = models.ForeignKey(
+        Pathway, verbose_name="parcours", on_delete=models.CASCADE, related_name="contracts"
+    )
+    number = models.PositiveIntegerField("version")
+    content = models.JSONField("contenu")
+    content_hash = models.CharField(max_length=64)
+    commitments_person = models.TextField("engagements de la personne", max_length=3000, blank=True)
+    commitments_organisation = models.TextField(
+        "engagements de la structure", max_length=3000, blank=True
+    )
+    generated_by = models.ForeignKey(
+        "accounts.User", verbose_name="établi par", on_delete=models.PROTECT, related_name="+"
+    )
+    signed_on = models.DateField("signé le", null=True, blank=True)
+    signature_mode = models.CharField(
+        "mode de signature", max_length=12, choices=SignatureMode.choices, blank=True
+    )
+    valid_until = models.DateField("valable jusqu'au", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "contrat d'engagement"
+        verbose_name_plural = "contrats d'engagement"
+        ordering = ["pathway", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["pathway", "number"], name="contract_unique_number"),
+            models.CheckConstraint(
+                condition=models.Q(signed_on__isnull=True) | ~models.Q(signature_mode=""),
+                name="contract_signed_has_mode",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Contrat d'engagement v{self.number}"
+
+
+class Review(_PathwayChild, TimeStampedModel):
+    """A bilan (2.10, 2.14): results per goal, gaps, adjustments, risks and success factors,
+    the person's view, an updated diagnostic and the next review date."""
+
+    holds_personal_data = True
+    journal_parent = ("pathways.pathway", "pathway_id")
+
+    pathway = models.ForeignKey(
+        Pathway, verbose_name="parcours", on_delete=models.CASCADE, related_name="reviews"
+    )
+    held_on = models.DateField("date du bilan")
+    author = models.ForeignKey(
+        "accounts.User", verbose_name="réalisé par", on_delete=models.PROTECT, related_name="+"
+    )
+    adjustments = models.TextField("ajustements décidés", max_length=5000, blank=True)
+    risks = models.TextField("risques identifiés", max_length=3000, blank=True)
+    success_factors = models.TextField("facteurs de réussite", max_length=3000, blank=True)
+    person_view = models.TextField("point de vue de la personne", max_length=3000, blank=True)
+    diagnostic = models.ForeignKey(
+        "diagnostics.Diagnostic",
+        verbose_name="diagnostic actualisé",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    next_review_on = models.DateField("prochain bilan", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "bilan"
+        verbose_name_plural = "bilans"
+        ordering = ["-held_on", "-id"]
+        indexes = [models.Index(fields=["pathway", "-held_on"], name="review_pathway_date")]
+
+    def __str__(self) -> str:
+        return f"Bilan du {self.held_on:%d/%m/%Y}"
+
+
+class GoalResult(models.TextChoices):
+    ACHIEVED = "achieved", "Atteint"
+    PARTLY = "partly", "Partiellement atteint"
+    NOT_ACHIEVED = "not_achieved", "Non atteint"
+    ABANDONED = "abandoned", "Abandonné"
+
+
+class GoalReview(models.Model):
+    holds_personal_data = True
+    journal_parent = ("pathways.review", "review_id")
+
+    review = models.ForeignKey(
+        Review, verbose_name="bilan", on_delete=models.CASCADE, related_name="goal_reviews"
+    )
+    goal = models.ForeignKey(
+        Goal, verbose_name="objectif", on_delete=models.CASCADE, related_name="reviews"
+    )
+    result = models.CharField("résultat", max_length=12, choices=GoalResult.choices)
+    gap = models.TextField("explication de l'écart", max_length=2000, blank=True)
+
+    class Meta:
+        verbose_name = "résultat d'objectif"
+        verbose_name_plural = "résultats d'objectifs"
+        constraints = [models.UniqueConstraint(fields=["review", "goal"], name="goalreview_unique")]
+
+    def __str__(self) -> str:
+        return self.get_result_display()
+
+
+class ExitCategory(models.TextChoices):
+    SUSTAINABLE_EMPLOYMENT = "sustainable_employment", "Sortie dynamique — emploi durable"
+    TRANSITION_EMPLOYMENT = "transition_employment", "Sortie dynamique — emploi de transition"
+    POSITIVE = "positive", "Sortie dynamique — sortie positive (formation qualifiante…)"
+    MOVED = "moved", "Déménagement"
+    LOST_CONTACT = "lost_contact", "Perte de contact"
+    ENDED_BY_PERSON = "ended_by_person", "Arrêt à l'initiative de la personne"
+    OTHER = "other", "Autre sortie"
+
+
+DYNAMIC_EXITS = (
+    ExitCategory.SUSTAINABLE_EMPLOYMENT,
+    ExitCategory.TRANSITION_EMPLOYMENT,
+    ExitCategory.POSITIVE,
+)
+
+
+class Exit(_PathwayChild, TimeStampedModel):
+    holds_personal_data = True
+    journal_parent = ("pathways.pathway", "pathway_id")
+
+    pathway = models.OneToOneField(
+        Pathway, verbose_name="parcours", on_delete=models.CASCADE, related_name="exit"
+    )
+    exited_on = models.DateField("date de sortie")
+    category = models.CharField("type de sortie", max_length=25, choices=ExitCategory.choices)
+    comment = models.TextField("commentaire", max_length=3000, blank=True)
+    recorded_by = models.ForeignKey(
+        "accounts.User", verbose_name="saisie par", on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "sortie"
+        verbose_name_plural = "sorties"
+
+    @property
+    def is_dynamic(self) -> bool:
+        return self.category in DYNAMIC_EXITS
+
+
+class NoteKind(models.TextChoices):
+    INTERVIEW = "interview", "Compte rendu d'entretien"
+    PHONE = "phone", "Appel téléphonique"
+    HOME_VISIT = "home_visit", "Visite à domicile"
+    OTHER = "other", "Autre écrit"
+
+
+class NoteVisibility(models.TextChoices):
+    AUTHOR = "author", "Moi seul·e"
+    ORGANISATION = "organisation", "Ma structure"
+
+
+class Note(_PersonChild, TimeStampedModel, VersionedModel):
+    holds_personal_data = True
+    journal_parent = ("people.person", "person_id")
+
+    person = models.ForeignKey(
+        "people.Person", verbose_name="personne", on_delete=models.CASCADE, related_name="notes"
+    )
+    pathway = models.ForeignKey(
+        Pathway,
+        verbose_name="parcours",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="notes",
+    )
+    kind = models.CharField(
+        "type d'écrit", max_length=12, choices=NoteKind.choices, default=NoteKind.INTERVIEW
+    )
+    occurred_on = models.DateField("date de l'échange")
+    body = models.TextField("contenu", max_length=20000)
+    visibility = models.CharField(
+        "visible par",
+        max_length=12,
+        choices=NoteVisibility.choices,
+        default=NoteVisibility.ORGANISATION,
+    )
+    author = models.ForeignKey(
+        "accounts.User", verbose_name="auteur", on_delete=models.PROTECT, related_name="+"
+    )
+    writing_flags = models.JSONField("alertes de rédaction acceptées", default=list, blank=True)
+
+    class Meta:
+        verbose_name = "écrit professionnel"
+        verbose_name_plural = "écrits professionnels"
+        ordering = ["-occurred_on", "-id"]
+        indexes = [models.Index(fields=["person", "-occurred_on"], name="note_person_date")]
+
+
+class NoteDraft(TimeStampedModel):
+    """The text of a note being typed, saved as the user types so that nothing is lost if
+    the session expires or the network drops. One draft per author and person."""
+
+    holds_personal_data = True
+    journal_parent = ("people.person", "person_id")
+
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
+    author = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+")
+    data = models.JSONField(default=dict)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["person", "author"], name="notedraft_unique")
+        ]
+
+    @property
+    def journal_person_id(self) -> int:
+        return self.person_id
+
+
+class Participation(models.TextChoices):
+    PLANNED = "planned", "Prévu"
+    SEEN = "seen", "Honoré"
+    EXCUSED = "excused", "Excusé"
+    CANCELLED = "cancelled", "Annulé"
+    NO_SHOW = "no_show", "Absent sans prévenir"
+
+
+class Appointment(_PersonChild, TimeStampedModel):
+    holds_personal_data = True
+    journal_parent = ("people.person", "person_id")
+
+    person = models.ForeignKey(
+        "people.Person",
+        verbose_name="personne",
+        on_delete=models.CASCADE,
+        related_name="appointments",
+    )
+    pathway = models.ForeignKey(
+        Pathway,
+        verbose_name="parcours",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="appointments",
+    )
+    starts_at = models.DateTimeField("date et heure")
+    duration_minutes = models.PositiveSmallIntegerField("durée (minutes)", default=45)
+    location = models.CharField("lieu", max_length=200, blank=True)
+    purpose = models.CharField("objet", max_length=200)
+    with_user = models.ForeignKey(
+        "accounts.User", verbose_name="avec", on_delete=models.PROTECT, related_name="+"
+    )
+    participation = models.CharField(
+        "participation", max_length=10, choices=Participation.choices, default=Participation.PLANNED
+    )
+
+    class Meta:
+        verbose_name = "rendez-vous"
+        verbose_name_plural = "rendez-vous"
+        ordering = ["-starts_at"]
+        indexes = [models.Index(fields=["person", "-starts_at"], name="appointment_person_date")]

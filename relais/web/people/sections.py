@@ -1,0 +1,44 @@
+"""The person page is one view made of sections, each provided by its own domain.
+
+A section is a function `(request, person) -> dict | None` returning the context of its
+template (None: not shown to this user). Its template receives that dict as `section`.
+Keep each section's queries constant in the number of rows (no N+1): the person page has
+a query-count test."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.http import HttpRequest
+
+from relais.people.models import Person
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str  # HTML anchor
+    title: str
+    template: str
+    context: Callable[[HttpRequest, Person], dict | None]
+
+
+def person_sections() -> list[Section]:
+    # Imported here: each web package registers what it shows on the person page.
+    from relais.web.diagnostics.sections import SECTIONS as DIAGNOSTIC_SECTIONS
+    from relais.web.pathways.sections import SECTIONS as PATHWAY_SECTIONS
+    from relais.web.people.person_sections import SECTIONS as PEOPLE_SECTIONS
+
+    order = [
+        "identite",
+        "situation",
+        "diagnostic",
+        "parcours",
+        "rendez-vous",
+        "ecrits",
+        "chronologie",
+        "documents",
+        "consentements",
+    ]
+    sections = [*PEOPLE_SECTIONS, *DIAGNOSTIC_SECTIONS, *PATHWAY_SECTIONS]
+    return sorted(sections, key=lambda s: order.index(s.key) if s.key in order else len(order))
