@@ -1,3 +1,16 @@
+import datetime as _dt
+
+from relais.diagnostics.models import Diagnostic, DomainAssessment
+from relais.pathways.models import (
+    Appointment,
+    Goal,
+    Note,
+    Pathway,
+    Review,
+    Step,
+)
+from relais.people.models import Consent, Document, LifeEvent, Person
+
 """factory_boy factories for the foundation models."""
 
 from __future__ import annotations
@@ -16,6 +29,7 @@ from relais.accounts.models import (
     hash_token,
 )
 from relais.accounts.validators import luhn_is_valid
+from relais.core.models import AccessLogEntry, JournalAction
 
 TEST_PASSWORD = "Motdepasse-Solide-42"
 
@@ -87,3 +101,155 @@ class InvitationFactory(factory.django.DjangoModelFactory):
     role = Role.REFERENT
     token_hash = factory.LazyAttribute(lambda o: hash_token(o.raw_token))
     expires_at = factory.LazyFunction(lambda: timezone.now() + timezone.timedelta(days=7))
+
+
+class AccessLogEntryFactory(factory.django.DjangoModelFactory):
+    """A journal entry about a record of `organisation`, written by `actor`."""
+
+    class Meta:
+        model = AccessLogEntry
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    actor = factory.SubFactory(UserFactory)
+    actor_email = factory.LazyAttribute(lambda o: o.actor.email if o.actor else "système")
+    actor_organisation = factory.LazyAttribute(lambda o: o.organisation)
+    action = JournalAction.VIEW
+    target_type = "people.person"
+    target_id = factory.Sequence(str)
+    person_id = factory.Sequence(lambda n: 1000 + n)
+
+
+# --- Accompaniment -------------------------------------------------------------------------
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    birth_name = factory.Faker("last_name", locale="fr_FR")
+    first_names = factory.Faker("first_name", locale="fr_FR")
+    birth_date = factory.Faker("date_of_birth", minimum_age=18, maximum_age=64)
+    phone = "06 12 34 56 78"
+    commune_code = "69123"
+    created_by = factory.LazyAttribute(lambda o: o.referent)
+    referent = None
+
+
+class ConsentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Consent
+
+    person = factory.SubFactory(PersonFactory)
+    purpose = "accompaniment"
+    method = "oral_witness"
+    witness_name = "Collègue témoin"
+    decided_on = factory.LazyFunction(lambda: timezone.localdate())
+    recorded_by = factory.SubFactory(UserFactory)
+
+
+class LifeEventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LifeEvent
+
+    person = factory.SubFactory(PersonFactory)
+    kind = "job_loss"
+    occurred_on = _dt.date(2024, 3, 1)
+    recorded_by = factory.SubFactory(UserFactory)
+
+
+class DocumentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Document
+
+    person = factory.SubFactory(PersonFactory)
+    kind = "cv"
+    title = "CV"
+    file = factory.django.FileField(filename="cv.pdf", data=b"%PDF-1.4\n%test\n")
+    original_name = "cv.pdf"
+    content_type = "application/pdf"
+    size = 15
+    sha256 = factory.Sequence(lambda n: f"{n:064x}")
+    uploaded_by = factory.SubFactory(UserFactory)
+
+
+class DiagnosticFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Diagnostic
+
+    person = factory.SubFactory(PersonFactory)
+    assessed_on = factory.LazyFunction(lambda: timezone.localdate())
+    author = factory.SubFactory(UserFactory)
+
+
+class DomainAssessmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DomainAssessment
+
+    diagnostic = factory.SubFactory(DiagnosticFactory)
+    domain = "housing"
+    difficulty = 2
+    situation = "Hébergé chez un ami."
+
+
+class PathwayFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Pathway
+
+    person = factory.SubFactory(PersonFactory)
+    organisation = factory.LazyAttribute(lambda o: o.person.organisation)
+    scheme = "rsa"
+    referent = factory.SubFactory(UserFactory)
+    started_on = factory.LazyFunction(lambda: timezone.localdate() - _dt.timedelta(days=60))
+    next_review_on = factory.LazyFunction(lambda: timezone.localdate() + _dt.timedelta(days=30))
+
+
+class GoalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Goal
+
+    pathway = factory.SubFactory(PathwayFactory)
+    text = "Obtenir le permis B"
+    domain = "mobility"
+    indicator = "Examen de conduite"
+    target = "Réussi"
+    deadline = factory.LazyFunction(lambda: timezone.localdate() + _dt.timedelta(days=180))
+
+
+class StepFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Step
+
+    pathway = factory.SubFactory(PathwayFactory)
+    kind = "training"
+    title = "S'inscrire à l'auto-école sociale"
+    planned_on = factory.LazyFunction(lambda: timezone.localdate() + _dt.timedelta(days=14))
+
+
+class ReviewFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Review
+
+    pathway = factory.SubFactory(PathwayFactory)
+    held_on = factory.LazyFunction(lambda: timezone.localdate())
+    author = factory.SubFactory(UserFactory)
+
+
+class NoteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Note
+
+    person = factory.SubFactory(PersonFactory)
+    occurred_on = factory.LazyFunction(lambda: timezone.localdate())
+    body = "Entretien de suivi : point sur les démarches de logement."
+    author = factory.SubFactory(UserFactory)
+
+
+class AppointmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Appointment
+
+    person = factory.SubFactory(PersonFactory)
+    starts_at = factory.LazyFunction(lambda: timezone.now() + _dt.timedelta(days=7))
+    purpose = "Entretien de suivi"
+    with_user = factory.SubFactory(UserFactory)
