@@ -1,19 +1,8 @@
-import datetime as _dt
-
-from relais.diagnostics.models import Diagnostic, DomainAssessment
-from relais.pathways.models import (
-    Appointment,
-    Goal,
-    Note,
-    Pathway,
-    Review,
-    Step,
-)
-from relais.people.models import Consent, Document, LifeEvent, Person
-
-"""factory_boy factories for the foundation models."""
+"""factory_boy factories, one per model, with traits where useful."""
 
 from __future__ import annotations
+
+import datetime as _dt
 
 import factory
 from django.utils import timezone
@@ -30,6 +19,16 @@ from relais.accounts.models import (
 )
 from relais.accounts.validators import luhn_is_valid
 from relais.core.models import AccessLogEntry, JournalAction
+from relais.diagnostics.models import Diagnostic, DomainAssessment
+from relais.pathways.models import (
+    Appointment,
+    Goal,
+    Note,
+    Pathway,
+    Review,
+    Step,
+)
+from relais.people.models import Consent, Document, LifeEvent, Person
 
 TEST_PASSWORD = "Motdepasse-Solide-42"
 
