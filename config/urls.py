@@ -1,10 +1,8 @@
 from django.contrib import admin
-from django.templatetags.static import static
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from relais.api.api import api
-from relais.core.views import healthz
+from relais.core.views import favicon, healthz
 
 handler400 = "relais.web.common.errors.bad_request"
 handler403 = "relais.web.common.errors.permission_denied"
@@ -13,7 +11,7 @@ handler500 = "relais.web.common.errors.server_error"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
-    path("favicon.ico", RedirectView.as_view(url=static("dsfr/dist/favicon/favicon.ico"))),
+    path("favicon.ico", favicon),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("", include("relais.web.accounts.urls")),

@@ -1,7 +1,9 @@
-"""Test helpers: verified login (password + TOTP) and query counting."""
+"""Test helpers: verified login (password + TOTP), query counting, page text, e-mail links."""
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Callable
 
 from django.db import connection
@@ -32,3 +34,18 @@ def count_queries(func: Callable[[], object]) -> int:
     with CaptureQueriesContext(connection) as ctx:
         func()
     return len(ctx.captured_queries)
+
+
+def page_text(response) -> str:
+    """The response body with HTML entities decoded (`n&#x27;êtes` → `n'êtes`)."""
+    return html.unescape(response.content.decode())
+
+
+INVITATION_LINK_RE = re.compile(r"https?://[^\s/]+(/invitation/[^\s/]+/)")
+
+
+def invitation_path(message) -> str:
+    """The path of the invitation link in an e-mail (`/invitation/<token>/`)."""
+    match = INVITATION_LINK_RE.search(message.body)
+    assert match, f"Pas de lien d'invitation dans l'e-mail :\n{message.body}"
+    return match.group(1)

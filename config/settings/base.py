@@ -31,6 +31,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "axes",
     "django_htmx",
+    # Serves the API docs' Swagger UI from our static files (no CDN, no inline script).
+    "ninja",
     "django_tasks",
     "django_tasks_db",
     "dsfr",
@@ -186,6 +188,9 @@ STORAGES = {
     },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# Documents attached to a person's record (identity papers, certificates, CV…).
+RELAIS_DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
 
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = "Relais <ne-pas-repondre@relais.localhost>"

@@ -57,4 +57,9 @@ def on_domain_error(request, exc):
 
 @api.exception_handler(HttpError)
 def on_http_error(request, exc):
-    return _error(request, str(exc.message), exc.status_code)
+    message = str(exc.message)
+    if exc.status_code == 400 and message.startswith("Cannot parse request body"):
+        message = (
+            "Corps de requête illisible : envoyez un JSON valide (Content-Type: application/json)."
+        )
+    return _error(request, message, exc.status_code)

@@ -51,11 +51,12 @@ class InvitationIn(Schema):
     @field_validator("email")
     @classmethod
     def check_email(cls, value: str) -> str:
+        value = value.strip()
         try:
             validate_email(value)
         except DjangoValidationError as error:
             raise ValueError("adresse e-mail invalide") from error
-        return value.strip().lower()
+        return value.lower()
 
 
 class InvitationOut(Schema):

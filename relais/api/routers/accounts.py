@@ -1,5 +1,5 @@
 from django.http import Http404, HttpRequest
-from ninja import Router
+from ninja import Router, Status
 
 from relais.accounts import services
 from relais.accounts.models import Membership
@@ -111,9 +111,12 @@ def invite(request: HttpRequest, organisation_id: int, payload: InvitationIn):
         base_url=request.build_absolute_uri("/"),
         ip=client_ip(request),
     )
-    return 201, {
-        "id": invitation.pk,
-        "email": invitation.email,
-        "role": invitation.role,
-        "expires_at": invitation.expires_at,
-    }
+    return Status(
+        201,
+        {
+            "id": invitation.pk,
+            "email": invitation.email,
+            "role": invitation.role,
+            "expires_at": invitation.expires_at,
+        },
+    )

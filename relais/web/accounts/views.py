@@ -253,6 +253,15 @@ class PasswordResetView(auth_views.PasswordResetView):
     success_url = reverse_lazy("accounts:password_reset_done")
     extra_email_context = {"site_name": settings.RELAIS_SITE_NAME}
 
+    def form_valid(self, form):
+        # Recorded with the address typed, known or not (the answer to the user is the same).
+        services.security_event_record(
+            kind=SecurityEventKind.PASSWORD_RESET_REQUESTED,
+            email=form.cleaned_data["email"],
+            ip=client_ip(self.request),
+        )
+        return super().form_valid(form)
+
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):
     template_name = "accounts/password_reset_done.html"

@@ -1,0 +1,111 @@
+"""Cross-cutting HTTP behaviour: security headers, health check, French error pages, escaping."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test import Client
+
+from tests.factories import MembershipFactory
+from tests.helpers import login_verified, page_text
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("path", ["/connexion/", "/healthz", "/page-qui-n-existe-pas/"])
+def test_security_headers(client, path):
+    response = client.get(path)
+    csp = response["Content-Security-Policy"]
+    assert "default-src 'self'" in csp
+    assert "script-src 'self'" in csp
+    assert "'unsafe-inline'" not in csp
+    assert "frame-ancestors 'none'" in csp
+    assert "object-src 'none'" in csp
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert "camera=()" in response["Permissions-Policy"]
+
+
+def test_session_cookie_is_http_only_and_lax(client, manager):
+    login_verified(client, manager)
+    client.get("/")
+    cookie = client.cookies["relais_session"]
+    assert cookie["httponly"]
+    assert cookie["samesite"] == "Lax"
+
+
+def test_no_inline_script_in_pages(manager_client):
+    body = manager_client.get("/").content.decode()
+    assert "<script>" not in body
+    assert " onclick=" not in body
+
+
+def test_healthz(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"status": "ok", "database": "ok", "vendor": connection.vendor}
+    assert "no-cache" in response["Cache-Control"]
+
+
+def test_healthz_get_only(client):
+    assert client.post("/healthz").status_code == 405
+
+
+def test_healthz_reports_a_broken_database(client, monkeypatch):
+    from django.db.backends.utils import CursorWrapper
+
+    def broken(self, sql, params=None):
+        if sql == "SELECT 1":
+            raise connection.Database.OperationalError("base injoignable")
+        return original(self, sql, params)
+
+    original = CursorWrapper.execute
+    monkeypatch.setattr(CursorWrapper, "execute", broken)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["database"] == "unreachable"
+
+
+def test_404_in_french(client):
+    response = client.get("/nulle-part/")
+    assert response.status_code == 404
+    text = page_text(response)
+    assert '<html lang="fr"' in text
+    assert "Page introuvable (erreur 404)" in text
+    assert "Not Found" not in text
+
+
+def test_404_for_a_logged_in_user(manager_client):
+    response = manager_client.get("/nulle-part/")
+    assert response.status_code == 404
+    assert "Page introuvable (erreur 404)" in page_text(response)
+
+
+def test_privacy_page_is_public(client):
+    response = client.get("/donnees-personnelles/")
+    assert response.status_code == 200
+
+
+def test_organisation_and_user_names_are_escaped_in_the_page_frame(client, organisation):
+    organisation.name = "<script>alert(1)</script>"
+    organisation.save()
+    user = MembershipFactory(
+        organisation=organisation, user__first_name="<i>Ana</i>", user__last_name="<b>B</b>"
+    ).user
+    login_verified(client, user)
+    body = client.get("/").content.decode()
+    assert "<script>alert(1)</script>" not in body
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body
+    assert "<i>Ana</i>" not in body
+    assert "&lt;i&gt;Ana&lt;/i&gt;" in body
+
+
+def test_csrf_failure_page_in_french(manager):
+    browser = Client(enforce_csrf_checks=True)
+    login_verified(browser, manager)
+    response = browser.post("/structure/changer/", {"organisation": "1"})
+    assert response.status_code == 403
+    assert "Le formulaire a expiré" in page_text(response)
