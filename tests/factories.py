@@ -252,3 +252,43 @@ class AppointmentFactory(factory.django.DjangoModelFactory):
     starts_at = factory.LazyFunction(lambda: timezone.now() + _dt.timedelta(days=7))
     purpose = "Entretien de suivi"
     with_user = factory.SubFactory(UserFactory)
+
+
+# --- Pathways: contract versions and exits (issue 3, pathways) ------------------------------
+
+
+class ContractFactory(factory.django.DjangoModelFactory):
+    """A version drawn up from the pathway's goals and steps as they are when it is built."""
+
+    class Meta:
+        model = "pathways.Contract"
+
+    pathway = factory.SubFactory(PathwayFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    content = factory.LazyAttribute(lambda o: _contract_snapshot(o.pathway)[0])
+    content_hash = factory.LazyAttribute(lambda o: _contract_snapshot(o.pathway)[1])
+    commitments_person = "Venir aux rendez-vous."
+    commitments_organisation = "Accompagner la personne."
+    generated_by = factory.SubFactory(UserFactory)
+
+    class Params:
+        signed = factory.Trait(
+            signed_on=factory.LazyFunction(lambda: timezone.localdate()),
+            signature_mode="handwritten",
+        )
+
+
+def _contract_snapshot(pathway):
+    from relais.pathways.contract import snapshot
+
+    return snapshot(pathway)
+
+
+class ExitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "pathways.Exit"
+
+    pathway = factory.SubFactory(PathwayFactory, status="closed", next_review_on=None)
+    exited_on = factory.LazyFunction(lambda: timezone.localdate())
+    category = "sustainable_employment"
+    recorded_by = factory.SubFactory(UserFactory)

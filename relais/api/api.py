@@ -7,8 +7,8 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from relais.api.auth import ApiTokenAuth
-from relais.api.routers import accounts
-from relais.core.errors import DomainError
+from relais.api.routers import accounts, diagnostics, pathways, people
+from relais.core.errors import DomainError, StaleObjectError
 from relais.core.errors import PermissionDenied as DomainPermissionDenied
 
 api = NinjaAPI(
@@ -24,6 +24,9 @@ api = NinjaAPI(
     docs_url="/docs",
 )
 api.add_router("/", accounts.router)
+api.add_router("/", people.router)
+api.add_router("/", diagnostics.router)
+api.add_router("/", pathways.router)
 
 
 def _error(request: HttpRequest, detail: str, status: int, **extra):
@@ -48,6 +51,19 @@ def on_not_found(request, exc):
 @api.exception_handler(DomainPermissionDenied)
 def on_forbidden(request, exc):
     return _error(request, exc.message, 403)
+
+
+@api.exception_handler(StaleObjectError)
+def on_stale(request, exc):
+    # The service's message is written for a form that keeps the user's input; an API
+    # client re-reads the record (GET) to get its new version instead.
+    who = exc.message.split(" Vos saisies")[0]
+    return _error(
+        request,
+        f"{who} Relisez la version actuelle (GET), puis renvoyez vos modifications avec son "
+        "numéro de version.",
+        409,
+    )
 
 
 @api.exception_handler(DomainError)

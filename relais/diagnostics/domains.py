@@ -110,6 +110,23 @@ class Barrier:
     label: str
     domain: str
     source: str  # "france_travail" or "relais"
+    # France Travail only: the "contrainte" the situation belongs to, and the situation's
+    # own code in France Travail's diagnostic (what a conseiller France Travail reads).
+    group_code: str = ""
+    group_label: str = ""
+    ft_code: str = ""
+
+    @property
+    def is_france_travail(self) -> bool:
+        return self.source == "france_travail"
+
+    @property
+    def display_code(self) -> str:
+        """The code shown next to the label: France Travail's own numbering, so that a
+        diagnostic can be read against France Travail's "diagnostic socio-professionnel"."""
+        if self.is_france_travail:
+            return f"FT {self.group_code}.{self.ft_code}"
+        return ""
 
 
 @cache
@@ -121,7 +138,15 @@ def barriers() -> dict[str, Barrier]:
         domain = FT_BARRIER_DOMAIN[group["code"]]
         for situation in group["situations"]:
             code = f"FT{situation['code']}"
-            result[code] = Barrier(code, situation["label"], domain, "france_travail")
+            result[code] = Barrier(
+                code,
+                situation["label"],
+                domain,
+                "france_travail",
+                group_code=group["code"],
+                group_label=group["label"],
+                ft_code=situation["code"],
+            )
     for domain, items in OWN_BARRIERS.items():
         for code, label in items:
             result[code] = Barrier(code, label, domain, "relais")
@@ -135,3 +160,157 @@ def barriers_for(domain: str) -> list[Barrier]:
 def barrier_label(code: str) -> str:
     barrier = barriers().get(code)
     return barrier.label if barrier else code
+
+
+def barrier_codes_for(domain: str) -> frozenset[str]:
+    return frozenset(b.code for b in barriers_for(domain))
+
+
+# --- data·inclusion thématiques ----------------------------------------------------------------
+# The vocabulary of data·inclusion's schema (v1: categories, then "category--thematique"). A
+# barrier answers to the thématiques below; a barrier without its own line answers to the
+# thématiques of its domain. The service search (network app) turns them into a query.
+
+DATA_INCLUSION_CATEGORIES: frozenset[str] = frozenset(
+    {
+        "choisir-un-metier",
+        "creer-une-entreprise",
+        "difficultes-administratives-ou-juridiques",
+        "difficultes-financieres",
+        "equipement-et-alimentation",
+        "famille",
+        "lecture-ecriture-calcul",
+        "logement-hebergement",
+        "mobilite",
+        "numerique",
+        "preparer-sa-candidature",
+        "remobilisation",
+        "sante",
+        "se-former",
+        "souvrir-a-linternational",
+        "trouver-un-emploi",
+    }
+)
+
+_ADMIN = "difficultes-administratives-ou-juridiques--"
+BARRIER_THEMATIQUES: dict[str, list[str]] = {
+    # Mobilité (France Travail 23)
+    "FT6": [
+        "mobilite--acceder-a-un-vehicule",
+        "mobilite--mobilite-douce-partagee-collective",
+        "mobilite--financer-ma-mobilite",
+    ],
+    "FT7": [
+        "mobilite--mobilite-douce-partagee-collective",
+        "mobilite--etre-accompagne-dans-son-parcours-mobilite",
+    ],
+    "FT8": ["mobilite--preparer-un-permis"],
+    "FT40": ["mobilite--mobilite-douce-partagee-collective", "sante--acces-aux-soins"],
+    # Famille (24)
+    "FT9": ["famille--soutien-aidants", "sante--constituer-un-dossier-mdph-invalidite"],
+    "FT10": ["famille--garde-denfants"],
+    "FT11": ["famille--soutien-aidants", "famille--prise-en-charge-personne-dependante"],
+    "FT12": ["famille"],
+    "FT13": ["famille--garde-denfants"],
+    "FT14": ["famille--soutien-a-la-parentalite-et-a-leducation", "sante--acces-aux-soins"],
+    # Santé (25)
+    "FT15": ["sante--constituer-un-dossier-mdph-invalidite", "choisir-un-metier"],
+    "FT16": ["sante--acces-aux-soins", f"{_ADMIN}accompagnement-pour-lacces-aux-droits"],
+    "FT17": ["sante--constituer-un-dossier-mdph-invalidite", "sante--acces-aux-soins"],
+    "FT18": ["sante--acces-aux-soins", "sante--constituer-un-dossier-mdph-invalidite"],
+    "FT19": ["sante--acces-aux-soins", "trouver-un-emploi--maintien-dans-lemploi"],
+    # Lecture, écriture, calcul (26)
+    "FT20": ["lecture-ecriture-calcul--maitriser-le-francais"],
+    "FT21": ["lecture-ecriture-calcul--maitriser-le-francais"],
+    "FT22": ["lecture-ecriture-calcul--maitriser-le-francais"],
+    "FT23": ["lecture-ecriture-calcul--maitriser-le-calcul"],
+    # Logement (27)
+    "FT24": ["logement-hebergement--rechercher-une-solution-dhebergement-temporaire"],
+    "FT25": [
+        "logement-hebergement--changer-de-logement",
+        "logement-hebergement--louer-un-logement",
+    ],
+    "FT26": [
+        "logement-hebergement--reduire-les-impayes-de-loyer",
+        "logement-hebergement--se-maintenir-dans-le-logement",
+    ],
+    "FT27": [
+        "logement-hebergement--se-maintenir-dans-le-logement",
+        "logement-hebergement--changer-de-logement",
+    ],
+    "FT28": ["mobilite", "logement-hebergement--changer-de-logement"],
+    "FT41": ["logement-hebergement--se-maintenir-dans-le-logement"],
+    # Budget (28)
+    "FT29": [
+        f"{_ADMIN}accompagnement-pour-lacces-aux-droits",
+        "equipement-et-alimentation--alimentation",
+    ],
+    "FT30": ["difficultes-financieres--prevenir-une-degradation-de-la-situation-financiere"],
+    "FT31": [
+        "difficultes-financieres--ameliorer-sa-gestion-budgetaire",
+        "difficultes-financieres--acquerir-une-autonomie-budgetaire",
+    ],
+    "FT32": ["difficultes-financieres--situation-dendettement-surendettement"],
+    "FT33": ["equipement-et-alimentation--alimentation"],
+    "FT34": [
+        f"{_ADMIN}accompagnement-pour-lacces-aux-droits",
+        "difficultes-financieres--prevenir-une-degradation-de-la-situation-financiere",
+    ],
+    # Administratif et juridique (29)
+    "FT35": [f"{_ADMIN}accompagnement-aux-demarches-administratives"],
+    "FT36": [f"{_ADMIN}accompagnement-pour-lacces-aux-droits"],
+    "FT37": [f"{_ADMIN}prendre-en-compte-une-problematique-judiciaire"],
+    "FT38": [f"{_ADMIN}accompagnement-aux-demarches-administratives"],
+    "FT39": [f"{_ADMIN}accompagnement-aux-demarches-administratives"],
+    # Relais's own barriers
+    "R01": [
+        "choisir-un-metier--identifier-ses-points-forts-et-ses-competences",
+        "choisir-un-metier--decouvrir-un-metier-ou-un-secteur-dactivite",
+    ],
+    "R02": ["remobilisation", "trouver-un-emploi"],
+    "R03": [
+        "preparer-sa-candidature--valoriser-ses-competences",
+        "preparer-sa-candidature--realiser-un-cv-et-ou-une-lettre-de-motivation",
+    ],
+    "R04": [
+        "preparer-sa-candidature--organiser-ses-demarches-de-recherche-demploi",
+        "trouver-un-emploi--convaincre-un-recruteur-en-entretien",
+    ],
+    "R10": ["se-former--trouver-sa-formation"],
+    "R11": [
+        "se-former--monter-son-dossier-de-formation",
+        f"{_ADMIN}accompagnement-aux-demarches-administratives",
+    ],
+    "R12": ["se-former--trouver-sa-formation", "lecture-ecriture-calcul"],
+    "R20": ["numerique--acquerir-un-equipement"],
+    "R21": ["numerique--acceder-a-une-connexion-internet"],
+    "R22": [
+        "numerique--maitriser-les-fondamentaux-du-numerique",
+        "numerique--acceder-a-des-services-en-ligne",
+    ],
+    "R30": [f"{_ADMIN}prendre-en-compte-une-problematique-judiciaire"],
+    "R31": [f"{_ADMIN}prendre-en-compte-une-problematique-judiciaire", "logement-hebergement"],
+    "R32": [f"{_ADMIN}prendre-en-compte-une-problematique-judiciaire"],
+    "R40": ["remobilisation--lien-social"],
+    "R41": ["remobilisation--bien-etre-confiance-en-soi"],
+    "R42": ["remobilisation--lien-social", "remobilisation--benevolat-action-citoyenne"],
+    "R50": ["sante--sante-mentale"],
+    "R51": ["sante--addictions"],
+    "R60": [
+        "logement-hebergement--louer-un-logement",
+        "logement-hebergement--sinformer-sur-les-demarches-liees-a-lacces-au-logement",
+    ],
+}
+
+
+def barrier_thematiques(code: str) -> list[str]:
+    """The data·inclusion thématiques of the services that answer barrier `code` (most
+    specific first); an unknown code answers nothing."""
+    barrier = barriers().get(code)
+    if barrier is None:
+        return []
+    return list(BARRIER_THEMATIQUES.get(code) or DOMAIN_THEMATIQUES[barrier.domain])
+
+
+def domain_thematiques(domain: str) -> list[str]:
+    return list(DOMAIN_THEMATIQUES.get(domain, []))

@@ -119,3 +119,20 @@ def facts_from(diagnostic, assessments: Iterable) -> UrgencyFacts:
             a.domain for a in assessments if a.difficulty == Difficulty.BLOCKING
         ),
     )
+
+
+# How the rules read, for the page that explains the suggestion (same order as RULES).
+RULE_HELP: tuple[tuple[int, str], ...] = (
+    (Urgency.IMMEDIATE, "Pas de solution d'hébergement pour ce soir."),
+    (Urgency.IMMEDIATE, "Violences subies ou personne en danger."),
+    (Urgency.IMMEDIATE, "Urgence de santé."),
+    (Urgency.IMMEDIATE, "Expulsion prévue à la date du diagnostic ou déjà passée."),
+    (Urgency.HIGH, f"Expulsion prévue dans les {EVICTION_HORIZON_DAYS} jours."),
+    (Urgency.HIGH, "Aucune ressource."),
+    (Urgency.WATCH, "Au moins un domaine en difficulté bloquante (niveau 3)."),
+)
+
+
+def suggest_for(diagnostic, assessments: Iterable) -> tuple[int, list[str]]:
+    """The suggestion for a diagnostic and its domain assessments (saved or not)."""
+    return suggest(facts_from(diagnostic, assessments))

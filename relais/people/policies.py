@@ -58,6 +58,8 @@ def can(membership: Membership | None, capability: Capability, person=None) -> b
 
 
 def can_read_note(membership: Membership | None, note) -> bool:
-    if not can(membership, Capability.ACCOMPANIMENT):
+    # The note's person decides the organisation (a note of another organisation is never
+    # readable, whatever the role).
+    if not can(membership, Capability.ACCOMPANIMENT, note.person):
         return False
     return note.visibility != "author" or note.author_id == membership.user_id

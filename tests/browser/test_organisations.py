@@ -114,8 +114,7 @@ def test_manager_filters_the_access_journal(page, login_as, organisation):
     )
 
     login_as(manager, organisation)
-    page.goto("/")
-    page.get_by_role("link", name="Journal d'accès").first.click()
+    page.goto("/structure/journal/")
     table = page.get_by_test_id("journal-table")
     expect(table.locator("tbody tr")).to_have_count(4)
     expect(table).not_to_contain_text("n° 999")

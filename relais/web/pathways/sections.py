@@ -1,3 +1,45 @@
 """Sections of the person page owned by the pathways domain."""
 
-SECTIONS: list = []
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.utils import timezone
+
+from relais.pathways import selectors
+from relais.people.models import Person
+from relais.people.policies import Capability, can
+from relais.web.people.sections import Section
+
+
+def pathways_section(request: HttpRequest, person: Person) -> dict | None:
+    """The person's pathways, each with its goals and their steps, compactly. Constant
+    number of queries whatever the number of pathways, goals and steps (prefetch)."""
+    if not can(request.membership, Capability.ACCOMPANIMENT, person):
+        return None
+    today = timezone.localdate()
+    plans = [selectors.plan_of(p, today) for p in selectors.pathways_of(person)]
+    return {"person": person, "plans": plans}
+
+
+SECTIONS: list = [
+    Section("parcours", "Parcours, objectifs et étapes", "pathways/section.html", pathways_section),
+]
+
+# --- Professional writing: appointments, notes and the timeline (notes_views) -------------------
+from relais.web.pathways.notes_views import (  # noqa: E402
+    appointments_section,
+    notes_section,
+    timeline_section,
+)
+from relais.web.people.sections import Section  # noqa: E402
+
+SECTIONS += [
+    Section(
+        "rendez-vous",
+        "Rendez-vous",
+        "pathways/notes/section_appointments.html",
+        appointments_section,
+    ),
+    Section("ecrits", "Écrits professionnels", "pathways/notes/section_notes.html", notes_section),
+    Section("chronologie", "Chronologie", "pathways/timeline_section.html", timeline_section),
+]

@@ -33,6 +33,7 @@ def person_sections() -> list[Section]:
         "identite",
         "situation",
         "diagnostic",
+        "evenements",
         "parcours",
         "rendez-vous",
         "ecrits",

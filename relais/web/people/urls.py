@@ -5,5 +5,23 @@ from relais.web.people import views
 app_name = "people"
 
 urlpatterns = [
+    path("nouvelle/", views.person_create, name="create"),
     path("<int:pk>/", views.person_detail, name="detail"),
+    path("<int:pk>/modifier/", views.person_update, name="update"),
+    path("<int:pk>/referent/", views.person_reassign, name="reassign"),
+    path("<int:pk>/consentements/nouveau/", views.consent_create, name="consent_create"),
+    path(
+        "<int:pk>/consentements/<int:consent_pk>/retirer/",
+        views.consent_withdraw,
+        name="consent_withdraw",
+    ),
+    path("<int:pk>/evenements/nouveau/", views.life_event_create, name="life_event_create"),
+    path("<int:pk>/documents/nouveau/", views.document_create, name="document_create"),
+    path(
+        "<int:pk>/documents/<int:document_pk>/telecharger/",
+        views.document_download,
+        name="document_download",
+    ),
+    path("<int:pk>/export.json", views.person_export_json, name="export_json"),
+    path("<int:pk>/export.pdf", views.person_export_pdf, name="export_pdf"),
 ]

@@ -1,16 +1,56 @@
-"""Person record pages: the single person view (other people views are added here)."""
+"""Person record pages: intake, the single person view, identity and situation, référent,
+consents, key life events, documents and the right-of-access export.
+
+Views stay thin: fetch through `get_person` (visibility + capability + denied journal),
+parse the form, call a service, journal, redirect or render."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+import hashlib
+import json
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
 
 from relais.core import journal
+from relais.core.errors import DomainError, StaleObjectError
 from relais.core.models import JournalAction
-from relais.people.policies import Capability
+from relais.core.text import fold
+from relais.people import export, selectors, services
+from relais.people.duplicates import find_duplicates
+from relais.people.models import Consent, ConsentStatus, Document, Person
+from relais.people.policies import Capability, can
 from relais.web.organisations.views import organisation_required
 from relais.web.people.access import get_person
+from relais.web.people.forms import (
+    ConsentForm,
+    ConsentWithdrawForm,
+    DocumentForm,
+    LifeEventForm,
+    PersonEditForm,
+    PersonForm,
+    ReassignReferentForm,
+)
 from relais.web.people.sections import person_sections
+
+
+def _add_domain_error(form, error: DomainError, aliases: dict[str, str] | None = None) -> None:
+    field = (aliases or {}).get(error.field or "", error.field)
+    form.add_error(field if field in form.fields else None, error.message)
+
+
+def _detail_url(person: Person, anchor: str = "") -> str:
+    url = reverse("people:detail", args=[person.pk])
+    return f"{url}#{anchor}" if anchor else url
+
+
+# --- The person page -------------------------------------------------------------------------
 
 
 @organisation_required
@@ -29,4 +69,421 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     "context": context,
                 }
             )
-    return render(request, "people/person_detail.html", {"person": person, "sections": sections})
+    return render(
+        request,
+        "people/person_detail.html",
+        {
+            "person": person,
+            "sections": sections,
+            "can_edit": can(request.membership, Capability.IDENTITY, person),
+            "can_export": can(request.membership, Capability.ACCOMPANIMENT, person),
+        },
+    )
+
+
+# --- Intake ----------------------------------------------------------------------------------
+
+
+def _duplicate_check_key(organisation_id: int, data: dict) -> str:
+    """Fingerprint of what the duplicate check looked at: a confirmation (« c'est une autre
+    personne ») is valid only for the names and birth date the user saw checked."""
+    text = "|".join(
+        [
+            str(organisation_id),
+            fold(data.get("birth_name", "")),
+            fold(data.get("usage_name", "")),
+            fold(data.get("first_names", "")),
+            str(data.get("birth_date", "")),
+        ]
+    )
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+@organisation_required
+def person_create(request: HttpRequest) -> HttpResponse:
+    membership = request.membership
+    if not can(membership, Capability.IDENTITY):
+        raise PermissionDenied
+    referents = selectors.assignable_referents(request.organisation)
+    initial = {}
+    if membership.role in services.REFERENT_ROLES:
+        initial["referent"] = request.user.pk
+    form = PersonForm(
+        request.POST or None,
+        with_situation=can(membership, Capability.ACCOMPANIMENT),
+        referents=referents,
+        initial=initial,
+    )
+    duplicates = []
+    check_key = ""
+    if request.method == "POST" and form.is_valid():
+        data = form.person_data()
+        check_key = _duplicate_check_key(request.organisation.pk, data)
+        confirmed = (
+            request.POST.get("confirm_different") == "1"
+            and request.POST.get("check_key") == check_key
+        )
+        duplicates = find_duplicates(
+            organisation_id=request.organisation.pk,
+            birth_name=data["birth_name"],
+            usage_name=data["usage_name"],
+            first_names=data["first_names"],
+            birth_date=data["birth_date"],
+        )
+        candidates = [d.person for d in duplicates]
+        if not duplicates or confirmed:
+            try:
+                person = services.person_create(
+                    organisation=request.organisation,
+                    actor=request.user,
+                    data=data,
+                    referent=form.cleaned_data.get("referent"),
+                )
+            except DomainError as error:
+                _add_domain_error(form, error)
+            else:
+                summary = "accueil : création du dossier"
+                if duplicates:
+                    numbers = ", ".join(f"n° {c.pk}" for c in candidates)
+                    summary += f" (doublons possibles écartés : {numbers})"
+                journal.record_request(
+                    request,
+                    JournalAction.CREATE,
+                    person,
+                    summary=summary,
+                    also_covers=candidates,
+                )
+                messages.success(request, f"Le dossier de {person.display_name} est créé.")
+                return redirect("people:detail", pk=person.pk)
+    if duplicates:
+        # The possible duplicates are shown: that is a read of those records.
+        journal.record_request(
+            request,
+            JournalAction.LIST,
+            target_type="people.person",
+            organisation=request.organisation,
+            summary=f"accueil : {len(duplicates)} doublon(s) possible(s) affiché(s)",
+            also_covers=[d.person for d in duplicates],
+        )
+    return render(
+        request,
+        "people/person_form.html",
+        {
+            "form": form,
+            "person": None,
+            "duplicates": duplicates,
+            "check_key": check_key,
+            "differences": [],
+        },
+    )
+
+
+# --- Identity and situation ------------------------------------------------------------------
+
+
+def _display(form: PersonForm, name: str, value) -> str:
+    field = form.fields[name]
+    if name == "children_ages":
+        return ", ".join(str(a) for a in value or []) or "—"
+    if name == "resources":
+        labels = dict(field.choices)
+        return ", ".join(str(labels.get(v, v)) for v in value or []) or "—"
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    if hasattr(value, "strftime"):
+        return value.strftime("%d/%m/%Y")
+    choices = getattr(field, "choices", None)
+    if choices:
+        value = dict(choices).get(value, value)
+    return str(value) if value not in (None, "") else "—"
+
+
+def _differences(form: PersonForm, current: Person) -> list[dict]:
+    """What the colleague saved that differs from the user's input, field by field."""
+    rows = []
+    for name, value in form.person_data().items():
+        saved = getattr(current, name)
+        if saved != value:
+            rows.append(
+                {
+                    "label": form.fields[name].label,
+                    "saved": _display(form, name, saved),
+                    "typed": _display(form, name, value),
+                }
+            )
+    return rows
+
+
+@organisation_required
+def person_update(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_person(request, pk, Capability.IDENTITY)
+    with_situation = can(request.membership, Capability.ACCOMPANIMENT, person)
+    initial = {**PersonForm.initial_from(person), "version": person.version}
+    form = PersonEditForm(request.POST or None, with_situation=with_situation, initial=initial)
+    differences = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_update(
+                person=person,
+                actor=request.user,
+                expected_version=form.cleaned_data["version"],
+                data=form.person_data(),
+            )
+        except StaleObjectError as error:
+            current = Person.objects.select_related("updated_by").get(pk=person.pk)
+            # Keep the user's input; the next save applies it over the new version.
+            data = request.POST.copy()
+            data["version"] = str(current.version)
+            form = PersonEditForm(data, with_situation=with_situation, initial=initial)
+            if form.is_valid():
+                differences = _differences(form, current)
+            form.add_error(None, error.message)
+            person = current
+        except DomainError as error:
+            _add_domain_error(form, error)
+        else:
+            journal.record_request(request, JournalAction.UPDATE, person)
+            messages.success(request, "Les modifications sont enregistrées.")
+            return redirect(_detail_url(person, "identite"))
+    journal.record_request(request, JournalAction.VIEW, person)
+    return render(
+        request,
+        "people/person_form.html",
+        {
+            "form": form,
+            "person": person,
+            "duplicates": [],
+            "check_key": "",
+            "differences": differences,
+        },
+    )
+
+
+@organisation_required
+@require_POST
+def person_reassign(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_person(request, pk, Capability.REASSIGN)
+    form = ReassignReferentForm(
+        request.POST, referents=selectors.assignable_referents(person.organisation_id)
+    )
+    journal.record_request(request, JournalAction.VIEW, person)
+    if not form.is_valid():
+        messages.error(request, "Choisissez le nouveau référent dans la liste.")
+        return redirect(_detail_url(person, "identite"))
+    previous = person.referent
+    try:
+        services.person_reassign_referent(
+            person=person, actor=request.user, referent=form.cleaned_data["referent"]
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        journal.record_request(
+            request,
+            JournalAction.UPDATE,
+            person,
+            summary=f"référent changé (utilisateur n° {previous.pk if previous else '—'} → "
+            f"n° {person.referent_id})",
+        )
+        messages.success(request, f"{person.referent} est maintenant référent de la personne.")
+    return redirect(_detail_url(person, "identite"))
+
+
+# --- Consents --------------------------------------------------------------------------------
+
+
+@organisation_required
+def consent_create(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_person(request, pk, Capability.ACCOMPANIMENT)
+    form = ConsentForm(
+        request.POST or None,
+        request.FILES or None,
+        person=person,
+        initial={"decided_on": timezone.localdate()},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            consent = services.consent_give(
+                person=person,
+                actor=request.user,
+                purpose=data["purpose"],
+                decided_on=data["decided_on"],
+                method=data["method"],
+                witness_name=data["witness_name"],
+                document=data["document"],
+                signed_file=data["signed_file"],
+                partner_organisation=data["partner_organisation"],
+                partner_category=data["partner_category"],
+            )
+        except DomainError as error:
+            _add_domain_error(form, error, {"file": "signed_file"})
+        else:
+            journal.record_request(request, JournalAction.CREATE, consent, also_covers=[person])
+            messages.success(request, "Le consentement est enregistré.")
+            return redirect(_detail_url(person, "consentements"))
+    journal.record_request(request, JournalAction.VIEW, person)
+    return render(request, "people/consent_form.html", {"form": form, "person": person})
+
+
+@organisation_required
+def consent_withdraw(request: HttpRequest, pk: int, consent_pk: int) -> HttpResponse:
+    person = get_person(request, pk, Capability.ACCOMPANIMENT)
+    consent = get_object_or_404(
+        Consent.objects.select_related("partner_organisation", "recorded_by"),
+        pk=consent_pk,
+        person=person,
+    )
+    journal.record_request(request, JournalAction.VIEW, person)
+    already_replaced = Consent.objects.filter(supersedes=consent).exists()
+    if consent.status != ConsentStatus.GIVEN or already_replaced:
+        messages.info(request, "Ce consentement n'est plus en vigueur : il n'y a rien à retirer.")
+        return redirect(_detail_url(person, "consentements"))
+    form = ConsentWithdrawForm(
+        request.POST or None,
+        request.FILES or None,
+        person=person,
+        initial={"decided_on": timezone.localdate()},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            withdrawal = services.consent_withdraw(
+                consent=consent,
+                actor=request.user,
+                decided_on=data["decided_on"],
+                method=data["method"],
+                witness_name=data["witness_name"],
+                document=data["document"],
+                signed_file=data["signed_file"],
+            )
+        except DomainError as error:
+            _add_domain_error(form, error, {"file": "signed_file"})
+        else:
+            journal.record_request(
+                request, JournalAction.CREATE, withdrawal, summary="retrait", also_covers=[person]
+            )
+            messages.success(request, "Le retrait du consentement est enregistré.")
+            return redirect(_detail_url(person, "consentements"))
+    return render(
+        request,
+        "people/consent_withdraw.html",
+        {"form": form, "person": person, "consent": consent},
+    )
+
+
+# --- Key life events -------------------------------------------------------------------------
+
+
+@organisation_required
+def life_event_create(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_person(request, pk, Capability.ACCOMPANIMENT)
+    form = LifeEventForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            event = services.life_event_add(
+                person=person,
+                actor=request.user,
+                kind=data["kind"],
+                occurred_on=data["occurred_on"],
+                is_rupture=data["is_rupture"],
+                description=data["description"],
+            )
+        except DomainError as error:
+            _add_domain_error(form, error)
+        else:
+            journal.record_request(request, JournalAction.CREATE, event, also_covers=[person])
+            messages.success(request, "L'événement est ajouté à l'histoire de la personne.")
+            return redirect(_detail_url(person, "evenements"))
+    journal.record_request(request, JournalAction.VIEW, person)
+    return render(request, "people/life_event_form.html", {"form": form, "person": person})
+
+
+# --- Documents -------------------------------------------------------------------------------
+
+
+@organisation_required
+def document_create(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_person(request, pk, Capability.ACCOMPANIMENT)
+    form = DocumentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            document = services.document_upload(
+                person=person,
+                actor=request.user,
+                uploaded_file=data["file"],
+                kind=data["kind"],
+                title=data["title"],
+                expires_on=data["expires_on"],
+            )
+        except DomainError as error:
+            _add_domain_error(form, error)
+        else:
+            journal.record_request(request, JournalAction.CREATE, document, also_covers=[person])
+            messages.success(request, f"Le document « {document.title} » est déposé.")
+            return redirect(_detail_url(person, "documents"))
+    journal.record_request(request, JournalAction.VIEW, person)
+    return render(request, "people/document_form.html", {"form": form, "person": person})
+
+
+@organisation_required
+@require_GET
+def document_download(request: HttpRequest, pk: int, document_pk: int) -> HttpResponse:
+    person = get_person(request, pk, Capability.ACCOMPANIMENT)
+    document = get_object_or_404(Document, pk=document_pk, person=person)
+    try:
+        handle = document.file.open("rb")
+    except (FileNotFoundError, OSError):
+        raise Http404 from None
+    journal.record_request(
+        request, JournalAction.VIEW, document, summary="téléchargement", also_covers=[person]
+    )
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=document.original_name,
+        content_type=document.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+# --- Right of access (RGPD art. 15) ----------------------------------------------------------
+
+
+def _export_filename(person: Person, extension: str) -> str:
+    return f"dossier-{person.pk}-{timezone.localdate():%Y-%m-%d}.{extension}"
+
+
+@organisation_required
+@require_GET
+def person_export_json(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_person(request, pk, Capability.ACCOMPANIMENT)
+    data = export.person_export(person, actor=request.user)
+    journal.record_request(
+        request, JournalAction.EXPORT, person, summary="droit d'accès (RGPD art. 15) : JSON"
+    )
+    body = json.dumps(export.as_json(data), cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_export_filename(person, "json")}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@organisation_required
+@require_GET
+def person_export_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_person(request, pk, Capability.ACCOMPANIMENT)
+    data = export.person_export(person, actor=request.user)
+    pdf = export.render_pdf(data)
+    journal.record_request(
+        request, JournalAction.EXPORT, person, summary="droit d'accès (RGPD art. 15) : PDF"
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{_export_filename(person, "pdf")}"'
+    response["Cache-Control"] = "private, no-store"
+    return response

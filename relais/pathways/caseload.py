@@ -1,0 +1,405 @@
+"""The caseload (file active): the persons a référent follows, or a whole organisation's for
+a manager, with what needs attention.
+
+Everything is computed in the database, in one query for the page whatever its size:
+each column is a correlated subquery on the person (current pathway, urgency of the latest
+diagnostic, next open step, next review, last contact), alerts are expressions on those
+columns, added only when the list is filtered or sorted by them (for display they are
+derived in Python from the row's values, which costs nothing). The contract alert adds
+four queries (see below), whatever the number of persons.
+
+Definitions (shown to users in the page's help):
+- current pathway: the most recently started pathway still in progress;
+- urgency: the level retained in the latest diagnostic (none if no diagnostic);
+- next step: the step still to do (planned or in progress; steps on hold are set aside) of
+  an ongoing pathway with the earliest planned date; "step overdue" when that date is past
+  (the same rule as `relais.pathways.selectors.overdue_steps_q`);
+- next review: the earliest planned review of the ongoing pathways; "review overdue" when
+  that date is past;
+- last contact: the latest note date or the latest honoured appointment ("honoré"). Notes
+  count whatever their visibility: only the date is used, never the content, and an
+  author-only note is still a contact with the person. Without any contact, the date the
+  record was opened counts, so that a new record is not flagged at once;
+- no contact for 30 days / 60 days: 30 (or 60) days or more since the last contact;
+  "60 days" replaces "30 days";
+- contract to renew: an ongoing pathway whose current goals and steps differ from those of
+  its latest signed contract — exactly `relais.pathways.selectors.contract_needs_renewal`
+  (the same content hash as the pathway page). To stay at a constant number of queries,
+  the database first narrows the candidates to pathways with a goal or step saved after
+  that contract was generated (any change of terms implies one), then the terms of those
+  few candidates are hashed from plain values (`contract_renewal_person_ids`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from enum import StrEnum
+from types import SimpleNamespace
+
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Greatest, NullIf, TruncDate
+from django.utils import timezone
+
+from relais.accounts.models import Role
+from relais.diagnostics.models import Diagnostic, Urgency
+from relais.pathways import contract as contract_terms
+from relais.pathways.models import (
+    Appointment,
+    Contract,
+    Goal,
+    Note,
+    Participation,
+    Pathway,
+    PathwayStatus,
+    Scheme,
+    Step,
+)
+from relais.pathways.selectors import OVERDUE_STEP_STATUSES
+from relais.people.models import Person
+
+NO_CONTACT_WARNING_DAYS = 30
+NO_CONTACT_CRITICAL_DAYS = 60
+PAGE_SIZE = 50
+_NO_DATE = dt.date(1900, 1, 1)
+
+
+class Alert(StrEnum):
+    REVIEW_OVERDUE = "review_overdue"
+    NO_CONTACT_30 = "no_contact_30"
+    NO_CONTACT_60 = "no_contact_60"
+    STEP_OVERDUE = "step_overdue"
+    CONTRACT_TO_RENEW = "contract_to_renew"
+
+
+ALERT_LABELS: dict[Alert, str] = {
+    Alert.REVIEW_OVERDUE: "Bilan en retard",
+    Alert.NO_CONTACT_30: "Sans contact depuis 30 jours",
+    Alert.NO_CONTACT_60: "Sans contact depuis 60 jours",
+    Alert.STEP_OVERDUE: "Étape en retard",
+    Alert.CONTRACT_TO_RENEW: "Contrat à renouveler",
+}
+
+# DSFR badge level per alert.
+ALERT_LEVELS: dict[Alert, str] = {
+    Alert.REVIEW_OVERDUE: "warning",
+    Alert.NO_CONTACT_30: "warning",
+    Alert.NO_CONTACT_60: "error",
+    Alert.STEP_OVERDUE: "warning",
+    Alert.CONTRACT_TO_RENEW: "info",
+}
+
+
+class Sort(StrEnum):
+    NAME = "nom"
+    REFERENT = "referent"
+    SCHEME = "parcours"
+    URGENCY = "urgence"
+    NEXT_STEP = "etape"
+    NEXT_REVIEW = "bilan"
+    LAST_CONTACT = "contact"
+    ALERTS = "alertes"
+
+
+SORT_LABELS: dict[Sort, str] = {
+    Sort.NAME: "Nom",
+    Sort.REFERENT: "Référent",
+    Sort.SCHEME: "Parcours en cours",
+    Sort.URGENCY: "Urgence",
+    Sort.NEXT_STEP: "Prochaine étape",
+    Sort.NEXT_REVIEW: "Prochain bilan",
+    Sort.LAST_CONTACT: "Dernier contact",
+    Sort.ALERTS: "Alertes",
+}
+
+NO_REFERENT = "aucun"
+NO_DIAGNOSTIC = "aucun"
+
+
+def _active_pathways() -> QuerySet[Pathway]:
+    return Pathway.objects.filter(person=OuterRef("pk"), status=PathwayStatus.ACTIVE)
+
+
+def _open_steps() -> QuerySet[Step]:
+    return Step.objects.filter(
+        pathway__person=OuterRef("pk"),
+        pathway__status=PathwayStatus.ACTIVE,
+        status__in=OVERDUE_STEP_STATUSES,
+        planned_on__isnull=False,
+    ).order_by("planned_on", "id")
+
+
+def contract_renewal_person_ids(persons: QuerySet | list[int]) -> set[int]:
+    """Among `persons` (a queryset of persons or of their ids, or a list of ids), those
+    with an ongoing pathway whose contract is to be renewed. Four queries whatever their
+    number; plain values are read, not records."""
+    signed = Contract.objects.filter(pathway=OuterRef("pk"), signed_on__isnull=False).order_by(
+        "-number"
+    )
+    saved_after = OuterRef("signed_at")
+    candidates = list(
+        Pathway.objects.filter(person__in=persons, status=PathwayStatus.ACTIVE)
+        .annotate(
+            signed_at=Subquery(signed.values("created_at")[:1]),
+            signed_hash=Subquery(signed.values("content_hash")[:1]),
+        )
+        .filter(signed_at__isnull=False)
+        .filter(
+            Exists(Goal.objects.filter(pathway=OuterRef("pk"), updated_at__gt=saved_after))
+            | Exists(Step.objects.filter(pathway=OuterRef("pk"), updated_at__gt=saved_after))
+        )
+        .values_list("id", "person_id", "signed_hash")
+    )
+    if not candidates:
+        return set()
+    ids = [c[0] for c in candidates]
+    goals: dict[int, list[SimpleNamespace]] = {i: [] for i in ids}
+    steps: dict[int, list[SimpleNamespace]] = {i: [] for i in ids}
+    goal_fields = ("pk", "text", "domain", "indicator", "target", "deadline", "status")
+    for row in Goal.objects.filter(pathway_id__in=ids).values("pathway_id", *goal_fields):
+        goals[row.pop("pathway_id")].append(SimpleNamespace(**row))
+    step_fields = ("pk", "goal_id", "kind", "title", "owner", "owner_name", "planned_on")
+    for row in Step.objects.filter(pathway_id__in=ids).values("pathway_id", "status", *step_fields):
+        steps[row.pop("pathway_id")].append(SimpleNamespace(**row))
+    return {
+        person_id
+        for pathway_id, person_id, signed_hash in candidates
+        if contract_terms.terms_hash(contract_terms.terms_of(goals[pathway_id], steps[pathway_id]))
+        != signed_hash
+    }
+
+
+def with_caseload(queryset: QuerySet[Person]) -> QuerySet[Person]:
+    """Annotate persons with the caseload columns (see the module's docstring)."""
+    current = _active_pathways().order_by("-started_on", "-id")
+    active_count = (
+        _active_pathways().order_by().values("person").annotate(n=Count("id")).values("n")[:1]
+    )
+    next_review = (
+        _active_pathways()
+        .filter(next_review_on__isnull=False)
+        .order_by("next_review_on")
+        .values("next_review_on")[:1]
+    )
+    latest_diagnostic = Diagnostic.objects.filter(person=OuterRef("pk")).order_by(
+        "-assessed_on", "-id"
+    )
+    last_note = (
+        Note.objects.filter(person=OuterRef("pk"))
+        .order_by("-occurred_on")
+        .values("occurred_on")[:1]
+    )
+    last_seen = (
+        Appointment.objects.filter(person=OuterRef("pk"), participation=Participation.SEEN)
+        .order_by("-starts_at")
+        .annotate(day=TruncDate("starts_at"))
+        .values("day")[:1]
+    )
+    no_date = Value(_NO_DATE, output_field=DateField())
+    return queryset.annotate(
+        current_pathway_id=Subquery(current.values("id")[:1]),
+        current_scheme=Subquery(current.values("scheme")[:1]),
+        active_pathways=Coalesce(Subquery(active_count, output_field=IntegerField()), 0),
+        next_review_on=Subquery(next_review, output_field=DateField()),
+        urgency=Subquery(latest_diagnostic.values("urgency")[:1]),
+        next_step_on=Subquery(_open_steps().values("planned_on")[:1], output_field=DateField()),
+        next_step_title=Subquery(_open_steps().values("title")[:1]),
+        last_note_on=Subquery(last_note, output_field=DateField()),
+        last_seen_on=Subquery(last_seen, output_field=DateField()),
+    ).annotate(
+        last_contact_on=NullIf(
+            Greatest(Coalesce("last_note_on", no_date), Coalesce("last_seen_on", no_date)),
+            no_date,
+            output_field=DateField(),
+        ),
+    )
+
+
+def _alert_conditions(today: dt.date) -> tuple[dict[Alert, Q], Coalesce]:
+    contact_since = Coalesce(F("last_contact_on"), TruncDate("created_at"))
+    critical = today - dt.timedelta(days=NO_CONTACT_CRITICAL_DAYS)
+    warning = today - dt.timedelta(days=NO_CONTACT_WARNING_DAYS)
+    return {
+        Alert.REVIEW_OVERDUE: Q(next_review_on__lt=today),
+        Alert.NO_CONTACT_60: Q(contact_since__lte=critical),
+        Alert.NO_CONTACT_30: Q(contact_since__lte=warning, contact_since__gt=critical),
+        Alert.STEP_OVERDUE: Q(next_step_on__lt=today),
+        Alert.CONTRACT_TO_RENEW: Q(contract_to_renew=1),
+    }, contact_since
+
+
+def with_alerts(queryset: QuerySet[Person], today: dt.date) -> QuerySet[Person]:
+    """Add one flag (0/1) per alert and their count, for filtering and sorting."""
+    conditions, contact_since = _alert_conditions(today)
+    to_renew = contract_renewal_person_ids(queryset.order_by().values("pk"))
+    queryset = queryset.annotate(
+        contact_since=contact_since,
+        contract_to_renew=Case(When(pk__in=to_renew, then=Value(1)), default=Value(0)),
+    )
+    flags = {
+        f"alert_{alert}": Case(When(condition, then=Value(1)), default=Value(0))
+        for alert, condition in conditions.items()
+    }
+    queryset = queryset.annotate(**flags)
+    total = None
+    for name in flags:
+        total = F(name) if total is None else total + F(name)
+    return queryset.annotate(alert_count=total)
+
+
+@dataclass(frozen=True)
+class CaseloadFilters:
+    referent: str = ""  # user id, or NO_REFERENT
+    scheme: str = ""
+    urgency: str = ""  # "0".."3", or NO_DIAGNOSTIC
+    alert: str = ""  # an Alert, or "any"
+    search: str = ""
+    sort: str = Sort.NAME  # a Sort, "-" prefix for descending
+
+
+def scope(membership) -> QuerySet[Person]:
+    """Whose persons: a référent's own (`Person.referent`), the whole organisation for a
+    manager. Archived records are not in the caseload."""
+    persons = Person.objects.visible_to(membership).filter(archived_at__isnull=True)
+    if membership is None or membership.role == Role.MANAGER:
+        return persons
+    if membership.role == Role.REFERENT:
+        return persons.filter(referent_id=membership.user_id)
+    return persons.none()
+
+
+_SORT_COLUMNS: dict[str, list[str]] = {
+    Sort.NAME: ["birth_name", "first_names"],
+    Sort.REFERENT: ["referent__last_name", "referent__first_name"],
+    Sort.SCHEME: ["current_scheme"],
+    Sort.URGENCY: ["urgency"],
+    Sort.NEXT_STEP: ["next_step_on"],
+    Sort.NEXT_REVIEW: ["next_review_on"],
+    Sort.LAST_CONTACT: ["last_contact_on"],
+    Sort.ALERTS: ["alert_count"],
+}
+
+
+def _order(sort: str) -> list:
+    """ORDER BY for `sort` ("-" prefix: descending); empty values last, then by name."""
+    descending = sort.startswith("-")
+    key = sort.lstrip("-")
+    columns = _SORT_COLUMNS.get(key, _SORT_COLUMNS[Sort.NAME])
+    ordering = [
+        F(c).desc(nulls_last=True) if descending else F(c).asc(nulls_last=True) for c in columns
+    ]
+    if key != Sort.NAME:
+        ordering += [F("birth_name").asc(), F("first_names").asc()]
+    return [*ordering, F("id").asc()]
+
+
+def caseload(membership, filters: CaseloadFilters, *, today: dt.date | None = None):
+    """The filtered, sorted caseload queryset of `membership` (one query per page)."""
+    today = today or timezone.localdate()
+    persons = scope(membership)
+    if filters.search.strip():
+        persons = persons.search(filters.search)
+    if filters.referent and membership is not None and membership.role == Role.MANAGER:
+        if filters.referent == NO_REFERENT:
+            persons = persons.filter(referent__isnull=True)
+        elif filters.referent.isdigit():
+            persons = persons.filter(referent_id=int(filters.referent))
+    if filters.scheme in Scheme.values:
+        persons = persons.filter(
+            Exists(_active_pathways().filter(scheme=filters.scheme)),
+        )
+    persons = with_caseload(persons.select_related("referent"))
+    if filters.urgency == NO_DIAGNOSTIC:
+        persons = persons.filter(urgency__isnull=True)
+    elif filters.urgency.isdigit() and int(filters.urgency) in Urgency.values:
+        persons = persons.filter(urgency=int(filters.urgency))
+    sort_key = filters.sort.lstrip("-")
+    if filters.alert or sort_key == Sort.ALERTS:
+        persons = with_alerts(persons, today)
+        if filters.alert == "any":
+            persons = persons.filter(alert_count__gt=0)
+        elif filters.alert in Alert.__members__.values():
+            persons = persons.filter(**{f"alert_{filters.alert}": 1})
+    return persons.order_by(*_order(filters.sort))
+
+
+@dataclass
+class CaseloadRow:
+    person: Person
+    alerts: list[Alert]
+
+    @property
+    def alert_items(self) -> list[tuple[str, str, str]]:
+        return [(str(a), ALERT_LABELS[a], ALERT_LEVELS[a]) for a in self.alerts]
+
+    @property
+    def urgency_label(self) -> str:
+        u = getattr(self.person, "urgency", None)
+        return "" if u is None else Urgency(u).label
+
+    @property
+    def urgency_level(self) -> str:
+        """DSFR badge variant for the urgency."""
+        u = getattr(self.person, "urgency", None)
+        return {None: "", 0: "success", 1: "info", 2: "warning", 3: "error"}.get(u, "info")
+
+    @property
+    def scheme_label(self) -> str:
+        s = getattr(self.person, "current_scheme", None)
+        return "" if not s else Scheme(s).label
+
+    @property
+    def days_without_contact(self) -> int:
+        return (timezone.localdate() - contact_since(self.person)).days
+
+
+def contact_since(person: Person) -> dt.date:
+    last = getattr(person, "last_contact_on", None)
+    if isinstance(last, str):  # some backends give back text for computed dates
+        last = dt.date.fromisoformat(last)
+    return last or timezone.localtime(person.created_at).date()
+
+
+def alerts_for(person: Person, today: dt.date, contract_to_renew: bool = False) -> list[Alert]:
+    """The alerts of an annotated person, from the values already read (no query)."""
+    alerts = []
+    if person.next_review_on is not None and person.next_review_on < today:
+        alerts.append(Alert.REVIEW_OVERDUE)
+    days = (today - contact_since(person)).days
+    if days >= NO_CONTACT_CRITICAL_DAYS:
+        alerts.append(Alert.NO_CONTACT_60)
+    elif days >= NO_CONTACT_WARNING_DAYS:
+        alerts.append(Alert.NO_CONTACT_30)
+    if person.next_step_on is not None and person.next_step_on < today:
+        alerts.append(Alert.STEP_OVERDUE)
+    if contract_to_renew:
+        alerts.append(Alert.CONTRACT_TO_RENEW)
+    return alerts
+
+
+def rows(persons: list[Person], today: dt.date | None = None) -> list[CaseloadRow]:
+    """Rows of a page. The contract alert is computed for the page's persons only, unless
+    the query already did it (filtering or sorting by alerts)."""
+    today = today or timezone.localdate()
+    if persons and all(hasattr(p, "contract_to_renew") for p in persons):
+        to_renew = {p.pk for p in persons if p.contract_to_renew}
+    else:
+        to_renew = contract_renewal_person_ids([p.pk for p in persons]) if persons else set()
+    return [CaseloadRow(p, alerts_for(p, today, p.pk in to_renew)) for p in persons]
+
+
+def alert_choices() -> list[tuple[str, str]]:
+    return [("any", "Au moins une alerte"), *[(str(a), ALERT_LABELS[a]) for a in Alert]]

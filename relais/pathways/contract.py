@@ -1,0 +1,262 @@
+"""The engagement contract's content: what is snapshot, how it is hashed, how it is printed.
+
+A contract version freezes the *terms* of the pathway: the goals (text, domain, indicator,
+target, deadline) and the steps (kind, title, linked goal, owner, planned date) that are
+still commitments. Progress does not change the terms: a step marked done or a goal marked
+achieved keeps the signed contract valid. Adding, rewording, rescheduling, abandoning or
+cancelling a goal or a step does change them, and the pathway then shows "Contrat à
+renouveler" (see `relais.pathways.selectors.contract_needs_renewal`).
+
+`content_hash` is the sha256 of the canonical JSON (sorted keys, no spaces, UTF-8) of
+`{"goals": [...], "steps": [...]}`. The snapshot also keeps the parties (organisation,
+person, référent, scheme, dates) as they were, so that an old version prints as it was
+signed even after the record changed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from relais.diagnostics.domains import Domain
+from relais.pathways.models import (
+    Contract,
+    Goal,
+    GoalStatus,
+    Pathway,
+    Scheme,
+    SignatureMode,
+    Step,
+    StepKind,
+    StepOwner,
+    StepStatus,
+)
+
+CONTENT_FORMAT = 1
+
+# Goals and steps that are no longer commitments are left out of the contract.
+DROPPED_GOAL_STATUSES = frozenset({GoalStatus.ABANDONED})
+DROPPED_STEP_STATUSES = frozenset({StepStatus.ABANDONED, StepStatus.CANCELLED})
+
+DEFAULT_COMMITMENTS_PERSON = "\n".join(
+    [
+        "Participer aux rendez-vous convenus avec mon référent, ou le prévenir si je ne peux pas venir.",
+        "Réaliser les étapes dont je suis responsable, aux dates convenues ensemble.",
+        "Informer mon référent de tout changement de situation (adresse, ressources, santé, emploi).",
+        "Participer aux bilans de mon parcours et dire ce qui marche et ce qui ne marche pas.",
+    ]
+)
+DEFAULT_COMMITMENTS_ORGANISATION = "\n".join(
+    [
+        "Désigner un référent de parcours unique, joignable, qui suit l'ensemble du parcours.",
+        "Accompagner la personne dans la réalisation de ses objectifs et de ses démarches.",
+        "Mobiliser les partenaires et les dispositifs utiles, avec l'accord de la personne.",
+        "Faire régulièrement le bilan du parcours avec la personne et l'ajuster avec elle.",
+        "Protéger la confidentialité des informations confiées (RGPD) ; la personne peut y accéder sur demande.",
+    ]
+)
+
+
+def _iso(value: dt.date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def goal_terms(goal: Goal) -> dict[str, Any]:
+    return {
+        "id": goal.pk,
+        "text": goal.text,
+        "domain": goal.domain,
+        "indicator": goal.indicator,
+        "target": goal.target,
+        "deadline": _iso(goal.deadline),
+    }
+
+
+def step_terms(step: Step) -> dict[str, Any]:
+    return {
+        "id": step.pk,
+        "goal": step.goal_id,
+        "kind": step.kind,
+        "title": step.title,
+        "owner": step.owner,
+        "owner_name": step.owner_name,
+        "planned_on": _iso(step.planned_on),
+    }
+
+
+def terms_of(goals: Iterable[Goal], steps: Iterable[Step]) -> dict[str, list[dict[str, Any]]]:
+    """The terms of a contract for these goals and steps (dropped ones are left out)."""
+    return {
+        "goals": [
+            goal_terms(g)
+            for g in sorted(goals, key=lambda g: g.pk)
+            if g.status not in DROPPED_GOAL_STATUSES
+        ],
+        "steps": [
+            step_terms(s)
+            for s in sorted(steps, key=lambda s: s.pk)
+            if s.status not in DROPPED_STEP_STATUSES
+        ],
+    }
+
+
+def current_terms(pathway: Pathway) -> dict[str, list[dict[str, Any]]]:
+    """Uses `pathway.goals.all()` and `pathway.steps.all()`: prefetch them to read many
+    pathways at constant cost."""
+    return terms_of(pathway.goals.all(), pathway.steps.all())
+
+
+def canonical_json(value: Any) -> bytes:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def terms_hash(terms: dict[str, Any]) -> str:
+    return hashlib.sha256(
+        canonical_json({"goals": terms["goals"], "steps": terms["steps"]})
+    ).hexdigest()
+
+
+def parties_of(pathway: Pathway) -> dict[str, Any]:
+    person = pathway.person
+    return {
+        "organisation": pathway.organisation.name,
+        "person_name": person.display_name,
+        "person_birth_date": _iso(person.birth_date),
+        "referent_name": str(pathway.referent),
+        "scheme": pathway.scheme,
+        "scheme_detail": pathway.scheme_detail,
+        "started_on": _iso(pathway.started_on),
+        "review_every_months": pathway.review_every_months,
+        "next_review_on": _iso(pathway.next_review_on),
+    }
+
+
+def snapshot(pathway: Pathway) -> tuple[dict[str, Any], str]:
+    """(content, hash) of a new contract version for the pathway as it is now."""
+    terms = current_terms(pathway)
+    content = {"format": CONTENT_FORMAT, **terms, "parties": parties_of(pathway)}
+    return content, terms_hash(terms)
+
+
+# --- Printing ------------------------------------------------------------------------------
+
+
+def _date(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+def _label(choices: type, value: str) -> str:
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip(" -•\t") for line in text.splitlines() if line.strip(" -•\t")]
+
+
+def printable(contract: Contract) -> dict[str, Any]:
+    """The snapshot with labels and dates ready for the template (labels are looked up at
+    print time: they are not part of the terms)."""
+    content = contract.content
+    parties = dict(content.get("parties", {}))
+    parties["person_birth_date"] = _date(parties.get("person_birth_date"))
+    parties["started_on"] = _date(parties.get("started_on"))
+    parties["next_review_on"] = _date(parties.get("next_review_on"))
+    parties["scheme_label"] = _label(Scheme, parties.get("scheme", ""))
+    goals = []
+    titles = {}
+    for index, goal in enumerate(content.get("goals", []), start=1):
+        titles[goal["id"]] = f"Objectif {index}"
+        goals.append(
+            {
+                "number": index,
+                "text": goal["text"],
+                "domain": _label(Domain, goal["domain"]) if goal["domain"] else "",
+                "indicator": goal["indicator"],
+                "target": goal["target"],
+                "deadline": _date(goal["deadline"]),
+                "steps": [],
+            }
+        )
+    by_goal = {g["id"]: row for g, row in zip(content.get("goals", []), goals, strict=True)}
+    other_steps = []
+    for step in content.get("steps", []):
+        row = {
+            "kind": _label(StepKind, step["kind"]),
+            "title": step["title"],
+            "owner": _label(StepOwner, step["owner"]),
+            "owner_name": step["owner_name"],
+            "planned_on": _date(step["planned_on"]),
+        }
+        if step["goal"] in by_goal:
+            by_goal[step["goal"]]["steps"].append(row)
+        else:
+            other_steps.append(row)
+    return {
+        "parties": parties,
+        "goals": goals,
+        "other_steps": other_steps,
+        "commitments_person": _lines(contract.commitments_person),
+        "commitments_organisation": _lines(contract.commitments_organisation),
+        "signature_mode": _label(SignatureMode, contract.signature_mode)
+        if contract.signature_mode
+        else "",
+    }
+
+
+def pdf_title(contract: Contract) -> str:
+    name = contract.content.get("parties", {}).get("person_name", "")
+    return f"Contrat d'engagement v{contract.number} — {name}"
+
+
+def _fonts_dir() -> Path | None:
+    found = finders.find("dsfr/dist/fonts/Marianne-Regular.woff")
+    return Path(found).parent if found else None
+
+
+def _fetcher(allowed: Path | None):
+    """WeasyPrint may only read the bundled fonts: nothing from the network, nothing else
+    from the disk (the HTML holds user text, escaped, but let's not rely on that alone)."""
+    from urllib.parse import unquote, urlsplit
+
+    from weasyprint.urls import URLFetcher
+
+    class FontsOnlyFetcher(URLFetcher):
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            parts = urlsplit(url)
+            if allowed is not None and parts.scheme == "file":
+                path = Path(unquote(parts.path)).resolve()
+                if path.is_relative_to(allowed.resolve()):
+                    return super().fetch(url, headers)
+            raise ValueError(f"Ressource refusée dans le PDF : {url}")
+
+    return FontsOnlyFetcher(allowed_protocols={"file"})
+
+
+def render_html(contract: Contract) -> str:
+    fonts = _fonts_dir()
+    context = {
+        "contract": contract,
+        "title": pdf_title(contract),
+        "fonts_url": fonts.as_uri() if fonts else "",
+        "printed_on": timezone.localdate(),
+        **printable(contract),
+    }
+    return render_to_string("pathways/contract_pdf.html", context)
+
+
+def render_pdf(contract: Contract) -> bytes:
+    from weasyprint import HTML
+
+    fetcher = _fetcher(_fonts_dir())
+    return HTML(string=render_html(contract), url_fetcher=fetcher).write_pdf()

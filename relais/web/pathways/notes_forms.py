@@ -1,0 +1,244 @@
+"""Forms for notes (écrits professionnels), appointments and the caseload filters."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.utils import timezone
+
+from relais.accounts.models import Membership, User
+from relais.diagnostics.models import Urgency
+from relais.pathways import caseload
+from relais.pathways.models import (
+    Appointment,
+    Note,
+    NoteKind,
+    NoteVisibility,
+    Participation,
+    Pathway,
+    Scheme,
+)
+from relais.pathways.notes import APPOINTMENT_MAX_MINUTES, APPOINTMENT_MIN_MINUTES
+from relais.people.models import Person
+
+DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+INVALID_DATE = (
+    "Cette date n'existe pas ou n'est pas lisible : vérifiez le jour, le mois et l'année "
+    "(format JJ/MM/AAAA)."
+)
+
+
+def _date_field(label: str, **kwargs) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        input_formats=DATE_INPUT_FORMATS,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": INVALID_DATE, "required": "Indiquez la date."},
+        **kwargs,
+    )
+
+
+class PathwayChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Pathway) -> str:
+        state = "en cours" if obj.status == "active" else "terminé"
+        return f"{obj.get_scheme_display()} — depuis le {obj.started_on:%d/%m/%Y} ({state})"
+
+
+class UserChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        return obj.get_full_name() or obj.email
+
+
+def _pathways_of(person: Person):
+    return Pathway.objects.filter(person=person).order_by("status", "-started_on", "-id")
+
+
+class NoteForm(forms.Form):
+    kind = forms.ChoiceField(label="Type d'écrit", choices=NoteKind.choices)
+    occurred_on = _date_field(
+        "Date de l'échange", help_text="Le jour de l'entretien, de l'appel ou de la visite."
+    )
+    pathway = PathwayChoiceField(
+        label="Parcours concerné",
+        queryset=Pathway.objects.none(),
+        required=False,
+        empty_label="— Aucun en particulier —",
+    )
+    visibility = forms.ChoiceField(
+        label="Qui peut lire cet écrit ?",
+        choices=NoteVisibility.choices,
+        widget=forms.RadioSelect,
+        initial=NoteVisibility.ORGANISATION,
+        help_text="« Moi seul·e » : ni vos collègues ni votre responsable ne le verront.",
+    )
+    body = forms.CharField(
+        label="Contenu",
+        max_length=Note._meta.get_field("body").max_length,
+        widget=forms.Textarea(attrs={"rows": 14}),
+        help_text=(
+            "Rapportez des faits, les paroles de la personne (entre guillemets) et vos "
+            "sources. La personne peut demander à lire ce qui est écrit sur elle."
+        ),
+        error_messages={"required": "Écrivez le contenu de l'écrit."},
+        strip=True,
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # Fingerprint of the writing-check warnings the author has seen (see writing_check).
+    flags_seen = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+
+    def __init__(self, *args, person: Person, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.person = person
+        self.fields["pathway"].queryset = _pathways_of(person)
+        self.fields["occurred_on"].widget.attrs["max"] = timezone.localdate().isoformat()
+
+
+class AppointmentForm(forms.Form):
+    day = _date_field("Date")
+    time = forms.TimeField(
+        label="Heure",
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        input_formats=["%H:%M", "%Hh%M", "%H:%M:%S"],
+        error_messages={
+            "invalid": "Heure illisible (format HH:MM).",
+            "required": "Indiquez l'heure.",
+        },
+        help_text="Heure de Paris.",
+    )
+    duration_minutes = forms.IntegerField(
+        label="Durée (minutes)",
+        min_value=APPOINTMENT_MIN_MINUTES,
+        max_value=APPOINTMENT_MAX_MINUTES,
+        initial=45,
+        error_messages={
+            "min_value": f"Au moins {APPOINTMENT_MIN_MINUTES} minutes.",
+            "max_value": f"Au plus {APPOINTMENT_MAX_MINUTES} minutes.",
+            "invalid": "Indiquez un nombre de minutes.",
+        },
+    )
+    location = forms.CharField(
+        label="Lieu",
+        max_length=Appointment._meta.get_field("location").max_length,
+        required=False,
+        help_text="Adresse, bureau, « par téléphone », « en visio »…",
+    )
+    purpose = forms.CharField(
+        label="Objet",
+        max_length=Appointment._meta.get_field("purpose").max_length,
+        error_messages={"required": "Indiquez l'objet du rendez-vous."},
+    )
+    with_user = UserChoiceField(
+        label="Avec",
+        queryset=User.objects.none(),
+        empty_label=None,
+        help_text="Le professionnel de la structure qui reçoit la personne.",
+    )
+    pathway = PathwayChoiceField(
+        label="Parcours concerné",
+        queryset=Pathway.objects.none(),
+        required=False,
+        empty_label="— Aucun en particulier —",
+    )
+
+    def __init__(self, *args, person: Person, with_pathway: bool = True, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        members = Membership.objects.active().filter(organisation_id=person.organisation_id)
+        self.fields["with_user"].queryset = User.objects.filter(
+            pk__in=members.values("user_id")
+        ).order_by("last_name", "first_name", "email")
+        if with_pathway:
+            self.fields["pathway"].queryset = _pathways_of(person)
+        else:  # staff: pathways are not theirs to see
+            del self.fields["pathway"]
+
+    @staticmethod
+    def initial_for(appointment: Appointment) -> dict:
+        local = timezone.localtime(appointment.starts_at)
+        return {
+            "day": local.date(),
+            "time": local.time().replace(second=0, microsecond=0),
+            "duration_minutes": appointment.duration_minutes,
+            "location": appointment.location,
+            "purpose": appointment.purpose,
+            "with_user": appointment.with_user_id,
+            "pathway": appointment.pathway_id,
+        }
+
+    def starts_at(self) -> dt.datetime:
+        """The appointment's date and time, read in Europe/Paris, as an aware datetime."""
+        naive = dt.datetime.combine(self.cleaned_data["day"], self.cleaned_data["time"])
+        return timezone.make_aware(naive, timezone.get_default_timezone())
+
+
+class ParticipationForm(forms.Form):
+    participation = forms.ChoiceField(label="Participation", choices=Participation.choices)
+
+
+class CaseloadFilterForm(forms.Form):
+    q = forms.CharField(
+        label="Rechercher une personne",
+        required=False,
+        max_length=100,
+        help_text="Nom ou prénom, avec ou sans accents.",
+    )
+    referent = forms.ChoiceField(label="Référent", required=False)
+    scheme = forms.ChoiceField(
+        label="Dispositif", required=False, choices=[("", "Tous"), *Scheme.choices]
+    )
+    urgency = forms.ChoiceField(
+        label="Urgence",
+        required=False,
+        choices=[
+            ("", "Toutes"),
+            *[(str(v), label) for v, label in reversed(Urgency.choices)],
+            (caseload.NO_DIAGNOSTIC, "Sans diagnostic"),
+        ],
+    )
+    alert = forms.ChoiceField(
+        label="Alerte", required=False, choices=[("", "Toutes"), *caseload.alert_choices()]
+    )
+    tri = forms.CharField(required=False, widget=forms.HiddenInput, max_length=20)
+
+    def __init__(self, *args, referents=(), show_referent: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if show_referent:
+            self.fields["referent"].choices = [
+                ("", "Tous"),
+                *[(str(u.pk), u.get_full_name() or u.email) for u in referents],
+                (caseload.NO_REFERENT, "Sans référent"),
+            ]
+        else:
+            del self.fields["referent"]
+
+    def filters(self) -> caseload.CaseloadFilters:
+        data = self.cleaned_data if self.is_valid() else {}
+        sort = (data.get("tri") or caseload.Sort.NAME).strip()
+        if sort.lstrip("-") not in caseload.Sort.__members__.values():
+            sort = caseload.Sort.NAME
+        return caseload.CaseloadFilters(
+            referent=data.get("referent", "") or "",
+            scheme=data.get("scheme", "") or "",
+            urgency=data.get("urgency", "") or "",
+            alert=data.get("alert", "") or "",
+            search=data.get("q", "") or "",
+            sort=sort,
+        )
+
+
+class ReassignForm(forms.Form):
+    referent = UserChoiceField(
+        label="Nouveau référent",
+        queryset=User.objects.none(),
+        empty_label="— Choisir —",
+        error_messages={"required": "Choisissez le nouveau référent."},
+    )
+    persons = forms.ModelMultipleChoiceField(
+        queryset=Person.objects.none(),
+        error_messages={"required": "Cochez au moins une personne dans la liste."},
+    )
+
+    def __init__(self, *args, referents, persons, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["referent"].queryset = referents
+        self.fields["persons"].queryset = persons
