@@ -292,3 +292,80 @@ class ExitFactory(factory.django.DjangoModelFactory):
     exited_on = factory.LazyFunction(lambda: timezone.localdate())
     category = "sustainable_employment"
     recorded_by = factory.SubFactory(UserFactory)
+
+
+# --- Coordination (network) ---------------------------------------------------------------
+
+
+class ServiceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "network.Service"
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    name = factory.Sequence(lambda n: f"Service d'accompagnement {n}")
+    description = "Accompagnement individuel vers l'emploi et l'accès aux droits."
+    type = "accompagnement"
+    thematiques = factory.LazyFunction(
+        lambda: ["trouver-un-emploi", "trouver-un-emploi--repondre-a-des-offres-demploi"]
+    )
+    publics = factory.LazyFunction(lambda: ["tous-publics"])
+    modes_accueil = factory.LazyFunction(lambda: ["en-presentiel"])
+    commune_code = "69123"
+    latitude = 45.7578
+    longitude = 4.8320
+    confirmed_on = factory.LazyFunction(lambda: timezone.localdate())
+
+
+class ReferralFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "network.Referral"
+
+    person = factory.SubFactory(PersonFactory)
+    service = factory.SubFactory(ServiceFactory)
+    sender_organisation = factory.LazyAttribute(lambda o: o.person.organisation)
+    sender = factory.SubFactory(UserFactory)
+    receiver_organisation = factory.LazyAttribute(lambda o: o.service.organisation)
+    reason = "Recherche d'emploi après une formation."
+    request = "Un premier entretien d'accompagnement."
+    sent_at = factory.LazyFunction(timezone.now)
+    expires_at = factory.LazyFunction(lambda: timezone.now() + _dt.timedelta(days=30))
+
+
+class CoordinationTeamFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "network.CoordinationTeam"
+
+    person = factory.SubFactory(PersonFactory)
+
+
+class TeamMemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "network.TeamMember"
+
+    team = factory.SubFactory(CoordinationTeamFactory)
+    user = factory.SubFactory(UserFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    role = "Conseillère emploi"
+    shared_categories = factory.LazyFunction(lambda: ["identity", "steps"])
+    started_on = factory.LazyFunction(lambda: timezone.localdate())
+    added_by = factory.SubFactory(UserFactory)
+
+
+class CaseConferenceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "network.CaseConference"
+
+    person = factory.SubFactory(PersonFactory)
+    organisation = factory.LazyAttribute(lambda o: o.person.organisation)
+    held_on = factory.LazyFunction(lambda: timezone.localdate())
+    author = factory.SubFactory(UserFactory)
+
+
+class PartnershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "network.Partnership"
+
+    source = factory.SubFactory(OrganisationFactory)
+    target = factory.SubFactory(OrganisationFactory)
+    kind = "agreement"
+    declared_by = factory.SubFactory(UserFactory)

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "relais.people",
     "relais.diagnostics",
     "relais.pathways",
+    "relais.network",
     "relais.web",
     "relais.api",
     "relais.demo",

@@ -54,6 +54,28 @@ class Organisation(TimeStampedModel):
         help_text="Code officiel géographique, 5 caractères (ex. 69123).",
     )
     is_active = models.BooleanField("active", default=True)
+    # Directory (annuaire): partners "hors plateforme" are listed without having users.
+    is_external = models.BooleanField("hors plateforme", default=False)
+    description = models.TextField("présentation", max_length=5000, blank=True)
+    address = models.CharField("adresse", max_length=250, blank=True)
+    postal_code = models.CharField("code postal", max_length=5, blank=True)
+    phone = models.CharField("téléphone", max_length=20, blank=True)
+    email = models.EmailField("e-mail de contact", blank=True)
+    website = models.URLField("site web", blank=True)
+    networks = models.JSONField("réseaux porteurs", default=list, blank=True)
+    latitude = models.FloatField("latitude", null=True, blank=True)
+    longitude = models.FloatField("longitude", null=True, blank=True)
+    # Identity in the data·inclusion schema (source, id): imports are idempotent on it.
+    source = models.CharField("source", max_length=100, blank=True)
+    source_id = models.CharField("identifiant à la source", max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name="ajoutée par",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = "structure"
@@ -67,6 +89,15 @@ class Organisation(TimeStampedModel):
                 condition=models.Q(siret="") | models.Q(siret__regex=r"^[0-9]{14}$"),
                 name="organisation_siret_14_digits",
             ),
+            models.UniqueConstraint(
+                fields=["source", "source_id"],
+                condition=~models.Q(source=""),
+                name="organisation_source_unique",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["commune_code"], name="organisation_commune"),
+            models.Index(fields=["kind", "is_active"], name="organisation_kind_active"),
         ]
 
     def __str__(self) -> str:

@@ -382,6 +382,7 @@ class NoteKind(models.TextChoices):
 class NoteVisibility(models.TextChoices):
     AUTHOR = "author", "Moi seul·e"
     ORGANISATION = "organisation", "Ma structure"
+    TEAM = "team", "L'équipe de coordination de la personne"
 
 
 class Note(_PersonChild, TimeStampedModel, VersionedModel):

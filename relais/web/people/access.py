@@ -5,23 +5,9 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
-from relais.core import journal
-from relais.core.models import JournalAction
+from relais.people.access import record_person_denied
 from relais.people.models import Person
 from relais.people.policies import Capability, can
-
-
-def _record_denied(request: HttpRequest, pk: int, reason: str) -> None:
-    owner = Person.objects.filter(pk=pk).values_list("organisation_id", flat=True).first()
-    journal.record_request(
-        request,
-        JournalAction.DENIED,
-        target_type="people.person",
-        target_id=pk,
-        person_id=pk if owner is not None else None,
-        organisation=owner,
-        summary=reason,
-    )
 
 
 def get_person(
@@ -37,9 +23,9 @@ def get_person(
         .first()
     )
     if person is None:
-        _record_denied(request, pk, "dossier hors de portée")
+        record_person_denied(request, pk, "dossier hors de portée")
         raise Http404
     if not can(request.membership, capability, person):
-        _record_denied(request, pk, f"droit manquant : {capability.value}")
+        record_person_denied(request, pk, f"droit manquant : {capability.value}")
         raise PermissionDenied
     return person

@@ -26,6 +26,9 @@ class Section:
 def person_sections() -> list[Section]:
     # Imported here: each web package registers what it shows on the person page.
     from relais.web.diagnostics.sections import SECTIONS as DIAGNOSTIC_SECTIONS
+    from relais.web.network.eligibility_sections import SECTIONS as ELIGIBILITY_SECTIONS
+    from relais.web.network.referral_sections import SECTIONS as REFERRAL_SECTIONS
+    from relais.web.network.team_sections import SECTIONS as TEAM_SECTIONS
     from relais.web.pathways.sections import SECTIONS as PATHWAY_SECTIONS
     from relais.web.people.person_sections import SECTIONS as PEOPLE_SECTIONS
 
@@ -34,12 +37,22 @@ def person_sections() -> list[Section]:
         "situation",
         "diagnostic",
         "evenements",
+        "dispositifs",
         "parcours",
+        "orientations",
+        "equipe",
         "rendez-vous",
         "ecrits",
         "chronologie",
         "documents",
         "consentements",
     ]
-    sections = [*PEOPLE_SECTIONS, *DIAGNOSTIC_SECTIONS, *PATHWAY_SECTIONS]
+    sections = [
+        *PEOPLE_SECTIONS,
+        *DIAGNOSTIC_SECTIONS,
+        *PATHWAY_SECTIONS,
+        *ELIGIBILITY_SECTIONS,
+        *REFERRAL_SECTIONS,
+        *TEAM_SECTIONS,
+    ]
     return sorted(sections, key=lambda s: order.index(s.key) if s.key in order else len(order))

@@ -1,0 +1,3 @@
+"""Sections of the person page owned by the network domain (eligibility)."""
+
+SECTIONS: list = []
