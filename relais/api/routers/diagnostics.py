@@ -5,19 +5,11 @@ The urgency suggestion is computed by the service from the facts sent, never typ
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from ninja import Router, Status
 
-from relais.api.routers.people import (
-    ERRORS,
-    WRITE_ERRORS,
-    Id,
-    OrganisationId,
-    acting_membership,
-    forbidden,
-    person_for,
-    user_ref,
-)
+from relais.api.access import person_for, person_record_for
+from relais.api.routers.people import ERRORS, WRITE_ERRORS, Id, OrganisationId, user_ref
 from relais.api.schemas_accompaniment import (
     AssessmentIn,
     DiagnosticIn,
@@ -30,9 +22,7 @@ from relais.core.models import JournalAction
 from relais.diagnostics import selectors, services
 from relais.diagnostics.domains import Domain
 from relais.diagnostics.models import Diagnostic, DomainAssessment, Urgency
-from relais.people.access import record_denied, record_person_denied
-from relais.people.models import Person
-from relais.people.policies import Capability, can
+from relais.people.policies import Capability
 
 router = Router(tags=["Diagnostics"])
 
@@ -47,35 +37,9 @@ def _diagnostics():
 def diagnostic_for(request: HttpRequest, organisation_id: int, diagnostic_id: int):
     """The diagnostic if its person is visible to the caller (else 404) and their role
     accompanies (else 403); both refusals journaled as denied."""
-    membership = acting_membership(request, organisation_id)
-    diagnostic = (
-        _diagnostics()
-        .filter(pk=diagnostic_id, person__in=Person.objects.visible_to(membership))
-        .first()
+    return person_record_for(
+        request, organisation_id, _diagnostics(), diagnostic_id, "diagnostics.diagnostic"
     )
-    if diagnostic is None:
-        owner = (
-            Diagnostic.objects.filter(pk=diagnostic_id)
-            .values_list("person_id", "person__organisation_id")
-            .first()
-        )
-        record_denied(
-            request,
-            target_type="diagnostics.diagnostic",
-            target_id=diagnostic_id,
-            person_id=owner[0] if owner else None,
-            organisation_id=owner[1] if owner else None,
-            reason="API : dossier hors de portée",
-        )
-        raise Http404
-    person = Person.objects.select_related("referent").get(pk=diagnostic.person_id)
-    if not can(membership, Capability.ACCOMPANIMENT, person):
-        record_person_denied(
-            request, person.pk, f"API : droit manquant : {Capability.ACCOMPANIMENT.value}"
-        )
-        raise forbidden(Capability.ACCOMPANIMENT)
-    diagnostic.person = person
-    return membership, person, diagnostic
 
 
 def _assessment_out(a: DomainAssessment) -> dict:

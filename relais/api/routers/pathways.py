@@ -13,16 +13,14 @@ from django.utils import timezone
 from ninja import Router, Status
 
 from relais.accounts.models import Membership
+from relais.api.access import person_for, person_record_for
 from relais.api.routers.people import (
     ERRORS,
     WRITE_ERRORS,
     Id,
     OrganisationId,
-    acting_membership,
     api_fields,
     find_user,
-    forbidden,
-    person_for,
     user_ref,
 )
 from relais.api.schemas_accompaniment import (
@@ -45,9 +43,9 @@ from relais.core.models import JournalAction
 from relais.diagnostics.models import Diagnostic
 from relais.pathways import selectors, services
 from relais.pathways.models import Exit, Goal, Pathway, Review, Step
-from relais.people.access import record_denied, record_person_denied
+from relais.people.access import record_denied
 from relais.people.models import Person
-from relais.people.policies import Capability, can
+from relais.people.policies import Capability
 
 router = Router(tags=["Parcours"])
 
@@ -62,35 +60,13 @@ def pathway_for(
 ) -> tuple[Membership, Person, Pathway]:
     """The pathway if its person is visible to the caller (else 404) and their role
     accompanies (else 403); both refusals journaled as denied."""
-    membership = acting_membership(request, organisation_id)
-    pathway = (
-        Pathway.objects.filter(pk=pathway_id, person__in=Person.objects.visible_to(membership))
-        .select_related("referent")
-        .first()
+    return person_record_for(
+        request,
+        organisation_id,
+        Pathway.objects.select_related("referent"),
+        pathway_id,
+        "pathways.pathway",
     )
-    if pathway is None:
-        owner = (
-            Pathway.objects.filter(pk=pathway_id)
-            .values_list("person_id", "person__organisation_id")
-            .first()
-        )
-        record_denied(
-            request,
-            target_type="pathways.pathway",
-            target_id=pathway_id,
-            person_id=owner[0] if owner else None,
-            organisation_id=owner[1] if owner else None,
-            reason="API : dossier hors de portée",
-        )
-        raise Http404
-    person = Person.objects.select_related("referent").get(pk=pathway.person_id)
-    if not can(membership, Capability.ACCOMPANIMENT, person):
-        record_person_denied(
-            request, person.pk, f"API : droit manquant : {Capability.ACCOMPANIMENT.value}"
-        )
-        raise forbidden(Capability.ACCOMPANIMENT)
-    pathway.person = person
-    return membership, person, pathway
 
 
 def _not_in_pathway(request: HttpRequest, pathway: Pathway, target_type: str, target_id) -> Http404:
@@ -135,6 +111,26 @@ def _journal(
     request: HttpRequest, action: str, target, person: Person, pathway: Pathway, summary="API"
 ):
     journal.record_request(request, action, target, summary=summary, also_covers=[person, pathway])
+
+
+def _journal_list(
+    request: HttpRequest,
+    target_type: str,
+    label: str,
+    items: list,
+    person: Person,
+    pathway: Pathway,
+) -> None:
+    """A list of a pathway's goals, steps or reviews has been read."""
+    journal.record_request(
+        request,
+        JournalAction.LIST,
+        target_type=target_type,
+        person_id=person.pk,
+        organisation=person.organisation_id,
+        summary=f"API : {label} du parcours n° {pathway.pk} ({len(items)})",
+        also_covers=[person, pathway, *items],
+    )
 
 
 # --- Output --------------------------------------------------------------------------------
@@ -398,15 +394,7 @@ def pathway_exit(
 def goal_list(request: HttpRequest, organisation_id: OrganisationId, pathway_id: Id):
     _membership, person, pathway = pathway_for(request, organisation_id, pathway_id)
     goals = list(Goal.objects.filter(pathway=pathway).order_by("pk"))
-    journal.record_request(
-        request,
-        JournalAction.LIST,
-        target_type="pathways.goal",
-        person_id=person.pk,
-        organisation=person.organisation_id,
-        summary=f"API : objectifs du parcours n° {pathway.pk} ({len(goals)})",
-        also_covers=[person, pathway, *goals],
-    )
+    _journal_list(request, "pathways.goal", "objectifs", goals, person, pathway)
     return [goal_out(g) for g in goals]
 
 
@@ -466,15 +454,7 @@ def goal_update(
 def step_list(request: HttpRequest, organisation_id: OrganisationId, pathway_id: Id):
     _membership, person, pathway = pathway_for(request, organisation_id, pathway_id)
     steps = list(_planned(pathway.pk).steps.all())
-    journal.record_request(
-        request,
-        JournalAction.LIST,
-        target_type="pathways.step",
-        person_id=person.pk,
-        organisation=person.organisation_id,
-        summary=f"API : étapes du parcours n° {pathway.pk} ({len(steps)})",
-        also_covers=[person, pathway, *steps],
-    )
+    _journal_list(request, "pathways.step", "étapes", steps, person, pathway)
     today = timezone.localdate()
     return [step_out(s, today) for s in steps]
 
@@ -569,15 +549,7 @@ def step_update(
 def review_list(request: HttpRequest, organisation_id: OrganisationId, pathway_id: Id):
     _membership, person, pathway = pathway_for(request, organisation_id, pathway_id)
     reviews = list(_reviews().filter(pathway=pathway).order_by("-held_on", "-pk"))
-    journal.record_request(
-        request,
-        JournalAction.LIST,
-        target_type="pathways.review",
-        person_id=person.pk,
-        organisation=person.organisation_id,
-        summary=f"API : bilans du parcours n° {pathway.pk} ({len(reviews)})",
-        also_covers=[person, pathway, *reviews],
-    )
+    _journal_list(request, "pathways.review", "bilans", reviews, person, pathway)
     return [review_out(r) for r in reviews]
 
 

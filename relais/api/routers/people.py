@@ -1,5 +1,6 @@
 """Persons (API): list and search, intake with the duplicate check, identity and situation,
-référent. Also the scoping helpers shared by the diagnostics and pathways routers.
+référent. Also helpers shared by the diagnostics and pathways routers (the scoping ones are in
+`relais.api.access`).
 
 Every endpoint acts for ONE organisation, the one in the path: the caller must hold an
 active membership there (otherwise 404), and what they may do follows their role there
@@ -12,10 +13,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Annotated, Any
 
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from ninja import Path, Query, Router, Status
 
 from relais.accounts.models import Membership, User
+from relais.api.access import acting_membership, forbidden, person_for
 from relais.api.schemas import ErrorOut
 from relais.api.schemas_accompaniment import (
     MAX_ID,
@@ -34,7 +36,6 @@ from relais.core import journal
 from relais.core.errors import DomainError, PermissionDenied
 from relais.core.models import JournalAction
 from relais.people import services
-from relais.people.access import record_person_denied
 from relais.people.duplicates import DuplicateCandidate, find_duplicates
 from relais.people.models import Person, Resource
 from relais.people.policies import Capability, can
@@ -56,63 +57,13 @@ ERRORS: dict[int, Any] = {
 }
 WRITE_ERRORS: dict[int, Any] = {**ERRORS, 409: ErrorOut}
 
-FORBIDDEN_MESSAGES = {
-    Capability.ACCOMPANIMENT: (
-        "Votre rôle dans cette structure ne donne pas accès à l'accompagnement de la "
-        "personne (situation, diagnostic, parcours)."
-    ),
-    Capability.REASSIGN: "Réservé aux responsables de la structure.",
-}
 SITUATION_FORBIDDEN = (
     "Votre rôle dans cette structure ne permet pas d'enregistrer la situation de la personne "
     "(réservé aux référents et aux responsables) : retirez `situation`."
 )
 
 
-# --- Scoping helpers (also used by the diagnostics and pathways routers) ---------------------
-
-
-def acting_membership(request: HttpRequest, organisation_id: int) -> Membership:
-    """The caller's active membership in `organisation_id`; any other organisation is a
-    404. It becomes `request.membership` / `request.organisation` (read by the journal)."""
-    membership = (
-        Membership.objects.active()
-        .filter(user=request.user, organisation_id=organisation_id)
-        .select_related("organisation")
-        .first()
-    )
-    if membership is None:
-        raise Http404
-    request.membership = membership
-    request.organisation = membership.organisation
-    return membership
-
-
-def forbidden(capability: Capability) -> PermissionDenied:
-    return PermissionDenied(
-        FORBIDDEN_MESSAGES.get(capability, "Votre rôle ne permet pas cette action.")
-    )
-
-
-def person_for(
-    request: HttpRequest, organisation_id: int, person_id: int, capability: Capability
-) -> tuple[Membership, Person]:
-    """The person if visible to the caller (else 404) and if their role has `capability`
-    on it (else 403); both refusals are journaled as denied."""
-    membership = acting_membership(request, organisation_id)
-    person = (
-        Person.objects.visible_to(membership)
-        .select_related("referent")
-        .filter(pk=person_id)
-        .first()
-    )
-    if person is None:
-        record_person_denied(request, person_id, "API : dossier hors de portée")
-        raise Http404
-    if not can(membership, capability, person):
-        record_person_denied(request, person_id, f"API : droit manquant : {capability.value}")
-        raise forbidden(capability)
-    return membership, person
+# --- Helpers (also used by the diagnostics and pathways routers) ------------------------------
 
 
 @contextmanager

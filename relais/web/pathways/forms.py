@@ -65,20 +65,6 @@ class VersionField(forms.IntegerField):
         super().__init__(widget=forms.HiddenInput, min_value=1)
 
 
-def apply_error(form: forms.Form, error) -> None:
-    """Put a DomainError next to its field when the form has it, above the form otherwise."""
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, error.message)
-
-
-def keep_input_with_version(form: forms.Form, version: int) -> None:
-    """After a stale save: keep what the user typed, but carry the current version so that
-    saving again (after checking) goes through."""
-    data = form.data.copy()
-    data[form.add_prefix("version")] = str(version)
-    form.data = data
-
-
 # --- Pathway -------------------------------------------------------------------------------
 
 

@@ -23,6 +23,7 @@ from relais.pathways import writing_check
 from relais.pathways.models import Appointment, Note, NoteDraft, NoteVisibility, Participation
 from relais.people.models import Person
 from relais.people.policies import Capability, can, can_read_note
+from relais.web.forms_helpers import apply_domain_error
 from relais.web.organisations.views import organisation_required
 from relais.web.pathways.notes_forms import AppointmentForm, NoteForm, ParticipationForm
 from relais.web.people.access import get_person
@@ -41,11 +42,6 @@ def draft_storage_key(request: HttpRequest, person: Person) -> str:
 
 def _person_url(person: Person, anchor: str) -> str:
     return reverse("people:detail", args=[person.pk]) + anchor
-
-
-def _apply_error(form, error: DomainError) -> None:
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, error.message)
 
 
 # --- Notes -------------------------------------------------------------------------------------
@@ -116,6 +112,19 @@ def _show_flags(form: NoteForm, flags: list[writing_check.WritingFlag]) -> NoteF
     return shown
 
 
+def _note_fields(form: NoteForm, flags: list[writing_check.WritingFlag]) -> dict:
+    """What the note services take from the form, with the writing flags accepted."""
+    data = form.cleaned_data
+    return {
+        "kind": data["kind"],
+        "occurred_on": data["occurred_on"],
+        "body": data["body"],
+        "visibility": data["visibility"],
+        "pathway": data["pathway"],
+        "writing_flags": [f.as_stored() for f in writing_check.grouped(flags)],
+    }
+
+
 @organisation_required
 def note_create(request: HttpRequest, person_pk: int) -> HttpResponse:
     person = get_person(request, person_pk, Capability.ACCOMPANIMENT)
@@ -128,15 +137,10 @@ def note_create(request: HttpRequest, person_pk: int) -> HttpResponse:
                     note = services.note_create(
                         person=person,
                         author=request.user,
-                        kind=form.cleaned_data["kind"],
-                        occurred_on=form.cleaned_data["occurred_on"],
-                        body=form.cleaned_data["body"],
-                        visibility=form.cleaned_data["visibility"],
-                        pathway=form.cleaned_data["pathway"],
-                        writing_flags=[f.as_stored() for f in writing_check.grouped(flags)],
+                        **_note_fields(form, flags),
                     )
                 except DomainError as error:
-                    _apply_error(form, error)
+                    apply_domain_error(form, error)
                 else:
                     journal.record_request(
                         request, JournalAction.CREATE, note, also_covers=[person]
@@ -228,12 +232,7 @@ def note_update(request: HttpRequest, person_pk: int, pk: int) -> HttpResponse:
                         note=note,
                         actor=request.user,
                         expected_version=form.cleaned_data["version"] or 0,
-                        kind=form.cleaned_data["kind"],
-                        occurred_on=form.cleaned_data["occurred_on"],
-                        body=form.cleaned_data["body"],
-                        visibility=form.cleaned_data["visibility"],
-                        pathway=form.cleaned_data["pathway"],
-                        writing_flags=[f.as_stored() for f in writing_check.grouped(flags)],
+                        **_note_fields(form, flags),
                     )
                 except StaleObjectError as error:
                     # The input is kept; the form now carries the current version, so that
@@ -244,7 +243,7 @@ def note_update(request: HttpRequest, person_pk: int, pk: int) -> HttpResponse:
                     form.is_valid()
                     form.add_error(None, error.message)
                 except DomainError as error:
-                    _apply_error(form, error)
+                    apply_domain_error(form, error)
                 else:
                     journal.record_request(
                         request, JournalAction.UPDATE, note, also_covers=[person]
@@ -387,6 +386,20 @@ def _appointment_form(request: HttpRequest, person: Person, *args, **kwargs) -> 
     return AppointmentForm(*args, person=person, with_pathway=with_pathway, **kwargs)
 
 
+def _appointment_fields(form: AppointmentForm, *, pathway) -> dict:
+    """What the appointment services take from the form. `pathway` is kept when the form
+    has no pathway field (roles that do not accompany)."""
+    data = form.cleaned_data
+    return {
+        "starts_at": form.starts_at(),
+        "duration_minutes": data["duration_minutes"],
+        "location": data["location"],
+        "purpose": data["purpose"],
+        "with_user": data["with_user"],
+        "pathway": data.get("pathway", pathway),
+    }
+
+
 @organisation_required
 def appointment_create(request: HttpRequest, person_pk: int) -> HttpResponse:
     person = get_person(request, person_pk, Capability.APPOINTMENTS)
@@ -397,15 +410,10 @@ def appointment_create(request: HttpRequest, person_pk: int) -> HttpResponse:
                 appointment = services.appointment_create(
                     person=person,
                     actor=request.user,
-                    starts_at=form.starts_at(),
-                    duration_minutes=form.cleaned_data["duration_minutes"],
-                    location=form.cleaned_data["location"],
-                    purpose=form.cleaned_data["purpose"],
-                    with_user=form.cleaned_data["with_user"],
-                    pathway=form.cleaned_data.get("pathway"),
+                    **_appointment_fields(form, pathway=None),
                 )
             except DomainError as error:
-                _apply_error(form, error)
+                apply_domain_error(form, error)
             else:
                 journal.record_request(
                     request, JournalAction.CREATE, appointment, also_covers=[person]
@@ -435,15 +443,10 @@ def appointment_update(request: HttpRequest, person_pk: int, pk: int) -> HttpRes
                 services.appointment_update(
                     appointment=appointment,
                     actor=request.user,
-                    starts_at=form.starts_at(),
-                    duration_minutes=form.cleaned_data["duration_minutes"],
-                    location=form.cleaned_data["location"],
-                    purpose=form.cleaned_data["purpose"],
-                    with_user=form.cleaned_data["with_user"],
-                    pathway=form.cleaned_data.get("pathway", appointment.pathway),
+                    **_appointment_fields(form, pathway=appointment.pathway),
                 )
             except DomainError as error:
-                _apply_error(form, error)
+                apply_domain_error(form, error)
             else:
                 journal.record_request(
                     request, JournalAction.UPDATE, appointment, also_covers=[person]

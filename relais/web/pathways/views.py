@@ -17,7 +17,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from relais.core import journal
-from relais.core.errors import DomainError, StaleObjectError
 from relais.core.models import JournalAction
 from relais.diagnostics.models import Diagnostic
 from relais.pathways import selectors, services
@@ -34,6 +33,7 @@ from relais.pathways.models import (
 )
 from relais.people.models import Person
 from relais.people.policies import Capability
+from relais.web.forms_helpers import save_form
 from relais.web.organisations.views import organisation_required
 from relais.web.pathways import forms
 from relais.web.people.access import get_person
@@ -131,13 +131,12 @@ def pathway_create(request: HttpRequest, pk: int) -> HttpResponse:
         initial={"referent": default_referent, "started_on": timezone.localdate()},
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            pathway = services.pathway_create(
-                person=person, actor=request.user, **form.cleaned_data
-            )
-        except DomainError as error:
-            forms.apply_error(form, error)
-        else:
+        saved = save_form(
+            form,
+            lambda: services.pathway_create(person=person, actor=request.user, **form.cleaned_data),
+        )
+        if saved.ok:
+            pathway = saved.result
             _journal(request, JournalAction.CREATE, pathway, person)
             messages.success(
                 request,
@@ -171,17 +170,15 @@ def pathway_update(request: HttpRequest, pk: int, pathway_id: int) -> HttpRespon
     if request.method == "POST" and form.is_valid():
         values = dict(form.cleaned_data)
         version = values.pop("version")
-        try:
-            services.pathway_update(
+        saved = save_form(
+            form,
+            lambda: services.pathway_update(
                 pathway=pathway, actor=request.user, expected_version=version, **values
-            )
-        except StaleObjectError as error:
-            stale = _pathway(request, person, pathway_id)
-            forms.keep_input_with_version(form, stale.version)
-            forms.apply_error(form, error)
-        except DomainError as error:
-            forms.apply_error(form, error)
-        else:
+            ),
+            reload=lambda: _pathway(request, person, pathway_id),
+        )
+        stale = saved.stale
+        if saved.ok:
             _journal(request, JournalAction.UPDATE, pathway, person)
             messages.success(request, "Parcours enregistré.")
             return redirect(_detail_url(pathway))
@@ -203,11 +200,12 @@ def goal_create(request: HttpRequest, pk: int, pathway_id: int) -> HttpResponse:
         return _closed_redirect(request, person, pathway)
     form = forms.GoalForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            goal = services.goal_create(pathway=pathway, actor=request.user, **form.cleaned_data)
-        except DomainError as error:
-            forms.apply_error(form, error)
-        else:
+        saved = save_form(
+            form,
+            lambda: services.goal_create(pathway=pathway, actor=request.user, **form.cleaned_data),
+        )
+        if saved.ok:
+            goal = saved.result
             _journal(request, JournalAction.CREATE, goal, person)
             message = "Objectif ajouté."
             if goal.smart_gaps:
@@ -250,15 +248,15 @@ def goal_update(request: HttpRequest, pk: int, pathway_id: int, goal_id: int) ->
     if request.method == "POST" and form.is_valid():
         values = dict(form.cleaned_data)
         version = values.pop("version")
-        try:
-            services.goal_update(goal=goal, actor=request.user, expected_version=version, **values)
-        except StaleObjectError as error:
-            stale = _goal(request, person, pathway, goal_id)
-            forms.keep_input_with_version(form, stale.version)
-            forms.apply_error(form, error)
-        except DomainError as error:
-            forms.apply_error(form, error)
-        else:
+        saved = save_form(
+            form,
+            lambda: services.goal_update(
+                goal=goal, actor=request.user, expected_version=version, **values
+            ),
+            reload=lambda: _goal(request, person, pathway, goal_id),
+        )
+        stale = saved.stale
+        if saved.ok:
             _journal(request, JournalAction.UPDATE, goal, person)
             messages.success(request, "Objectif enregistré.")
             return redirect(_detail_url(pathway, f"objectif-{goal.pk}"))
@@ -295,11 +293,12 @@ def step_create(request: HttpRequest, pk: int, pathway_id: int) -> HttpResponse:
     initial = {"goal": wanted_goal} if wanted_goal.isdigit() else {}
     form = forms.StepForm(request.POST or None, goals=goals, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            step = services.step_create(pathway=pathway, actor=request.user, **form.cleaned_data)
-        except DomainError as error:
-            forms.apply_error(form, error)
-        else:
+        saved = save_form(
+            form,
+            lambda: services.step_create(pathway=pathway, actor=request.user, **form.cleaned_data),
+        )
+        if saved.ok:
+            step = saved.result
             _journal(request, JournalAction.CREATE, step, person)
             messages.success(request, f"Étape « {step.title} » ajoutée.")
             return redirect(_detail_url(pathway, f"etape-{step.pk}"))
@@ -336,15 +335,15 @@ def step_update(request: HttpRequest, pk: int, pathway_id: int, step_id: int) ->
     if request.method == "POST" and form.is_valid():
         values = dict(form.cleaned_data)
         version = values.pop("version")
-        try:
-            services.step_update(step=step, actor=request.user, expected_version=version, **values)
-        except StaleObjectError as error:
-            stale = _step(request, person, pathway, step_id)
-            forms.keep_input_with_version(form, stale.version)
-            forms.apply_error(form, error)
-        except DomainError as error:
-            forms.apply_error(form, error)
-        else:
+        saved = save_form(
+            form,
+            lambda: services.step_update(
+                step=step, actor=request.user, expected_version=version, **values
+            ),
+            reload=lambda: _step(request, person, pathway, step_id),
+        )
+        stale = saved.stale
+        if saved.ok:
             _journal(request, JournalAction.UPDATE, step, person)
             messages.success(request, f"Étape « {values['title'].strip()} » enregistrée.")
             return redirect(_detail_url(pathway, f"etape-{step.pk}"))
@@ -378,25 +377,25 @@ def step_status(request: HttpRequest, pk: int, pathway_id: int, step_id: int) ->
     if request.method == "POST" and form.is_valid():
         values = dict(form.cleaned_data)
         previous = StepStatus(step.status).label.lower()
-        try:
-            changed = services.step_change_status(
+        saved = save_form(
+            form,
+            lambda: services.step_change_status(
                 step=step,
                 actor=request.user,
                 expected_version=values["version"],
                 status=values["status"],
                 done_on=values["done_on"],
                 outcome=values["outcome"],
-            )
-        except StaleObjectError as error:
-            stale = _step(request, person, pathway, step_id)
-            forms.keep_input_with_version(form, stale.version)
+            ),
+            reload=lambda: _step(request, person, pathway, step_id),
+        )
+        stale = saved.stale
+        if stale is not None:
             form.fields["status"].choices = [
                 (s, StepStatus(s).label) for s in services.allowed_step_transitions(stale.status)
             ]
-            forms.apply_error(form, error)
-        except DomainError as error:
-            forms.apply_error(form, error)
-        else:
+        if saved.ok:
+            changed = saved.result
             label = StepStatus(changed.status).label.lower()
             _journal(
                 request, JournalAction.UPDATE, changed, person, f"statut : {previous} → {label}"
@@ -470,13 +469,14 @@ def contract(request: HttpRequest, pk: int, pathway_id: int) -> HttpResponse:
         return _closed_redirect(request, person, pathway)
     form = forms.ContractGenerateForm(request.POST)
     if form.is_valid():
-        try:
-            created = services.contract_generate(
+        saved = save_form(
+            form,
+            lambda: services.contract_generate(
                 pathway=pathway, actor=request.user, **form.cleaned_data
-            )
-        except DomainError as error:
-            forms.apply_error(form, error)
-        else:
+            ),
+        )
+        if saved.ok:
+            created = saved.result
             _journal(request, JournalAction.CREATE, created, person)
             messages.success(
                 request,
@@ -504,13 +504,14 @@ def contract_sign(request: HttpRequest, pk: int, pathway_id: int, number: int) -
     version = _contract(request, person, pathway, number)
     form = forms.ContractSignForm(request.POST)
     if form.is_valid():
-        try:
-            signed = services.contract_sign(
+        saved = save_form(
+            form,
+            lambda: services.contract_sign(
                 contract=version, actor=request.user, **form.cleaned_data
-            )
-        except DomainError as error:
-            forms.apply_error(form, error)
-        else:
+            ),
+        )
+        if saved.ok:
+            signed = saved.result
             _journal(
                 request,
                 JournalAction.UPDATE,
@@ -567,8 +568,9 @@ def review_create(request: HttpRequest, pk: int, pathway_id: int) -> HttpRespons
         results = {
             g.pk: services.GoalOutcome(data[f"result_{g.pk}"], data[f"gap_{g.pk}"]) for g in goals
         }
-        try:
-            review = services.review_record(
+        saved = save_form(
+            form,
+            lambda: services.review_record(
                 pathway=pathway,
                 actor=request.user,
                 held_on=data["held_on"],
@@ -579,10 +581,10 @@ def review_create(request: HttpRequest, pk: int, pathway_id: int) -> HttpRespons
                 person_view=data["person_view"],
                 next_review_on=data["next_review_on"],
                 diagnostic=data["diagnostic"],
-            )
-        except DomainError as error:
-            forms.apply_error(form, error)
-        else:
+            ),
+        )
+        if saved.ok:
+            review = saved.result
             _journal(request, JournalAction.CREATE, review, person)
             messages.success(
                 request,
@@ -649,8 +651,9 @@ def pathway_exit(request: HttpRequest, pk: int, pathway_id: int) -> HttpResponse
     )
     if request.method == "POST" and form.is_valid():
         values = dict(form.cleaned_data)
-        try:
-            outcome = services.pathway_exit(
+        saved = save_form(
+            form,
+            lambda: services.pathway_exit(
                 pathway=pathway,
                 actor=request.user,
                 expected_version=values["version"],
@@ -658,13 +661,11 @@ def pathway_exit(request: HttpRequest, pk: int, pathway_id: int) -> HttpResponse
                 category=values["category"],
                 comment=values["comment"],
                 confirm_in_progress=values.get("confirm_in_progress", False),
-            )
-        except StaleObjectError as error:
-            forms.keep_input_with_version(form, _pathway(request, person, pathway_id).version)
-            forms.apply_error(form, error)
-        except DomainError as error:
-            forms.apply_error(form, error)
-        else:
+            ),
+            reload=lambda: _pathway(request, person, pathway_id),
+        )
+        if saved.ok:
+            outcome = saved.result
             _journal(
                 request,
                 JournalAction.UPDATE,

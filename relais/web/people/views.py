@@ -26,6 +26,7 @@ from relais.people import export, selectors, services
 from relais.people.duplicates import find_duplicates
 from relais.people.models import Consent, ConsentStatus, Document, Person
 from relais.people.policies import Capability, can
+from relais.web.forms_helpers import apply_domain_error
 from relais.web.organisations.views import organisation_required
 from relais.web.people.access import get_person
 from relais.web.people.forms import (
@@ -38,11 +39,6 @@ from relais.web.people.forms import (
     ReassignReferentForm,
 )
 from relais.web.people.sections import person_sections
-
-
-def _add_domain_error(form, error: DomainError, aliases: dict[str, str] | None = None) -> None:
-    field = (aliases or {}).get(error.field or "", error.field)
-    form.add_error(field if field in form.fields else None, error.message)
 
 
 def _detail_url(person: Person, anchor: str = "") -> str:
@@ -140,7 +136,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
                     referent=form.cleaned_data.get("referent"),
                 )
             except DomainError as error:
-                _add_domain_error(form, error)
+                apply_domain_error(form, error)
             else:
                 summary = "accueil : création du dossier"
                 if duplicates:
@@ -240,7 +236,7 @@ def person_update(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, error.message)
             person = current
         except DomainError as error:
-            _add_domain_error(form, error)
+            apply_domain_error(form, error)
         else:
             journal.record_request(request, JournalAction.UPDATE, person)
             messages.success(request, "Les modifications sont enregistrées.")
@@ -292,15 +288,26 @@ def person_reassign(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Consents --------------------------------------------------------------------------------
 
 
-@organisation_required
-def consent_create(request: HttpRequest, pk: int) -> HttpResponse:
-    person = get_person(request, pk, Capability.ACCOMPANIMENT)
-    form = ConsentForm(
+def _consent_form(form_class, request: HttpRequest, person: Person):
+    """The form to give or withdraw a consent (same way of recording the decision)."""
+    return form_class(
         request.POST or None,
         request.FILES or None,
         person=person,
         initial={"decided_on": timezone.localdate()},
     )
+
+
+def _decision(data: dict) -> dict:
+    """How the person's decision was recorded, as both consent services take it."""
+    keys = ("decided_on", "method", "witness_name", "document", "signed_file")
+    return {key: data[key] for key in keys}
+
+
+@organisation_required
+def consent_create(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_person(request, pk, Capability.ACCOMPANIMENT)
+    form = _consent_form(ConsentForm, request, person)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -308,16 +315,12 @@ def consent_create(request: HttpRequest, pk: int) -> HttpResponse:
                 person=person,
                 actor=request.user,
                 purpose=data["purpose"],
-                decided_on=data["decided_on"],
-                method=data["method"],
-                witness_name=data["witness_name"],
-                document=data["document"],
-                signed_file=data["signed_file"],
+                **_decision(data),
                 partner_organisation=data["partner_organisation"],
                 partner_category=data["partner_category"],
             )
         except DomainError as error:
-            _add_domain_error(form, error, {"file": "signed_file"})
+            apply_domain_error(form, error, {"file": "signed_file"})
         else:
             journal.record_request(request, JournalAction.CREATE, consent, also_covers=[person])
             messages.success(request, "Le consentement est enregistré.")
@@ -339,26 +342,14 @@ def consent_withdraw(request: HttpRequest, pk: int, consent_pk: int) -> HttpResp
     if consent.status != ConsentStatus.GIVEN or already_replaced:
         messages.info(request, "Ce consentement n'est plus en vigueur : il n'y a rien à retirer.")
         return redirect(_detail_url(person, "consentements"))
-    form = ConsentWithdrawForm(
-        request.POST or None,
-        request.FILES or None,
-        person=person,
-        initial={"decided_on": timezone.localdate()},
-    )
+    form = _consent_form(ConsentWithdrawForm, request, person)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
             withdrawal = services.consent_withdraw(
-                consent=consent,
-                actor=request.user,
-                decided_on=data["decided_on"],
-                method=data["method"],
-                witness_name=data["witness_name"],
-                document=data["document"],
-                signed_file=data["signed_file"],
+                consent=consent, actor=request.user, **_decision(form.cleaned_data)
             )
         except DomainError as error:
-            _add_domain_error(form, error, {"file": "signed_file"})
+            apply_domain_error(form, error, {"file": "signed_file"})
         else:
             journal.record_request(
                 request, JournalAction.CREATE, withdrawal, summary="retrait", also_covers=[person]
@@ -391,7 +382,7 @@ def life_event_create(request: HttpRequest, pk: int) -> HttpResponse:
                 description=data["description"],
             )
         except DomainError as error:
-            _add_domain_error(form, error)
+            apply_domain_error(form, error)
         else:
             journal.record_request(request, JournalAction.CREATE, event, also_covers=[person])
             messages.success(request, "L'événement est ajouté à l'histoire de la personne.")
@@ -419,7 +410,7 @@ def document_create(request: HttpRequest, pk: int) -> HttpResponse:
                 expires_on=data["expires_on"],
             )
         except DomainError as error:
-            _add_domain_error(form, error)
+            apply_domain_error(form, error)
         else:
             journal.record_request(request, JournalAction.CREATE, document, also_covers=[person])
             messages.success(request, f"Le document « {document.title} » est déposé.")

@@ -1,0 +1,56 @@
+"""Small helpers shared by the web forms: showing a service's refusal on the form, and
+keeping the user's input after an optimistic-locking conflict."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, NamedTuple
+
+from django import forms
+
+from relais.core.errors import DomainError, StaleObjectError
+
+
+def apply_domain_error(
+    form: forms.Form, error: DomainError, aliases: dict[str, str] | None = None
+) -> None:
+    """Put a DomainError next to its field when the form has it, above the form otherwise.
+    `aliases` maps a service's field name to the form's when they differ."""
+    field = (aliases or {}).get(error.field or "", error.field)
+    form.add_error(field if field in form.fields else None, error.message)
+
+
+def keep_input_with_version(form: forms.Form, version: int) -> None:
+    """After a stale save: keep what the user typed, but carry the current version so that
+    saving again (after checking) goes through."""
+    data = form.data.copy()
+    data[form.add_prefix("version")] = str(version)
+    form.data = data
+
+
+class Saved(NamedTuple):
+    ok: bool
+    result: Any = None
+    stale: Any = None  # after a StaleObjectError: the record as saved by the colleague
+
+
+def save_form(
+    form: forms.Form,
+    save: Callable[[], Any],
+    *,
+    reload: Callable[[], Any] | None = None,
+) -> Saved:
+    """Call `save` (a service call). A DomainError is shown on the form. On a
+    StaleObjectError, `reload` fetches the current record: the form keeps the user's
+    input with the current version, and the record is returned as `stale`."""
+    try:
+        return Saved(True, save())
+    except StaleObjectError as error:
+        stale = reload() if reload is not None else None
+        if stale is not None:
+            keep_input_with_version(form, stale.version)
+        apply_domain_error(form, error)
+        return Saved(False, stale=stale)
+    except DomainError as error:
+        apply_domain_error(form, error)
+        return Saved(False)
