@@ -52,7 +52,7 @@ test: install-dev
 
 ## Server-side timings (median, p95) under gunicorn on loopback, on generated data.
 bench: install-dev
-	$(PY) bench/run.py
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var test-artifacts

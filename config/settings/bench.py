@@ -1,7 +1,7 @@
 """Benchmark (`make bench`): production behaviour, served by gunicorn on loopback.
 
-Same as production (DEBUG off, compressed manifest static files, database tasks, journal
-guard in logging mode, second factor required) except what a loopback benchmark cannot
+Same as production (DEBUG off, manifest static files, database tasks, journal guard in
+logging mode, second factor required) except what a loopback benchmark cannot
 have: plain HTTP (no SSL redirect, no secure-only cookies), 127.0.0.1 as the only host,
 and every file under RELAIS_VAR_DIR (a temporary directory made by bench/run.py).
 """
@@ -33,7 +33,10 @@ STORAGES = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": VAR_DIR / "files"},
     },
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    # Production's manifest (hashed names, same `{% static %}` lookups) without its gzip and
+    # brotli copies: compressing every DSFR file took 20 to 90 s of each run, and the
+    # benchmark requests pages, not static files.
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
 }
 
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
