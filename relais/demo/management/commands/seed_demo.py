@@ -1,8 +1,11 @@
+import time
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from relais.demo.accounts import seed_accounts
+from relais.demo.accompaniment import seed_accompaniment
+from relais.demo.accounts import ORGANISATIONS, seed_accounts
 
 
 class Command(BaseCommand):
@@ -22,9 +25,29 @@ class Command(BaseCommand):
                 "Les données de démonstration (comptes aux mots de passe connus) ne se chargent qu'en "
                 "développement. Utilisez --force pour une démonstration isolée, jamais en production."
             )
+        started = time.monotonic()
         organisations = seed_accounts()
+        report = seed_accompaniment(organisations)
+        names = {o.key: o.name for o in ORGANISATIONS}
+        if report.created:
+            self.stdout.write(
+                f"{report.created} personne(s) accompagnée(s) fictive(s) créée(s)"
+                + (f", {report.skipped} déjà présente(s)." if report.skipped else ".")
+            )
+            for key, counts in report.per_organisation.items():
+                self.stdout.write(
+                    f"  {names.get(key, key)} : {counts['persons']} personnes, "
+                    f"{counts['diagnostics']} diagnostics, {counts['pathways_active']} parcours en "
+                    f"cours et {counts['pathways_closed']} terminés, {counts['reviews']} bilans, "
+                    f"{counts['notes']} écrits, {counts['appointments']} rendez-vous."
+                )
+        else:
+            self.stdout.write(
+                f"Personnes accompagnées de démonstration déjà présentes ({report.skipped})."
+            )
         self.stdout.write(
             self.style.SUCCESS(
-                f"Données de démonstration prêtes ({len(organisations)} structures)."
+                f"Données de démonstration prêtes ({len(organisations)} structures, "
+                f"{time.monotonic() - started:.1f} s)."
             )
         )
