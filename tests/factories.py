@@ -369,3 +369,76 @@ class PartnershipFactory(factory.django.DjangoModelFactory):
     target = factory.SubFactory(OrganisationFactory)
     kind = "agreement"
     declared_by = factory.SubFactory(UserFactory)
+
+
+class IndexedServiceFactory(ServiceFactory):
+    """A service with its ServiceThematique rows (each thématique and its category), as
+    the service layer keeps them: what the search filters on."""
+
+    class Meta:
+        skip_postgeneration_save = True
+
+    @factory.post_generation
+    def thematique_rows(obj, create, extracted, **kwargs):
+        if not create:
+            return
+        from relais.network.models import ServiceThematique
+
+        codes = set()
+        for code in obj.thematiques or []:
+            codes.update({code, code.split("--", 1)[0]})
+        ServiceThematique.objects.bulk_create(
+            [ServiceThematique(service=obj, thematique=code) for code in sorted(codes)],
+            ignore_conflicts=True,
+        )
+
+
+# --- Coordination team: a co-following professional of another organisation (teams) -------
+
+
+def co_follower(
+    person,
+    *,
+    categories=("identity", "steps"),
+    domains=(),
+    documents=(),
+    health: bool = False,
+    consent: str = "org",
+    organisation=None,
+    user=None,
+    ended: bool = False,
+    role: str = "Conseillère emploi",
+):
+    """A professional of another organisation in `person`'s coordination team, sharing
+    `categories` (and `domains`, `documents`). `consent`: "org" (share_org naming the
+    organisation), "category" (share_category for its kind) or "" (none recorded);
+    `health`: the person's explicit agreement for the health category is recorded."""
+    from relais.network.models import CoordinationTeam
+
+    if organisation is None:
+        organisation = OrganisationFactory(kind=OrganisationKind.MISSION_LOCALE)
+    if user is None:
+        user = MembershipFactory(organisation=organisation, role=Role.REFERENT).user
+    if consent == "org":
+        ConsentFactory(person=person, purpose="share_org", partner_organisation=organisation)
+    elif consent == "category":
+        ConsentFactory(person=person, purpose="share_category", partner_category=organisation.kind)
+    team, _ = CoordinationTeam.objects.get_or_create(person=person)
+    today = timezone.localdate()
+    member = TeamMemberFactory(
+        team=team,
+        user=user,
+        organisation=organisation,
+        role=role,
+        shared_categories=list(categories),
+        shared_domains=list(domains),
+        started_on=today - _dt.timedelta(days=30),
+        health_consent_on=today - _dt.timedelta(days=30) if health else None,
+        health_consent_method="oral_witness" if health else "",
+        health_consent_witness="Collègue témoin" if health else "",
+        ended_on=today if ended else None,
+        end_reason="Fin de l'accompagnement" if ended else "",
+    )
+    if documents:
+        member.shared_documents.set(documents)
+    return member

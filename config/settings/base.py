@@ -203,6 +203,9 @@ RELAIS_JOURNAL_STRICT = False
 
 RELAIS_SITE_NAME = "Relais"
 
+# Referrals (orientations) with no answer after this many days expire (manage.py expire_referrals).
+RELAIS_REFERRAL_EXPIRY_DAYS = 30
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

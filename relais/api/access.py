@@ -13,7 +13,7 @@ from relais.accounts.models import Membership
 from relais.core.errors import PermissionDenied
 from relais.people.access import record_denied, record_person_denied
 from relais.people.models import Person
-from relais.people.policies import Capability, can
+from relais.people.policies import Capability, can, hides
 
 FORBIDDEN_MESSAGES = {
     Capability.ACCOMPANIMENT: (
@@ -63,6 +63,8 @@ def person_for(
         raise Http404
     if not can(membership, capability, person):
         record_person_denied(request, person_id, f"API : droit manquant : {capability.value}")
+        if hides(membership, person):  # co-followed person: the API is for own records
+            raise Http404
         raise forbidden(capability)
     return membership, person
 
@@ -99,6 +101,8 @@ def person_record_for(
         record_person_denied(
             request, person.pk, f"API : droit manquant : {Capability.ACCOMPANIMENT.value}"
         )
+        if hides(membership, person):  # co-followed person: the API is for own records
+            raise Http404
         raise forbidden(Capability.ACCOMPANIMENT)
     record.person = person
     return membership, person, record

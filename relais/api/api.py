@@ -27,6 +27,8 @@ api.add_router("/", accounts.router)
 api.add_router("/", people.router)
 api.add_router("/", diagnostics.router)
 api.add_router("/", pathways.router)
+api.add_router("/", "relais.api.routers.referrals.router")
+api.add_router("/", "relais.api.routers.services.router")
 
 
 def _error(request: HttpRequest, detail: str, status: int, **extra):

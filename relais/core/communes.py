@@ -60,3 +60,9 @@ def get_commune(code: str) -> Commune | None:
 
 def is_well_formed_insee_code(code: str) -> bool:
     return bool(INSEE_CODE_RE.match(code.strip().upper()))
+
+
+def all_communes() -> list[Commune]:
+    """Every commune of the reference file (Paris, Lyon and Marseille included), for the
+    services that search or scan them (distance, name lookup)."""
+    return list(_communes().values())

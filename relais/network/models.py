@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db import models
 
 from relais.core.models import TimeStampedModel, VersionedModel
+from relais.people.models import ConsentMethod
 
 
 class Service(TimeStampedModel, VersionedModel):
@@ -304,9 +305,21 @@ class TeamMember(TimeStampedModel):
     shared_documents = models.ManyToManyField(
         "people.Document", verbose_name="documents partagés", blank=True, related_name="+"
     )
+    # The person's explicit agreement to share their health information with this member
+    # (required for the "health" category; see docs/sharing.md).
+    health_consent_on = models.DateField(
+        "accord explicite pour la santé, le", null=True, blank=True
+    )
+    health_consent_method = models.CharField(
+        "accord recueilli", max_length=15, choices=ConsentMethod.choices, blank=True
+    )
+    health_consent_witness = models.CharField("témoin de l'accord", max_length=150, blank=True)
     started_on = models.DateField("depuis le")
     ended_on = models.DateField("jusqu'au", null=True, blank=True)
     end_reason = models.CharField("motif de fin", max_length=300, blank=True)
+    ended_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     added_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
     referral = models.ForeignKey(
         Referral, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -321,6 +334,23 @@ class TeamMember(TimeStampedModel):
                 fields=["user", "organisation", "ended_on"], name="teammember_user_active"
             ),
             models.Index(fields=["team", "ended_on"], name="teammember_team_active"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(health_consent_method="")
+                | models.Q(health_consent_on__isnull=False),
+                name="teammember_health_consent_dated",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(health_consent_method="oral_witness")
+                | ~models.Q(health_consent_witness=""),
+                name="teammember_health_oral_needs_witness",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ended_on__isnull=True)
+                | models.Q(ended_on__gte=models.F("started_on")),
+                name="teammember_ends_after_start",
+            ),
         ]
 
     def __str__(self) -> str:

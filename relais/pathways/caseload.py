@@ -274,6 +274,8 @@ def scope(membership) -> QuerySet[Person]:
     """Whose persons: a référent's own (`Person.referent`), the whole organisation for a
     manager. Archived records are not in the caseload."""
     persons = Person.objects.visible_to(membership).filter(archived_at__isnull=True)
+    if membership is not None:  # the organisation's own persons, not the co-followed ones
+        persons = persons.filter(organisation_id=membership.organisation_id)
     if membership is None or membership.role == Role.MANAGER:
         return persons
     if membership.role == Role.REFERENT:

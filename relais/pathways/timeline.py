@@ -65,6 +65,7 @@ class TimelineKind(StrEnum):
     EXIT = "exit"
     CONTRACT = "contract"
     RECORD = "record"
+    REFERRAL = "referral"
 
 
 KIND_LABELS: dict[TimelineKind, str] = {
@@ -79,6 +80,7 @@ KIND_LABELS: dict[TimelineKind, str] = {
     TimelineKind.EXIT: "Sorties",
     TimelineKind.CONTRACT: "Contrats signés",
     TimelineKind.RECORD: "Dossier",
+    TimelineKind.REFERRAL: "Orientations",
 }
 
 # DSFR icon per kind.
@@ -94,6 +96,7 @@ KIND_ICONS: dict[TimelineKind, str] = {
     TimelineKind.EXIT: "fr-icon-logout-box-r-line",
     TimelineKind.CONTRACT: "fr-icon-draft-line",
     TimelineKind.RECORD: "fr-icon-folder-2-line",
+    TimelineKind.REFERRAL: "fr-icon-send-plane-line",
 }
 
 STAFF_KINDS = (TimelineKind.APPOINTMENT, TimelineKind.RECORD)
@@ -174,7 +177,9 @@ def _name(first: str | None, last: str | None) -> str:
 
 
 def _notes(person: Person, membership, n: int) -> list[TimelineItem]:
-    readable = Q(visibility=NoteVisibility.ORGANISATION) | Q(author_id=membership.user_id)
+    # Same rule as can_read_note: every note but other authors' "author only" ones (notes
+    # shared with the coordination team are read by the organisation too).
+    readable = ~Q(visibility=NoteVisibility.AUTHOR) | Q(author_id=membership.user_id)
     rows = (
         Note.objects.filter(person=person)
         .filter(readable)
@@ -478,6 +483,70 @@ def _record(person: Person, membership, n: int) -> list[TimelineItem]:
     ]
 
 
+# --- Referrals (network): sent, answered (accepted / refused), done, cancelled, expired ------
+
+_REFERRAL_EVENTS = {
+    "sent": ("Orientation envoyée", "info"),
+    "accepted": ("Orientation acceptée", "success"),
+    "refused": ("Orientation refusée", "error"),
+    "done": ("Orientation terminée", "success"),
+    "cancelled": ("Orientation annulée", "warning"),
+    "expired": ("Orientation expirée sans réponse", "warning"),
+}
+
+
+def _referrals(person: Person, membership, n: int) -> list[TimelineItem]:
+    # One query on the transitions of the person's referrals (the referral's outcome is
+    # shown on its "done" event).
+    from relais.network.models import ReferralTransition
+
+    rows = (
+        ReferralTransition.objects.filter(
+            referral__person=person, to_status__in=list(_REFERRAL_EVENTS)
+        )
+        .order_by("-at", "-id")
+        .values(
+            "id",
+            "at",
+            "to_status",
+            "referral_id",
+            "referral__service__name",
+            "referral__receiver_organisation__name",
+            "referral__refusal_reason",
+            outcome=Substr("referral__outcome", 1, EXCERPT_CHARS + 1),
+            note=Substr("comment", 1, EXCERPT_CHARS + 1),
+        )[:n]
+    )
+    items = []
+    for r in rows:
+        label, level = _REFERRAL_EVENTS[r["to_status"]]
+        local = timezone.localtime(r["at"])
+        if r["to_status"] == "done":
+            detail = r["outcome"]
+        elif r["to_status"] == "refused":
+            from relais.network.models import RefusalReason
+
+            reason = r["referral__refusal_reason"]
+            detail = RefusalReason(reason).label if reason in RefusalReason.values else ""
+        else:
+            detail = r["note"]
+        items.append(
+            TimelineItem(
+                kind=TimelineKind.REFERRAL,
+                on=local.date(),
+                at=local.time().replace(microsecond=0),
+                title=f"{label} : {r['referral__service__name']} "
+                f"({r['referral__receiver_organisation__name']})",
+                detail=_excerpt(detail),
+                badge=label.removeprefix("Orientation ").capitalize(),
+                badge_level=level,
+                url=_url("referrals:detail", r["referral_id"], anchor="#orientations"),
+                key=f"referral-{r['id']}",
+            )
+        )
+    return items
+
+
 _READERS = {
     TimelineKind.NOTE: _notes,
     TimelineKind.APPOINTMENT: _appointments,
@@ -490,6 +559,7 @@ _READERS = {
     TimelineKind.EXIT: _exits,
     TimelineKind.CONTRACT: _contracts,
     TimelineKind.RECORD: _record,
+    TimelineKind.REFERRAL: _referrals,
 }
 
 

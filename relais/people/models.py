@@ -84,11 +84,20 @@ class AdministrativeStatus(models.TextChoices):
 class PersonQuerySet(models.QuerySet):
     def visible_to(self, membership) -> PersonQuerySet:
         """The only way a view gets persons: those of the organisation the user is acting
-        for (`request.membership`), if that membership is active. Cross-organisation
-        sharing comes with the coordination team."""
+        for (`request.membership`), if that membership is active, and the persons that
+        user co-follows for that organisation (active coordination-team membership, the
+        person's consent standing: see relais.network.sharing). One query.
+
+        What may be seen of a co-followed person is decided by the policies
+        (relais.people.policies.can); lists of the organisation's own persons (caseload,
+        search) filter on `organisation_id` as well."""
         if membership is None or not membership.is_active:
             return self.none()
-        return self.filter(organisation_id=membership.organisation_id)
+        from relais.network.sharing import cofollowed_exists
+
+        return self.filter(
+            models.Q(organisation_id=membership.organisation_id) | cofollowed_exists(membership)
+        )
 
     def search(self, text: str) -> PersonQuerySet:
         """Accent-, case- and hyphen-insensitive search on every name."""

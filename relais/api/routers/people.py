@@ -196,7 +196,10 @@ def person_list(
     membership = acting_membership(request, organisation_id)
     if not can(membership, Capability.IDENTITY):
         raise forbidden(Capability.IDENTITY)
-    persons = Person.objects.visible_to(membership)
+    # The organisation's own persons (co-followed persons are not listed here).
+    persons = Person.objects.visible_to(membership).filter(
+        organisation_id=membership.organisation_id
+    )
     if q.strip():
         persons = persons.search(q)
     if referent_id is not None:

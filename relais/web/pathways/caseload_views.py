@@ -120,7 +120,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
     if query:
         results = list(
             Person.objects.visible_to(request.membership)
-            .filter(archived_at__isnull=True)
+            .filter(archived_at__isnull=True, organisation_id=request.organisation.pk)
             .search(query)
             .order_by("birth_name", "first_names", "pk")[: SEARCH_RESULTS + 1]
         )
@@ -158,7 +158,9 @@ def reassign(request: HttpRequest) -> HttpResponse:
     membership = request.membership
     if not can(membership, Capability.REASSIGN):
         raise PermissionDenied
-    persons = Person.objects.visible_to(membership).filter(archived_at__isnull=True)
+    persons = Person.objects.visible_to(membership).filter(
+        archived_at__isnull=True, organisation_id=membership.organisation_id
+    )
     form = ReassignForm(
         request.POST, referents=assignable_referents(request.organisation), persons=persons
     )

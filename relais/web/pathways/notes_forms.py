@@ -92,6 +92,26 @@ class NoteForm(forms.Form):
         self.person = person
         self.fields["pathway"].queryset = _pathways_of(person)
         self.fields["occurred_on"].widget.attrs["max"] = timezone.localdate().isoformat()
+        _offer_team_visibility(self, person)
+
+
+def _offer_team_visibility(form: NoteForm, person: Person) -> None:
+    """« L'équipe de coordination » is offered only when the person has one (professionals
+    of other organisations co-following them), or when the note being edited already has
+    it."""
+    from relais.network.models import TeamMember
+
+    has_team = TeamMember.objects.filter(team__person_id=person.pk, ended_on__isnull=True).exists()
+    current = form.data.get("visibility") if form.is_bound else form.initial.get("visibility")
+    field = form.fields["visibility"]
+    if has_team or current == NoteVisibility.TEAM:
+        field.help_text = (
+            "« Moi seul·e » : ni vos collègues ni votre responsable ne le verront. "
+            "« L'équipe de coordination » : votre structure et les professionnels des "
+            "structures partenaires qui co-suivent la personne (s'ils ont accès aux écrits)."
+        )
+    else:
+        field.choices = [c for c in NoteVisibility.choices if c[0] != NoteVisibility.TEAM]
 
 
 class AppointmentForm(forms.Form):

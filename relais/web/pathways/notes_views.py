@@ -541,7 +541,8 @@ def notes_section(request: HttpRequest, person: Person) -> dict | None:
     """Écrits: the notes this user may read, newest first (texts cut in the database)."""
     if not can(request.membership, Capability.ACCOMPANIMENT, person):
         return None
-    readable = Q(visibility=NoteVisibility.ORGANISATION) | Q(author_id=request.user.pk)
+    # Notes shared with the coordination team are read by the organisation too.
+    readable = ~Q(visibility=NoteVisibility.AUTHOR) | Q(author_id=request.user.pk)
     notes = list(
         Note.objects.filter(person=person)
         .filter(readable)

@@ -301,6 +301,13 @@ def step_create(request: HttpRequest, pk: int, pathway_id: int) -> HttpResponse:
             step = saved.result
             _journal(request, JournalAction.CREATE, step, person)
             messages.success(request, f"Étape « {step.title} » ajoutée.")
+            from relais.network.redundancy import warn_step_added  # redundancy warnings
+
+            warning = warn_step_added(
+                step, organisation=request.organisation, base_url=request.build_absolute_uri("/")
+            )
+            if warning:
+                messages.warning(request, warning)
             return redirect(_detail_url(pathway, f"etape-{step.pk}"))
     _journal(request, JournalAction.VIEW, pathway, person)
     return render(

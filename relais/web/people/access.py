@@ -7,15 +7,16 @@ from django.http import Http404, HttpRequest
 
 from relais.people.access import record_person_denied
 from relais.people.models import Person
-from relais.people.policies import Capability, can
+from relais.people.policies import Capability, can, hides
 
 
 def get_person(
     request: HttpRequest, pk: int, capability: Capability = Capability.IDENTITY
 ) -> Person:
     """The person `pk` if the current user may use `capability` on it. Otherwise the
-    attempt is journaled as denied, then 404 (record not visible: its existence stays
-    hidden) or 403 (visible, but not for this role)."""
+    attempt is journaled as denied, then 404 (record not visible, or a category not
+    shared with a co-following professional: its existence stays hidden) or 403
+    (the user's own organisation, but not for this role)."""
     person = (
         Person.objects.visible_to(request.membership)
         .select_related("referent")
@@ -26,6 +27,9 @@ def get_person(
         record_person_denied(request, pk, "dossier hors de portée")
         raise Http404
     if not can(request.membership, capability, person):
+        if hides(request.membership, person):
+            record_person_denied(request, pk, f"catégorie non partagée : {capability.value}")
+            raise Http404
         record_person_denied(request, pk, f"droit manquant : {capability.value}")
         raise PermissionDenied
     return person

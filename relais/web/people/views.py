@@ -25,7 +25,7 @@ from relais.core.text import fold
 from relais.people import export, selectors, services
 from relais.people.duplicates import find_duplicates
 from relais.people.models import Consent, ConsentStatus, Document, Person
-from relais.people.policies import Capability, can
+from relais.people.policies import Capability, access, can
 from relais.web.forms_helpers import apply_domain_error
 from relais.web.organisations.views import organisation_required
 from relais.web.people.access import get_person
@@ -51,7 +51,13 @@ def _detail_url(person: Person, anchor: str = "") -> str:
 
 @organisation_required
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    person = get_person(request, pk, Capability.IDENTITY)
+    person = get_person(request, pk, Capability.VIEW)
+    if access(request.membership, person).is_team:
+        # A professional of another organisation who co-follows the person: only what is
+        # shared with them (relais.web.network.team_views).
+        from relais.web.network.team_views import shared_person_page
+
+        return shared_person_page(request, person)
     journal.record_request(request, JournalAction.VIEW, person)
     sections = []
     for section in person_sections():
