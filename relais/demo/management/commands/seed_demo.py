@@ -6,6 +6,7 @@ from django.db import transaction
 
 from relais.demo.accompaniment import seed_accompaniment
 from relais.demo.accounts import ORGANISATIONS, seed_accounts
+from relais.demo.network import seed_network
 
 
 class Command(BaseCommand):
@@ -45,6 +46,11 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Personnes accompagnées de démonstration déjà présentes ({report.skipped})."
             )
+        network = seed_network(organisations)
+        self.stdout.write(
+            f"Coordination : {network.services} services, {network.referrals} orientations, "
+            f"{network.teams} équipes de coordination, {network.partnerships} partenariats."
+        )
         self.stdout.write(
             self.style.SUCCESS(
                 f"Données de démonstration prêtes ({len(organisations)} structures, "
