@@ -19,6 +19,7 @@ from django.db.models import Count
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from bench.common import Ids, Inserter, reset_sequences
 from relais.accounts.middleware import SESSION_ORGANISATION_KEY
 from relais.accounts.models import Membership, Organisation, OrganisationKind, Role, User
 from relais.core.communes import DATA_FILE
@@ -66,6 +67,7 @@ class Scenario:
     person_id: int
     person_count: int
     counts: dict[str, int]
+    organisation_ids: tuple[int, ...] = ()
 
 
 def _communes(count: int, rng: random.Random) -> list[tuple[str, str]]:
@@ -194,52 +196,79 @@ def _create_journal(
                     path,
                 )
             )
-    # Written in time order, as a live journal is.
+    # Written in time order, as a live journal is (keys in the same order).
     rows.sort(key=lambda row: -row[0])
-    for start in range(0, len(rows), BATCH_SIZE):
-        AccessLogEntry.objects.bulk_create(
-            [
-                AccessLogEntry(
-                    created_at=now - timedelta(seconds=seconds),
-                    organisation_id=org_id,
-                    actor_id=actor_id,
-                    actor_email=emails[actor_id],
-                    actor_organisation_id=actor_org_id,
-                    action=action,
-                    target_type=target_type,
-                    target_id=target_id,
-                    person_id=person,
-                    ip=ip,
-                    path=path,
-                )
-                for seconds, org_id, actor_id, actor_org_id, action, target_type, target_id, person, ip, path in rows[
-                    start : start + BATCH_SIZE
-                ]
-            ]
+    out = Inserter()
+    first = Ids().take(AccessLogEntry, len(rows))
+    for index, (
+        seconds,
+        org_id,
+        actor_id,
+        actor_org_id,
+        action,
+        target_type,
+        target_id,
+        person,
+        ip,
+        path,
+    ) in enumerate(rows):
+        out.add(
+            AccessLogEntry,
+            {
+                "id": first + index,
+                "created_at": now - timedelta(seconds=seconds),
+                "organisation_id": org_id,
+                "actor_id": actor_id,
+                "actor_email": emails[actor_id],
+                "actor_organisation_id": actor_org_id,
+                "action": action,
+                "target_type": target_type,
+                "target_id": target_id,
+                "person_id": person,
+                "summary": "",
+                "ip": ip,
+                "path": path,
+            },
         )
+        if out.size() >= 20_000:
+            out.flush()
+    out.flush()
+    reset_sequences([AccessLogEntry])
 
 
-@transaction.atomic
 def generate(
-    *, organisations: int, users: int, entries: int, big_entries: int, big_members: int = 40
+    *,
+    organisations: int,
+    users: int,
+    entries: int,
+    big_entries: int,
+    big_members: int = 40,
+    rng: random.Random | None = None,
 ) -> Scenario:
-    rng = random.Random(SEED)  # noqa: S311 — reproducible fake data, not a secret
-    orgs = _create_organisations(organisations, rng)
-    members = _create_users(users, orgs, big_members, rng)
-    _create_journal(orgs, members, _organisation_sizes(entries, len(orgs), big_entries, rng), rng)
+    """Organisations, users and (if `entries`) the access journal."""
+    rng = rng or random.Random(SEED)  # noqa: S311 — reproducible fake data, not a secret
+    with transaction.atomic():
+        orgs = _create_organisations(organisations, rng)
+        members = _create_users(users, orgs, big_members, rng)
+    if entries:
+        sizes = _organisation_sizes(entries, len(orgs), big_entries, rng)
+        _create_journal(orgs, members, sizes, rng)
 
     big = orgs[0]
     manager_id = members[big.pk][0]
     assert Membership.objects.get(user_id=manager_id, organisation=big).role == Role.MANAGER
     journal = AccessLogEntry.objects.for_organisation(big)
     # The busiest record: its filtered journal spans several pages.
-    person_id = (
+    busiest = (
         journal.exclude(person_id=None)
         .values("person_id")
         .annotate(n=Count("id"))
-        .order_by("-n", "person_id")[0]["person_id"]
+        .order_by("-n", "person_id")
+        .first()
     )
+    person_id = busiest["person_id"] if busiest else 0
     return Scenario(
+        organisation_ids=tuple(o.pk for o in orgs),
         organisation_id=big.pk,
         organisation_name=big.name,
         manager_id=manager_id,

@@ -31,33 +31,76 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 SERVER_TIMING_RE = re.compile(r"\bapp;dur=([0-9.]+)")
+CPU_TIMING_RE = re.compile(r"\bcpu;dur=([0-9.]+)")  # bench.middleware
+CSRF_COOKIE = "csrftoken"
+# The intake form is posted like a browser does: CSRF cookie and form field. Django accepts
+# the unmasked 32-character secret in both.
+CSRF_SECRET = secrets.token_hex(16)
 
 
 class BenchError(Exception):
     """The benchmark cannot give a meaningful figure (bad answer, server down…)."""
 
 
+PARTS = ("foundation", "accompaniment", "coordination")
+
+
 @dataclass
 class Endpoint:
     label: str
     path: str
-    cookie: str | None = None
+    part: str = "foundation"
+    # (user id, organisation id): a verified session is created for them just before the
+    # endpoint is measured (sessions expire after 30 minutes of inactivity).
+    login: tuple[int, int] | None = None
     # Text the first answer must contain: proves the page measured is the intended one.
     expect: str = ""
+    # (text, n): the first answer must contain `text` exactly n times (e.g. 300 timeline items).
+    expect_count: tuple[str, int] | None = None
+    method: str = "GET"
+    form: dict[str, str] | None = None  # POST fields (a CSRF token is added)
+    target_ms: float | None = None  # the p95 the issue asks for
+    requests: int | None = None  # overrides --requests (slow pages)
+    warmup: int | None = None
+    cookie: str | None = None
     server_ms: list[float] = field(default_factory=list)
+    cpu_ms: list[float] = field(default_factory=list)
     client_ms: list[float] = field(default_factory=list)
     size: int = 0
     connections: int = 0
 
+    @property
+    def verdict(self) -> str:
+        if self.target_ms is None or not self.server_ms:
+            return ""
+        return "pass" if p95(self.server_ms) < self.target_ms else "FAIL"
+
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--only",
+        default=",".join(PARTS),
+        help=f"parts to generate and measure, comma-separated: {', '.join(PARTS)} (default: all)",
+    )
+    parser.add_argument(
+        "--scale",
+        type=float,
+        default=1.0,
+        help="multiplies the generated volumes of the accompaniment and coordination parts "
+        "(persons, services, referrals); the measured scenario (150 persons, 300 timeline "
+        "items, 5,000 referrals) does not change. Default 1: the volumes of the issues",
+    )
+    parser.add_argument("--persons", type=int, default=100_000, help="persons (at scale 1)")
+    parser.add_argument("--services", type=int, default=100_000, help="services (at scale 1)")
+    parser.add_argument("--referrals", type=int, default=1_000_000, help="referrals (at scale 1)")
     parser.add_argument("--requests", type=int, default=300, help="measured requests per endpoint")
     parser.add_argument("--warmup", type=int, default=20, help="warm-up requests per endpoint")
     parser.add_argument("--organisations", type=int, default=200)
@@ -70,7 +113,26 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="journal entries held by the measured organisation",
     )
     parser.add_argument("--workers", type=int, default=2)
-    return parser.parse_args(argv)
+    parser.add_argument(
+        "--json", metavar="PATH", help="also write the figures (and the setup) to this JSON file"
+    )
+    parser.add_argument(
+        "--keep",
+        action="store_true",
+        help="keep the temporary directory (SQLite database, gunicorn log) to study query "
+        "plans afterwards; its path is printed",
+    )
+    args = parser.parse_args(argv)
+    parts = [p.strip() for p in args.only.split(",") if p.strip()]
+    unknown = [p for p in parts if p not in PARTS]
+    if unknown or not parts:
+        parser.error(
+            f"--only: unknown part(s) {', '.join(unknown) or '(none)'}; choose from {', '.join(PARTS)}"
+        )
+    args.parts = [p for p in PARTS if p in parts]
+    if args.scale <= 0:
+        parser.error("--scale must be positive")
+    return args
 
 
 # --- Environment -------------------------------------------------------------------------
@@ -146,46 +208,230 @@ def recreate_postgres_database(url: str) -> str:
     return name
 
 
-@contextlib.contextmanager
-def step(label: str):
-    """Print a setup step and how long it took."""
-    print(f"  {label}…", end="", flush=True)
-    start = time.perf_counter()
-    yield
-    print(f" {time.perf_counter() - start:.1f} s", flush=True)
+@dataclass
+class Prepared:
+    foundation: object
+    accompaniment: object | None
+    coordination: object | None
+    durations: dict[str, float]
 
 
-def prepare_database(args: argparse.Namespace):
-    """Migrate, seed and generate; returns the scenario and the session key of its manager."""
+def prepare_database(args: argparse.Namespace) -> Prepared:
+    """Migrate, seed and generate what the chosen parts measure."""
+    import random
+
     from django.core.management import call_command
     from django.db import connection, connections
 
-    from bench.data import generate, verified_session
+    from bench.accompaniment import generate_accompaniment
+    from bench.common import loading, step
+    from bench.coordination import generate_coordination
+    from bench.data import SEED, generate
+    from relais.accounts.models import Organisation
 
-    with step("migrate"):
+    durations: dict[str, float] = {}
+
+    def timed(label: str, key: str):
+        @contextlib.contextmanager
+        def inner():
+            start = time.perf_counter()
+            with step(label):
+                yield
+            durations[key] = time.perf_counter() - start
+
+        return inner()
+
+    with timed("migrate", "migrate"):
         call_command("migrate", interactive=False, verbosity=0)
-    with step("seed_demo"):
+    with timed("seed_demo", "seed_demo"):
         call_command("seed_demo", force=True, stdout=io.StringIO())
-    label = f"generate {args.organisations} organisations, {args.users} users, {args.entries} journal entries"
-    with step(label):
-        scenario = generate(
+    stack = contextlib.ExitStack()
+    stack.enter_context(loading())
+    entries = args.entries if "foundation" in args.parts else 0
+    label = f"foundation: {args.organisations} organisations, {args.users} users, {entries} journal entries"
+    with timed(label, "foundation"):
+        foundation = generate(
             organisations=args.organisations,
             users=args.users,
-            entries=args.entries,
+            entries=entries,
             big_entries=args.big_entries,
         )
+    accompaniment = coordination = None
+    persons = max(1000, round(args.persons * args.scale))
+    if "accompaniment" in args.parts or "coordination" in args.parts:
+        print("  accompaniment:")
+        start = time.perf_counter()
+        accompaniment = generate_accompaniment(
+            persons=persons,
+            organisations=list(
+                Organisation.objects.filter(pk__in=foundation.organisation_ids).order_by("pk")
+            ),
+            rng=random.Random(f"{SEED}-accompaniment"),  # noqa: S311 — fake data
+            timeline="accompaniment" in args.parts,
+        )
+        durations["accompaniment"] = time.perf_counter() - start
+    if "coordination" in args.parts:
+        print("  coordination:")
+        start = time.perf_counter()
+        coordination = generate_coordination(
+            services=max(1000, round(args.services * args.scale)),
+            referrals=max(10_000, round(args.referrals * args.scale)),
+            rng=random.Random(f"{SEED}-coordination"),  # noqa: S311 — fake data
+            exclude_person=accompaniment.big_person_id if accompaniment else None,
+        )
+        durations["coordination"] = time.perf_counter() - start
+    stack.close()
     if connection.vendor == "postgresql":
         # What autovacuum does a minute after a bulk load; done now so that it does not
         # happen in the middle of the measurement. (SQLite has no such automatic step.)
-        with step("VACUUM (ANALYZE)"), connection.cursor() as cursor:
+        with timed("VACUUM (ANALYZE)", "vacuum"), connection.cursor() as cursor:
             cursor.execute("VACUUM (ANALYZE)")
-    with step("collectstatic"):
+    with timed("collectstatic", "collectstatic"):
         call_command("collectstatic", interactive=False, verbosity=0)
-    session_key = verified_session(
-        user_id=scenario.manager_id, organisation_id=scenario.organisation_id
-    )
     connections.close_all()
-    return scenario, session_key
+    return Prepared(foundation, accompaniment, coordination, durations)
+
+
+def build_endpoints(prepared: Prepared, parts: list[str]) -> list[Endpoint]:
+    from urllib.parse import urlencode
+
+    endpoints: list[Endpoint] = []
+    f = prepared.foundation
+    if "foundation" in parts:
+        manager = (f.manager_id, f.organisation_id)
+        endpoints += [
+            Endpoint("GET /healthz", "/healthz", expect='"status": "ok"'),
+            Endpoint("GET /connexion/ (login page)", "/connexion/", expect="<form"),
+            Endpoint(
+                f"GET /structure/journal/ ({f.journal_count:,} entries)",
+                "/structure/journal/",
+                login=manager,
+                expect=f"{f.journal_count} entrées",
+            ),
+            Endpoint(
+                f"GET /structure/journal/?person=… ({f.person_count:,} entries)",
+                f"/structure/journal/?person={f.person_id}",
+                login=manager,
+                expect=f"{f.person_count} entrée",
+            ),
+        ]
+    a = prepared.accompaniment
+    if "accompaniment" in parts:
+        org = a.organisation_id
+        referent, manager, staff = (a.referent_id, org), (a.manager_id, org), (a.staff_id, org)
+        part = "accompaniment"
+        endpoints += [
+            Endpoint(
+                f"GET / (caseload of a référent, {a.referent_persons} persons)",
+                "/",
+                part=part,
+                login=referent,
+                expect=f"{a.referent_persons} personnes",
+                target_ms=100,
+            ),
+            Endpoint(
+                f"GET /personnes/<pk>/ ({a.big_person_items} timeline items)",
+                f"/personnes/{a.big_person_id}/",
+                part=part,
+                login=referent,
+                expect_count=('class="relais-chrono__item"', a.big_person_items),
+                target_ms=150,
+                requests=150,
+            ),
+            Endpoint(
+                "POST /personnes/nouvelle/ (intake: duplicate check)",
+                "/personnes/nouvelle/",
+                part=part,
+                login=referent,
+                method="POST",
+                form=a.duplicate_form,
+                expect=f"/personnes/{a.duplicate_of}/",
+                target_ms=50,
+            ),
+            Endpoint(
+                f"GET /?q={a.referent_search_term} (name search, référent's caseload)",
+                f"/?{urlencode({'q': a.referent_search_term})}",
+                part=part,
+                login=referent,
+                expect=f"{a.referent_search_count} personne",
+                target_ms=50,
+            ),
+            Endpoint(
+                f"GET /?q={a.search_term} (name search, manager: whole organisation)",
+                f"/?{urlencode({'q': a.search_term})}",
+                part=part,
+                login=manager,
+                expect=f"{a.search_count} personne",
+                target_ms=50,
+            ),
+            Endpoint(
+                f"GET /?q={a.search_term} (name search, reception staff)",
+                f"/?{urlencode({'q': a.search_term})}",
+                part=part,
+                login=staff,
+                expect='data-testid="search-results"',
+                target_ms=50,
+            ),
+            Endpoint(
+                f"GET / (caseload of a manager, {a.organisation_persons:,} persons)",
+                "/",
+                part=part,
+                login=manager,
+                expect=f"{a.organisation_persons} personnes",
+                requests=100,
+            ),
+        ]
+    c = prepared.coordination
+    if "coordination" in parts:
+        member = (c.member_id, c.organisation_id)
+        part = "coordination"
+        query = urlencode(
+            {"thematique": c.search_thematique, "commune": c.search_commune, "rayon": 20}
+        )
+        endpoints += [
+            Endpoint(
+                f"GET /recherche/services/ ({c.search_thematique}, 20 km around Lyon)",
+                f"/recherche/services/?{query}&envoye=1",
+                part=part,
+                login=member,
+                expect=f"{c.search_total} service",
+                target_ms=50,
+            ),
+            Endpoint(
+                f"GET /api/v1/services ({c.search_thematique}, 20 km around Lyon)",
+                f"/api/v1/services?{query}",
+                part=part,
+                expect=f'"total": {c.search_total}',
+                target_ms=50,
+            ),
+            Endpoint(
+                f"GET /orientations/ (inbox: to answer, {c.inbox_pending} of {c.inbox_count:,})",
+                "/orientations/",
+                part=part,
+                login=member,
+                expect=f"{c.inbox_pending} orientation",
+                target_ms=100,
+            ),
+            Endpoint(
+                f"GET /orientations/?onglet=toutes (inbox: all {c.inbox_count:,})",
+                "/orientations/?onglet=toutes",
+                part=part,
+                login=member,
+                expect=f"{c.inbox_count} orientations",
+                target_ms=100,
+            ),
+            Endpoint(
+                f"GET /recherche/cartographie/?territoire={c.departement} (actor map)",
+                f"/recherche/cartographie/?territoire={c.departement}",
+                part=part,
+                login=member,
+                expect="<svg",
+                target_ms=1000,
+                requests=30,
+                warmup=3,
+            ),
+        ]
+    return endpoints
 
 
 # --- Server ------------------------------------------------------------------------------
@@ -262,16 +508,26 @@ class Gunicorn:
 # --- Measure -----------------------------------------------------------------------------
 
 
-def fetch(conn: http.client.HTTPConnection, endpoint: Endpoint) -> tuple[float, float, bytes]:
+def fetch(
+    conn: http.client.HTTPConnection, endpoint: Endpoint
+) -> tuple[float, float | None, float, bytes]:
+    """One request: (server ms, server CPU ms or None, client ms, body)."""
     headers = {"Accept": "text/html,application/json", "Accept-Encoding": "identity"}
     if endpoint.cookie:
         headers["Cookie"] = endpoint.cookie
+    body = None
+    if endpoint.method == "POST":
+        body = urlencode({**(endpoint.form or {}), "csrfmiddlewaretoken": CSRF_SECRET}).encode()
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
+        headers["Cookie"] = "; ".join(
+            c for c in (endpoint.cookie, f"{CSRF_COOKIE}={CSRF_SECRET}") if c
+        )
     if conn.sock is None:
         endpoint.connections += 1
     start = time.perf_counter()
-    conn.request("GET", endpoint.path, headers=headers)
+    conn.request(endpoint.method, endpoint.path, body=body, headers=headers)
     response = conn.getresponse()
-    body = response.read()
+    content = response.read()
     client_ms = (time.perf_counter() - start) * 1000
     if not 200 <= response.status < 300:
         location = response.getheader("Location", "")
@@ -279,22 +535,50 @@ def fetch(conn: http.client.HTTPConnection, endpoint: Endpoint) -> tuple[float, 
             f"{endpoint.label}: answered {response.status} {response.reason}"
             + (f" → {location}" if location else "")
         )
-    timing = SERVER_TIMING_RE.search(response.getheader("Server-Timing", ""))
+    header = response.getheader("Server-Timing", "")
+    timing = SERVER_TIMING_RE.search(header)
     if timing is None:
         raise BenchError(f"{endpoint.label}: no Server-Timing header (app;dur=…).")
-    return float(timing.group(1)), client_ms, body
+    cpu = CPU_TIMING_RE.search(header)
+    return float(timing.group(1)), float(cpu.group(1)) if cpu else None, client_ms, content
+
+
+def check_page(endpoint: Endpoint, body: bytes) -> None:
+    """The first answer must be the page meant to be measured."""
+    if endpoint.expect and endpoint.expect.encode() not in body:
+        raise BenchError(
+            f"{endpoint.label}: the page does not contain {endpoint.expect!r} "
+            "(not the page meant to be measured)."
+        )
+    if endpoint.expect_count:
+        text, count = endpoint.expect_count
+        found = body.count(text.encode())
+        if found != count:
+            raise BenchError(
+                f"{endpoint.label}: {text!r} found {found} times, {count} expected "
+                "(not the page meant to be measured)."
+            )
 
 
 def run_endpoint(conn, endpoint: Endpoint, *, warmup: int, requests: int) -> None:
+    warmup = endpoint.warmup if endpoint.warmup is not None else warmup
+    requests = endpoint.requests if endpoint.requests is not None else requests
+    if endpoint.login is not None:
+        from django.conf import settings
+
+        from bench.data import verified_session
+
+        user_id, organisation_id = endpoint.login
+        key = verified_session(user_id=user_id, organisation_id=organisation_id)
+        endpoint.cookie = f"{settings.SESSION_COOKIE_NAME}={key}"
     for i in range(warmup + requests):
-        server_ms, client_ms, body = fetch(conn, endpoint)
-        if i == 0 and endpoint.expect and endpoint.expect.encode() not in body:
-            raise BenchError(
-                f"{endpoint.label}: the page does not contain {endpoint.expect!r} "
-                "(not the page meant to be measured)."
-            )
+        server_ms, cpu_ms, client_ms, body = fetch(conn, endpoint)
+        if i == 0:
+            check_page(endpoint, body)
         if i >= warmup:
             endpoint.server_ms.append(server_ms)
+            if cpu_ms is not None:
+                endpoint.cpu_ms.append(cpu_ms)
             endpoint.client_ms.append(client_ms)
             endpoint.size = len(body)
 
@@ -303,16 +587,34 @@ def p95(values: list[float]) -> float:
     return statistics.quantiles(values, n=20, method="inclusive")[18]
 
 
+def _ms(values: list[float], fn) -> str:
+    return f"{fn(values):.1f}" if values else "—"
+
+
 def print_table(endpoints: list[Endpoint]) -> None:
-    header = ("Endpoint", "n", "server median", "server p95", "client median", "client p95", "size")
+    header = (
+        "Endpoint",
+        "n",
+        "median",
+        "p95",
+        "target p95",
+        "",
+        "CPU median",
+        "CPU p95",
+        "client median",
+        "size",
+    )
     rows = [
         (
             e.label,
             str(len(e.server_ms)),
-            f"{statistics.median(e.server_ms):.1f} ms",
-            f"{p95(e.server_ms):.1f} ms",
-            f"{statistics.median(e.client_ms):.1f} ms",
-            f"{p95(e.client_ms):.1f} ms",
+            _ms(e.server_ms, statistics.median),
+            _ms(e.server_ms, p95),
+            f"< {e.target_ms:.0f}" if e.target_ms else "",
+            e.verdict,
+            _ms(e.cpu_ms, statistics.median),
+            _ms(e.cpu_ms, p95),
+            _ms(e.client_ms, statistics.median),
             f"{e.size / 1024:.1f} KiB",
         )
         for e in endpoints
@@ -324,13 +626,73 @@ def print_table(endpoints: list[Endpoint]) -> None:
         rest = "  ".join(c.rjust(w) for c, w in zip(cells[1:], widths[1:], strict=True))
         return f"  {first}  {rest}"
 
+    print("  Server-side times in ms (wall clock; CPU: the request thread's CPU time)")
     print(line(header))
     print("  " + "-" * (sum(widths) + 2 * (len(widths) - 1)))
-    for row in rows:
+    part = None
+    for endpoint, row in zip(endpoints, rows, strict=True):
+        if endpoint.part != part:
+            part = endpoint.part
+            print(f"  [{part}]")
         print(line(row))
 
 
+def write_json(
+    path: str, args, prepared: Prepared, endpoints: list[Endpoint], setup: list, total_s: float
+) -> None:
+    import json
+    from dataclasses import asdict, is_dataclass
+
+    def scenario(value):
+        return asdict(value) if is_dataclass(value) else None
+
+    data = {
+        "setup": dict(setup),
+        "parts": args.parts,
+        "scale": args.scale,
+        "durations_s": {k: round(v, 1) for k, v in prepared.durations.items()},
+        "total_s": round(total_s),
+        "scenarios": {
+            "foundation": scenario(prepared.foundation),
+            "accompaniment": scenario(prepared.accompaniment),
+            "coordination": scenario(prepared.coordination),
+        },
+        "endpoints": [
+            {
+                "label": e.label,
+                "part": e.part,
+                "path": e.path,
+                "method": e.method,
+                "n": len(e.server_ms),
+                "median_ms": round(statistics.median(e.server_ms), 1),
+                "p95_ms": round(p95(e.server_ms), 1),
+                "cpu_median_ms": round(statistics.median(e.cpu_ms), 1) if e.cpu_ms else None,
+                "cpu_p95_ms": round(p95(e.cpu_ms), 1) if e.cpu_ms else None,
+                "client_median_ms": round(statistics.median(e.client_ms), 1),
+                "target_p95_ms": e.target_ms,
+                "verdict": e.verdict,
+                "size_bytes": e.size,
+            }
+            for e in endpoints
+        ],
+    }
+    Path(path).write_text(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
+
+
 # --- Main --------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def _workdir(*, keep: bool):
+    if not keep:
+        with tempfile.TemporaryDirectory(prefix="relais-bench-") as tmp:
+            yield tmp
+        return
+    tmp = tempfile.mkdtemp(prefix="relais-bench-")
+    try:
+        yield tmp
+    finally:
+        print(f"Kept: {tmp} (SQLite database: {tmp}/relais.sqlite3; remove it when done)")
 
 
 def _terminate(signum, frame):
@@ -341,7 +703,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     signal.signal(signal.SIGTERM, _terminate)
     started = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="relais-bench-") as tmp:
+    with _workdir(keep=args.keep) as tmp:
         os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.bench"
         os.environ["RELAIS_VAR_DIR"] = tmp
         os.environ["SECRET_KEY"] = secrets.token_urlsafe(50)
@@ -354,60 +716,83 @@ def main(argv: list[str] | None = None) -> int:
             import django
 
             django.setup()
-            from django.conf import settings
+            from bench.common import step
 
             print("Relais benchmark")
-            for key, value in [*machine_description(), ("Database", database_description())]:
-                print(f"  {key:<9} {value}")
-            print(
-                f"  Server    gunicorn, {args.workers} workers (gthread), 127.0.0.1, settings config.settings.bench"
+            setup = [*machine_description(), ("Database", database_description())]
+            setup.append(
+                (
+                    "Server",
+                    f"gunicorn, {args.workers} workers (gthread), 127.0.0.1, "
+                    "settings config.settings.bench",
+                )
             )
+            setup.append(("Parts", ", ".join(args.parts) + f" (scale {args.scale:g})"))
+            for key, value in setup:
+                print(f"  {key:<9} {value}")
             print("Preparing the database")
-            scenario, session_key = prepare_database(args)
-            print("  " + ", ".join(f"{n} {what}" for what, n in scenario.counts.items()))
-
-            cookie = f"{settings.SESSION_COOKIE_NAME}={session_key}"
-            endpoints = [
-                Endpoint("GET /healthz", "/healthz", expect='"status": "ok"'),
-                Endpoint("GET /connexion/ (login page)", "/connexion/", expect="<form"),
-                Endpoint(
-                    f"GET /structure/journal/ ({scenario.journal_count} entries)",
-                    "/structure/journal/",
-                    cookie=cookie,
-                    expect=f"{scenario.journal_count} entrées",
-                ),
-                Endpoint(
-                    f"GET /structure/journal/?person=… ({scenario.person_count} entries)",
-                    f"/structure/journal/?person={scenario.person_id}",
-                    cookie=cookie,
-                    expect=f"{scenario.person_count} entrée",
-                ),
-            ]
+            prepared = prepare_database(args)
+            f = prepared.foundation
+            print("  " + ", ".join(f"{n:,} {what}" for what, n in f.counts.items()))
+            generation = sum(prepared.durations.values())
+            print(f"  preparation: {generation:.0f} s")
+            endpoints = build_endpoints(prepared, args.parts)
 
             port = free_port()
             server = Gunicorn(port=port, workers=args.workers, log_path=Path(tmp) / "gunicorn.log")
             server.start()
             server.wait_ready()
             print(
-                f"Measuring: {args.warmup} warm-up + {args.requests} requests per endpoint, "
-                f"sequential, one keep-alive connection (http://127.0.0.1:{port})"
+                f"Measuring: {args.warmup} warm-up + {args.requests} requests per endpoint "
+                "(fewer for the slowest pages), sequential, one keep-alive connection "
+                f"(http://127.0.0.1:{port})"
             )
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            measuring = time.perf_counter()
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
             try:
                 for endpoint in endpoints:
-                    run_endpoint(conn, endpoint, warmup=args.warmup, requests=args.requests)
+                    with step(endpoint.label, indent=4):
+                        run_endpoint(conn, endpoint, warmup=args.warmup, requests=args.requests)
             finally:
                 conn.close()
+            measured_s = time.perf_counter() - measuring
             print()
             print_table(endpoints)
             print()
             reconnects = sum(e.connections for e in endpoints)
             print(
-                f"All {sum(args.warmup + len(e.server_ms) for e in endpoints)} requests answered 2xx; "
-                f"TCP connections opened: {reconnects}. "
-                f"Journal of « {scenario.organisation_name} », viewed by one of its managers."
+                f"All {sum((e.warmup if e.warmup is not None else args.warmup) + len(e.server_ms) for e in endpoints)} "
+                f"requests answered 2xx; TCP connections opened: {reconnects}."
             )
-            print(f"Total time: {time.perf_counter() - started:.0f} s")
+            notes = []
+            if "foundation" in args.parts:
+                notes.append(
+                    f"Journal of « {f.organisation_name} », viewed by one of its managers."
+                )
+            if prepared.accompaniment:
+                a = prepared.accompaniment
+                notes.append(
+                    f"Accompaniment: « {a.organisation_name} », {a.organisation_persons:,} persons "
+                    f"(« {a.search_term} »: {a.search_count} of them)."
+                )
+            if prepared.coordination:
+                c = prepared.coordination
+                notes.append(
+                    f"Coordination: inbox of « {c.organisation_name} »; actor map of "
+                    f"département {c.departement} ({c.departement_organisations:,} organisations)."
+                )
+            for note in notes:
+                print(note)
+            total_s = time.perf_counter() - started
+            durations = ", ".join(f"{k} {v:.0f} s" for k, v in prepared.durations.items())
+            print(f"Preparation: {durations}; measurement {measured_s:.0f} s")
+            print(f"Total time: {total_s:.0f} s")
+            failed = [e.label for e in endpoints if e.verdict == "FAIL"]
+            if failed:
+                print(f"Over target (p95): {'; '.join(failed)}")
+            if args.json:
+                write_json(args.json, args, prepared, endpoints, setup, total_s)
+                print(f"Figures written to {args.json}")
             return 0
         except (BenchError, OSError, http.client.HTTPException) as error:
             print(f"\nBENCHMARK FAILED ({type(error).__name__}): {error}", file=sys.stderr)

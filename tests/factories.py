@@ -372,8 +372,8 @@ class PartnershipFactory(factory.django.DjangoModelFactory):
 
 
 class IndexedServiceFactory(ServiceFactory):
-    """A service with its ServiceThematique rows (each thématique and its category), as
-    the service layer keeps them: what the search filters on."""
+    """A service with its ServiceThematique rows (each thématique and its category) and its
+    ServiceZone rows, as the service layer keeps them: what the search filters on."""
 
     class Meta:
         skip_postgeneration_save = True
@@ -389,6 +389,18 @@ class IndexedServiceFactory(ServiceFactory):
             codes.update({code, code.split("--", 1)[0]})
         ServiceThematique.objects.bulk_create(
             [ServiceThematique(service=obj, thematique=code) for code in sorted(codes)],
+            ignore_conflicts=True,
+        )
+
+    @factory.post_generation
+    def zone_rows(obj, create, extracted, **kwargs):
+        if not create:
+            return
+        from relais.network.models import ServiceZone
+
+        codes = {str(code).strip().lower() for code in obj.zone_eligibilite or []}
+        ServiceZone.objects.bulk_create(
+            [ServiceZone(service=obj, code=code) for code in sorted(codes) if code],
             ignore_conflicts=True,
         )
 

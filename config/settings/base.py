@@ -94,6 +94,12 @@ def database_from_env(default_sqlite_path: Path) -> dict:
     url = os.environ.get("DATABASE_URL")
     if url:
         config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+        if config["ENGINE"] == "django.db.backends.postgresql":
+            # No JIT compilation: the caseload's correlated subqueries are cheap per row, but
+            # their estimated total cost crosses jit_above_cost, and compiling them took about
+            # one second per query (measured with make bench) for a few milliseconds of work.
+            options = config.setdefault("OPTIONS", {})
+            options["options"] = f"{options.get('options', '')} -c jit=off".strip()
         return config
     return {
         "ENGINE": "django.db.backends.sqlite3",

@@ -41,3 +41,7 @@ STORAGES = {
 
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# The CPU time of each request next to its wall-clock time (Server-Timing: cpu;dur=…): on a
+# shared machine, wall-clock times grow with the load of other processes, CPU times hardly.
+MIDDLEWARE = ["bench.middleware.CpuTimingMiddleware", *MIDDLEWARE]  # noqa: F405

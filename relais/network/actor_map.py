@@ -6,11 +6,12 @@ Aggregated only: no person appears, so any member may read it, and nothing is jo
 Counts from 1 to 4 are shown as « < 5 » (statistical confidentiality), and the rate and
 delay of such a flow are not shown.
 
-Speed (1M referrals nationwide, a département < 1 s): the flows are aggregated in SQL over
-the flow index (sender, receiver, sent_at) — referrals are never loaded as objects. The
-median answer delay is PostgreSQL's percentile_cont in the same query; elsewhere (SQLite)
-the answered delays of the territory are read as plain values and the median taken in
-Python, flow by flow.
+Speed (1M referrals nationwide, a département < 1 s): the flows are aggregated in SQL on
+the two flow indexes (sender or receiver, then sent_at, then every column read), so the
+database reads the period's index entries and never the table; referrals are never loaded
+as objects. The median answer delay is PostgreSQL's percentile_cont in the same query;
+on SQLite the answered delays (in seconds, computed by SQLite) are read as plain numbers
+and the median taken in Python, flow by flow.
 
 Diagram: a server-rendered SVG (circle layout, deterministic), nodes coloured by type with
 a short type code written in them (colour is never the only carrier), edges as wide as
@@ -35,6 +36,7 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     FloatField,
+    Func,
     Q,
 )
 from django.utils import timezone
@@ -295,6 +297,21 @@ class Median(Aggregate):
     output_field = FloatField()
 
 
+class SecondsBetween(Func):
+    """SQLite: seconds from one datetime column to another, computed by SQLite itself
+    (Django's generic datetime subtraction calls back into Python for every row)."""
+
+    output_field = FloatField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        raise NotImplementedError("SecondsBetween is for SQLite (PostgreSQL: Median).")
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        start, end = (compiler.compile(e) for e in self.get_source_expressions())
+        sql = f"((julianday({end[0]}) - julianday({start[0]})) * 86400.0)"
+        return sql, (*start[1], *end[1])
+
+
 def _period_bounds(start: date, end: date) -> tuple[datetime, datetime]:
     tz = timezone.get_current_timezone()
     return (
@@ -346,15 +363,18 @@ def build_actor_map(territory: Territory, *, start: date, end: date) -> ActorMap
         period.filter(receiver_organisation_id__in=ids).exclude(sender_organisation_id__in=ids),
     )
     answered = Q(answered_at__isnull=False)
+    # Only columns of the flow indexes (COUNT(*), not COUNT(id)): index-only reads.
     aggregates = {
-        "count": Count("pk"),
-        "answered": Count("pk", filter=answered),
-        "accepted": Count("pk", filter=answered & Q(status__in=ACCEPTED_STATUSES)),
+        "count": Count("*"),
+        "answered": Count("answered_at"),
+        "accepted": Count("answered_at", filter=Q(status__in=ACCEPTED_STATUSES)),
     }
-    delay = ExpressionWrapper(F("answered_at") - F("sent_at"), output_field=DurationField())
     on_postgresql = connection.vendor == "postgresql"
     if on_postgresql:
-        aggregates["median_seconds"] = Median(delay, filter=answered)
+        aggregates["median_seconds"] = Median(
+            ExpressionWrapper(F("answered_at") - F("sent_at"), output_field=DurationField()),
+            filter=answered,
+        )
     pair = ("sender_organisation_id", "receiver_organisation_id")
     rows = (
         list(
@@ -373,14 +393,22 @@ def build_actor_map(territory: Territory, *, start: date, end: date) -> ActorMap
             key = (row["sender_organisation_id"], row["receiver_organisation_id"])
             medians[key] = timedelta(seconds=seconds) if seconds is not None else None
     elif rows:
-        delays: dict[tuple[int, int], list[timedelta]] = defaultdict(list)
+        delays: dict[tuple[int, int], list[float]] = defaultdict(list)
         answered_delays = [
-            half.filter(answered).annotate(delay=delay).values_list(*pair, "delay")
+            half.filter(answered).annotate(delay=SecondsBetween("sent_at", "answered_at"))
             for half in halves
         ]
-        for sender, receiver, value in answered_delays[0].union(answered_delays[1], all=True):
-            delays[(sender, receiver)].append(value)
-        medians = {key: statistics.median(values) for key, values in delays.items()}
+        for sender, receiver, seconds in (
+            answered_delays[0]
+            .values_list(*pair, "delay")
+            .union(answered_delays[1].values_list(*pair, "delay"), all=True)
+        ):
+            delays[(sender, receiver)].append(seconds)
+        # To the second: julianday() arithmetic is exact to a few microseconds only.
+        medians = {
+            key: timedelta(seconds=round(statistics.median(values)))
+            for key, values in delays.items()
+        }
 
     partnership_rows = list(
         Partnership.objects.filter(Q(source_id__in=ids) | Q(target_id__in=ids))

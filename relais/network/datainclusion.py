@@ -118,6 +118,11 @@ def thematique_index_values(thematiques: Iterable[str]) -> set[str]:
     return values
 
 
+def zone_index_values(zone: Iterable[str]) -> set[str]:
+    """What ServiceZone holds for a service: its zone codes, lower-cased."""
+    return {str(code).strip().lower() for code in zone or () if str(code).strip()}
+
+
 # Organisation kinds that a réseau porteur tells for sure (imports of new structures).
 KIND_FROM_NETWORK = {
     "ccas-cias": OrganisationKind.CCAS,

@@ -72,11 +72,31 @@ class Service(TimeStampedModel, VersionedModel):
         indexes = [
             models.Index(fields=["organisation", "is_published"], name="service_org_published"),
             models.Index(fields=["latitude", "longitude"], name="service_lat_lon"),
-            models.Index(fields=["commune_code"], name="service_commune"),
+            # Search: services of the communes within the radius that have no
+            # coordinates (latitude IS NULL), without reading the located ones.
+            models.Index(fields=["commune_code", "latitude"], name="service_commune_lat"),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+
+class ServiceZone(models.Model):
+    """One row per code of Service.zone_eligibilite (commune, département, EPCI or
+    "france"), lower-cased: the indexed form the search reads to find, among the services
+    without coordinates, those whose zone covers the searched commune."""
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="zone_rows")
+    code = models.CharField(max_length=9)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["service", "code"], name="service_zone_unique")
+        ]
+        indexes = [models.Index(fields=["code", "service"], name="zone_service")]
+
+    def __str__(self) -> str:
+        return self.code
 
 
 class ServiceThematique(models.Model):
@@ -210,9 +230,29 @@ class Referral(TimeStampedModel, VersionedModel):
             ),
             models.Index(fields=["person", "-sent_at"], name="referral_person"),
             models.Index(fields=["status", "expires_at"], name="referral_expiry"),
+            # Actor map: the referrals a territory sent, or received, over a period. Each
+            # index holds every column the map reads, so that the aggregation reads the
+            # period's index entries only, never the table (1M referrals: see
+            # docs/performance.md).
             models.Index(
-                fields=["sender_organisation", "receiver_organisation", "sent_at"],
-                name="referral_flow",
+                fields=[
+                    "sender_organisation",
+                    "sent_at",
+                    "receiver_organisation",
+                    "status",
+                    "answered_at",
+                ],
+                name="referral_flow_sent",
+            ),
+            models.Index(
+                fields=[
+                    "receiver_organisation",
+                    "sent_at",
+                    "sender_organisation",
+                    "status",
+                    "answered_at",
+                ],
+                name="referral_flow_received",
             ),
         ]
         constraints = [

@@ -3,7 +3,8 @@ services (data·inclusion fields), their confirmation and publication, the impor
 data·inclusion files, and the reminder about services not confirmed for six months.
 
 Organisations and services are not personal data: nothing here is journaled. Every write
-of a service keeps its ServiceThematique rows (what the search filters on) in sync.
+of a service keeps its ServiceThematique and ServiceZone rows (what the search filters on)
+in sync.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from relais.core.errors import DomainError
 from relais.core.versioning import update_versioned
 from relais.network import datainclusion
 from relais.network.datainclusion import ImportFile, ImportPlan, ImportReport
-from relais.network.models import Notification, Service, ServiceThematique
+from relais.network.models import Notification, Service, ServiceThematique, ServiceZone
 
 logger = logging.getLogger(__name__)
 
@@ -114,17 +115,55 @@ def is_stale(service: Service, today: date | None = None) -> bool:
 # --- Helpers -------------------------------------------------------------------------------
 
 
-def _sync_thematiques(service: Service, *, created: bool = False) -> None:
-    wanted = datainclusion.thematique_index_values(service.thematiques)
-    existing = (
-        set() if created else set(service.thematique_rows.values_list("thematique", flat=True))
+def _sync_index_rows(service: Service, *, created: bool = False) -> None:
+    """Keep the indexed forms of the service's thématiques and zone (what the search
+    filters on) equal to its fields."""
+    _sync_rows(
+        service.thematique_rows,
+        ServiceThematique,
+        "thematique",
+        datainclusion.thematique_index_values(service.thematiques),
+        service=service,
+        created=created,
     )
+    _sync_rows(
+        service.zone_rows,
+        ServiceZone,
+        "code",
+        datainclusion.zone_index_values(service.zone_eligibilite),
+        service=service,
+        created=created,
+    )
+
+
+def _sync_rows(manager, model, field: str, wanted: set[str], *, service, created) -> None:
+    existing = set() if created else set(manager.values_list(field, flat=True))
     if existing - wanted:
-        service.thematique_rows.filter(thematique__in=existing - wanted).delete()
+        manager.filter(**{f"{field}__in": existing - wanted}).delete()
     if wanted - existing:
-        ServiceThematique.objects.bulk_create(
-            [ServiceThematique(service=service, thematique=t) for t in sorted(wanted - existing)]
+        model.objects.bulk_create(
+            [model(service=service, **{field: value}) for value in sorted(wanted - existing)]
         )
+
+
+def _index_rows_of_new(services: list[Service]) -> None:
+    """The ServiceThematique and ServiceZone rows of services created in bulk."""
+    ServiceThematique.objects.bulk_create(
+        [
+            ServiceThematique(service=service, thematique=code)
+            for service in services
+            for code in sorted(datainclusion.thematique_index_values(service.thematiques))
+        ],
+        batch_size=1000,
+    )
+    ServiceZone.objects.bulk_create(
+        [
+            ServiceZone(service=service, code=code)
+            for service in services
+            for code in sorted(datainclusion.zone_index_values(service.zone_eligibilite))
+        ],
+        batch_size=1000,
+    )
 
 
 def _check(condition: bool, message: str, field: str) -> None:
@@ -329,7 +368,7 @@ def service_create(*, organisation: Organisation, actor: User, **fields: Any) ->
         is_published=True,
         **values,
     )
-    _sync_thematiques(service, created=True)
+    _sync_index_rows(service, created=True)
     return service
 
 
@@ -346,7 +385,7 @@ def service_update(
     service = update_versioned(
         service, expected_version=expected_version, actor=actor, changes=values
     )
-    _sync_thematiques(service)
+    _sync_index_rows(service)
     return service
 
 
@@ -491,20 +530,13 @@ def _apply(plan: ImportPlan, report: ImportReport, actor: User | None) -> None:
             update_versioned(
                 existing, expected_version=existing.version, actor=actor, changes=changes
             )
-            _sync_thematiques(existing)
+            _sync_index_rows(existing)
             report.services.updated += 1
         else:
             report.services.unchanged += 1
-    # New services in bulk (a file may hold thousands), then their thématique rows.
+    # New services in bulk (a file may hold thousands), then their index rows.
     Service.objects.bulk_create(new_services, batch_size=500)
-    ServiceThematique.objects.bulk_create(
-        [
-            ServiceThematique(service=service, thematique=code)
-            for service in new_services
-            for code in sorted(datainclusion.thematique_index_values(service.thematiques))
-        ],
-        batch_size=1000,
-    )
+    _index_rows_of_new(new_services)
     report.services.created += len(new_services)
 
 

@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from types import SimpleNamespace
 
+from django.core.paginator import Paginator
 from django.db.models import (
     Case,
     Count,
@@ -312,8 +313,8 @@ def caseload(membership, filters: CaseloadFilters, *, today: dt.date | None = No
     """The filtered, sorted caseload queryset of `membership` (one query per page)."""
     today = today or timezone.localdate()
     persons = scope(membership)
-    if filters.search.strip():
-        persons = persons.search(filters.search)
+    if filters.search.strip() and membership is not None:
+        persons = persons.search(filters.search, organisation_id=membership.organisation_id)
     if filters.referent and membership is not None and membership.role == Role.MANAGER:
         if filters.referent == NO_REFERENT:
             persons = persons.filter(referent__isnull=True)
@@ -336,6 +337,19 @@ def caseload(membership, filters: CaseloadFilters, *, today: dt.date | None = No
         elif filters.alert in Alert.__members__.values():
             persons = persons.filter(**{f"alert_{filters.alert}": 1})
     return persons.order_by(*_order(filters.sort))
+
+
+def page_persons(persons: QuerySet[Person], number, per_page: int = PAGE_SIZE):
+    """(page, its persons) of a caseload queryset. The page's keys are found first — the
+    sort reads only its own columns — then only those persons are read with every column.
+    SQLite otherwise computes each column's subquery for every person it sorts (the 50
+    shown of 20,000: 24 → 17 ms); PostgreSQL postpones them after the LIMIT by itself."""
+    page = Paginator(persons.values_list("pk", flat=True), per_page).get_page(number)
+    keys = list(page.object_list)
+    # The keys passed every filter of `persons` already: only the columns are read again.
+    by_key = with_caseload(Person.objects.filter(pk__in=keys).select_related("referent"))
+    by_key = {person.pk: person for person in by_key.order_by()}
+    return page, [by_key[key] for key in keys if key in by_key]
 
 
 @dataclass

@@ -17,7 +17,7 @@ from relais.accounts.models import Organisation
 from relais.core.errors import DomainError, StaleObjectError
 from relais.network import datainclusion, services_catalogue
 from relais.network.datainclusion import ImportFile
-from relais.network.models import Notification, Service, ServiceThematique
+from relais.network.models import Notification, Service, ServiceThematique, ServiceZone
 from relais.network.services_catalogue import (
     catalogue_import,
     external_organisation_create,
@@ -80,6 +80,10 @@ def rows_of(service):
     return set(
         ServiceThematique.objects.filter(service=service).values_list("thematique", flat=True)
     )
+
+
+def zone_rows_of(service):
+    return set(ServiceZone.objects.filter(service=service).values_list("code", flat=True))
 
 
 # --- External partners and directory entries -----------------------------------------------
@@ -184,6 +188,7 @@ def test_service_create_fills_location_confirms_and_indexes():
     assert service.postal_code == "69100"  # Villeurbanne
     assert service.latitude is not None and service.longitude is not None
     assert rows_of(service) == {"mobilite", PERMIS, VEHICULE}
+    assert zone_rows_of(service) == {"69", "200046977"}
 
 
 def test_service_update_keeps_the_index_in_sync_and_confirms():
@@ -200,8 +205,10 @@ def test_service_update_keeps_the_index_in_sync_and_confirms():
         latitude=None,
         longitude=None,
         commune_code="69123",
+        zone_eligibilite=["2a", "France"],
     )
     assert rows_of(updated) == {"preparer-sa-candidature", CV}
+    assert zone_rows_of(updated) == {"2a", "france"}  # lower-cased search keys
     assert updated.version == 2
     assert updated.confirmed_on == timezone.localdate()
     assert (updated.latitude, updated.longitude) == (45.76404, 4.83566)

@@ -187,6 +187,7 @@ def test_csv_import_creates_external_structures_and_services():
         "famille",
         "famille--soutien-a-la-parentalite-et-a-leducation",
     }
+    assert set(service.zone_rows.values_list("code", flat=True)) == {"69"}
 
 
 def test_a_persons_name_is_never_imported_nor_exported():

@@ -217,7 +217,7 @@ def test_query_count_is_constant():
     for i in range(20):
         service(f"Encore {i}", VENISSIEUX)
         service(f"Sans coordonnées {i}", commune_code="69266")
-    assert count_queries(run) == few == 3
+    assert count_queries(run) == few == 4  # box, communes, zones, the page
     assert count_queries(lambda: search_services(ServiceQuery(thematiques=(EMPLOI,)))) == 2
 
 
@@ -227,6 +227,25 @@ def test_zone_match_is_exact_on_codes():
     service("Commune voisine en zone", commune_code="", zone_eligibilite=["69266"])
     service("France", commune_code="", zone_eligibilite=["France"])
     assert names(search(commune_code=LYON)) == ["France"]
+
+
+def test_zone_counts_only_for_services_without_coordinates():
+    # Placed 26 km away: its distance decides, not its zone covering the whole Rhône.
+    service("Villefranche, zone Rhône", VILLEFRANCHE, zone_eligibilite=["69"])
+    # No coordinates, a commune far away, but a zone that covers Lyon: found on its zone.
+    far = service("Marseille, zone Rhône", commune_code="13201", zone_eligibilite=["69"])
+    # Unpublished or of an inactive organisation: never found, whatever its zone.
+    service("Brouillon", commune_code="", zone_eligibilite=["69"], is_published=False)
+    results = search(commune_code=LYON, radius_km=20)
+    assert names(results) == [far.name]
+    assert results.hits[0].zone == "departement"
+
+
+def test_the_same_service_is_listed_once_when_its_commune_and_zone_both_match():
+    both = service("Permanence", commune_code="69266", zone_eligibilite=["69123", "69"])
+    results = search(commune_code=LYON, radius_km=20)
+    assert names(results) == [both.name]
+    assert results.hits[0].from_commune_centre
 
 
 def test_filtered_services_is_a_queryset_for_the_api():

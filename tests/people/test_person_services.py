@@ -221,7 +221,9 @@ class TestPersonUpdate:
         assert person.version == 2
         assert person.updated_by == referent
         assert person.name_key == "lefevre jean"
-        assert Person.objects.search("LEFEVRE").get() == person
+        assert (
+            Person.objects.search("LEFEVRE", organisation_id=person.organisation_id).get() == person
+        )
         assert person.phone == "06 12 34 56 78"
 
     def test_stale_version_refused_naming_who(self, referent):

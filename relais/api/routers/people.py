@@ -201,7 +201,7 @@ def person_list(
         organisation_id=membership.organisation_id
     )
     if q.strip():
-        persons = persons.search(q)
+        persons = persons.search(q, organisation_id=membership.organisation_id)
     if referent_id is not None:
         persons = persons.filter(referent_id=referent_id)
     if not include_archived:

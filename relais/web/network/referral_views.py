@@ -685,7 +685,7 @@ def _pick_person(request: HttpRequest, service: Service | None) -> HttpResponse:
             Person.objects.visible_to(request.membership)
             # The organisation's own persons (not the co-followed ones).
             .filter(archived_at__isnull=True, organisation_id=request.organisation.pk)
-            .search(query)
+            .search(query, organisation_id=request.organisation.pk)
             .order_by("birth_name", "first_names", "pk")[:PICKER_RESULTS]
         )
         journal.record_request(

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -71,9 +70,7 @@ def caseload_page(request: HttpRequest) -> HttpResponse:
     filters = form.filters()
     today = timezone.localdate()
     persons = caseload.caseload(membership, filters, today=today)
-    paginator = Paginator(persons, caseload.PAGE_SIZE)
-    page = paginator.get_page(request.GET.get("page"))
-    page_persons = list(page.object_list)
+    page, page_persons = caseload.page_persons(persons, request.GET.get("page"))
     rows = caseload.rows(page_persons, today=today)
     journal.record_request(
         request,
@@ -121,7 +118,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
         results = list(
             Person.objects.visible_to(request.membership)
             .filter(archived_at__isnull=True, organisation_id=request.organisation.pk)
-            .search(query)
+            .search(query, organisation_id=request.organisation.pk)
             .order_by("birth_name", "first_names", "pk")[: SEARCH_RESULTS + 1]
         )
         journal.record_request(
