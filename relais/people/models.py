@@ -90,7 +90,7 @@ class PersonQuerySet(models.QuerySet):
 
         What may be seen of a co-followed person is decided by the policies
         (relais.people.policies.can); lists of the organisation's own persons (caseload,
-        search) filter on `organisation_id` as well."""
+        search) use `own_of`."""
         if membership is None or not membership.is_active:
             return self.none()
         from relais.network.sharing import cofollowed_exists
@@ -98,6 +98,16 @@ class PersonQuerySet(models.QuerySet):
         return self.filter(
             models.Q(organisation_id=membership.organisation_id) | cofollowed_exists(membership)
         )
+
+    def own_of(self, membership) -> PersonQuerySet:
+        """The persons of the organisation the user is acting for, if that membership is
+        active: `visible_to` without the co-followed persons, for the lists of the
+        organisation's own persons (caseload, searches). The same result as
+        `visible_to(membership).filter(organisation_id=…)`, in a simpler query: the
+        co-following condition would be evaluated for nothing on every person."""
+        if membership is None or not membership.is_active:
+            return self.none()
+        return self.filter(organisation_id=membership.organisation_id)
 
     def search(self, text: str, *, organisation_id: int) -> PersonQuerySet:
         """Accent-, case- and hyphen-insensitive search on every name, among the persons of

@@ -309,3 +309,20 @@ def test_visible_to_own_organisation_unchanged():
     membership = MembershipFactory(organisation=organisation)
     assert list(Person.objects.visible_to(membership)) == [mine]
     assert not Person.objects.visible_to(None).exists()
+
+
+def test_own_of_is_visible_to_without_the_co_followed_persons():
+    scenario = build("member_all")
+    membership = scenario["membership"]
+    co_follower(PersonFactory(), user=scenario["member"].user, organisation=membership.organisation)
+    own = PersonFactory(organisation=membership.organisation)
+    expected = Person.objects.visible_to(membership).filter(
+        organisation_id=membership.organisation_id
+    )
+    assert set(Person.objects.own_of(membership)) == set(expected)
+    assert own in Person.objects.own_of(membership)
+    assert Person.objects.visible_to(membership).count() > Person.objects.own_of(membership).count()
+    Membership.objects.filter(pk=membership.pk).update(is_active=False)
+    membership.refresh_from_db()
+    assert not Person.objects.own_of(membership).exists()
+    assert not Person.objects.own_of(None).exists()

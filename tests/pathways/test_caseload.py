@@ -376,3 +376,52 @@ def test_query_count_is_constant(membership, filters):
     assert small == large
     assert large <= 5
     assert len(listing(membership)) == 50
+
+
+COLUMNS = ("current_scheme", "urgency", "next_step_on", "next_review_on", "last_contact_on")
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {},
+        {"sort": "-nom"},
+        {"sort": "urgence"},
+        {"sort": "-alertes"},
+        {"alert": "any"},
+        {"urgency": "2", "search": "nom"},
+    ],
+)
+def test_page_persons_reads_the_same_page_as_the_whole_query(membership, filters):
+    build_people(membership, 12)
+    expected = list(caseload.caseload(membership, CaseloadFilters(**filters)))[2:4]
+    light = caseload.caseload(membership, CaseloadFilters(**filters), columns=False)
+    page, persons = caseload.page_persons(light, 2, per_page=2)
+    assert page.number == 2
+    assert [p.pk for p in persons] == [p.pk for p in expected]
+    for person, reference in zip(persons, expected, strict=True):
+        assert [getattr(person, c) for c in COLUMNS] == [getattr(reference, c) for c in COLUMNS]
+
+
+def test_page_persons_queries_do_not_grow_with_the_page(membership):
+    def run():
+        light = caseload.caseload(membership, CaseloadFilters(), columns=False)
+        caseload.rows(caseload.page_persons(light, 1)[1])
+
+    build_people(membership, 5)
+    small = count_queries(run)
+    build_people(membership, 45)
+    assert count_queries(run) == small
+
+
+def test_row_dates_are_shown_day_month_year_whatever_the_backend_gives(membership):
+    person = new_person(membership)
+    person.next_step_on = dt.date(2026, 3, 9)
+    person.next_review_on = None
+    person.last_contact_on = "2026-11-02"  # computed dates may come back as text
+    row = caseload.CaseloadRow(person, [])
+    assert (row.next_step_day, row.next_review_day, row.last_contact_day) == (
+        "09/03/2026",
+        "",
+        "02/11/2026",
+    )

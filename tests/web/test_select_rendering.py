@@ -68,3 +68,12 @@ def test_the_field_widget_itself_is_not_changed():
     widget = form.fields["referent"].widget
     dsfr_field(form["referent"])
     assert type(widget) is forms.Select
+
+
+def test_options_tag_escapes_and_keeps_order():
+    from relais.web.templatetags.relais_tags import options
+
+    html = options([(2, "Zoé <b>"), (1, "Awa & co")])
+    assert html == (
+        '<option value="2">Zoé &lt;b&gt;</option><option value="1">Awa &amp; co</option>'
+    )

@@ -197,9 +197,7 @@ def person_list(
     if not can(membership, Capability.IDENTITY):
         raise forbidden(Capability.IDENTITY)
     # The organisation's own persons (co-followed persons are not listed here).
-    persons = Person.objects.visible_to(membership).filter(
-        organisation_id=membership.organisation_id
-    )
+    persons = Person.objects.own_of(membership)
     if q.strip():
         persons = persons.search(q, organisation_id=membership.organisation_id)
     if referent_id is not None:

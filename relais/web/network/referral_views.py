@@ -682,9 +682,9 @@ def _pick_person(request: HttpRequest, service: Service | None) -> HttpResponse:
         query = form.cleaned_data["q"].strip()
     if query:
         results = list(
-            Person.objects.visible_to(request.membership)
             # The organisation's own persons (not the co-followed ones).
-            .filter(archived_at__isnull=True, organisation_id=request.organisation.pk)
+            Person.objects.own_of(request.membership)
+            .filter(archived_at__isnull=True)
             .search(query, organisation_id=request.organisation.pk)
             .order_by("birth_name", "first_names", "pk")[:PICKER_RESULTS]
         )

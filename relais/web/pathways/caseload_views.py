@@ -69,7 +69,7 @@ def caseload_page(request: HttpRequest) -> HttpResponse:
     form = CaseloadFilterForm(request.GET or None, referents=referents, show_referent=is_manager)
     filters = form.filters()
     today = timezone.localdate()
-    persons = caseload.caseload(membership, filters, today=today)
+    persons = caseload.caseload(membership, filters, today=today, columns=False)
     page, page_persons = caseload.page_persons(persons, request.GET.get("page"))
     rows = caseload.rows(page_persons, today=today)
     journal.record_request(
@@ -98,7 +98,7 @@ def caseload_page(request: HttpRequest) -> HttpResponse:
                 [filters.referent, filters.scheme, filters.urgency, filters.alert, filters.search]
             ),
             "create_url": _create_person_url(),
-            "referents": referents,
+            "referent_choices": [(u.pk, u.get_full_name() or u.email) for u in referents],
             "can_reassign": can(membership, Capability.REASSIGN),
             "alert_labels": caseload.ALERT_LABELS,
             "no_contact_days": (
@@ -116,8 +116,8 @@ def search_page(request: HttpRequest) -> HttpResponse:
     results: list[Person] = []
     if query:
         results = list(
-            Person.objects.visible_to(request.membership)
-            .filter(archived_at__isnull=True, organisation_id=request.organisation.pk)
+            Person.objects.own_of(request.membership)
+            .filter(archived_at__isnull=True)
             .search(query, organisation_id=request.organisation.pk)
             .order_by("birth_name", "first_names", "pk")[: SEARCH_RESULTS + 1]
         )

@@ -5,7 +5,7 @@ from functools import cache
 
 from django import forms, template
 from django.forms.utils import flatatt
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
@@ -111,3 +111,10 @@ def role_label(value: str) -> str:
     from relais.accounts.models import Role
 
     return Role(value).label if value in Role.values else value
+
+
+@register.simple_tag
+def options(choices) -> SafeString:
+    """<option> elements for (value, label) pairs, in one go: long lists (a structure's
+    référents) rendered by a template loop cost a few milliseconds per page."""
+    return format_html_join("", '<option value="{}">{}</option>', choices)
