@@ -4,10 +4,11 @@ Every person has two pathways (the older one closed for half of them, with an ex
 goals and three steps per pathway, a review per pathway, a signed engagement contract on
 the current pathway, two diagnostics with four assessed domains each, seven notes, seven
 appointments, a consent and two key life events: about 30 items of their timeline and
-about 44 rows in all. The real models are used (bulk_create, explicit keys); folded names
-(`Person.name_key`) are computed with relais.core.text.fold as Person.save does, and signed
-contracts carry the real hash of their terms (relais.pathways.contract), so that "contract
-to renew" is flagged only where a step was added after signature (one person in ten).
+about 44 rows in all. The real tables are written (bench.common.Inserter, explicit keys);
+folded names (`Person.name_key`) are computed with relais.core.text.fold as Person.save
+does, and signed contracts carry the real hash of their terms (relais.pathways.contract),
+so that "contract to renew" is flagged only where a step was added after signature (one
+person in ten).
 
 The measured scenario (one organisation, "Conseil départemental (bench accompagnement)",
 holds a fifth of the persons):
@@ -838,9 +839,13 @@ def generate_accompaniment(
     # Name searches: a frequent surname in the organisation, and one of the référent's.
     search_term = "martin"
     visible = Person.objects.filter(organisation=big_org, archived_at__isnull=True)
-    search_count = visible.search(search_term).count()
+    search_count = visible.search(search_term, organisation_id=big_org.pk).count()
     referent_term = fold(twin["birth_name"]).split()[0]
-    referent_count = visible.filter(referent_id=referent_id).search(referent_term).count()
+    referent_count = (
+        visible.filter(referent_id=referent_id)
+        .search(referent_term, organisation_id=big_org.pk)
+        .count()
+    )
 
     counts = {"rows": out.total()}
     counts |= {str(m._meta.verbose_name_plural): out.counts[m] for m in MODELS if out.counts.get(m)}

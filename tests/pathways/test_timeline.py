@@ -217,3 +217,14 @@ def test_query_count_does_not_grow_with_items(person, author):
     assert small == large
     # One query per kind at most (the record's opening needs none).
     assert large <= len(TimelineKind) - 1
+
+
+def test_item_dates_as_shown():
+    from relais.pathways.timeline import TimelineItem
+
+    item = TimelineItem(
+        kind=TimelineKind.APPOINTMENT, on=dt.date(2026, 3, 9), title="RDV", at=dt.time(9, 5)
+    )
+    assert (item.on_iso, item.on_day, item.at_label) == ("2026-03-09", "09/03/2026", "09:05")
+    dated = TimelineItem(kind=TimelineKind.NOTE, on=dt.date(2026, 12, 31), title="Note")
+    assert (dated.on_day, dated.at_label) == ("31/12/2026", "")
