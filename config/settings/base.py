@@ -95,11 +95,14 @@ def database_from_env(default_sqlite_path: Path) -> dict:
     if url:
         config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
         if config["ENGINE"] == "django.db.backends.postgresql":
-            # No JIT compilation: the caseload's correlated subqueries are cheap per row, but
-            # their estimated total cost crosses jit_above_cost, and compiling them took about
-            # one second per query (measured with make bench) for a few milliseconds of work.
+            # Settings for short web queries (measured with make bench, docs/performance.md):
+            # - no JIT compilation: the caseload's correlated subqueries are cheap per row,
+            #   but their estimated total cost crosses jit_above_cost, and compiling them
+            #   took about one second per query for a few milliseconds of work;
+            # - no parallel workers: starting them cost about 10 ms on queries that take 3.
             options = config.setdefault("OPTIONS", {})
-            options["options"] = f"{options.get('options', '')} -c jit=off".strip()
+            server = "-c jit=off -c max_parallel_workers_per_gather=0"
+            options["options"] = f"{options.get('options', '')} {server}".strip()
         return config
     return {
         "ENGINE": "django.db.backends.sqlite3",

@@ -98,7 +98,6 @@ class TestColumns:
             participation="no_show",
         )
         [p] = listing(membership)
-        assert p.current_pathway_id == current.pk
         assert p.current_scheme == "cej"
         assert p.active_pathways == 2
         assert p.urgency == 1
@@ -425,3 +424,20 @@ def test_row_dates_are_shown_day_month_year_whatever_the_backend_gives(membershi
         "",
         "02/11/2026",
     )
+
+
+def test_page_persons_pages_like_get_page(membership):
+    build_people(membership, 7)
+    light = caseload.caseload(membership, CaseloadFilters(), columns=False)
+    everyone = [p.pk for p in caseload.caseload(membership, CaseloadFilters())]
+    page, persons = caseload.page_persons(light, "2", per_page=3)
+    assert (page.number, page.paginator.count, page.paginator.num_pages) == (2, 7, 3)
+    assert [p.pk for p in persons] == everyone[3:6]
+    for past_the_end in ("9", "abc", None):
+        page, persons = caseload.page_persons(light, past_the_end, per_page=3)
+        expected = 1 if past_the_end in ("abc", None) else 3
+        assert page.number == expected
+        assert [p.pk for p in persons] == everyone[(expected - 1) * 3 : expected * 3]
+    nobody = caseload.caseload(membership, CaseloadFilters(search="zzz"), columns=False)
+    page, persons = caseload.page_persons(nobody, "1")
+    assert (page.number, page.paginator.count, persons) == (1, 0, [])

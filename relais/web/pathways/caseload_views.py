@@ -65,13 +65,19 @@ def _sort_links(form: CaseloadFilterForm, current: str) -> dict[str, dict[str, s
 def caseload_page(request: HttpRequest) -> HttpResponse:
     membership = request.membership
     is_manager = membership.role == Role.MANAGER
-    referents = list(assignable_referents(request.organisation)) if is_manager else []
+    referents = (
+        list(assignable_referents(request.organisation).only("first_name", "last_name", "email"))
+        if is_manager
+        else []
+    )
     form = CaseloadFilterForm(request.GET or None, referents=referents, show_referent=is_manager)
     filters = form.filters()
     today = timezone.localdate()
     persons = caseload.caseload(membership, filters, today=today, columns=False)
     page, page_persons = caseload.page_persons(persons, request.GET.get("page"))
     rows = caseload.rows(page_persons, today=today)
+    for row in rows:  # cheaper here than a {% url %} tag per row
+        row.url = reverse("people:detail", args=[row.person.pk])
     journal.record_request(
         request,
         JournalAction.LIST,
