@@ -287,7 +287,7 @@ def _service_rows(
                 ServiceThematique,
                 {"id": ids.take(ServiceThematique), "service_id": pk, "thematique": value},
             )
-        for code in sorted(datainclusion.zone_index_values(zone)):
+        for code in sorted(datainclusion.zone_index_values(zone, located=lat is not None)):
             out.add(ServiceZone, {"id": ids.take(ServiceZone), "service_id": pk, "code": code})
         made.append((pk, departement_of(commune.code), published, zone == ["france"]))
     return made

@@ -398,6 +398,8 @@ class IndexedServiceFactory(ServiceFactory):
             return
         from relais.network.models import ServiceZone
 
+        if obj.latitude is not None:  # the search places it by its coordinates
+            return
         codes = {str(code).strip().lower() for code in obj.zone_eligibilite or []}
         ServiceZone.objects.bulk_create(
             [ServiceZone(service=obj, code=code) for code in sorted(codes) if code],

@@ -118,8 +118,11 @@ def thematique_index_values(thematiques: Iterable[str]) -> set[str]:
     return values
 
 
-def zone_index_values(zone: Iterable[str]) -> set[str]:
-    """What ServiceZone holds for a service: its zone codes, lower-cased."""
+def zone_index_values(zone: Iterable[str], *, located: bool) -> set[str]:
+    """What ServiceZone holds for a service: its zone codes, lower-cased — for a service
+    without coordinates only, the only ones the search places by their zone."""
+    if located:
+        return set()
     return {str(code).strip().lower() for code in zone or () if str(code).strip()}
 
 

@@ -83,8 +83,9 @@ class Service(TimeStampedModel, VersionedModel):
 
 class ServiceZone(models.Model):
     """One row per code of Service.zone_eligibilite (commune, département, EPCI or
-    "france"), lower-cased: the indexed form the search reads to find, among the services
-    without coordinates, those whose zone covers the searched commune."""
+    "france"), lower-cased, for the services without coordinates only: the indexed form
+    the search reads to find those whose zone covers the searched commune (a service with
+    coordinates is placed by them). Kept in sync by relais.network.services_catalogue."""
 
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="zone_rows")
     code = models.CharField(max_length=9)

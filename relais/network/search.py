@@ -304,8 +304,9 @@ def _place_candidates(services: QuerySet[Service], centre: Commune, radius_km: i
         row[0]: row
         for row in services.filter(by_commune, latitude__isnull=True).values_list(*fields)
     }
-    # No "latitude IS NULL" in SQL here: SQLite would then scan every service without
-    # coordinates instead of starting from the zone index. Located ones are skipped below.
+    # ServiceZone holds the services without coordinates only; "latitude IS NULL" is
+    # checked here in Python (in SQL, SQLite would scan every service without coordinates
+    # instead of starting from the zone index).
     by_zone = ServiceZone.objects.filter(code__in=[c.lower() for c in zone_codes])
     for row in services.filter(pk__in=by_zone.values("service_id")).values_list(
         *fields, "latitude"

@@ -130,7 +130,9 @@ def _sync_index_rows(service: Service, *, created: bool = False) -> None:
         service.zone_rows,
         ServiceZone,
         "code",
-        datainclusion.zone_index_values(service.zone_eligibilite),
+        datainclusion.zone_index_values(
+            service.zone_eligibilite, located=service.latitude is not None
+        ),
         service=service,
         created=created,
     )
@@ -160,7 +162,11 @@ def _index_rows_of_new(services: list[Service]) -> None:
         [
             ServiceZone(service=service, code=code)
             for service in services
-            for code in sorted(datainclusion.zone_index_values(service.zone_eligibilite))
+            for code in sorted(
+                datainclusion.zone_index_values(
+                    service.zone_eligibilite, located=service.latitude is not None
+                )
+            )
         ],
         batch_size=1000,
     )

@@ -35,7 +35,8 @@ def test_intake_with_duplicate_warning_then_confirmation(page, login_as, organis
     page.get_by_label("Téléphone").fill("12 34")  # bad input first
     page.get_by_label("Âge des enfants").fill("3, 7")
     page.get_by_label("Situation familiale").select_option(label="Seul·e avec enfant(s)")
-    page.get_by_label("RSA").check()
+    page.get_by_label("RSA", exact=True).check(force=True)  # DSFR: the label covers it
+    expect(page.get_by_label("RSA", exact=True)).to_be_checked()
     page.get_by_role("button", name="Vérifier les doublons et créer le dossier").click()
     expect(page.locator(".fr-error-text")).to_contain_text("Numéro de téléphone non reconnu")
     expect(page.get_by_label("Nom de naissance")).to_have_value("Dupont")

@@ -188,7 +188,7 @@ def test_service_create_fills_location_confirms_and_indexes():
     assert service.postal_code == "69100"  # Villeurbanne
     assert service.latitude is not None and service.longitude is not None
     assert rows_of(service) == {"mobilite", PERMIS, VEHICULE}
-    assert zone_rows_of(service) == {"69", "200046977"}
+    assert zone_rows_of(service) == set()  # placed by its coordinates, not its zone
 
 
 def test_service_update_keeps_the_index_in_sync_and_confirms():
@@ -208,10 +208,35 @@ def test_service_update_keeps_the_index_in_sync_and_confirms():
         zone_eligibilite=["2a", "France"],
     )
     assert rows_of(updated) == {"preparer-sa-candidature", CV}
-    assert zone_rows_of(updated) == {"2a", "france"}  # lower-cased search keys
+    assert zone_rows_of(updated) == set()  # located at the centre of Lyon
     assert updated.version == 2
     assert updated.confirmed_on == timezone.localdate()
     assert (updated.latitude, updated.longitude) == (45.76404, 4.83566)
+
+
+def test_a_service_without_coordinates_is_indexed_by_its_zone_until_it_has_some():
+    actor = UserFactory()
+    service = full_service(
+        OrganisationFactory(),
+        actor,
+        commune_code="",
+        address="",
+        modes_accueil=["a-distance"],
+        zone_eligibilite=["2a", "France"],
+    )
+    assert service.latitude is None
+    assert zone_rows_of(service) == {"2a", "france"}  # lower-cased search keys
+    located = service_update(
+        service=service,
+        expected_version=service.version,
+        actor=actor,
+        commune_code="69123",
+        modes_accueil=["en-presentiel"],
+        latitude=None,
+        longitude=None,
+    )
+    assert located.latitude is not None
+    assert zone_rows_of(located) == set()
 
 
 def test_service_update_on_a_stale_version_is_refused():

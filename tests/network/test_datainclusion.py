@@ -187,7 +187,7 @@ def test_csv_import_creates_external_structures_and_services():
         "famille",
         "famille--soutien-a-la-parentalite-et-a-leducation",
     }
-    assert set(service.zone_rows.values_list("code", flat=True)) == {"69"}
+    assert not service.zone_rows.exists()  # located (centre of its commune): not by zone
 
 
 def test_a_persons_name_is_never_imported_nor_exported():

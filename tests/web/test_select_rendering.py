@@ -77,3 +77,19 @@ def test_options_tag_escapes_and_keeps_order():
     assert html == (
         '<option value="2">Zoé &lt;b&gt;</option><option value="1">Awa &amp; co</option>'
     )
+
+
+def test_multiple_checkboxes_are_laid_out_as_checkboxes_and_radios_as_radios():
+    class Form(forms.Form):
+        resources = forms.MultipleChoiceField(
+            label="Ressources",
+            choices=[("rsa", "RSA"), ("are", "ARE")],
+            widget=forms.CheckboxSelectMultiple,
+        )
+        household = forms.ChoiceField(
+            label="Foyer", choices=[("alone", "Seul·e")], widget=forms.RadioSelect
+        )
+
+    form = Form()
+    assert dsfr_field(form["resources"])["kind"] == "checkboxes"
+    assert dsfr_field(form["household"])["kind"] == "radio"

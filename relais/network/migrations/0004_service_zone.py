@@ -6,12 +6,13 @@ from django.db import migrations, models
 
 
 def fill_zone_rows(apps, schema_editor):
-    """The ServiceZone rows of the services that already exist (lower-cased codes, as
-    relais.network.datainclusion.zone_index_values gives them)."""
+    """The ServiceZone rows of the services without coordinates that already exist
+    (lower-cased codes, as relais.network.datainclusion.zone_index_values gives them)."""
     Service = apps.get_model("network", "Service")
     ServiceZone = apps.get_model("network", "ServiceZone")
     rows = []
-    for pk, zone in Service.objects.values_list("pk", "zone_eligibilite").iterator():
+    services = Service.objects.filter(latitude__isnull=True)
+    for pk, zone in services.values_list("pk", "zone_eligibilite").iterator():
         codes = {str(code).strip().lower() for code in zone or () if str(code).strip()}
         rows += [ServiceZone(service_id=pk, code=code) for code in sorted(codes)]
         if len(rows) >= 5000:

@@ -63,10 +63,11 @@ def _field_kind(field: forms.BoundField) -> str:
     widget = field.field.widget
     if isinstance(widget, forms.CheckboxInput):
         return "checkbox"
-    if isinstance(widget, forms.RadioSelect):
-        return "radio"
+    # CheckboxSelectMultiple is a subclass of RadioSelect: tested first.
     if isinstance(widget, forms.CheckboxSelectMultiple):
         return "checkboxes"
+    if isinstance(widget, forms.RadioSelect):
+        return "radio"
     if isinstance(widget, forms.Select):
         return "select"
     if isinstance(widget, forms.Textarea):
