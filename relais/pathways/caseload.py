@@ -1,7 +1,8 @@
 """The caseload (file active): the persons a référent follows, or a whole organisation's for
 a manager, with what needs attention.
 
-Everything is computed in the database, in one query for the page whatever its size:
+Everything is computed in the database, in two queries for the page whatever its size
+(`page_persons`: the page's keys and the total, then the page's persons with their columns):
 each column is a correlated subquery on the person (current pathway, urgency of the latest
 diagnostic, next open step, next review, last contact), alerts are expressions on those
 columns, added only when the list is filtered or sorted by them (for display they are
@@ -193,7 +194,7 @@ def with_caseload(queryset: QuerySet[Person]) -> QuerySet[Person]:
 
 @cache
 def _caseload_columns() -> tuple[dict, dict]:
-    """The column expressions, built once per process: building these nine subqueries took
+    """The column expressions, built once per process: building these subqueries took
     about 2 ms per page. Reusing them is safe: `annotate` resolves a copy (a Subquery's copy
     clones its query)."""
     current = _active_pathways().order_by("-started_on", "-id")
