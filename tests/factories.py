@@ -382,11 +382,10 @@ class IndexedServiceFactory(ServiceFactory):
     def thematique_rows(obj, create, extracted, **kwargs):
         if not create:
             return
+        from relais.network.datainclusion import thematique_index_values
         from relais.network.models import ServiceThematique
 
-        codes = set()
-        for code in obj.thematiques or []:
-            codes.update({code, code.split("--", 1)[0]})
+        codes = thematique_index_values(obj.thematiques)
         ServiceThematique.objects.bulk_create(
             [ServiceThematique(service=obj, thematique=code) for code in sorted(codes)],
             ignore_conflicts=True,
@@ -396,13 +395,12 @@ class IndexedServiceFactory(ServiceFactory):
     def zone_rows(obj, create, extracted, **kwargs):
         if not create:
             return
+        from relais.network.datainclusion import zone_index_values
         from relais.network.models import ServiceZone
 
-        if obj.latitude is not None:  # the search places it by its coordinates
-            return
-        codes = {str(code).strip().lower() for code in obj.zone_eligibilite or []}
+        codes = zone_index_values(obj.zone_eligibilite, located=obj.latitude is not None)
         ServiceZone.objects.bulk_create(
-            [ServiceZone(service=obj, code=code) for code in sorted(codes) if code],
+            [ServiceZone(service=obj, code=code) for code in sorted(codes)],
             ignore_conflicts=True,
         )
 

@@ -1,5 +1,5 @@
-"""Small helpers shared by the web forms: showing a service's refusal on the form, and
-keeping the user's input after an optimistic-locking conflict."""
+"""Small helpers shared by the web forms: a date field, showing a service's refusal on the
+form, and keeping the user's input after an optimistic-locking conflict."""
 
 from __future__ import annotations
 
@@ -9,6 +9,29 @@ from typing import Any, NamedTuple
 from django import forms
 
 from relais.core.errors import DomainError, StaleObjectError
+
+DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+INVALID_DATE = (
+    "Cette date n'existe pas ou n'est pas lisible : vérifiez le jour, le mois et l'année "
+    "(format JJ/MM/AAAA)."
+)
+
+
+def date_field(
+    label: str, *, required_message: str | None = "Indiquez la date.", **kwargs
+) -> forms.DateField:
+    """A date typed in the browser's date picker or as JJ/MM/AAAA, with French errors.
+    `required_message=None`: Django's own « Ce champ est obligatoire »."""
+    messages = {"invalid": INVALID_DATE}
+    if required_message:
+        messages["required"] = required_message
+    return forms.DateField(
+        label=label,
+        input_formats=DATE_INPUT_FORMATS,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages=messages,
+        **kwargs,
+    )
 
 
 def apply_domain_error(

@@ -4,8 +4,6 @@ team, appointment), and case conferences with their decisions."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django import forms
 from django.utils import timezone
 
@@ -14,14 +12,9 @@ from relais.network.models import SharedCategory, TeamMember
 from relais.network.sharing import CHOOSABLE_DOMAINS
 from relais.network.teams import ADDABLE_STEP_KINDS, HealthConsent
 from relais.pathways.models import Note, NoteKind, Pathway, StepKind, StepOwner
-from relais.pathways.notes import APPOINTMENT_MAX_MINUTES, APPOINTMENT_MIN_MINUTES
 from relais.people.models import Consent, ConsentMethod, ConsentPurpose, ConsentStatus, Document
-
-DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
-INVALID_DATE = (
-    "Cette date n'existe pas ou n'est pas lisible : vérifiez le jour, le mois et l'année "
-    "(format JJ/MM/AAAA)."
-)
+from relais.web.forms_helpers import date_field
+from relais.web.pathways.notes_forms import AppointmentSlotForm
 
 CATEGORY_HELP = {
     SharedCategory.IDENTITY: "Nom, date de naissance, téléphone, e-mail, adresse.",
@@ -32,16 +25,6 @@ CATEGORY_HELP = {
     SharedCategory.NOTES: "Les écrits marqués « équipe de coordination » ; il peut en écrire.",
     SharedCategory.DOCUMENTS: "Seulement les documents cochés ci-dessous.",
 }
-
-
-def date_field(label: str, **kwargs) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        input_formats=DATE_INPUT_FORMATS,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"invalid": INVALID_DATE, "required": "Indiquez la date."},
-        **kwargs,
-    )
 
 
 class OrganisationChoiceField(forms.ModelChoiceField):
@@ -305,44 +288,8 @@ class TeamNoteForm(forms.Form):
         self.fields["occurred_on"].widget.attrs["max"] = timezone.localdate().isoformat()
 
 
-class TeamAppointmentForm(forms.Form):
-    day = date_field("Date")
-    time = forms.TimeField(
-        label="Heure",
-        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-        input_formats=["%H:%M", "%Hh%M", "%H:%M:%S"],
-        error_messages={
-            "invalid": "Heure illisible (format HH:MM).",
-            "required": "Indiquez l'heure.",
-        },
-        help_text="Heure de Paris.",
-    )
-    duration_minutes = forms.IntegerField(
-        label="Durée (minutes)",
-        min_value=APPOINTMENT_MIN_MINUTES,
-        max_value=APPOINTMENT_MAX_MINUTES,
-        initial=45,
-        error_messages={
-            "min_value": f"Au moins {APPOINTMENT_MIN_MINUTES} minutes.",
-            "max_value": f"Au plus {APPOINTMENT_MAX_MINUTES} minutes.",
-            "invalid": "Indiquez un nombre de minutes.",
-        },
-    )
-    location = forms.CharField(
-        label="Lieu",
-        max_length=200,
-        required=False,
-        help_text="Adresse, bureau, « par téléphone », « en visio »…",
-    )
-    purpose = forms.CharField(
-        label="Objet",
-        max_length=200,
-        error_messages={"required": "Indiquez l'objet du rendez-vous."},
-    )
-
-    def starts_at(self) -> dt.datetime:
-        naive = dt.datetime.combine(self.cleaned_data["day"], self.cleaned_data["time"])
-        return timezone.make_aware(naive, timezone.get_default_timezone())
+class TeamAppointmentForm(AppointmentSlotForm):
+    """A co-following professional's appointment: with themselves, outside any pathway."""
 
 
 # --- Case conferences ------------------------------------------------------------------------

@@ -711,14 +711,8 @@ def conference_create(request: HttpRequest, pk: int) -> HttpResponse:
                 membership=request.membership,
                 actor=request.user,
                 person=person,
-                held_on=data["held_on"],
-                participants=data["participants"],
-                person_present=data["person_present"],
-                other_participants=data["other_participants"],
-                agenda=data["agenda"],
-                minutes=data["minutes"],
+                **_conference_fields(data),
                 decisions=_decision_inputs(formset),
-                pathway=data.get("pathway"),
             )
         except DomainError as error:
             _conference_error(form, formset, error)
@@ -743,6 +737,12 @@ def conference_create(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("teams:conference_detail", pk=person.pk, conference_pk=conference.pk)
     _journal(request, JournalAction.VIEW, person, summary="nouvelle réunion de synthèse")
     return _conference_page(request, person, form=form, formset=formset, conference=None)
+
+
+def _conference_fields(data: dict) -> dict:
+    """What the conference form gives the services, on creation as on update."""
+    names = ("held_on", "participants", "person_present", "other_participants", "agenda", "minutes")
+    return {**{name: data[name] for name in names}, "pathway": data.get("pathway")}
 
 
 @organisation_required
@@ -772,14 +772,8 @@ def conference_update(request: HttpRequest, pk: int, conference_pk: int) -> Http
                 membership=request.membership,
                 actor=request.user,
                 conference=conference,
-                held_on=data["held_on"],
-                participants=data["participants"],
-                person_present=data["person_present"],
-                other_participants=data["other_participants"],
-                agenda=data["agenda"],
-                minutes=data["minutes"],
+                **_conference_fields(data),
                 new_decisions=_decision_inputs(formset),
-                pathway=data.get("pathway"),
             )
         except DomainError as error:
             _conference_error(form, formset, error)

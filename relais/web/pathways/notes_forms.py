@@ -21,22 +21,7 @@ from relais.pathways.models import (
 )
 from relais.pathways.notes import APPOINTMENT_MAX_MINUTES, APPOINTMENT_MIN_MINUTES
 from relais.people.models import Person
-
-DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
-INVALID_DATE = (
-    "Cette date n'existe pas ou n'est pas lisible : vérifiez le jour, le mois et l'année "
-    "(format JJ/MM/AAAA)."
-)
-
-
-def _date_field(label: str, **kwargs) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        input_formats=DATE_INPUT_FORMATS,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"invalid": INVALID_DATE, "required": "Indiquez la date."},
-        **kwargs,
-    )
+from relais.web.forms_helpers import date_field
 
 
 class PathwayChoiceField(forms.ModelChoiceField):
@@ -56,7 +41,7 @@ def _pathways_of(person: Person):
 
 class NoteForm(forms.Form):
     kind = forms.ChoiceField(label="Type d'écrit", choices=NoteKind.choices)
-    occurred_on = _date_field(
+    occurred_on = date_field(
         "Date de l'échange", help_text="Le jour de l'entretien, de l'appel ou de la visite."
     )
     pathway = PathwayChoiceField(
@@ -114,8 +99,11 @@ def _offer_team_visibility(form: NoteForm, person: Person) -> None:
         field.choices = [c for c in NoteVisibility.choices if c[0] != NoteVisibility.TEAM]
 
 
-class AppointmentForm(forms.Form):
-    day = _date_field("Date")
+class AppointmentSlotForm(forms.Form):
+    """When, how long, where and why: the fields every appointment form has (the
+    organisation's own, and a co-following professional's)."""
+
+    day = date_field("Date")
     time = forms.TimeField(
         label="Heure",
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
@@ -148,6 +136,14 @@ class AppointmentForm(forms.Form):
         max_length=Appointment._meta.get_field("purpose").max_length,
         error_messages={"required": "Indiquez l'objet du rendez-vous."},
     )
+
+    def starts_at(self) -> dt.datetime:
+        """The appointment's date and time, read in Europe/Paris, as an aware datetime."""
+        naive = dt.datetime.combine(self.cleaned_data["day"], self.cleaned_data["time"])
+        return timezone.make_aware(naive, timezone.get_default_timezone())
+
+
+class AppointmentForm(AppointmentSlotForm):
     with_user = UserChoiceField(
         label="Avec",
         queryset=User.objects.none(),
@@ -184,11 +180,6 @@ class AppointmentForm(forms.Form):
             "with_user": appointment.with_user_id,
             "pathway": appointment.pathway_id,
         }
-
-    def starts_at(self) -> dt.datetime:
-        """The appointment's date and time, read in Europe/Paris, as an aware datetime."""
-        naive = dt.datetime.combine(self.cleaned_data["day"], self.cleaned_data["time"])
-        return timezone.make_aware(naive, timezone.get_default_timezone())
 
 
 class ParticipationForm(forms.Form):

@@ -27,23 +27,11 @@ from relais.people.models import (
     Resource,
     Sex,
 )
-
-DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
-INVALID_DATE = (
-    "Cette date n'existe pas ou n'est pas lisible : vérifiez le jour, le mois et l'année "
-    "(format JJ/MM/AAAA)."
-)
+from relais.web.forms_helpers import date_field as shared_date_field
 
 
 def date_field(label: str, *, required: bool = True, help_text: str = "") -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=required,
-        help_text=help_text,
-        input_formats=DATE_INPUT_FORMATS,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"invalid": INVALID_DATE},
-    )
+    return shared_date_field(label, required=required, help_text=help_text, required_message=None)
 
 
 def _blank(choices) -> list[tuple[str, str]]:
