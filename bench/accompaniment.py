@@ -41,7 +41,7 @@ from relais.core.communes import all_communes
 from relais.core.text import fold
 from relais.diagnostics.domains import Domain, barrier_codes_for
 from relais.diagnostics.models import Diagnostic, DomainAssessment, Urgency
-from relais.network.geo import departement_of
+from relais.network.directory.geo import departement_of
 from relais.pathways import contract as contract_terms
 from relais.pathways.models import (
     Appointment,

@@ -7,7 +7,7 @@
 - Services in the data·inclusion v1 schema (thématiques, publics, modes d'accueil, frais,
   zone d'éligibilité…): one to four thématiques (vocabulary of data-inclusion-schema), with
   their ServiceThematique rows (each thématique and its category, as
-  relais.network.datainclusion.thematique_index_values gives them) and ServiceZone rows.
+  relais.network.directory.datainclusion.thematique_index_values gives them) and ServiceZone rows.
   85 % are placed at their address (commune centre ± 2 km), 10 % have only a commune, 5 %
   only a zone d'éligibilité (their département or the whole country). 95 % are published.
 - Referrals (relais.network.models.Referral) from the organisations holding persons (the
@@ -37,18 +37,15 @@ from django.utils import timezone
 from bench.common import Ids, Inserter, reset_sequences, step
 from relais.accounts.models import Membership, Organisation, OrganisationKind, Role, User
 from relais.core.communes import all_communes, get_commune
-from relais.network import datainclusion
-from relais.network.geo import departement_of
-from relais.network.models import (
-    Partnership,
-    PartnershipKind,
+from relais.network.coordination.models import Partnership, PartnershipKind
+from relais.network.directory import datainclusion
+from relais.network.directory.geo import departement_of
+from relais.network.directory.models import Service, ServiceThematique, ServiceZone
+from relais.network.referrals.models import (
     Referral,
     ReferralStatus,
     ReferralTransition,
     RefusalReason,
-    Service,
-    ServiceThematique,
-    ServiceZone,
 )
 from relais.people.models import Consent, ConsentMethod, ConsentPurpose, ConsentStatus, Person
 
@@ -614,7 +611,7 @@ def generate_coordination(
     }
     print("  " + ", ".join(f"{n:,} {label}" for label, n in counts.items()))
     thematique = "mobilite"
-    from relais.network.search import ServiceQuery, search_services
+    from relais.network.directory.search import ServiceQuery, search_services
 
     total = search_services(
         ServiceQuery(thematiques=(thematique,), commune_code="69123", radius_km=20)

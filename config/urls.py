@@ -19,9 +19,9 @@ urlpatterns = [
     path("personnes/", include("relais.web.people.urls")),
     path("personnes/", include("relais.web.diagnostics.urls")),
     path("personnes/", include("relais.web.pathways.urls")),
-    path("annuaire/", include("relais.web.network.directory_urls")),
-    path("recherche/", include("relais.web.network.search_urls")),
-    path("orientations/", include("relais.web.network.referrals_urls")),
-    path("equipes/", include("relais.web.network.teams_urls")),
+    path("annuaire/", include("relais.web.directory.urls")),
+    path("recherche/", include("relais.web.search.urls")),
+    path("orientations/", include("relais.web.referrals.urls")),
+    path("equipes/", include("relais.web.teams.urls")),
     path("", include("relais.web.common.urls")),
 ]

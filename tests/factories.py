@@ -382,8 +382,8 @@ class IndexedServiceFactory(ServiceFactory):
     def thematique_rows(obj, create, extracted, **kwargs):
         if not create:
             return
-        from relais.network.datainclusion import thematique_index_values
-        from relais.network.models import ServiceThematique
+        from relais.network.directory.datainclusion import thematique_index_values
+        from relais.network.directory.models import ServiceThematique
 
         codes = thematique_index_values(obj.thematiques)
         ServiceThematique.objects.bulk_create(
@@ -395,8 +395,8 @@ class IndexedServiceFactory(ServiceFactory):
     def zone_rows(obj, create, extracted, **kwargs):
         if not create:
             return
-        from relais.network.datainclusion import zone_index_values
-        from relais.network.models import ServiceZone
+        from relais.network.directory.datainclusion import zone_index_values
+        from relais.network.directory.models import ServiceZone
 
         codes = zone_index_values(obj.zone_eligibilite, located=obj.latitude is not None)
         ServiceZone.objects.bulk_create(
@@ -425,7 +425,7 @@ def co_follower(
     `categories` (and `domains`, `documents`). `consent`: "org" (share_org naming the
     organisation), "category" (share_category for its kind) or "" (none recorded);
     `health`: the person's explicit agreement for the health category is recorded."""
-    from relais.network.models import CoordinationTeam
+    from relais.network.coordination.models import CoordinationTeam
 
     if organisation is None:
         organisation = OrganisationFactory(kind=OrganisationKind.MISSION_LOCALE)

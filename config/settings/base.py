@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "relais.diagnostics",
     "relais.pathways",
     "relais.network",
+    "relais.records",
     "relais.web",
     "relais.api",
     "relais.demo",

@@ -14,20 +14,24 @@ from django.utils import timezone
 from relais.accounts.models import Membership, Organisation, OrganisationKind, Role, User
 from relais.demo.accompaniment.builder import identities
 from relais.demo.accompaniment.cast import REFERENTS
-from relais.network import partnerships, referrals, services_catalogue, teams
-from relais.network.models import (
+from relais.network.coordination import partnerships, teams
+from relais.network.coordination.models import (
     CoordinationTeam,
     Partnership,
     PartnershipKind,
+    SharedCategory,
+    TeamMember,
+)
+from relais.network.directory import services as services_catalogue
+from relais.network.directory.models import Service
+from relais.network.referrals import services as referrals
+from relais.network.referrals.models import (
     Referral,
     ReferralStatus,
     ReferralTransition,
     RefusalReason,
-    Service,
-    SharedCategory,
-    TeamMember,
 )
-from relais.network.referral_policies import sharing_scope
+from relais.network.referrals.policies import sharing_scope
 from relais.people.models import ConsentMethod, ConsentPurpose, Person
 from relais.people.services import consent_give
 

@@ -19,13 +19,11 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Iterable
-from pathlib import Path
 from typing import Any
 
-from django.contrib.staticfiles import finders
-from django.template.loader import render_to_string
 from django.utils import timezone
 
+from relais.core import pdf
 from relais.diagnostics.domains import Domain
 from relais.pathways.models import (
     Contract,
@@ -219,44 +217,15 @@ def pdf_title(contract: Contract) -> str:
     return f"Contrat d'engagement v{contract.number} — {name}"
 
 
-def _fonts_dir() -> Path | None:
-    found = finders.find("dsfr/dist/fonts/Marianne-Regular.woff")
-    return Path(found).parent if found else None
-
-
-def _fetcher(allowed: Path | None):
-    """WeasyPrint may only read the bundled fonts: nothing from the network, nothing else
-    from the disk (the HTML holds user text, escaped, but let's not rely on that alone)."""
-    from urllib.parse import unquote, urlsplit
-
-    from weasyprint.urls import URLFetcher
-
-    class FontsOnlyFetcher(URLFetcher):
-        def fetch(self, url: str, headers: Any = None) -> Any:
-            parts = urlsplit(url)
-            if allowed is not None and parts.scheme == "file":
-                path = Path(unquote(parts.path)).resolve()
-                if path.is_relative_to(allowed.resolve()):
-                    return super().fetch(url, headers)
-            raise ValueError(f"Ressource refusée dans le PDF : {url}")
-
-    return FontsOnlyFetcher(allowed_protocols={"file"})
-
-
 def render_html(contract: Contract) -> str:
-    fonts = _fonts_dir()
     context = {
         "contract": contract,
         "title": pdf_title(contract),
-        "fonts_url": fonts.as_uri() if fonts else "",
         "printed_on": timezone.localdate(),
         **printable(contract),
     }
-    return render_to_string("pathways/contract_pdf.html", context)
+    return pdf.render_html("pathways/contract_pdf.html", context)
 
 
 def render_pdf(contract: Contract) -> bytes:
-    from weasyprint import HTML
-
-    fetcher = _fetcher(_fonts_dir())
-    return HTML(string=render_html(contract), url_fetcher=fetcher).write_pdf()
+    return pdf.html_to_pdf(render_html(contract))

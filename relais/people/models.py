@@ -86,14 +86,14 @@ class PersonQuerySet(models.QuerySet):
         """The only way a view gets persons: those of the organisation the user is acting
         for (`request.membership`), if that membership is active, and the persons that
         user co-follows for that organisation (active coordination-team membership, the
-        person's consent standing: see relais.network.sharing). One query.
+        person's consent standing: see relais.network.coordination.sharing). One query.
 
         What may be seen of a co-followed person is decided by the policies
         (relais.people.policies.can); lists of the organisation's own persons (caseload,
         search) use `own_of`."""
         if membership is None or not membership.is_active:
             return self.none()
-        from relais.network.sharing import cofollowed_exists
+        from relais.network.coordination.sharing import cofollowed_exists
 
         return self.filter(
             models.Q(organisation_id=membership.organisation_id) | cofollowed_exists(membership)

@@ -14,7 +14,7 @@ Access to a person's record comes in two ways (see docs/sharing.md):
    member of the person (membership not ended, and the person's consent to share with
    that organisation standing — evaluated at query time, so a withdrawal removes access at
    once). They get only the fine-grained capabilities of the categories shared with them
-   (`relais.network.sharing.CATEGORY_CAPABILITIES`), never the broad IDENTITY /
+   (`relais.network.coordination.sharing.CATEGORY_CAPABILITIES`), never the broad IDENTITY /
    APPOINTMENTS / ACCOMPANIMENT / REASSIGN ones: every page that asks for those stays
    closed to them (fail closed), and answers 404 (the category "does not exist" for them).
 
@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 from relais.accounts.models import Membership, Role
 
 if TYPE_CHECKING:
-    from relais.network.sharing import Access
+    from relais.network.coordination.sharing import Access
 
 
 class Capability(StrEnum):
@@ -107,8 +107,8 @@ def capabilities(membership: Membership | None) -> frozenset[Capability]:
 
 def access(membership: Membership | None, person) -> Access:
     """The user's access to `person`, as data (own organisation, team member, or none).
-    See `relais.network.sharing.access_for`."""
-    from relais.network.sharing import access_for
+    See `relais.network.coordination.sharing.access_for`."""
+    from relais.network.coordination.sharing import access_for
 
     return access_for(membership, person)
 

@@ -10,9 +10,9 @@ import pytest
 from django.utils import timezone
 
 from relais.core.models import AccessLogEntry, JournalAction
-from relais.network.models import Referral, ReferralStatus, ReferralTransition
+from relais.network.referrals.models import Referral, ReferralStatus, ReferralTransition
 from tests.factories import DiagnosticFactory, DomainAssessmentFactory, MembershipFactory
-from tests.network.test_referral_support import make_scenario, send
+from tests.network.referrals.support import make_scenario, send
 
 pytestmark = pytest.mark.django_db
 S = ReferralStatus

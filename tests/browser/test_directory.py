@@ -10,7 +10,7 @@ import re
 from playwright.sync_api import expect
 
 from relais.accounts.models import Organisation
-from relais.network.models import Service
+from relais.network.directory.models import Service
 from tests.factories import MembershipFactory, OrganisationFactory, ServiceFactory, valid_siret
 
 

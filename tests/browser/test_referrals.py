@@ -14,7 +14,8 @@ from django.contrib.sessions.backends.db import SessionStore
 from playwright.sync_api import expect
 
 from relais.accounts.models import OrganisationKind
-from relais.network.models import Referral, ReferralStatus, TeamMember
+from relais.network.coordination.models import TeamMember
+from relais.network.referrals.models import Referral, ReferralStatus
 from relais.pathways.models import Step, StepStatus
 from tests.browser.conftest import AXE_ON_LOAD
 from tests.factories import (

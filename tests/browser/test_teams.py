@@ -12,7 +12,7 @@ import re
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from relais.network.models import TeamMember
+from relais.network.coordination.models import TeamMember
 from relais.pathways.models import Step
 from tests.factories import (
     ConsentFactory,

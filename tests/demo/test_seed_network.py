@@ -11,16 +11,9 @@ from django.core.management import call_command
 from django.db import transaction
 
 from relais.accounts.models import Organisation
-from relais.network.models import (
-    CoordinationTeam,
-    Partnership,
-    Referral,
-    ReferralStatus,
-    ReferralTransition,
-    Service,
-    ServiceThematique,
-    TeamMember,
-)
+from relais.network.coordination.models import CoordinationTeam, Partnership, TeamMember
+from relais.network.directory.models import Service, ServiceThematique
+from relais.network.referrals.models import Referral, ReferralStatus, ReferralTransition
 from relais.people.models import Consent
 
 pytestmark = pytest.mark.django_db

@@ -278,10 +278,3 @@ class TestPdf:
         pathway.person.birth_name = "Nouveaunom"
         pathway.person.save()
         assert "NOUVEAUNOM" not in contract_terms.render_html(v1)
-
-    def test_pdf_reads_no_outside_resource(self, pathway, referent):
-        fetch = contract_terms._fetcher(contract_terms._fonts_dir())
-        with pytest.raises(ValueError, match="refusée"):
-            fetch.fetch("file:///etc/passwd")
-        with pytest.raises(ValueError, match="refusée"):
-            fetch.fetch("http://example.com/x.css")

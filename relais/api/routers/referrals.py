@@ -1,7 +1,7 @@
 """Referrals (API): the sender side (sent referrals, sending, cancelling, answers of a partner
 "hors plateforme") and the receiver side (inbox, opening, accepting, refusing, starting,
-completing). Same services and policies as the web pages (`relais.network.referrals`,
-`relais.network.referral_policies`); reserved to référents and managers (reception: 403).
+completing). Same services and policies as the web pages (`relais.network.referrals.services`,
+`relais.network.referrals.policies`); reserved to référents and managers (reception: 403).
 
 The receiving side reads only what the referral shares, while the person's consent stands;
 each of its reads is journaled with its organisation as actor and the sender as owner. A
@@ -27,16 +27,16 @@ from relais.core import journal
 from relais.core.errors import DomainError, PermissionDenied
 from relais.core.models import JournalAction
 from relais.diagnostics.domains import Domain
-from relais.network import referrals
-from relais.network.models import (
+from relais.network.coordination.models import SharedCategory
+from relais.network.directory.models import Service
+from relais.network.referrals import services as referrals
+from relais.network.referrals.models import (
     Referral,
     ReferralStatus,
     ReferralTransition,
     RefusalReason,
-    Service,
-    SharedCategory,
 )
-from relais.network.referral_policies import Side, can_use_referrals, side_of
+from relais.network.referrals.policies import Side, can_use_referrals, side_of
 from relais.pathways.models import Pathway
 from relais.people.access import record_denied
 from relais.people.models import Document

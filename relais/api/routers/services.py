@@ -13,8 +13,8 @@ from pydantic import Field
 
 from relais.api.schemas import ErrorOut
 from relais.core.errors import DomainError
-from relais.network import datainclusion
-from relais.network.search import (
+from relais.network.directory import datainclusion
+from relais.network.directory.search import (
     DEFAULT_RADIUS_KM,
     MAX_RADIUS_KM,
     ServiceQuery,

@@ -84,7 +84,7 @@ def _offer_team_visibility(form: NoteForm, person: Person) -> None:
     """« L'équipe de coordination » is offered only when the person has one (professionals
     of other organisations co-following them), or when the note being edited already has
     it."""
-    from relais.network.models import TeamMember
+    from relais.network.coordination.models import TeamMember
 
     has_team = TeamMember.objects.filter(team__person_id=person.pk, ended_on__isnull=True).exists()
     current = form.data.get("visibility") if form.is_bound else form.initial.get("visibility")

@@ -18,11 +18,11 @@ from relais.core import journal
 from relais.core.errors import DomainError, StaleObjectError
 from relais.core.models import JournalAction
 from relais.pathways import notes as services
-from relais.pathways import timeline as timeline_lib
 from relais.pathways import writing_check
 from relais.pathways.models import Appointment, Note, NoteDraft, NoteVisibility, Participation
 from relais.people.models import Person
 from relais.people.policies import Capability, can, can_read_note
+from relais.records import timeline as timeline_lib
 from relais.web.forms_helpers import apply_domain_error
 from relais.web.organisations.views import organisation_required
 from relais.web.pathways.notes_forms import AppointmentForm, NoteForm, ParticipationForm
@@ -600,7 +600,7 @@ def appointments_section(request: HttpRequest, person: Person) -> dict | None:
 
 
 def timeline_section(request: HttpRequest, person: Person) -> dict | None:
-    """Chronologie: everything in one dated list (see relais.pathways.timeline)."""
+    """Chronologie: everything in one dated list (see relais.records.timeline)."""
     if not can(request.membership, Capability.IDENTITY, person):
         return None
     return timeline_context(request, person, default_limit=timeline_lib.DEFAULT_LIMIT)

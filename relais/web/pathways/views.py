@@ -301,7 +301,7 @@ def step_create(request: HttpRequest, pk: int, pathway_id: int) -> HttpResponse:
             step = saved.result
             _journal(request, JournalAction.CREATE, step, person)
             messages.success(request, f"Étape « {step.title} » ajoutée.")
-            from relais.network.redundancy import warn_step_added  # redundancy warnings
+            from relais.network.referrals.redundancy import warn_step_added  # redundancy warnings
 
             warning = warn_step_added(
                 step, organisation=request.organisation, base_url=request.build_absolute_uri("/")

@@ -26,11 +26,11 @@ class Section:
 def person_sections() -> list[Section]:
     # Imported here: each web package registers what it shows on the person page.
     from relais.web.diagnostics.sections import SECTIONS as DIAGNOSTIC_SECTIONS
-    from relais.web.network.eligibility_sections import SECTIONS as ELIGIBILITY_SECTIONS
-    from relais.web.network.referral_sections import SECTIONS as REFERRAL_SECTIONS
-    from relais.web.network.team_sections import SECTIONS as TEAM_SECTIONS
+    from relais.web.eligibility.sections import SECTIONS as ELIGIBILITY_SECTIONS
     from relais.web.pathways.sections import SECTIONS as PATHWAY_SECTIONS
     from relais.web.people.person_sections import SECTIONS as PEOPLE_SECTIONS
+    from relais.web.referrals.sections import SECTIONS as REFERRAL_SECTIONS
+    from relais.web.teams.sections import SECTIONS as TEAM_SECTIONS
 
     order = [
         "identite",

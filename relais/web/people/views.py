@@ -22,10 +22,11 @@ from relais.core import journal
 from relais.core.errors import DomainError, StaleObjectError
 from relais.core.models import JournalAction
 from relais.core.text import fold
-from relais.people import export, selectors, services
+from relais.people import selectors, services
 from relais.people.duplicates import find_duplicates
 from relais.people.models import Consent, ConsentStatus, Document, Person
 from relais.people.policies import Capability, access, can
+from relais.records import export
 from relais.web.forms_helpers import apply_domain_error
 from relais.web.organisations.views import organisation_required
 from relais.web.people.access import get_person
@@ -54,8 +55,8 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_person(request, pk, Capability.VIEW)
     if access(request.membership, person).is_team:
         # A professional of another organisation who co-follows the person: only what is
-        # shared with them (relais.web.network.team_views).
-        from relais.web.network.team_views import shared_person_page
+        # shared with them (relais.web.teams.views).
+        from relais.web.teams.views import shared_person_page
 
         return shared_person_page(request, person)
     journal.record_request(request, JournalAction.VIEW, person)

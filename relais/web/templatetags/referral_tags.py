@@ -3,8 +3,8 @@ of the current organisation (one indexed COUNT: referral_inbox)."""
 
 from django import template
 
-from relais.network.models import Referral, ReferralStatus
-from relais.network.referral_policies import can_use_referrals
+from relais.network.referrals.models import Referral, ReferralStatus
+from relais.network.referrals.policies import can_use_referrals
 
 register = template.Library()
 

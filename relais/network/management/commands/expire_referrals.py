@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
-from relais.network.referrals import expiry_days, referrals_expire
+from relais.network.referrals.services import expiry_days, referrals_expire
 
 
 class Command(BaseCommand):

@@ -14,8 +14,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from relais.network.datainclusion import ImportFile
-from relais.network.services_catalogue import catalogue_import
+from relais.network.directory.datainclusion import ImportFile
+from relais.network.directory.services import catalogue_import
 
 
 class Command(BaseCommand):

@@ -1,0 +1,213 @@
+"""Referrals wing: referrals with a closed loop, their transitions, and the in-app notices
+sent to organisations."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from relais.core.models import TimeStampedModel, VersionedModel
+
+
+class ReferralStatus(models.TextChoices):
+    SENT = "sent", "Envoyée"
+    SEEN = "seen", "Vue"
+    ACCEPTED = "accepted", "Acceptée"
+    REFUSED = "refused", "Refusée"
+    IN_PROGRESS = "in_progress", "En cours"
+    DONE = "done", "Terminée"
+    CANCELLED = "cancelled", "Annulée par l'émetteur"
+    EXPIRED = "expired", "Expirée (sans réponse)"
+
+
+class RefusalReason(models.TextChoices):
+    NOT_ELIGIBLE = "not_eligible", "La personne ne remplit pas les conditions"
+    NO_CAPACITY = "no_capacity", "Plus de place disponible"
+    NOT_REACHABLE = "not_reachable", "Personne injoignable"
+    PERSON_DECLINED = "person_declined", "La personne a décliné"
+    WRONG_SERVICE = "wrong_service", "Service non adapté à la demande"
+    DUPLICATE = "duplicate", "Déjà accompagnée par la structure"
+    OTHER = "other", "Autre motif"
+
+
+class Referral(TimeStampedModel, VersionedModel):
+    holds_personal_data = True
+    journal_parent = ("people.person", "person_id")
+
+    person = models.ForeignKey(
+        "people.Person", verbose_name="personne", on_delete=models.CASCADE, related_name="referrals"
+    )
+    pathway = models.ForeignKey(
+        "pathways.Pathway",
+        verbose_name="parcours",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="referrals",
+    )
+    step = models.OneToOneField(
+        "pathways.Step",
+        verbose_name="étape",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="referral",
+    )
+    service = models.ForeignKey(
+        "network.Service",
+        verbose_name="service",
+        on_delete=models.PROTECT,
+        related_name="referrals",
+    )
+    sender_organisation = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name="structure émettrice",
+        on_delete=models.PROTECT,
+        related_name="sent_referrals",
+    )
+    sender = models.ForeignKey(
+        "accounts.User", verbose_name="émise par", on_delete=models.PROTECT, related_name="+"
+    )
+    receiver_organisation = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name="structure destinataire",
+        on_delete=models.PROTECT,
+        related_name="received_referrals",
+    )
+    reason = models.TextField("motif de l'orientation", max_length=3000)
+    request = models.TextField("ce qui est demandé", max_length=3000)
+    availability = models.CharField("disponibilités de la personne", max_length=500, blank=True)
+    contact_preference = models.CharField("préférence de contact", max_length=200, blank=True)
+    shared_categories = models.JSONField("informations partagées", default=list, blank=True)
+    shared_domains = models.JSONField("domaines du diagnostic partagés", default=list, blank=True)
+    attachments = models.ManyToManyField(
+        "people.Document", verbose_name="pièces jointes", blank=True, related_name="+"
+    )
+    status = models.CharField(
+        "statut", max_length=12, choices=ReferralStatus.choices, default=ReferralStatus.SENT
+    )
+    sent_at = models.DateTimeField("envoyée le")
+    seen_at = models.DateTimeField("vue le", null=True, blank=True)
+    answered_at = models.DateTimeField("réponse le", null=True, blank=True)
+    first_appointment_on = models.DateField("premier rendez-vous le", null=True, blank=True)
+    closed_at = models.DateTimeField("close le", null=True, blank=True)
+    expires_at = models.DateTimeField("expire le")
+    refusal_reason = models.CharField(
+        "motif du refus", max_length=20, choices=RefusalReason.choices, blank=True
+    )
+    refusal_comment = models.TextField("commentaire du refus", max_length=2000, blank=True)
+    outcome = models.TextField("résultat communiqué", max_length=3000, blank=True)
+    answered_by_hand = models.BooleanField(
+        "réponse saisie par l'émetteur (hors plateforme)", default=False
+    )
+
+    class Meta:
+        verbose_name = "orientation"
+        verbose_name_plural = "orientations"
+        ordering = ["-sent_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["receiver_organisation", "status", "-sent_at"], name="referral_inbox"
+            ),
+            models.Index(
+                fields=["sender_organisation", "status", "-sent_at"], name="referral_outbox"
+            ),
+            models.Index(fields=["person", "-sent_at"], name="referral_person"),
+            models.Index(fields=["status", "expires_at"], name="referral_expiry"),
+            # Actor map: the referrals a territory sent, or received, over a period. Each
+            # index holds every column the map reads, so that the aggregation reads the
+            # period's index entries only, never the table (1M referrals: see
+            # docs/performance.md).
+            models.Index(
+                fields=[
+                    "sender_organisation",
+                    "sent_at",
+                    "receiver_organisation",
+                    "status",
+                    "answered_at",
+                ],
+                name="referral_flow_sent",
+            ),
+            models.Index(
+                fields=[
+                    "receiver_organisation",
+                    "sent_at",
+                    "sender_organisation",
+                    "status",
+                    "answered_at",
+                ],
+                name="referral_flow_received",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="refused") | ~models.Q(refusal_reason=""),
+                name="referral_refusal_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Orientation n° {self.pk} vers {self.service}"
+
+    @property
+    def journal_person_id(self) -> int:
+        return self.person_id
+
+    @property
+    def journal_organisation_id(self) -> int:
+        return self.sender_organisation_id
+
+
+class ReferralTransition(models.Model):
+    """Who moved a referral from one status to another, when, and why. Append-only."""
+
+    holds_personal_data = True
+    journal_parent = ("network.referral", "referral_id")
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField(max_length=12, choices=ReferralStatus.choices, blank=True)
+    to_status = models.CharField(max_length=12, choices=ReferralStatus.choices)
+    actor = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    actor_organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField()
+    comment = models.TextField(max_length=3000, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["referral", "at"], name="referraltransition_ref_at")]
+
+    def __str__(self) -> str:
+        return f"{self.from_status or '∅'} → {self.to_status}"
+
+
+class Notification(TimeStampedModel):
+    """An in-app notice for the members of an organisation (or one user). It names records
+    by link, never by a person's name, so that it can be listed without journaling."""
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="notifications"
+    )
+    user = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
+    )
+    message = models.CharField(max_length=300)
+    link = models.CharField(max_length=300, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(
+                fields=["organisation", "read_at", "-created_at"], name="notification_inbox"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.message

@@ -1,0 +1,282 @@
+"""Redundancy warnings: the seeds' first concern, "éviter des redondances d'interventions".
+
+When a step or a referral is added for a person, look for an ACTIVE action of the same kind
+(step kind) or on the same need (referral: the thématiques of the services) run by ANOTHER
+organisation for the same person. The user adding it is warned before confirming, with a
+link to the other action; the other organisation gets a notification (naming no person).
+
+Who "runs" an action:
+- a referral: its receiving organisation;
+- a step linked to a referral: that referral's receiving organisation;
+- a step carried by a partner (owner "un autre professionnel"): the partner named on it;
+- any other step: the organisation of its pathway.
+
+Thématiques are compared at the most precise level both sides give: two services with
+sub-thématiques of "mobilite" overlap only if they share one; a service that only says
+"mobilite" overlaps with any mobility service.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+
+from django.urls import reverse
+
+from relais.accounts.models import Organisation
+from relais.core.text import fold
+from relais.network.referrals.models import Referral, ReferralStatus
+from relais.pathways.models import OPEN_STEP_STATUSES, Step, StepKind, StepOwner
+from relais.people.models import Person
+
+ACTIVE_REFERRAL_STATUSES = (
+    ReferralStatus.SENT,
+    ReferralStatus.SEEN,
+    ReferralStatus.ACCEPTED,
+    ReferralStatus.IN_PROGRESS,
+)
+# Kinds too vague to call two actions "the same".
+IGNORED_STEP_KINDS = (StepKind.OTHER,)
+
+
+@cache
+def thematique_labels() -> dict[str, str]:
+    from data_inclusion.schema import v1
+
+    labels = {c.value: c.label for c in v1.Categorie}
+    for t in v1.Thematique:
+        category = t.value.split("--", 1)[0]
+        labels[t.value] = f"{labels.get(category, category)} : {t.label}"
+    return labels
+
+
+def thematique_label(code: str) -> str:
+    return thematique_labels().get(code, code)
+
+
+def overlap(first: Iterable[str], second: Iterable[str]) -> list[str]:
+    """The thématiques two services have in common, at the most precise level both give."""
+    a, b = set(first or []), set(second or [])
+    common: set[str] = set()
+    categories = {c.split("--", 1)[0] for c in a} & {c.split("--", 1)[0] for c in b}
+    for category in categories:
+        subs_a = {c for c in a if c.startswith(f"{category}--")}
+        subs_b = {c for c in b if c.startswith(f"{category}--")}
+        if subs_a and subs_b:
+            common |= subs_a & subs_b
+        else:
+            common |= (subs_a or subs_b) or {category}
+    return sorted(common)
+
+
+@dataclass(frozen=True)
+class Redundancy:
+    """An active action of another organisation that looks like the one being added."""
+
+    what: str  # "referral" or "step"
+    object_id: int
+    label: str  # what it is, e.g. « Orientation vers « Permis solidaire » »
+    organisation_name: str
+    organisation_id: int | None  # None: a partner named on a step, not on the platform
+    status_label: str
+    because: str  # why it looks redundant, e.g. « même thématique : Mobilité »
+    url: str  # where the user adding the new action can see the other one
+
+    @property
+    def key(self) -> str:
+        return f"{self.what}-{self.object_id}"
+
+
+def _same_organisation(organisation: Organisation | str | None, org_id, org_name: str) -> bool:
+    if organisation is None:
+        return False
+    if isinstance(organisation, Organisation):
+        if org_id is not None:
+            return org_id == organisation.pk
+        return fold(org_name) == fold(organisation.name)
+    return fold(org_name) == fold(str(organisation))
+
+
+def _referral_url(referral_id: int) -> str:
+    return reverse("referrals:detail", args=[referral_id])
+
+
+def _step_url(step: Step) -> str:
+    return reverse(
+        "pathways:detail",
+        kwargs={"pk": step.pathway.person_id, "pathway_id": step.pathway_id},
+    ) + (f"#etape-{step.pk}")
+
+
+def _step_redundancies(
+    person: Person, kind: str, organisation, exclude_step_id: int | None
+) -> list[Redundancy]:
+    if kind in IGNORED_STEP_KINDS:
+        return []
+    steps = (
+        Step.objects.filter(pathway__person=person, status__in=OPEN_STEP_STATUSES, kind=kind)
+        .exclude(pk=exclude_step_id)
+        .select_related("pathway__organisation", "referral__receiver_organisation")
+        .order_by("-created_at", "-id")
+    )
+    found = []
+    for step in steps:
+        referral = getattr(step, "referral", None)
+        if referral is not None:
+            # Referral steps are compared by thématique, with their referral.
+            continue
+        if step.owner == StepOwner.PARTNER and step.owner_name:
+            org_id, org_name = None, step.owner_name
+        else:
+            org_id, org_name = step.pathway.organisation_id, step.pathway.organisation.name
+        if _same_organisation(organisation, org_id, org_name):
+            continue
+        found.append(
+            Redundancy(
+                what="step",
+                object_id=step.pk,
+                label=f"Étape « {step.title} »",
+                organisation_name=org_name,
+                organisation_id=org_id,
+                status_label=step.get_status_display(),
+                because=f"même type d'action : {StepKind(kind).label.lower()}",
+                url=_step_url(step),
+            )
+        )
+    return found
+
+
+def _referral_redundancies(
+    person: Person, thematiques: list[str], organisation, exclude_referral_id: int | None
+) -> list[Redundancy]:
+    referrals = (
+        Referral.objects.filter(person=person, status__in=ACTIVE_REFERRAL_STATUSES)
+        .exclude(pk=exclude_referral_id)
+        .select_related("service", "receiver_organisation")
+        .order_by("-sent_at", "-id")
+    )
+    found = []
+    for referral in referrals:
+        receiver = referral.receiver_organisation
+        if _same_organisation(organisation, receiver.pk, receiver.name):
+            continue
+        common = overlap(thematiques, referral.service.thematiques)
+        if not common:
+            continue
+        found.append(
+            Redundancy(
+                what="referral",
+                object_id=referral.pk,
+                label=f"Orientation vers « {referral.service.name} »",
+                organisation_name=receiver.name,
+                organisation_id=receiver.pk,
+                status_label=referral.get_status_display(),
+                because="même besoin : " + ", ".join(thematique_label(c) for c in common[:3]),
+                url=_referral_url(referral.pk),
+            )
+        )
+    return found
+
+
+def redundant_with(
+    person: Person,
+    *,
+    kind: str | None = None,
+    thematiques: Iterable[str] | None = None,
+    organisation: Organisation | str | None,
+    exclude_step_id: int | None = None,
+    exclude_referral_id: int | None = None,
+) -> list[Redundancy]:
+    """Active actions for `person` that the new one (a step of `kind`, or a referral to a
+    service of `thematiques`), run by `organisation`, would duplicate. `organisation` is
+    the organisation that will run the new action (an Organisation, or a partner's name
+    for a step carried by a partner off the platform). Two queries at most."""
+    found: list[Redundancy] = []
+    if kind:
+        found += _step_redundancies(person, kind, organisation, exclude_step_id)
+    if thematiques:
+        found += _referral_redundancies(
+            person, list(thematiques), organisation, exclude_referral_id
+        )
+    return found
+
+
+def fingerprint(redundancies: Iterable[Redundancy]) -> str:
+    """What the user was warned about: a confirmation holds only for the same warnings."""
+    return ",".join(sorted(r.key for r in redundancies))
+
+
+def notify_others(
+    redundancies: Iterable[Redundancy],
+    *,
+    new_label: str,
+    by: Organisation,
+    base_url: str = "",
+) -> int:
+    """Tell each other organisation on the platform (once) that a similar action was just
+    engaged for a person they accompany, with a link to their own action. Names no person."""
+    from relais.network.referrals.notices import Email, notify
+
+    told: set[int] = set()
+    for redundancy in redundancies:
+        org_id = redundancy.organisation_id
+        if org_id is None or org_id == by.pk or org_id in told:
+            continue
+        organisation = Organisation.objects.filter(pk=org_id).first()
+        if organisation is None:
+            continue
+        if redundancy.what == "referral":
+            link = _referral_url(redundancy.object_id)
+            message = (
+                f"Risque de doublon : {by.name} a engagé une action similaire ({new_label}) "
+                f"pour la personne de l'orientation n° {redundancy.object_id}."
+            )
+        else:
+            link = ""
+            message = (
+                f"Risque de doublon : {by.name} a engagé une action similaire ({new_label}) "
+                f"pour une personne dont vous portez une étape du même type."
+            )
+        notify(
+            organisation=organisation,
+            message=message,
+            link=link,
+            email=Email(
+                subject="Risque de doublon dans un accompagnement",
+                text=(
+                    "Une action similaire à l'une des vôtres vient d'être engagée par une autre "
+                    "structure pour une personne que vous accompagnez. Consultez-la pour vous "
+                    "coordonner."
+                ),
+            ),
+            base_url=base_url,
+        )
+        told.add(org_id)
+    return len(told)
+
+
+def warn_step_added(step: Step, *, organisation: Organisation, base_url: str = "") -> str:
+    """After a step is added: the other organisations running the same kind of action for
+    the person are notified, and the message for the user who added it is returned ("" if
+    nothing looks redundant). Used by the step creation page."""
+    runner: Organisation | str = organisation
+    if step.owner == StepOwner.PARTNER and step.owner_name:
+        runner = step.owner_name
+    found = redundant_with(
+        step.pathway.person,
+        kind=step.kind,
+        organisation=runner,
+        exclude_step_id=step.pk,
+    )
+    if not found:
+        return ""
+    notify_others(found, new_label=f"étape « {step.title} »", by=organisation, base_url=base_url)
+    others = " ; ".join(
+        f"{r.label} ({r.organisation_name}, {r.status_label.lower()})" for r in found[:3]
+    )
+    return (
+        f"Attention, risque de doublon : une action du même type est déjà en cours pour cette "
+        f"personne — {others}. Vérifiez-la dans le parcours et coordonnez-vous avec la "
+        f"structure concernée."
+    )

@@ -1,0 +1,607 @@
+"""The timeline of a person's record: notes, appointments, steps, reviews, diagnostics,
+consents, life events, exits and signed contracts in one dated list, newest first.
+
+One query per kind at most, whatever the number of items: each kind is read with
+`.values()` (no model instances, only the columns shown, long texts cut in the database)
+and limited to `limit + 1` rows; the lists are merged in Python. What a user may see is
+decided here: notes through the same rule as `can_read_note` (author-only notes are
+invisible to everybody but their author), and a role without the accompaniment capability
+(staff) sees the record's opening and the appointments only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+
+from django.db.models import Q
+from django.db.models.functions import Coalesce, Substr, TruncDate
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from relais.diagnostics.models import Diagnostic, Urgency
+from relais.pathways.models import (
+    Appointment,
+    Contract,
+    Exit,
+    ExitCategory,
+    Note,
+    NoteKind,
+    NoteVisibility,
+    Participation,
+    Pathway,
+    Review,
+    Scheme,
+    SignatureMode,
+    Step,
+    StepKind,
+    StepStatus,
+)
+from relais.people.models import (
+    Consent,
+    ConsentPurpose,
+    ConsentStatus,
+    LifeEvent,
+    LifeEventKind,
+    Person,
+)
+from relais.people.policies import Capability, can
+
+DEFAULT_LIMIT = 300
+MAX_LIMIT = 3000
+EXCERPT_CHARS = 240
+
+
+class TimelineKind(StrEnum):
+    NOTE = "note"
+    APPOINTMENT = "appointment"
+    STEP = "step"
+    REVIEW = "review"
+    DIAGNOSTIC = "diagnostic"
+    CONSENT = "consent"
+    LIFE_EVENT = "life_event"
+    PATHWAY = "pathway"
+    EXIT = "exit"
+    CONTRACT = "contract"
+    RECORD = "record"
+    REFERRAL = "referral"
+
+
+KIND_LABELS: dict[TimelineKind, str] = {
+    TimelineKind.NOTE: "Écrits",
+    TimelineKind.APPOINTMENT: "Rendez-vous",
+    TimelineKind.STEP: "Étapes",
+    TimelineKind.REVIEW: "Bilans",
+    TimelineKind.DIAGNOSTIC: "Diagnostics",
+    TimelineKind.CONSENT: "Consentements",
+    TimelineKind.LIFE_EVENT: "Événements de vie",
+    TimelineKind.PATHWAY: "Parcours",
+    TimelineKind.EXIT: "Sorties",
+    TimelineKind.CONTRACT: "Contrats signés",
+    TimelineKind.RECORD: "Dossier",
+    TimelineKind.REFERRAL: "Orientations",
+}
+
+# DSFR icon per kind.
+KIND_ICONS: dict[TimelineKind, str] = {
+    TimelineKind.NOTE: "fr-icon-file-text-line",
+    TimelineKind.APPOINTMENT: "fr-icon-calendar-line",
+    TimelineKind.STEP: "fr-icon-flag-line",
+    TimelineKind.REVIEW: "fr-icon-survey-line",
+    TimelineKind.DIAGNOSTIC: "fr-icon-search-line",
+    TimelineKind.CONSENT: "fr-icon-checkbox-circle-line",
+    TimelineKind.LIFE_EVENT: "fr-icon-time-line",
+    TimelineKind.PATHWAY: "fr-icon-road-map-line",
+    TimelineKind.EXIT: "fr-icon-logout-box-r-line",
+    TimelineKind.CONTRACT: "fr-icon-draft-line",
+    TimelineKind.RECORD: "fr-icon-folder-2-line",
+    TimelineKind.REFERRAL: "fr-icon-send-plane-line",
+}
+
+STAFF_KINDS = (TimelineKind.APPOINTMENT, TimelineKind.RECORD)
+
+# Date-only items of a day are shown above that day's appointments (a note is written
+# after the meeting it reports).
+_END_OF_DAY = dt.time(23, 59, 59)
+
+
+@dataclass(frozen=True)
+class TimelineItem:
+    kind: TimelineKind
+    on: dt.date
+    title: str
+    detail: str = ""
+    at: dt.time | None = None  # local time, for appointments
+    badge: str = ""
+    badge_level: str = "info"  # DSFR badge variant: info, success, warning, error, new
+    url: str = ""
+    key: str = ""  # unique in the list, e.g. "note-12"
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS[self.kind]
+
+    @property
+    def icon(self) -> str:
+        return KIND_ICONS[self.kind]
+
+    # As shown; formatted here rather than by three `date` filters per item (300 items on
+    # the person page).
+    @property
+    def on_iso(self) -> str:
+        return self.on.isoformat()
+
+    @property
+    def on_day(self) -> str:
+        return self.on.strftime("%d/%m/%Y")
+
+    @property
+    def at_label(self) -> str:
+        return self.at.strftime("%H:%M") if self.at else ""
+
+    @property
+    def sort_key(self) -> tuple:
+        # Same day, same time: the most recently created record first.
+        return (self.on, self.at or _END_OF_DAY, int(self.key.rsplit("-", 1)[-1] or 0))
+
+
+@dataclass
+class Timeline:
+    items: list[TimelineItem]
+    has_more: bool
+    kinds: list[TimelineKind]  # the kinds this user may see (filter choices)
+    selected: list[TimelineKind] = field(default_factory=list)
+    limit: int = DEFAULT_LIMIT
+
+    @property
+    def kind_choices(self) -> list[tuple[str, str]]:
+        return [(str(k), KIND_LABELS[k]) for k in self.kinds]
+
+
+def visible_kinds(membership) -> list[TimelineKind]:
+    if can(membership, Capability.ACCOMPANIMENT):
+        return list(TimelineKind)
+    if can(membership, Capability.APPOINTMENTS):
+        return list(STAFF_KINDS)
+    return [TimelineKind.RECORD]
+
+
+def parse_kinds(values: list[str], allowed: list[TimelineKind]) -> list[TimelineKind]:
+    wanted = {v for v in values if v in TimelineKind.__members__.values()}
+    return [k for k in allowed if k in wanted]
+
+
+def _url(name: str, *args, anchor: str = "") -> str:
+    """The address of a page if that page exists (other parts of the person page come
+    from other apps), otherwise `anchor` on the person page."""
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return anchor
+
+
+def _excerpt(text: str) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) < EXCERPT_CHARS else text[: EXCERPT_CHARS - 1].rstrip() + "…"
+
+
+def _name(first: str | None, last: str | None) -> str:
+    return f"{first or ''} {last or ''}".strip()
+
+
+def _notes(person: Person, membership, n: int) -> list[TimelineItem]:
+    # Same rule as can_read_note: every note but other authors' "author only" ones (notes
+    # shared with the coordination team are read by the organisation too).
+    readable = ~Q(visibility=NoteVisibility.AUTHOR) | Q(author_id=membership.user_id)
+    rows = (
+        Note.objects.filter(person=person)
+        .filter(readable)
+        .order_by("-occurred_on", "-id")
+        .values(
+            "id",
+            "kind",
+            "occurred_on",
+            "visibility",
+            "author__first_name",
+            "author__last_name",
+            excerpt=Substr("body", 1, EXCERPT_CHARS + 1),
+        )[:n]
+    )
+    items = []
+    for r in rows:
+        private = r["visibility"] == NoteVisibility.AUTHOR
+        items.append(
+            TimelineItem(
+                kind=TimelineKind.NOTE,
+                on=r["occurred_on"],
+                title=f"{NoteKind(r['kind']).label} — {_name(r['author__first_name'], r['author__last_name'])}",
+                detail=_excerpt(r["excerpt"]),
+                badge="Moi seul·e" if private else "",
+                badge_level="warning" if private else "info",
+                url=_url("pathways:note_detail", person.pk, r["id"], anchor="#ecrits"),
+                key=f"note-{r['id']}",
+            )
+        )
+    return items
+
+
+_PARTICIPATION_LEVEL = {
+    Participation.PLANNED: "info",
+    Participation.SEEN: "success",
+    Participation.EXCUSED: "warning",
+    Participation.CANCELLED: "warning",
+    Participation.NO_SHOW: "error",
+}
+
+
+def _appointments(person: Person, membership, n: int) -> list[TimelineItem]:
+    rows = (
+        Appointment.objects.filter(person=person)
+        .order_by("-starts_at")
+        .values(
+            "id",
+            "starts_at",
+            "purpose",
+            "participation",
+            "location",
+            "with_user__first_name",
+            "with_user__last_name",
+        )[:n]
+    )
+    items = []
+    for r in rows:
+        local = timezone.localtime(r["starts_at"])
+        with_whom = _name(r["with_user__first_name"], r["with_user__last_name"])
+        detail = f"Avec {with_whom}" + (f" — {r['location']}" if r["location"] else "")
+        items.append(
+            TimelineItem(
+                kind=TimelineKind.APPOINTMENT,
+                on=local.date(),
+                at=local.time().replace(microsecond=0),
+                title=r["purpose"],
+                detail=detail,
+                badge=Participation(r["participation"]).label,
+                badge_level=_PARTICIPATION_LEVEL[r["participation"]],
+                url=_url("pathways:appointment_update", person.pk, r["id"], anchor="#rendez-vous"),
+                key=f"appointment-{r['id']}",
+            )
+        )
+    return items
+
+
+_STEP_LEVEL = {
+    StepStatus.PLANNED: "info",
+    StepStatus.IN_PROGRESS: "new",
+    StepStatus.DONE: "success",
+    StepStatus.ABANDONED: "error",
+    StepStatus.CANCELLED: "warning",
+    StepStatus.ON_HOLD: "warning",
+}
+
+
+def _pathway_url(person: Person, pathway_id: int) -> str:
+    return _url("pathways:detail", person.pk, pathway_id, anchor="#parcours")
+
+
+def _steps(person: Person, membership, n: int) -> list[TimelineItem]:
+    # Dated by the day it was done, else the day it is planned for, else its creation.
+    rows = (
+        Step.objects.filter(pathway__person=person)
+        .annotate(when=Coalesce("done_on", "planned_on", TruncDate("created_at")))
+        .order_by("-when", "-id")
+        .values("id", "title", "kind", "status", "when", "pathway_id", "pathway__scheme")[:n]
+    )
+    items = []
+    for r in rows:
+        status = StepStatus(r["status"])
+        prefix = "Étape réalisée" if status == StepStatus.DONE else "Étape"
+        items.append(
+            TimelineItem(
+                kind=TimelineKind.STEP,
+                on=r["when"],
+                title=f"{prefix} : {r['title']}",
+                detail=f"{StepKind(r['kind']).label} — {Scheme(r['pathway__scheme']).label}",
+                badge=status.label,
+                badge_level=_STEP_LEVEL[status],
+                url=_pathway_url(person, r["pathway_id"]),
+                key=f"step-{r['id']}",
+            )
+        )
+    return items
+
+
+def _reviews(person: Person, membership, n: int) -> list[TimelineItem]:
+    rows = (
+        Review.objects.filter(pathway__person=person)
+        .order_by("-held_on", "-id")
+        .values("id", "held_on", "next_review_on", "pathway_id", "pathway__scheme")[:n]
+    )
+    return [
+        TimelineItem(
+            kind=TimelineKind.REVIEW,
+            on=r["held_on"],
+            title=f"Bilan — {Scheme(r['pathway__scheme']).label}",
+            detail=(
+                f"Prochain bilan prévu le {r['next_review_on']:%d/%m/%Y}"
+                if r["next_review_on"]
+                else ""
+            ),
+            url=_url("pathways:review_detail", person.pk, r["id"], anchor="")
+            or _pathway_url(person, r["pathway_id"]),
+            key=f"review-{r['id']}",
+        )
+        for r in rows
+    ]
+
+
+_URGENCY_LEVEL = {0: "success", 1: "info", 2: "warning", 3: "error"}
+
+
+def _diagnostics(person: Person, membership, n: int) -> list[TimelineItem]:
+    rows = (
+        Diagnostic.objects.filter(person=person)
+        .order_by("-assessed_on", "-id")
+        .values("id", "assessed_on", "urgency", "validated_with_person_on")[:n]
+    )
+    return [
+        TimelineItem(
+            kind=TimelineKind.DIAGNOSTIC,
+            on=r["assessed_on"],
+            title="Diagnostic partagé",
+            detail=(
+                f"Validé avec la personne le {r['validated_with_person_on']:%d/%m/%Y}"
+                if r["validated_with_person_on"]
+                else "Pas encore validé avec la personne"
+            ),
+            badge=Urgency(r["urgency"]).label,
+            badge_level=_URGENCY_LEVEL.get(r["urgency"], "info"),
+            url=_url("diagnostics:detail", person.pk, r["id"], anchor="#diagnostic"),
+            key=f"diagnostic-{r['id']}",
+        )
+        for r in rows
+    ]
+
+
+def _consents(person: Person, membership, n: int) -> list[TimelineItem]:
+    rows = (
+        Consent.objects.filter(person=person)
+        .order_by("-decided_on", "-id")
+        .values("id", "purpose", "status", "decided_on", "partner_organisation__name")[:n]
+    )
+    items = []
+    for r in rows:
+        given = r["status"] == ConsentStatus.GIVEN
+        detail = r["partner_organisation__name"] or ""
+        items.append(
+            TimelineItem(
+                kind=TimelineKind.CONSENT,
+                on=r["decided_on"],
+                title=f"Consentement {'donné' if given else 'retiré'} : "
+                f"{ConsentPurpose(r['purpose']).label}",
+                detail=detail,
+                badge="Donné" if given else "Retiré",
+                badge_level="success" if given else "warning",
+                url="#consentements",
+                key=f"consent-{r['id']}",
+            )
+        )
+    return items
+
+
+def _life_events(person: Person, membership, n: int) -> list[TimelineItem]:
+    rows = (
+        LifeEvent.objects.filter(person=person)
+        .order_by("-occurred_on", "-id")
+        .values(
+            "id",
+            "kind",
+            "occurred_on",
+            "is_rupture",
+            excerpt=Substr("description", 1, EXCERPT_CHARS + 1),
+        )[:n]
+    )
+    return [
+        TimelineItem(
+            kind=TimelineKind.LIFE_EVENT,
+            on=r["occurred_on"],
+            title=LifeEventKind(r["kind"]).label,
+            detail=_excerpt(r["excerpt"]),
+            badge="Rupture" if r["is_rupture"] else "",
+            badge_level="warning",
+            url="#situation",
+            key=f"life_event-{r['id']}",
+        )
+        for r in rows
+    ]
+
+
+def _pathways(person: Person, membership, n: int) -> list[TimelineItem]:
+    rows = (
+        Pathway.objects.filter(person=person)
+        .order_by("-started_on", "-id")
+        .values("id", "started_on", "scheme", "referent__first_name", "referent__last_name")[:n]
+    )
+    return [
+        TimelineItem(
+            kind=TimelineKind.PATHWAY,
+            on=r["started_on"],
+            title=f"Début du parcours : {Scheme(r['scheme']).label}",
+            detail=f"Référent : {_name(r['referent__first_name'], r['referent__last_name'])}",
+            url=_pathway_url(person, r["id"]),
+            key=f"pathway-{r['id']}",
+        )
+        for r in rows
+    ]
+
+
+def _exits(person: Person, membership, n: int) -> list[TimelineItem]:
+    rows = (
+        Exit.objects.filter(pathway__person=person)
+        .order_by("-exited_on", "-id")
+        .values("id", "exited_on", "category", "pathway_id", "pathway__scheme")[:n]
+    )
+    return [
+        TimelineItem(
+            kind=TimelineKind.EXIT,
+            on=r["exited_on"],
+            title=f"Sortie du parcours {Scheme(r['pathway__scheme']).label}",
+            detail=ExitCategory(r["category"]).label,
+            badge="Sortie dynamique"
+            if r["category"]
+            in (
+                ExitCategory.SUSTAINABLE_EMPLOYMENT,
+                ExitCategory.TRANSITION_EMPLOYMENT,
+                ExitCategory.POSITIVE,
+            )
+            else "",
+            badge_level="success",
+            url=_pathway_url(person, r["pathway_id"]),
+            key=f"exit-{r['id']}",
+        )
+        for r in rows
+    ]
+
+
+def _contracts(person: Person, membership, n: int) -> list[TimelineItem]:
+    rows = (
+        Contract.objects.filter(pathway__person=person, signed_on__isnull=False)
+        .order_by("-signed_on", "-id")
+        .values("id", "number", "signed_on", "signature_mode", "pathway_id", "pathway__scheme")[:n]
+    )
+    return [
+        TimelineItem(
+            kind=TimelineKind.CONTRACT,
+            on=r["signed_on"],
+            title=f"Contrat d'engagement v{r['number']} signé",
+            detail=f"{Scheme(r['pathway__scheme']).label} — "
+            f"{SignatureMode(r['signature_mode']).label if r['signature_mode'] else ''}".rstrip(
+                " —"
+            ),
+            url=_pathway_url(person, r["pathway_id"]),
+            key=f"contract-{r['id']}",
+        )
+        for r in rows
+    ]
+
+
+def _record(person: Person, membership, n: int) -> list[TimelineItem]:
+    return [
+        TimelineItem(
+            kind=TimelineKind.RECORD,
+            on=timezone.localtime(person.created_at).date(),
+            title="Ouverture du dossier",
+            url="#identite",
+            key=f"record-{person.pk}",
+        )
+    ]
+
+
+# --- Referrals (network): sent, answered (accepted / refused), done, cancelled, expired ------
+
+_REFERRAL_EVENTS = {
+    "sent": ("Orientation envoyée", "info"),
+    "accepted": ("Orientation acceptée", "success"),
+    "refused": ("Orientation refusée", "error"),
+    "done": ("Orientation terminée", "success"),
+    "cancelled": ("Orientation annulée", "warning"),
+    "expired": ("Orientation expirée sans réponse", "warning"),
+}
+
+
+def _referrals(person: Person, membership, n: int) -> list[TimelineItem]:
+    # One query on the transitions of the person's referrals (the referral's outcome is
+    # shown on its "done" event).
+    from relais.network.referrals.models import ReferralTransition
+
+    rows = (
+        ReferralTransition.objects.filter(
+            referral__person=person, to_status__in=list(_REFERRAL_EVENTS)
+        )
+        .order_by("-at", "-id")
+        .values(
+            "id",
+            "at",
+            "to_status",
+            "referral_id",
+            "referral__service__name",
+            "referral__receiver_organisation__name",
+            "referral__refusal_reason",
+            outcome=Substr("referral__outcome", 1, EXCERPT_CHARS + 1),
+            note=Substr("comment", 1, EXCERPT_CHARS + 1),
+        )[:n]
+    )
+    items = []
+    for r in rows:
+        label, level = _REFERRAL_EVENTS[r["to_status"]]
+        local = timezone.localtime(r["at"])
+        if r["to_status"] == "done":
+            detail = r["outcome"]
+        elif r["to_status"] == "refused":
+            from relais.network.referrals.models import RefusalReason
+
+            reason = r["referral__refusal_reason"]
+            detail = RefusalReason(reason).label if reason in RefusalReason.values else ""
+        else:
+            detail = r["note"]
+        items.append(
+            TimelineItem(
+                kind=TimelineKind.REFERRAL,
+                on=local.date(),
+                at=local.time().replace(microsecond=0),
+                title=f"{label} : {r['referral__service__name']} "
+                f"({r['referral__receiver_organisation__name']})",
+                detail=_excerpt(detail),
+                badge=label.removeprefix("Orientation ").capitalize(),
+                badge_level=level,
+                url=_url("referrals:detail", r["referral_id"], anchor="#orientations"),
+                key=f"referral-{r['id']}",
+            )
+        )
+    return items
+
+
+_READERS = {
+    TimelineKind.NOTE: _notes,
+    TimelineKind.APPOINTMENT: _appointments,
+    TimelineKind.STEP: _steps,
+    TimelineKind.REVIEW: _reviews,
+    TimelineKind.DIAGNOSTIC: _diagnostics,
+    TimelineKind.CONSENT: _consents,
+    TimelineKind.LIFE_EVENT: _life_events,
+    TimelineKind.PATHWAY: _pathways,
+    TimelineKind.EXIT: _exits,
+    TimelineKind.CONTRACT: _contracts,
+    TimelineKind.RECORD: _record,
+    TimelineKind.REFERRAL: _referrals,
+}
+
+
+def build_timeline(
+    person: Person,
+    membership,
+    *,
+    kinds: list[TimelineKind] | None = None,
+    limit: int = DEFAULT_LIMIT,
+) -> Timeline:
+    """The `limit` most recent items of `person`'s record that `membership` may see,
+    of the chosen `kinds` (all visible kinds if none)."""
+    allowed = visible_kinds(membership)
+    if not can(membership, Capability.IDENTITY, person):
+        return Timeline(items=[], has_more=False, kinds=[], limit=limit)
+    limit = max(1, min(limit, MAX_LIMIT))
+    selected = [k for k in (kinds or []) if k in allowed]
+    items: list[TimelineItem] = []
+    for kind in selected or allowed:
+        items.extend(_READERS[kind](person, membership, limit + 1))
+    items.sort(key=lambda i: i.sort_key, reverse=True)
+    items = items[: limit + 1]
+    person_url = _url("people:detail", person.pk)
+    items = [replace(i, url=person_url + i.url) if i.url.startswith("#") else i for i in items]
+    return Timeline(
+        items=items[:limit],
+        has_more=len(items) > limit,
+        kinds=allowed,
+        selected=selected,
+        limit=limit,
+    )

@@ -1,0 +1,403 @@
+"""Service search ("Trouver un service pour ce besoin"), commune suggestions, the actor map
+(cartographie) with its exports, and the declaration of partnerships.
+
+The search reads personal data only when a person is in context (?personne=…): the person
+is fetched through get_person (Capability.ACCOMPANIMENT: visible to the user's organisation
+and a référent's or manager's role; otherwise 404/403, journaled as denied), and the read is
+journaled. The actor map is aggregated and shows no person: any member may read it."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
+
+from relais.accounts.models import Organisation
+from relais.core import journal
+from relais.core.communes import get_commune
+from relais.core.errors import DomainError
+from relais.core.errors import PermissionDenied as DomainPermissionDenied
+from relais.core.models import JournalAction
+from relais.diagnostics.domains import barrier_label, barrier_thematiques, barriers
+from relais.diagnostics.models import Diagnostic, DomainAssessment
+from relais.network.actor_map.flows import (
+    GROUPS,
+    actor_map_csv,
+    actor_map_svg,
+    build_actor_map,
+    default_territory,
+)
+from relais.network.coordination.models import Partnership
+from relais.network.coordination.partnerships import (
+    can_declare_partnership,
+    is_manager_of,
+    partnership_declare,
+    partnership_end,
+)
+from relais.network.directory import datainclusion
+from relais.network.directory.geo import commune_display, suggest_communes
+from relais.network.directory.search import DEFAULT_RADIUS_KM, search_services
+from relais.people.policies import Capability
+from relais.web.forms_helpers import apply_domain_error
+from relais.web.organisations.views import organisation_required
+from relais.web.people.access import get_person
+from relais.web.search.forms import ActorMapForm, PartnershipForm, ServiceSearchForm
+
+MAX_TABLE_FLOWS = 300
+SEARCH_FIELDS = ("thematique", "commune", "rayon", "public", "accueil", "q")
+FORM_ALIASES = {"thematiques": "thematique", "radius_km": "rayon", "mode_accueil": "accueil"}
+
+
+def referral_url(service_pk: int, person_pk: int) -> str:
+    """The referral form for this service and person (the referrals pages own it)."""
+    try:
+        base = reverse("referrals:create")
+    except NoReverseMatch:
+        base = "/orientations/nouvelle/"
+    return f"{base}?{urlencode({'service': service_pk, 'personne': person_pk})}"
+
+
+def service_url(service_pk: int) -> str:
+    """The service's page in the directory."""
+    return reverse("directory:service", args=[service_pk])
+
+
+def _latest_barriers(person) -> tuple[set[str], object]:
+    """The barriers of the person's latest diagnostic and its date (plain values: the
+    person is journaled by the caller)."""
+    latest = (
+        Diagnostic.objects.filter(person=person)
+        .order_by("-assessed_on", "-id")
+        .values("pk", "assessed_on")
+        .first()
+    )
+    if latest is None:
+        return set(), None
+    codes: set[str] = set()
+    for values in DomainAssessment.objects.filter(diagnostic_id=latest["pk"]).values_list(
+        "barriers", flat=True
+    ):
+        codes.update(values or [])
+    return codes, latest["assessed_on"]
+
+
+def _thematique_groups(selected: set[str]) -> list[dict]:
+    groups = []
+    for code, label, items in datainclusion.thematique_groups():
+        rows = [
+            {"code": c, "label": text, "id": f"thematique-{c}", "checked": c in selected}
+            for c, text in items
+        ]
+        checked = sum(1 for r in rows if r["checked"]) + (1 if code in selected else 0)
+        groups.append(
+            {
+                "code": code,
+                "label": label,
+                "id": f"thematique-{code}",
+                "checked": code in selected,
+                "count": checked,
+                "items": rows,
+            }
+        )
+    return groups
+
+
+def _contact(service) -> dict:
+    organisation = service.organisation
+    commune = get_commune(service.commune_code) if service.commune_code else None
+    address = " ".join(
+        part
+        for part in (
+            service.address,
+            service.postal_code or (commune.postal_code if commune else ""),
+            commune.name.title() if commune else "",
+        )
+        if part
+    )
+    return {
+        "phone": service.phone or organisation.phone,
+        "email": service.email or organisation.email,
+        "address": address,
+    }
+
+
+@organisation_required
+@require_GET
+def service_search(request: HttpRequest) -> HttpResponse:
+    params = request.GET
+    person = None
+    barrier = None
+    barrier_error = ""
+    diagnostic_date = None
+    initial = None
+    person_pk = params.get("personne", "")
+    if person_pk:
+        if not person_pk.isdigit() or len(person_pk) > 12:
+            raise Http404
+        person = get_person(request, int(person_pk), Capability.ACCOMPANIMENT)
+
+    submitted = any(k in params for k in (*SEARCH_FIELDS, "envoye"))
+    data: QueryDict | None = params if submitted else None
+    frein = params.get("frein", "")[:10]
+    if person is not None:
+        first_visit = not submitted
+        if frein:
+            codes, diagnostic_date = _latest_barriers(person)
+            if frein in codes and frein in barriers():
+                barrier = {"code": frein, "label": barrier_label(frein)}
+            else:
+                barrier_error = (
+                    "Ce frein ne figure pas dans le dernier diagnostic de la personne : "
+                    "choisissez les thématiques vous-même."
+                )
+        if first_visit:
+            prefilled = QueryDict(mutable=True)
+            prefilled.setlist("thematique", barrier_thematiques(frein) if barrier else [])
+            if person.commune_code and get_commune(person.commune_code):
+                prefilled["commune"] = commune_display(get_commune(person.commune_code))
+            prefilled["rayon"] = str(DEFAULT_RADIUS_KM)
+            data = prefilled if barrier else None
+            initial = {"commune": prefilled.get("commune", ""), "rayon": DEFAULT_RADIUS_KM}
+    form = ServiceSearchForm(data, initial=initial)
+
+    results = None
+    empty_query = False
+    if form.is_bound and form.is_valid():
+        query = form.to_query()
+        if query.is_empty:
+            empty_query = True
+        else:
+            page = params.get("page", "1")
+            try:
+                results = search_services(query, page=int(page) if page.isdigit() else 1)
+            except DomainError as error:
+                apply_domain_error(form, error, FORM_ALIASES)
+
+    if person is not None:
+        summary = "Recherche d'un service pour la personne"
+        if barrier:
+            summary += f" (frein {barrier['code']})"
+        journal.record_request(request, JournalAction.VIEW, person, summary=summary)
+
+    hits = []
+    if results is not None:
+        for hit in results.hits:
+            hits.append(
+                {
+                    "hit": hit,
+                    "service": hit.service,
+                    "organisation": hit.service.organisation,
+                    "service_url": service_url(hit.service.pk),
+                    "orient_url": referral_url(hit.service.pk, person.pk) if person else "",
+                    "contact": _contact(hit.service),
+                }
+            )
+
+    # The query string of this search (for pagination links), without the page.
+    base_query = QueryDict(mutable=True)
+    if form.is_bound:
+        for key in SEARCH_FIELDS:
+            values = form.data.getlist(key) if hasattr(form.data, "getlist") else []
+            if values:
+                base_query.setlist(key, values)
+    base_query["envoye"] = "1"
+    if person is not None:
+        base_query["personne"] = str(person.pk)
+        if barrier:
+            base_query["frein"] = barrier["code"]
+
+    selected = set(form["thematique"].value() or [])
+    return render(
+        request,
+        "network/search/services.html",
+        {
+            "form": form,
+            "thematique_groups": _thematique_groups(selected),
+            "results": results,
+            "hits": hits,
+            "empty_query": empty_query,
+            "person": person,
+            "barrier": barrier,
+            "barrier_error": barrier_error,
+            "diagnostic_date": diagnostic_date,
+            "query": base_query.urlencode(),
+        },
+    )
+
+
+@organisation_required
+@require_GET
+def commune_suggestions(request: HttpRequest) -> HttpResponse:
+    """<option>s of a <datalist>, asked by htmx as the user types a commune."""
+    text = request.GET.get("commune", "")[:120]
+    communes = suggest_communes(text) if len(text.strip()) >= 2 else []
+    options = [
+        {"value": commune_display(c), "label": f"code postal {c.postal_code}"} for c in communes
+    ]
+    return render(request, "network/search/_commune_options.html", {"options": options})
+
+
+# --- Actor map ---------------------------------------------------------------------------------
+
+
+def _map_form(request: HttpRequest) -> ActorMapForm:
+    params = request.GET
+    if "territoire" in params:
+        return ActorMapForm(params)
+    territory = default_territory(request.organisation)
+    if territory.departement:
+        return ActorMapForm({"territoire": territory.departement})
+    return ActorMapForm()
+
+
+def _back_url(query: str) -> str:
+    url = reverse("search:actor_map") + (f"?{query}" if query else "")
+    if "\n" in query or "\r" in query or not url_has_allowed_host_and_scheme(url, None):
+        return reverse("search:actor_map")
+    return url
+
+
+@organisation_required
+def actor_map(request: HttpRequest) -> HttpResponse:
+    form = _map_form(request)
+    membership = request.membership
+    may_declare = can_declare_partnership(membership)
+    amap = None
+    svg = ""
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        amap = build_actor_map(form.territory, start=data["du"], end=data["au"])
+        svg = actor_map_svg(amap, chart_id="cartographie")
+
+    partner_choices = []
+    if amap is not None and may_declare:
+        partner_choices = [
+            (n.pk, f"{n.name} ({n.commune_name})")
+            for n in (*amap.organisations, *amap.outside)
+            if n.pk != membership.organisation_id
+        ]
+    partnership_form = None
+    if may_declare:
+        if request.method == "POST":
+            partnership_form = PartnershipForm(request.POST, organisations=partner_choices)
+            if partnership_form.is_valid():
+                data = partnership_form.cleaned_data
+                target = Organisation.objects.filter(pk=data["target"]).first()
+                try:
+                    if target is None:
+                        raise DomainError("Cette structure n'existe plus.", field="target")
+                    partnership_declare(
+                        membership=membership,
+                        target=target,
+                        kind=data["kind"],
+                        description=data["description"],
+                        started_on=data["started_on"],
+                    )
+                except DomainError as error:
+                    apply_domain_error(partnership_form, error)
+                else:
+                    messages.success(request, f"Le partenariat avec {target.name} est déclaré.")
+                    return redirect(request.get_full_path())
+        else:
+            partnership_form = PartnershipForm(organisations=partner_choices)
+    elif request.method == "POST":
+        raise PermissionDenied
+
+    rows = []
+    if amap is not None:
+        rows = [
+            {
+                "p": p,
+                "can_end": p.is_active
+                and (
+                    is_manager_of(membership, p.source.pk) or is_manager_of(membership, p.target.pk)
+                ),
+            }
+            for p in amap.partnerships
+        ]
+    export_query = ""
+    if amap is not None:
+        export_query = urlencode(
+            {
+                "territoire": form.cleaned_data["territoire"],
+                "du": amap.start.isoformat(),
+                "au": amap.end.isoformat(),
+            }
+        )
+    return render(
+        request,
+        "network/actor_map/map.html",
+        {
+            "form": form,
+            "amap": amap,
+            "svg": svg,
+            "partnership_rows": rows,
+            "partnership_form": partnership_form if amap is not None else None,
+            "may_declare": may_declare,
+            "groups": GROUPS,
+            "export_query": export_query,
+            "flows_shown": amap.flows[:MAX_TABLE_FLOWS] if amap is not None else [],
+        },
+        status=200 if request.method == "GET" or partnership_form is None else 400,
+    )
+
+
+def _export(request: HttpRequest, fmt: str) -> HttpResponse:
+    form = ActorMapForm(request.GET)
+    if not form.is_valid():
+        return redirect(_back_url(request.GET.urlencode()))
+    data = form.cleaned_data
+    amap = build_actor_map(form.territory, start=data["du"], end=data["au"])
+    name = f"cartographie-{amap.territory.slug}-{data['au']:%Y-%m-%d}"
+    if fmt == "svg":
+        response = HttpResponse(
+            actor_map_svg(amap, chart_id="cartographie", standalone=True),
+            content_type="image/svg+xml; charset=utf-8",
+        )
+    else:
+        response = HttpResponse(
+            "\ufeff" + actor_map_csv(amap), content_type="text/csv; charset=utf-8"
+        )
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+@organisation_required
+@require_GET
+def actor_map_svg_export(request: HttpRequest) -> HttpResponse:
+    return _export(request, "svg")
+
+
+@organisation_required
+@require_GET
+def actor_map_csv_export(request: HttpRequest) -> HttpResponse:
+    return _export(request, "csv")
+
+
+@organisation_required
+@require_POST
+def partnership_end_view(request: HttpRequest, pk: int) -> HttpResponse:
+    partnership = get_object_or_404(Partnership.objects.select_related("source", "target"), pk=pk)
+    back = _back_url(request.POST.get("back", "")[:2500])
+    try:
+        partnership_end(
+            membership=request.membership, partnership=partnership, ended_on=timezone.localdate()
+        )
+    except DomainError as error:
+        if isinstance(error, DomainPermissionDenied):
+            raise PermissionDenied from error
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            f"Le partenariat entre {partnership.source.name} et {partnership.target.name} "
+            "est terminé.",
+        )
+    return redirect(back)

@@ -1,0 +1,117 @@
+"""Right of access: everything held about the person, in JSON and PDF."""
+
+from __future__ import annotations
+
+import json
+import re
+import zlib
+
+import pytest
+from django.core.serializers.json import DjangoJSONEncoder
+
+from relais.records import export
+from tests.factories import (
+    AppointmentFactory,
+    ConsentFactory,
+    DiagnosticFactory,
+    DocumentFactory,
+    DomainAssessmentFactory,
+    GoalFactory,
+    LifeEventFactory,
+    NoteFactory,
+    PathwayFactory,
+    PersonFactory,
+    ReviewFactory,
+    StepFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def pdf_title(pdf: bytes) -> str:
+    """The document title from the PDF metadata (WeasyPrint puts it in a compressed object
+    stream, as UTF-16 hex)."""
+    chunks = [pdf]
+    for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
+        try:
+            chunks.append(zlib.decompress(match.group(1)))
+        except zlib.error:
+            continue
+    for chunk in chunks:
+        found = re.search(rb"/Producer \([^)]*\)/Title <feff([0-9a-f]+)>", chunk)
+        if found:
+            return bytes.fromhex(found.group(1).decode()).decode("utf-16-be")
+    raise AssertionError("Pas de titre dans le PDF")
+
+
+@pytest.fixture
+def full_record(organisation, referent):
+    person = PersonFactory(
+        organisation=organisation,
+        referent=referent,
+        birth_name="Dupré",
+        first_names="Hélène",
+        children_ages=[3, 7],
+        resources=["rsa"],
+    )
+    ConsentFactory(person=person, recorded_by=referent)
+    LifeEventFactory(person=person, recorded_by=referent, description="Licenciement économique")
+    DocumentFactory(person=person, uploaded_by=referent, title="Carte d'identité")
+    diagnostic = DiagnosticFactory(person=person, author=referent)
+    DomainAssessmentFactory(diagnostic=diagnostic, situation="Hébergée chez sa sœur")
+    pathway = PathwayFactory(person=person, referent=referent)
+    goal = GoalFactory(pathway=pathway, text="Obtenir le permis B")
+    StepFactory(pathway=pathway, goal=goal, title="Code de la route")
+    ReviewFactory(pathway=pathway, author=referent, person_view="Je progresse")
+    NoteFactory(person=person, author=referent, body="Note partagée")
+    private_author = UserFactory(first_name="Zoé", last_name="Privée")
+    NoteFactory(person=person, author=private_author, body="Note privée", visibility="author")
+    AppointmentFactory(person=person, with_user=referent, purpose="Premier entretien")
+    return person
+
+
+def test_json_holds_everything(full_record, referent):
+    data = export.as_json(export.person_export(full_record, actor=referent))
+    text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)
+    assert data["Identité et contact"]["Nom de naissance"] == "Dupré"
+    assert data["Situation"]["Âge des enfants"] == ["3 ans", "7 ans"]
+    assert data["Situation"]["Ressources"] == ["RSA"]
+    for expected in [
+        "Accompagnement et traitement des données",
+        "Licenciement économique",
+        "Carte d'identité",
+        "Hébergée chez sa sœur",
+        "Obtenir le permis B",
+        "Code de la route",
+        "Je progresse",
+        "Note partagée",
+        "Premier entretien",
+    ]:
+        assert expected in text
+    # Notes visible to their author only are part of the person's right of access.
+    notes = data["Écrits professionnels"]
+    private = next(n for n in notes if n["Contenu"] == "Note privée")
+    assert private["Auteur"] == "Zoé Privée"
+    assert private["Visible par"] == "Moi seul·e"
+    assert data["Identité et contact"]["Date de naissance"] == full_record.birth_date.isoformat()
+    pathway = data["Parcours"][0]
+    assert pathway["Objectifs"][0]["Objectif"] == "Obtenir le permis B"
+    assert pathway["Sortie"] == []
+
+
+def test_pdf_is_titled_with_the_persons_name(full_record, referent):
+    pdf = export.render_pdf(export.person_export(full_record, actor=referent))
+    assert pdf.startswith(b"%PDF")
+    assert pdf_title(pdf) == "DUPRÉ Hélène"
+
+
+def test_html_in_text_is_escaped_in_the_pdf_source(referent):
+    from django.template.loader import render_to_string
+
+    person = PersonFactory(birth_name="<script>alert(1)</script>")
+    html = render_to_string(
+        "records/export_pdf.html", {"export": export.person_export(person, actor=referent)}
+    )
+    assert "<script>" not in html
+    assert "&lt;script&gt;" in html
