@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "dsfr",
     "relais.core",
     "relais.accounts",
+    "relais.notifications",
     "relais.people",
     "relais.diagnostics",
     "relais.pathways",
@@ -216,6 +217,11 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 RELAIS_JOURNAL_STRICT = False
 
 RELAIS_SITE_NAME = "Relais"
+# The address users reach Relais at: absolute links in e-mails (invitations, notices) are
+# built on it. No trailing slash.
+RELAIS_BASE_URL = os.environ.get("RELAIS_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Seconds before each new attempt at an e-mail that failed (relais.core.mail).
+RELAIS_EMAIL_RETRY_DELAYS = (60, 300, 1800, 7200)
 
 # Referrals (orientations) with no answer after this many days expire (manage.py expire_referrals).
 RELAIS_REFERRAL_EXPIRY_DAYS = 30

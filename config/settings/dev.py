@@ -26,3 +26,7 @@ RELAIS_JOURNAL_STRICT = True
 # Static files straight from the apps (no collectstatic needed outside production).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# Tasks (e-mails) are rows run by the worker that `make run` starts beside the web server
+# (manage.py db_worker); e-mails are printed on that worker's console.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -23,6 +23,7 @@ if not ALLOWED_HOSTS:
         "ALLOWED_HOSTS ne contient aucun nom d'hôte (séparez-les par des virgules)."
     )
 _require("DATABASE_URL")
+RELAIS_BASE_URL = _require("RELAIS_BASE_URL").rstrip("/")
 CSRF_TRUSTED_ORIGINS = [
     o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
 ]

@@ -166,7 +166,6 @@ class InvitationAdmin(admin.ModelAdmin):
                 email=form.cleaned_data["email"],
                 role=form.cleaned_data["role"] or Role.REFERENT,
                 invited_by=request.user,
-                base_url=request.build_absolute_uri("/"),
                 ip=request.META.get("REMOTE_ADDR"),
             )
         except DomainError as error:

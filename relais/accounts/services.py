@@ -9,8 +9,8 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
+from django_tasks import task
 
 from relais.accounts.models import (
     ApiToken,
@@ -24,6 +24,8 @@ from relais.accounts.models import (
     hash_token,
 )
 from relais.core.errors import DomainError
+from relais.core.links import absolute, link
+from relais.core.mail import enqueue_on_commit, retry_later
 
 
 def security_event_record(
@@ -47,20 +49,50 @@ def security_event_record(
     )
 
 
-def _send_invitation_email(*, invitation: Invitation, link: str) -> None:
+@task()
+def invitation_email_send(*, invitation_id: int, attempt: int = 1) -> None:
+    """Send the invitation (a background task). The token is made here, in the worker, and
+    only its hash is stored: the e-mail holds the one copy of the link (the task's own
+    arguments hold none). Each attempt makes a new token; an invitation accepted,
+    replaced or expired in between is not sent."""
+    with transaction.atomic():
+        invitation = (
+            Invitation.objects.pending()
+            .select_for_update()
+            .select_related("organisation")
+            .filter(pk=invitation_id)
+            .first()
+        )
+        if invitation is None:
+            return
+        raw = secrets.token_urlsafe(32)
+        invitation.token_hash = hash_token(raw)
+        invitation.save(update_fields=["token_hash", "updated_at"])
     context = {
         "invitation": invitation,
-        "link": link,
+        "link": absolute(link("invitation", raw)),
         "organisation": invitation.organisation,
         "expires_at": invitation.expires_at,
         "site_name": settings.RELAIS_SITE_NAME,
     }
-    send_mail(
-        subject=f"Invitation à rejoindre {invitation.organisation.name} sur {settings.RELAIS_SITE_NAME}",
-        message=render_to_string("accounts/emails/invitation.txt", context),
-        from_email=None,
-        recipient_list=[invitation.email],
+    subject = (
+        f"Invitation à rejoindre {invitation.organisation.name} sur {settings.RELAIS_SITE_NAME}"
     )
+    try:
+        send_mail(
+            subject=subject,
+            message=render_to_string("accounts/emails/invitation.txt", context),
+            from_email=None,
+            recipient_list=[invitation.email],
+        )
+    except Exception:
+        retry_later(
+            invitation_email_send,
+            attempt=attempt,
+            what=f"« {subject} »",
+            invitation_id=invitation_id,
+        )
+        raise
 
 
 def invitation_check(*, organisation: Organisation, email: str) -> None:
@@ -80,7 +112,6 @@ def invitation_send(
     email: str,
     role: str,
     invited_by: User | None,
-    base_url: str,
     ip: str | None = None,
 ) -> Invitation:
     """Invite someone by e-mail. A previous pending invitation for the same address and
@@ -93,16 +124,15 @@ def invitation_send(
     Invitation.objects.pending().filter(organisation=organisation, email__iexact=email).update(
         revoked_at=now
     )
-    raw = secrets.token_urlsafe(32)
     invitation = Invitation.objects.create(
         email=email,
         organisation=organisation,
         role=role,
         invited_by=invited_by,
-        token_hash=hash_token(raw),
+        # Replaced by the token the e-mail carries when it is sent (invitation_email_send).
+        token_hash=hash_token(secrets.token_urlsafe(32)),
         expires_at=now + settings.INVITATION_VALIDITY,
     )
-    link = base_url.rstrip("/") + reverse("accounts:invitation", kwargs={"token": raw})
     security_event_record(
         kind=SecurityEventKind.INVITATION_SENT,
         email=email,
@@ -111,7 +141,7 @@ def invitation_send(
         ip=ip,
         detail=f"rôle : {invitation.get_role_display()}",
     )
-    transaction.on_commit(lambda: _send_invitation_email(invitation=invitation, link=link))
+    enqueue_on_commit(invitation_email_send, invitation_id=invitation.pk)
     return invitation
 
 

@@ -5,3 +5,11 @@ class NetworkConfig(AppConfig):
     name = "relais.network"
     label = "network"
     verbose_name = "Coordination et réseau partenarial"
+
+    def ready(self) -> None:
+        # Co-following professionals' access to a person's record is decided by the
+        # coordination wing; `people` (a lower layer) asks it through this seam.
+        from relais.network.coordination import sharing
+        from relais.people import cofollowing
+
+        cofollowing.register(sharing)

@@ -13,7 +13,6 @@ from relais.network.coordination.models import (  # noqa: F401
 )
 from relais.network.directory.models import Service, ServiceThematique, ServiceZone  # noqa: F401
 from relais.network.referrals.models import (  # noqa: F401
-    Notification,
     Referral,
     ReferralStatus,
     ReferralTransition,

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from relais.core.models import TimeStampedModel, VersionedModel
 from relais.core.text import fold
+from relais.people import cofollowing
 
 
 class Sex(models.TextChoices):
@@ -93,10 +94,9 @@ class PersonQuerySet(models.QuerySet):
         search) use `own_of`."""
         if membership is None or not membership.is_active:
             return self.none()
-        from relais.network.coordination.sharing import cofollowed_exists
-
         return self.filter(
-            models.Q(organisation_id=membership.organisation_id) | cofollowed_exists(membership)
+            models.Q(organisation_id=membership.organisation_id)
+            | cofollowing.provider().cofollowed_q(membership)
         )
 
     def own_of(self, membership) -> PersonQuerySet:

@@ -25,12 +25,10 @@ member reads only the notes marked "shared with the team".
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import Any
 
 from relais.accounts.models import Membership, Role
-
-if TYPE_CHECKING:
-    from relais.network.coordination.sharing import Access
+from relais.people import cofollowing
 
 
 class Capability(StrEnum):
@@ -105,12 +103,11 @@ def capabilities(membership: Membership | None) -> frozenset[Capability]:
     return ROLE_CAPABILITIES.get(membership.role, frozenset())
 
 
-def access(membership: Membership | None, person) -> Access:
-    """The user's access to `person`, as data (own organisation, team member, or none).
-    See `relais.network.coordination.sharing.access_for`."""
-    from relais.network.coordination.sharing import access_for
-
-    return access_for(membership, person)
+def access(membership: Membership | None, person) -> Any:
+    """The user's access to `person`, as data (own organisation, team member, or none),
+    from the provider the coordination wing registers (`relais.people.cofollowing`; see
+    `relais.network.coordination.sharing.access_for`)."""
+    return cofollowing.provider().access_for(membership, person)
 
 
 def can(membership: Membership | None, capability: Capability, person=None) -> bool:

@@ -17,9 +17,9 @@ from enum import StrEnum
 
 from django.db.models import Q
 from django.db.models.functions import Coalesce, Substr, TruncDate
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from relais.core.links import link
 from relais.diagnostics.models import Diagnostic, Urgency
 from relais.pathways.models import (
     Appointment,
@@ -172,13 +172,10 @@ def parse_kinds(values: list[str], allowed: list[TimelineKind]) -> list[Timeline
     return [k for k in allowed if k in wanted]
 
 
-def _url(name: str, *args, anchor: str = "") -> str:
+def _url(kind: str, *args, anchor: str = "") -> str:
     """The address of a page if that page exists (other parts of the person page come
     from other apps), otherwise `anchor` on the person page."""
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return anchor
+    return link(kind, *args) or anchor
 
 
 def _excerpt(text: str) -> str:
@@ -219,7 +216,7 @@ def _notes(person: Person, membership, n: int) -> list[TimelineItem]:
                 detail=_excerpt(r["excerpt"]),
                 badge="Moi seul·e" if private else "",
                 badge_level="warning" if private else "info",
-                url=_url("pathways:note_detail", person.pk, r["id"], anchor="#ecrits"),
+                url=_url("note", person.pk, r["id"], anchor="#ecrits"),
                 key=f"note-{r['id']}",
             )
         )
@@ -263,7 +260,7 @@ def _appointments(person: Person, membership, n: int) -> list[TimelineItem]:
                 detail=detail,
                 badge=Participation(r["participation"]).label,
                 badge_level=_PARTICIPATION_LEVEL[r["participation"]],
-                url=_url("pathways:appointment_update", person.pk, r["id"], anchor="#rendez-vous"),
+                url=_url("appointment", person.pk, r["id"], anchor="#rendez-vous"),
                 key=f"appointment-{r['id']}",
             )
         )
@@ -281,7 +278,7 @@ _STEP_LEVEL = {
 
 
 def _pathway_url(person: Person, pathway_id: int) -> str:
-    return _url("pathways:detail", person.pk, pathway_id, anchor="#parcours")
+    return _url("pathway", person.pk, pathway_id, anchor="#parcours")
 
 
 def _steps(person: Person, membership, n: int) -> list[TimelineItem]:
@@ -327,7 +324,7 @@ def _reviews(person: Person, membership, n: int) -> list[TimelineItem]:
                 if r["next_review_on"]
                 else ""
             ),
-            url=_url("pathways:review_detail", person.pk, r["id"], anchor="")
+            url=_url("review", person.pk, r["id"], anchor="")
             or _pathway_url(person, r["pathway_id"]),
             key=f"review-{r['id']}",
         )
@@ -356,7 +353,7 @@ def _diagnostics(person: Person, membership, n: int) -> list[TimelineItem]:
             ),
             badge=Urgency(r["urgency"]).label,
             badge_level=_URGENCY_LEVEL.get(r["urgency"], "info"),
-            url=_url("diagnostics:detail", person.pk, r["id"], anchor="#diagnostic"),
+            url=_url("diagnostic", person.pk, r["id"], anchor="#diagnostic"),
             key=f"diagnostic-{r['id']}",
         )
         for r in rows
@@ -554,7 +551,7 @@ def _referrals(person: Person, membership, n: int) -> list[TimelineItem]:
                 detail=_excerpt(detail),
                 badge=label.removeprefix("Orientation ").capitalize(),
                 badge_level=level,
-                url=_url("referrals:detail", r["referral_id"], anchor="#orientations"),
+                url=_url("referral", r["referral_id"], anchor="#orientations"),
                 key=f"referral-{r['id']}",
             )
         )
@@ -596,7 +593,7 @@ def build_timeline(
         items.extend(_READERS[kind](person, membership, limit + 1))
     items.sort(key=lambda i: i.sort_key, reverse=True)
     items = items[: limit + 1]
-    person_url = _url("people:detail", person.pk)
+    person_url = _url("person", person.pk)
     items = [replace(i, url=person_url + i.url) if i.url.startswith("#") else i for i in items]
     return Timeline(
         items=items[:limit],

@@ -30,7 +30,11 @@ from tests.helpers import invitation_path
 
 pytestmark = pytest.mark.django_db
 
-BASE_URL = "https://relais.example/"
+
+
+@pytest.fixture(autouse=True)
+def _base_url(settings):
+    settings.RELAIS_BASE_URL = "https://relais.example"
 
 
 @pytest.fixture
@@ -44,10 +48,10 @@ def send(organisation, manager, django_capture_on_commit_callbacks):
                 email=email,
                 role=role,
                 invited_by=manager,
-                base_url=BASE_URL,
                 ip="203.0.113.7",
             )
         token = invitation_path(mail.outbox[-1]).strip("/").split("/")[-1]
+        invitation.refresh_from_db()  # the token is made when the e-mail is sent
         return invitation, token
 
     return _send
@@ -79,7 +83,6 @@ class TestSend:
             email="x@exemple.fr",
             role=Role.STAFF,
             invited_by=None,
-            base_url=BASE_URL,
         )
         assert mail.outbox == []  # sent on commit only (the test transaction never commits)
 
@@ -110,7 +113,6 @@ class TestSend:
                 email="DEJA@exemple.fr",
                 role=Role.REFERENT,
                 invited_by=manager,
-                base_url=BASE_URL,
             )
         assert excinfo.value.message == "Cette personne est déjà membre de la structure."
         assert excinfo.value.field == "email"
@@ -128,7 +130,6 @@ class TestSend:
                 email="x@exemple.fr",
                 role="admin",
                 invited_by=None,
-                base_url=BASE_URL,
             )
 
     def test_deactivated_organisation(self):
@@ -139,7 +140,6 @@ class TestSend:
                 email="x@exemple.fr",
                 role=Role.REFERENT,
                 invited_by=None,
-                base_url=BASE_URL,
             )
 
 

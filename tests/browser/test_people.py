@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from relais.people.models import Consent, Document, Person
 from tests.factories import ConsentFactory, MembershipFactory, PersonFactory
 from tests.people import files
-from tests.people.test_export import pdf_title
+from tests.records.test_export import pdf_title
 
 
 def test_intake_with_duplicate_warning_then_confirmation(page, login_as, organisation):

@@ -13,6 +13,7 @@ REQUIRED = {
     "SECRET_KEY": "une-cle-de-production-assez-longue-0123456789-abcdefghijklmnop",
     "ALLOWED_HOSTS": "relais.example.org, www.relais.example.org",
     "DATABASE_URL": "postgres://relais@db.example.org:5432/relais",
+    "RELAIS_BASE_URL": "https://relais.example.org/",
 }
 SCRIPT = (
     "import django; django.setup(); from django.conf import settings; "
@@ -49,7 +50,7 @@ def test_blank_value_counts_as_missing():
     assert "SECRET_KEY" in result.stderr
 
 
-def test_starts_with_all_three():
+def test_starts_with_all_of_them():
     result = run_with(REQUIRED)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == (

@@ -108,7 +108,6 @@ def invite(request: HttpRequest, organisation_id: int, payload: InvitationIn):
         email=payload.email,
         role=payload.role,
         invited_by=request.user,
-        base_url=request.build_absolute_uri("/"),
         ip=client_ip(request),
     )
     return Status(

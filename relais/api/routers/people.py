@@ -35,6 +35,7 @@ from relais.api.schemas_accompaniment import (
 from relais.core import journal
 from relais.core.errors import DomainError, PermissionDenied
 from relais.core.models import JournalAction
+from relais.pathways import handover
 from relais.people import services
 from relais.people.duplicates import DuplicateCandidate, find_duplicates
 from relais.people.models import Person, Resource
@@ -372,7 +373,7 @@ def person_reassign(
     membership, person = person_for(request, organisation_id, person_id, Capability.REASSIGN)
     previous = person.referent_id
     with api_fields(referent="referent_id"):
-        services.person_reassign_referent(
+        handover.person_reassign_referent(
             person=person, actor=request.user, referent=find_user(payload.referent_id)
         )
     journal.record_request(

@@ -582,7 +582,6 @@ def create(request: HttpRequest, organisation_id: OrganisationId, payload: Refer
             shared_domains=payload.shared_domains,
             attachments=documents,
             health_consent_confirmed=payload.health_consent_confirmed,
-            base_url=request.build_absolute_uri("/"),
         )
     except DomainError as error:
         error.field = {
@@ -642,7 +641,6 @@ def cancel(
             **_who(request),
             expected_version=payload.version,
             comment=payload.comment,
-            base_url=request.build_absolute_uri("/"),
         ),
     )
 
@@ -688,9 +686,7 @@ def mark_seen(request: HttpRequest, organisation_id: OrganisationId, referral_id
         request,
         organisation_id,
         referral_id,
-        lambda r: referrals.referral_mark_seen(
-            referral=r, **_who(request), base_url=request.build_absolute_uri("/")
-        ),
+        lambda r: referrals.referral_mark_seen(referral=r, **_who(request)),
     )
 
 
@@ -715,7 +711,6 @@ def accept(
             first_appointment_on=payload.first_appointment_on,
             comment=payload.comment,
             join_team=payload.join_team,
-            base_url=request.build_absolute_uri("/"),
         ),
     )
 
@@ -739,7 +734,6 @@ def refuse(
             expected_version=payload.version,
             refusal_reason=payload.refusal_reason,
             comment=payload.comment,
-            base_url=request.build_absolute_uri("/"),
         ),
     )
 
@@ -761,7 +755,6 @@ def start(request: HttpRequest, organisation_id: OrganisationId, referral_id: Id
             expected_version=payload.version,
             first_appointment_on=payload.first_appointment_on,
             comment=payload.comment,
-            base_url=request.build_absolute_uri("/"),
         ),
     )
 
@@ -785,7 +778,6 @@ def complete(
             **_who(request),
             expected_version=payload.version,
             outcome=payload.outcome,
-            base_url=request.build_absolute_uri("/"),
         ),
     )
 

@@ -194,6 +194,12 @@ def cofollowed_exists(membership, person_ref=None) -> Exists:
     return Exists(cofollowing(membership).filter(team__person_id=person_ref or OuterRef("pk")))
 
 
+def cofollowed_q(membership) -> Q:
+    """`Person.objects.visible_to`'s filter for the co-followed persons (registered with
+    relais.people.cofollowing, like `access_for`)."""
+    return Q(cofollowed_exists(membership))
+
+
 # --- The access ------------------------------------------------------------------------
 
 

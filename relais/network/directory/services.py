@@ -18,21 +18,21 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 
 from relais.accounts.models import Membership, Organisation, OrganisationKind, Role, User
 from relais.accounts.validators import normalise_siret, validate_commune_code, validate_siret
+from relais.core import links
 from relais.core.communes import get_commune
 from relais.core.errors import DomainError
+from relais.core.mail import queue_email
 from relais.core.versioning import update_versioned
 from relais.network.directory import datainclusion
 from relais.network.directory.datainclusion import ImportFile, ImportPlan, ImportReport
 from relais.network.directory.models import Service, ServiceThematique, ServiceZone
-from relais.network.referrals.models import Notification
+from relais.notifications.models import Notification
 
 logger = logging.getLogger(__name__)
 
@@ -560,12 +560,11 @@ class NagResult:
 NAG_MESSAGE = "Des services de votre structure n'ont pas été confirmés depuis plus de 6 mois."
 
 
-def stale_services_nag(*, today: date | None = None, base_url: str = "") -> NagResult:
+def stale_services_nag(*, today: date | None = None) -> NagResult:
     """E-mail the managers of each organisation that has published services not confirmed
     for six months, with the list and the links. Once a day at most per manager: an in-app
     notification records each reminder (and shows it in the application too)."""
     today = today or timezone.localdate()
-    base = (base_url or getattr(settings, "RELAIS_BASE_URL", "") or "").rstrip("/")
     day_start = timezone.make_aware(datetime.combine(today, time.min))
     stale = (
         Service.objects.filter(stale_q(today), is_published=True)
@@ -579,7 +578,7 @@ def stale_services_nag(*, today: date | None = None, base_url: str = "") -> NagR
     result = NagResult()
     for services in by_organisation.values():
         organisation = services[0].organisation
-        link = reverse("directory:organisation", kwargs={"pk": organisation.pk})
+        link = links.link("organisation", organisation.pk)
         managers = (
             Membership.objects.active()
             .filter(organisation=organisation, role=Role.MANAGER)
@@ -599,7 +598,7 @@ def stale_services_nag(*, today: date | None = None, base_url: str = "") -> NagR
             lines = [
                 f"- {s.name} (dernière confirmation : "
                 f"{(s.confirmed_on or timezone.localdate(s.created_at)):%d/%m/%Y}) : "
-                f"{base}{reverse('directory:service', kwargs={'pk': s.pk})}"
+                f"{links.absolute(links.link('service', s.pk))}"
                 for s in services
             ]
             count = len(services)
@@ -612,18 +611,17 @@ def stale_services_nag(*, today: date | None = None, base_url: str = "") -> NagR
                 + "\n\nLes professionnels qui orientent des personnes vers vos services "
                 "s'appuient sur ces fiches. Ouvrez chacune d'elles, corrigez-la si besoin, "
                 "puis cliquez sur « Confirmer que ce service est à jour ».\n\n"
-                f"Annuaire de votre structure : {base}{link}\n\n"
+                f"Annuaire de votre structure : {links.absolute(link)}\n\n"
                 f"— {settings.RELAIS_SITE_NAME}\n"
             )
             with transaction.atomic():
                 Notification.objects.create(
                     organisation=organisation, user=user, message=NAG_MESSAGE, link=link
                 )
-                send_mail(
-                    f"[{settings.RELAIS_SITE_NAME}] {count} service{'s' if count > 1 else ''} à confirmer",
-                    body,
-                    None,
-                    [user.email],
+                queue_email(
+                    subject=f"[{settings.RELAIS_SITE_NAME}] {count} service{'s' if count > 1 else ''} à confirmer",
+                    body=body,
+                    to=[user.email],
                 )
             result.emails += 1
             sent_here += 1

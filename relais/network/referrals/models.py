@@ -1,5 +1,4 @@
-"""Referrals wing: referrals with a closed loop, their transitions, and the in-app notices
-sent to organisations."""
+"""Referrals wing: referrals with a closed loop and their transitions."""
 
 from __future__ import annotations
 
@@ -181,33 +180,3 @@ class ReferralTransition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_status or '∅'} → {self.to_status}"
-
-
-class Notification(TimeStampedModel):
-    """An in-app notice for the members of an organisation (or one user). It names records
-    by link, never by a person's name, so that it can be listed without journaling."""
-
-    organisation = models.ForeignKey(
-        "accounts.Organisation", on_delete=models.CASCADE, related_name="notifications"
-    )
-    user = models.ForeignKey(
-        "accounts.User",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="notifications",
-    )
-    message = models.CharField(max_length=300)
-    link = models.CharField(max_length=300, blank=True)
-    read_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-        indexes = [
-            models.Index(
-                fields=["organisation", "read_at", "-created_at"], name="notification_inbox"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return self.message

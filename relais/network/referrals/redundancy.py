@@ -22,11 +22,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
-from django.urls import reverse
-
 from relais.accounts.models import Organisation
+from relais.core.links import link
 from relais.core.text import fold
 from relais.network.referrals.models import Referral, ReferralStatus
+from relais.notifications.services import Email, notify
 from relais.pathways.models import OPEN_STEP_STATUSES, Step, StepKind, StepOwner
 from relais.people.models import Person
 
@@ -99,14 +99,11 @@ def _same_organisation(organisation: Organisation | str | None, org_id, org_name
 
 
 def _referral_url(referral_id: int) -> str:
-    return reverse("referrals:detail", args=[referral_id])
+    return link("referral", referral_id)
 
 
 def _step_url(step: Step) -> str:
-    return reverse(
-        "pathways:detail",
-        kwargs={"pk": step.pathway.person_id, "pathway_id": step.pathway_id},
-    ) + (f"#etape-{step.pk}")
+    return link("pathway", step.pathway.person_id, step.pathway_id, anchor=f"#etape-{step.pk}")
 
 
 def _step_redundancies(
@@ -212,12 +209,9 @@ def notify_others(
     *,
     new_label: str,
     by: Organisation,
-    base_url: str = "",
 ) -> int:
     """Tell each other organisation on the platform (once) that a similar action was just
     engaged for a person they accompany, with a link to their own action. Names no person."""
-    from relais.network.referrals.notices import Email, notify
-
     told: set[int] = set()
     for redundancy in redundancies:
         org_id = redundancy.organisation_id
@@ -250,13 +244,12 @@ def notify_others(
                     "coordonner."
                 ),
             ),
-            base_url=base_url,
         )
         told.add(org_id)
     return len(told)
 
 
-def warn_step_added(step: Step, *, organisation: Organisation, base_url: str = "") -> str:
+def warn_step_added(step: Step, *, organisation: Organisation) -> str:
     """After a step is added: the other organisations running the same kind of action for
     the person are notified, and the message for the user who added it is returned ("" if
     nothing looks redundant). Used by the step creation page."""
@@ -271,7 +264,7 @@ def warn_step_added(step: Step, *, organisation: Organisation, base_url: str = "
     )
     if not found:
         return ""
-    notify_others(found, new_label=f"étape « {step.title} »", by=organisation, base_url=base_url)
+    notify_others(found, new_label=f"étape « {step.title} »", by=organisation)
     others = " ; ".join(
         f"{r.label} ({r.organisation_name}, {r.status_label.lower()})" for r in found[:3]
     )

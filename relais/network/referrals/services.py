@@ -41,11 +41,11 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import DurationField, ExpressionWrapper, F, QuerySet
 from django.db.models.functions import TruncDate
-from django.urls import reverse
 from django.utils import timezone
 
 from relais.accounts.models import Membership, Organisation, User
 from relais.core.errors import DomainError, PermissionDenied, StaleObjectError
+from relais.core.links import link
 from relais.diagnostics.domains import Domain
 from relais.diagnostics.models import Diagnostic, DomainAssessment
 from relais.network.coordination.models import CoordinationTeam, SharedCategory, TeamMember
@@ -57,7 +57,6 @@ from relais.network.referrals.models import (
     ReferralTransition,
     RefusalReason,
 )
-from relais.network.referrals.notices import Email, notify
 from relais.network.referrals.policies import (
     Side,
     receiver_categories,
@@ -66,6 +65,7 @@ from relais.network.referrals.policies import (
     sharing_scopes,
     side_of,
 )
+from relais.notifications.services import Email, notify
 from relais.pathways import services as pathway_services
 from relais.pathways.models import Pathway, PathwayStatus, Step, StepKind, StepOwner, StepStatus
 from relais.people.models import Consent, Document, Person, Resource
@@ -163,7 +163,7 @@ def allowed_moves(status: str, side: Side) -> list[str]:
 
 
 def detail_url(referral: Referral | int) -> str:
-    return reverse("referrals:detail", args=[getattr(referral, "pk", referral)])
+    return link("referral", getattr(referral, "pk", referral))
 
 
 # --- Preconditions (one place) ---------------------------------------------------------------
@@ -419,9 +419,7 @@ _NOTICE = {
 }
 
 
-def _notify_other_side(
-    referral: Referral, to_status: str, side: Side, *, by_hand: bool, base_url: str
-) -> None:
+def _notify_other_side(referral: Referral, to_status: str, side: Side, *, by_hand: bool) -> None:
     if by_hand or to_status not in _NOTICE:
         return
     template, subject = _NOTICE[S(to_status)]
@@ -441,7 +439,6 @@ def _notify_other_side(
             link=link,
             email=email,
             email_users=[referral.sender],
-            base_url=base_url,
         )
     if side in (Side.SENDER, Side.SYSTEM):
         notify(
@@ -449,7 +446,6 @@ def _notify_other_side(
             message=text,
             link=link,
             email=email,
-            base_url=base_url,
         )
 
 
@@ -463,7 +459,6 @@ def _move(
     by_hand: bool = False,
     comment: str = "",
     changes: dict | None = None,
-    base_url: str = "",
     bump: bool = True,
     locked: Referral | None = None,
 ) -> Referral:
@@ -530,7 +525,7 @@ def _move(
         at=now,
     )
     _sync_step(current, to_status, actor, _step_note(current, to_status, comment))
-    _notify_other_side(current, to_status, side, by_hand=by_hand, base_url=base_url)
+    _notify_other_side(current, to_status, side, by_hand=by_hand)
     current.refresh_from_db()
     return current
 
@@ -695,7 +690,6 @@ def referral_send(
     shared_domains: Iterable[str] = (),
     attachments: Sequence[Document] = (),
     health_consent_confirmed: bool = False,
-    base_url: str = "",
 ) -> Referral:
     """Send `person` to `service`: the referral, its first transition, a step in the
     pathway, a notification to the receiver and redundancy notices. The referral gets a
@@ -804,7 +798,6 @@ def referral_send(
         found,
         new_label=f"orientation vers « {service.name} »",
         by=membership.organisation,
-        base_url=base_url,
     )
     notify(
         organisation=receiver,
@@ -817,7 +810,6 @@ def referral_send(
             subject="Une orientation vous a été adressée",
             text="Une orientation vous a été adressée. Connectez-vous pour la consulter.",
         ),
-        base_url=base_url,
     )
     referral.redundancies = found
     return referral
@@ -827,9 +819,7 @@ def referral_send(
 
 
 @transaction.atomic
-def referral_mark_seen(
-    *, referral: Referral, actor: User, organisation: Organisation, base_url: str = ""
-) -> Referral:
+def referral_mark_seen(*, referral: Referral, actor: User, organisation: Organisation) -> Referral:
     """The receiver opened the referral: sent → seen, once (a read receipt: idempotent,
     does not bump the version). Anything else is left as it is."""
     current = _lock(referral, None)
@@ -844,7 +834,6 @@ def referral_mark_seen(
         actor=actor,
         organisation=organisation,
         expected_version=None,
-        base_url=base_url,
         bump=False,
         locked=current,
     )
@@ -915,7 +904,6 @@ def referral_accept(
     first_appointment_on: dt.date | None = None,
     comment: str = "",
     join_team: bool = False,
-    base_url: str = "",
 ) -> Referral:
     comment = _clean_text(
         comment, field="comment", label="Commentaire", limit=COMMENT_MAX, required=False
@@ -931,7 +919,6 @@ def referral_accept(
         expected_version=expected_version,
         comment=comment,
         changes=changes,
-        base_url=base_url,
     )
     accepted.team_member = _join_team(accepted, actor, organisation) if join_team else None
     return accepted
@@ -946,7 +933,6 @@ def referral_refuse(
     expected_version: int | None,
     refusal_reason: str,
     comment: str = "",
-    base_url: str = "",
 ) -> Referral:
     comment = _clean_text(
         comment, field="refusal_comment", label="Commentaire", limit=COMMENT_MAX, required=False
@@ -959,7 +945,6 @@ def referral_refuse(
         expected_version=expected_version,
         comment=comment,
         changes={"refusal_reason": refusal_reason or "", "refusal_comment": comment},
-        base_url=base_url,
     )
 
 
@@ -972,7 +957,6 @@ def referral_start(
     expected_version: int | None,
     first_appointment_on: dt.date | None = None,
     comment: str = "",
-    base_url: str = "",
 ) -> Referral:
     comment = _clean_text(
         comment, field="comment", label="Commentaire", limit=COMMENT_MAX, required=False
@@ -988,7 +972,6 @@ def referral_start(
         expected_version=expected_version,
         comment=comment,
         changes=changes,
-        base_url=base_url,
     )
 
 
@@ -1001,7 +984,6 @@ def referral_complete(
     expected_version: int | None,
     outcome: str,
     comment: str = "",
-    base_url: str = "",
 ) -> Referral:
     outcome = _clean_text(
         outcome, field="outcome", label="Résultat", limit=REASON_MAX, required=False
@@ -1017,7 +999,6 @@ def referral_complete(
         expected_version=expected_version,
         comment=comment,
         changes={"outcome": outcome},
-        base_url=base_url,
     )
 
 
@@ -1074,7 +1055,6 @@ def referral_cancel(
     organisation: Organisation,
     expected_version: int | None,
     comment: str,
-    base_url: str = "",
 ) -> Referral:
     comment = _clean_text(
         comment, field="comment", label="Motif de l'annulation", limit=COMMENT_MAX, required=False
@@ -1086,7 +1066,6 @@ def referral_cancel(
         organisation=organisation,
         expected_version=expected_version,
         comment=comment,
-        base_url=base_url,
     )
 
 
@@ -1173,7 +1152,7 @@ def referral_record_answer(
 # --- System ------------------------------------------------------------------------------------
 
 
-def referrals_expire(*, now: dt.datetime | None = None, base_url: str = "") -> int:
+def referrals_expire(*, now: dt.datetime | None = None) -> int:
     """Expire the referrals still waiting for an answer past their expiry date. Idempotent:
     each is re-checked under lock, and an expired referral is never expired again."""
     now = now or timezone.now()
@@ -1195,7 +1174,6 @@ def referrals_expire(*, now: dt.datetime | None = None, base_url: str = "") -> i
                 organisation=None,
                 expected_version=None,
                 comment=f"Pas de réponse en {expiry_days()} jours.",
-                base_url=base_url,
                 locked=current,
             )
             expired += 1

@@ -82,7 +82,6 @@ def members(request: HttpRequest) -> HttpResponse:
                 email=form.cleaned_data["email"],
                 role=form.cleaned_data["role"],
                 invited_by=request.user,
-                base_url=request.build_absolute_uri("/"),
                 ip=client_ip(request),
             )
         except DomainError as error:

@@ -18,10 +18,10 @@ from relais.core import journal
 from relais.core.errors import DomainError
 from relais.core.models import JournalAction
 from relais.pathways import caseload
+from relais.pathways.handover import person_reassign_referent
 from relais.people.models import Person
 from relais.people.policies import Capability, can
 from relais.people.selectors import assignable_referents
-from relais.people.services import person_reassign_referent
 from relais.web.organisations.views import organisation_required
 from relais.web.pathways.notes_forms import CaseloadFilterForm, ReassignForm
 

@@ -303,9 +303,7 @@ def step_create(request: HttpRequest, pk: int, pathway_id: int) -> HttpResponse:
             messages.success(request, f"Étape « {step.title} » ajoutée.")
             from relais.network.referrals.redundancy import warn_step_added  # redundancy warnings
 
-            warning = warn_step_added(
-                step, organisation=request.organisation, base_url=request.build_absolute_uri("/")
-            )
+            warning = warn_step_added(step, organisation=request.organisation)
             if warning:
                 messages.warning(request, warning)
             return redirect(_detail_url(pathway, f"etape-{step.pk}"))

@@ -22,6 +22,7 @@ from relais.core import journal
 from relais.core.errors import DomainError, StaleObjectError
 from relais.core.models import JournalAction
 from relais.core.text import fold
+from relais.pathways import handover
 from relais.people import selectors, services
 from relais.people.duplicates import find_duplicates
 from relais.people.models import Consent, ConsentStatus, Document, Person
@@ -275,7 +276,7 @@ def person_reassign(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(_detail_url(person, "identite"))
     previous = person.referent
     try:
-        services.person_reassign_referent(
+        handover.person_reassign_referent(
             person=person, actor=request.user, referent=form.cleaned_data["referent"]
         )
     except DomainError as error:

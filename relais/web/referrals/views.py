@@ -26,7 +26,6 @@ from relais.core.models import JournalAction
 from relais.diagnostics.models import Diagnostic, DomainAssessment
 from relais.network.directory.models import Service, ServiceThematique
 from relais.network.referrals import documents as referral_documents
-from relais.network.referrals import notices as notifications
 from relais.network.referrals import redundancy
 from relais.network.referrals import services as referrals
 from relais.network.referrals.models import Referral, ReferralStatus, ReferralTransition
@@ -36,6 +35,8 @@ from relais.network.referrals.policies import (
     sharing_scope,
     side_of,
 )
+from relais.notifications import services as notification_services
+from relais.notifications.models import Notification
 from relais.people import services as people_services
 from relais.people.access import record_denied
 from relais.people.models import ConsentPurpose, Person
@@ -200,7 +201,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
                 }
                 for r in rows
             ],
-            "unread": notifications.unread_count(organisation, request.user),
+            "unread": Notification.objects.seen_by(organisation, request.user).unread().count(),
         },
     )
 
@@ -349,7 +350,6 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             referral=referral,
             actor=request.user,
             organisation=request.organisation,
-            base_url=_base_url(request),
         )
     return _render_detail(request, referral, side)
 
@@ -428,7 +428,6 @@ def accept(request: HttpRequest, pk: int) -> HttpResponse:
             first_appointment_on=data["first_appointment_on"],
             comment=data["comment"],
             join_team=data["join_team"],
-            base_url=_base_url(request),
         ),
         "Orientation acceptée : l'émetteur en est informé.",
     )
@@ -447,7 +446,6 @@ def refuse(request: HttpRequest, pk: int) -> HttpResponse:
             expected_version=data["version"],
             refusal_reason=data["refusal_reason"],
             comment=data["refusal_comment"],
-            base_url=_base_url(request),
         ),
         "Orientation refusée : l'émetteur en est informé.",
     )
@@ -466,7 +464,6 @@ def start(request: HttpRequest, pk: int) -> HttpResponse:
             expected_version=data["version"],
             first_appointment_on=data["first_appointment_on"],
             comment=data["comment"],
-            base_url=_base_url(request),
         ),
         "Accompagnement démarré : l'émetteur en est informé.",
     )
@@ -484,7 +481,6 @@ def complete(request: HttpRequest, pk: int) -> HttpResponse:
             **_actor(request),
             expected_version=data["version"],
             outcome=data["outcome"],
-            base_url=_base_url(request),
         ),
         "Orientation terminée : le résultat est transmis à l'émetteur.",
     )
@@ -502,7 +498,6 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
             **_actor(request),
             expected_version=data["version"],
             comment=data["comment"],
-            base_url=_base_url(request),
         ),
         "Orientation annulée : la structure destinataire en est informée.",
     )
@@ -876,7 +871,6 @@ def _send_page(request: HttpRequest, person: Person, service: Service) -> HttpRe
                     shared_domains=d["shared_domains"],
                     attachments=list(d["attachments"]),
                     health_consent_confirmed=d["health_consent_confirmed"],
-                    base_url=_base_url(request),
                 )
             except DomainError as error:
                 if error.field == "consent":
@@ -936,7 +930,7 @@ def _send_page(request: HttpRequest, person: Person, service: Service) -> HttpRe
 def notification_list(request: HttpRequest) -> HttpResponse:
     _require_referrals(request)
     if request.method == "POST":
-        count = notifications.mark_all_read(request.organisation, request.user)
+        count = notification_services.mark_all_read(request.organisation, request.user)
         messages.success(
             request,
             "Toutes les notifications sont marquées comme lues."
@@ -945,7 +939,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
         )
         return redirect("referrals:notifications")
     items = list(
-        notifications.for_organisation(request.organisation, request.user).order_by(
+        Notification.objects.seen_by(request.organisation, request.user).order_by(
             "-created_at", "-id"
         )[:100]
     )

@@ -533,9 +533,7 @@ def shared_step_create(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "Étape ajoutée au parcours.")
             from relais.network.referrals.redundancy import warn_step_added  # redundancy warnings
 
-            warning = warn_step_added(
-                step, organisation=request.organisation, base_url=request.build_absolute_uri("/")
-            )
+            warning = warn_step_added(step, organisation=request.organisation)
             if warning:
                 messages.warning(request, warning)
             return redirect(_person_url(person, "parcours"))

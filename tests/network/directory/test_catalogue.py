@@ -30,7 +30,7 @@ from relais.network.directory.services import (
     service_update,
     stale_services_nag,
 )
-from relais.network.referrals.models import Notification
+from relais.notifications.models import Notification
 from tests.factories import (
     MembershipFactory,
     OrganisationFactory,
@@ -319,9 +319,11 @@ def _stale_setup():
     return organisation, managers
 
 
-def test_nag_emails_managers_once_a_day():
+def test_nag_emails_managers_once_a_day(settings, django_capture_on_commit_callbacks):
+    settings.RELAIS_BASE_URL = "https://relais.example.fr"
     organisation, managers = _stale_setup()
-    result = stale_services_nag(base_url="https://relais.example.fr")
+    with django_capture_on_commit_callbacks(execute=True):
+        result = stale_services_nag()
     assert (result.organisations, result.emails) == (1, 2)
     assert sorted(m.to[0] for m in mail.outbox) == sorted(m.user.email for m in managers)
     body = mail.outbox[0].body
@@ -332,7 +334,8 @@ def test_nag_emails_managers_once_a_day():
     assert mail.outbox[0].subject.endswith("2 services à confirmer")
     assert Notification.objects.filter(organisation=organisation).count() == 2
 
-    again = stale_services_nag(base_url="https://relais.example.fr")
+    with django_capture_on_commit_callbacks(execute=True):
+        again = stale_services_nag()
     assert (again.emails, again.skipped) == (0, 2)
     assert len(mail.outbox) == 2
 
@@ -341,10 +344,11 @@ def test_nag_emails_managers_once_a_day():
     assert later.emails == 2
 
 
-def test_nag_command_is_idempotent(capsys):
+def test_nag_command_is_idempotent(capsys, django_capture_on_commit_callbacks):
     _stale_setup()
-    call_command("nag_stale_services", "--base-url", "https://relais.example.fr")
-    call_command("nag_stale_services")
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("nag_stale_services")
+        call_command("nag_stale_services")
     output = capsys.readouterr().out
     assert "2 e-mails envoyés (1 structure)" in output
     assert "0 e-mail envoyé (0 structure) ; 2 déjà prévenu(s) aujourd'hui." in output

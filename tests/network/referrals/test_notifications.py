@@ -12,14 +12,10 @@ from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
-from relais.network.referrals import notices as notifications
 from relais.network.referrals import services as referrals
-from relais.network.referrals.models import (
-    Notification,
-    Referral,
-    ReferralStatus,
-    ReferralTransition,
-)
+from relais.network.referrals.models import Referral, ReferralStatus, ReferralTransition
+from relais.notifications import services as notifications
+from relais.notifications.models import Notification
 from relais.pathways.models import Step, StepStatus
 from tests.factories import MembershipFactory, OrganisationFactory
 from tests.network.referrals.support import make_scenario, send
@@ -34,11 +30,12 @@ def bodies() -> str:
 
 class TestOnSend:
     def test_receiver_gets_a_notification_and_e_mails_without_the_persons_name(
-        self, django_capture_on_commit_callbacks
+        self, settings, django_capture_on_commit_callbacks
     ):
+        settings.RELAIS_BASE_URL = "https://relais.example.org"
         sc = make_scenario()
         with django_capture_on_commit_callbacks(execute=True):
-            referral = send(sc, base_url="https://relais.example.org/")
+            referral = send(sc)
         notice = Notification.objects.get(organisation=sc.receiver_org)
         assert notice.link == f"/orientations/{referral.pk}/"
         assert "Garantie jeunes renforcée" in notice.message
@@ -210,7 +207,7 @@ class TestExpiry:
             expires_at=timezone.now() - dt.timedelta(minutes=1)
         )
         out = StringIO()
-        call_command("expire_referrals", "--base-url", "https://relais.example.org", stdout=out)
+        call_command("expire_referrals", stdout=out)
         assert "1 orientation sans réponse depuis 30 jours déclarée expirée." in out.getvalue()
         referral.refresh_from_db()
         assert referral.status == S.EXPIRED
@@ -232,7 +229,7 @@ class TestReading:
         Notification.objects.create(organisation=organisation, message="Un")
         Notification.objects.create(organisation=organisation, message="Deux")
         Notification.objects.create(organisation=other, message="Ailleurs")
-        assert notifications.unread_count(organisation) == 2
+        assert Notification.objects.seen_by(organisation).unread().count() == 2
         assert notifications.mark_all_read(organisation) == 2
-        assert notifications.unread_count(organisation) == 0
-        assert notifications.unread_count(other) == 1
+        assert Notification.objects.seen_by(organisation).unread().count() == 0
+        assert Notification.objects.seen_by(other).unread().count() == 1

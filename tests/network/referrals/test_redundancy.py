@@ -7,8 +7,8 @@ import pytest
 
 from relais.network.referrals import redundancy
 from relais.network.referrals import services as referrals
-from relais.network.referrals.models import Notification
 from relais.network.referrals.redundancy import overlap, redundant_with
+from relais.notifications.models import Notification
 from relais.pathways.models import StepStatus
 from tests.factories import OrganisationFactory, ServiceFactory, StepFactory
 from tests.network.referrals.support import give_consent, make_scenario, send

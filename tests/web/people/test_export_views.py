@@ -8,7 +8,7 @@ import pytest
 
 from relais.core.models import AccessLogEntry, JournalAction
 from tests.factories import NoteFactory, OrganisationFactory, PersonFactory
-from tests.people.test_export import pdf_title
+from tests.records.test_export import pdf_title
 
 pytestmark = pytest.mark.django_db
 

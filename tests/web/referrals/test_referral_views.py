@@ -14,12 +14,8 @@ from django.utils import timezone
 
 from relais.core.models import AccessLogEntry, JournalAction
 from relais.network.referrals import services as referrals
-from relais.network.referrals.models import (
-    Notification,
-    Referral,
-    ReferralStatus,
-    ReferralTransition,
-)
+from relais.network.referrals.models import Referral, ReferralStatus, ReferralTransition
+from relais.notifications.models import Notification
 from relais.people.models import Consent
 from tests.factories import (
     DiagnosticFactory,

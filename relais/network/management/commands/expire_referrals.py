@@ -14,15 +14,8 @@ from relais.network.referrals.services import expiry_days, referrals_expire
 class Command(BaseCommand):
     help = "Déclare expirées les orientations restées sans réponse au-delà du délai configuré."
 
-    def add_arguments(self, parser):
-        parser.add_argument(
-            "--base-url",
-            default="",
-            help="Adresse du site pour les liens des e-mails (ex. https://relais.example.org).",
-        )
-
     def handle(self, *args, **options):
-        count = referrals_expire(base_url=options["base_url"])
+        count = referrals_expire()
         if count:
             self.stdout.write(
                 f"{count} orientation{'s' if count > 1 else ''} sans réponse depuis "

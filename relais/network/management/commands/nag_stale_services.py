@@ -5,7 +5,7 @@ runs; the reminder also shows as an in-app notification."""
 
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand
 
 from relais.network.directory.services import stale_services_nag
 
@@ -13,15 +13,8 @@ from relais.network.directory.services import stale_services_nag
 class Command(BaseCommand):
     help = "Rappelle aux responsables les services non confirmés à jour depuis 6 mois."
 
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument(
-            "--base-url",
-            default="",
-            help="Adresse du site pour les liens des e-mails (ex. https://relais.example.fr).",
-        )
-
     def handle(self, *args, **options) -> None:
-        result = stale_services_nag(base_url=options["base_url"])
+        result = stale_services_nag()
         self.stdout.write(
             f"{result.emails} e-mail{'s' if result.emails > 1 else ''} envoyé"
             f"{'s' if result.emails > 1 else ''} ({result.organisations} structure"
