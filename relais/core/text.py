@@ -31,3 +31,36 @@ def normalise_french_phone(value: str) -> str:
     if not re.fullmatch(r"0[1-9]\d{8}", digits):
         raise ValueError(value)
     return " ".join(digits[i : i + 2] for i in range(0, 10, 2))
+
+
+# Control characters but tab, line feed and carriage return.
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def one_line(value: object) -> str:
+    """The text on one line: control characters removed, runs of white space made one
+    space (names, titles)."""
+    return " ".join(CONTROL_CHARS.sub("", str(value or "")).split())
+
+
+def clean_text(
+    value: str | None,
+    *,
+    field: str | None = None,
+    label: str = "",
+    limit: int | None = None,
+    required: bool = False,
+) -> str:
+    """A free text as services store it: stripped; a DomainError (French, on `field`) when
+    it is required and empty or longer than `limit` characters."""
+    from relais.core.errors import DomainError
+
+    text = (value or "").strip()
+    if required and not text:
+        raise DomainError(f"Le champ « {label} » est obligatoire.", field=field)
+    if limit is not None and len(text) > limit:
+        raise DomainError(
+            f"« {label} » : {limit} caractères au plus (vous en avez saisi {len(text)}).",
+            field=field,
+        )
+    return text

@@ -32,6 +32,7 @@ from relais.network.referrals.models import (
     RefusalReason,
 )
 from relais.network.referrals.policies import sharing_scope
+from relais.network.referrals.redundancy import RedundancyToConfirm
 from relais.people.models import ConsentMethod, ConsentPurpose, Person
 from relais.people.services import consent_give
 
@@ -942,16 +943,21 @@ class NetworkSeeder:
             sender_org = person.organisation
             receiver_org = service.organisation
             self.consent(person, receiver_org, sender, today - dt.timedelta(days=spec.days_ago))
-            referral = referrals.referral_send(
-                person=person,
-                service=service,
-                actor=sender,
-                reason=spec.reason,
-                request=spec.request,
-                shared_categories=spec.categories,
-                availability="Du lundi au vendredi, le matin.",
-                contact_preference="Par téléphone",
-            )
+            values = {
+                "person": person,
+                "service": service,
+                "actor": sender,
+                "reason": spec.reason,
+                "request": spec.request,
+                "shared_categories": spec.categories,
+                "availability": "Du lundi au vendredi, le matin.",
+                "contact_preference": "Par téléphone",
+            }
+            try:
+                referral = referrals.referral_send(**values)
+            except RedundancyToConfirm as similar:
+                # As the référent would: shown the similar actions, they confirm.
+                referral = referrals.referral_send(**values, confirmed_redundancy=similar.key)
             self.move(referral, spec, sender, sender_org, receiver_org)
             if spec.status == S.EXPIRED:
                 to_expire.append(referral.pk)

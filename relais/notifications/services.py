@@ -5,8 +5,9 @@ e-mail can travel through any mail server, without spreading personal data (« u
 orientation vous a été adressée » + a link that asks to log in).
 
 The notification row is written in the caller's transaction (it exists if and only if the
-action does); the e-mails are queued as tasks when that transaction commits
-(`relais.core.mail`), so a failing mail server never fails the action.
+action does); the e-mails are a task queued when that transaction commits, which finds the
+recipients and queues one message each (`relais.core.mail`): a failing mail server never
+fails the action, and the request does not even read the recipients.
 """
 
 from __future__ import annotations
@@ -17,10 +18,11 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django_tasks import task
 
 from relais.accounts.models import Membership, Organisation, Role, User
 from relais.core.links import absolute
-from relais.core.mail import queue_email
+from relais.core.mail import enqueue_on_commit, queue_email
 from relais.notifications.models import Notification
 
 EMAIL_ROLES = (Role.REFERENT, Role.MANAGER)
@@ -58,6 +60,24 @@ def email_send(*, to: Iterable[str], email: Email, link: str = "", organisation=
     )
 
 
+@task()
+def notice_email_send(
+    *, organisation_id: int, user_ids: list[int] | None, subject: str, text: str, link: str
+) -> None:
+    """Who gets a notice's e-mail is decided when it leaves (a background task, after the
+    action's commit): the organisation's référents and managers, or the named users still
+    members there. Each message then leaves on its own (`relais.core.mail`)."""
+    organisation = Organisation.objects.filter(pk=organisation_id).first()
+    if organisation is None:
+        return
+    users = None if user_ids is None else User.objects.filter(pk__in=user_ids)
+    to = recipients(organisation, users=users)
+    if to:
+        email_send(
+            to=to, email=Email(subject=subject, text=text), link=link, organisation=organisation
+        )
+
+
 def notify(
     *,
     organisation: Organisation,
@@ -75,9 +95,15 @@ def notify(
         organisation=organisation, message=message[:300], link=link[:300]
     )
     if email is not None:
-        to = recipients(organisation, users=email_users)
-        if to:
-            email_send(to=to, email=email, link=link, organisation=organisation)
+        user_ids = None if email_users is None else [u.pk for u in email_users if u is not None]
+        enqueue_on_commit(
+            notice_email_send,
+            organisation_id=organisation.pk,
+            user_ids=user_ids,
+            subject=email.subject,
+            text=email.text,
+            link=link,
+        )
     return notification
 
 

@@ -134,7 +134,7 @@ NO_DIAGNOSTIC = "aucun"
 
 
 def _active_pathways() -> QuerySet[Pathway]:
-    return Pathway.objects.filter(person=OuterRef("pk"), status=PathwayStatus.ACTIVE)
+    return Pathway.objects.active().filter(person=OuterRef("pk"))
 
 
 def _open_steps() -> QuerySet[Step]:
@@ -155,7 +155,8 @@ def contract_renewal_person_ids(persons: QuerySet | list[int]) -> set[int]:
     )
     saved_after = OuterRef("signed_at")
     candidates = list(
-        Pathway.objects.filter(person__in=persons, status=PathwayStatus.ACTIVE)
+        Pathway.objects.active()
+        .filter(person__in=persons)
         .annotate(
             signed_at=Subquery(signed.values("created_at")[:1]),
             signed_hash=Subquery(signed.values("content_hash")[:1]),

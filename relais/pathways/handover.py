@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from relais.accounts.models import User
 from relais.core.errors import DomainError
-from relais.pathways.models import Pathway, PathwayStatus
+from relais.pathways.models import Pathway
 from relais.people.models import Person
 from relais.people.services import check_referent
 
@@ -37,9 +37,9 @@ def person_reassign_referent(*, person: Person, actor: User, referent: User) -> 
     now = timezone.now()
     Person.objects.filter(pk=person.pk).update(referent=referent, updated_at=now)
     if previous_id is not None:
-        Pathway.objects.filter(
-            person=person, status=PathwayStatus.ACTIVE, referent_id=previous_id
-        ).update(referent=referent, updated_at=now)
+        Pathway.objects.active().filter(person=person, referent_id=previous_id).update(
+            referent=referent, updated_at=now
+        )
     person.referent = referent
     person.updated_at = now
     return person

@@ -44,6 +44,12 @@ class PathwayStatus(models.TextChoices):
     CLOSED = "closed", "Terminé"
 
 
+class PathwayQuerySet(models.QuerySet):
+    def active(self) -> PathwayQuerySet:
+        """Pathways in progress (not closed)."""
+        return self.filter(status=PathwayStatus.ACTIVE)
+
+
 class Pathway(_PersonChild, TimeStampedModel, VersionedModel):
     holds_personal_data = True
     journal_parent = ("people.person", "person_id")
@@ -71,6 +77,8 @@ class Pathway(_PersonChild, TimeStampedModel, VersionedModel):
     status = models.CharField(
         "statut", max_length=10, choices=PathwayStatus.choices, default=PathwayStatus.ACTIVE
     )
+
+    objects = PathwayQuerySet.as_manager()
 
     class Meta:
         verbose_name = "parcours"

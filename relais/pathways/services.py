@@ -32,6 +32,7 @@ from django.utils import timezone
 
 from relais.accounts.models import Membership, Role, User
 from relais.core.errors import DomainError, PermissionDenied
+from relais.core.text import clean_text
 from relais.core.versioning import update_versioned
 from relais.diagnostics.models import Diagnostic
 from relais.pathways import contract as contract_terms
@@ -191,10 +192,6 @@ def _check_referent(referent: User, organisation_id: int) -> None:
         )
 
 
-def _clean_text(value: str | None) -> str:
-    return (value or "").strip()
-
-
 # --- Pathway -------------------------------------------------------------------------------
 
 
@@ -207,7 +204,7 @@ def _pathway_fields(
     started_on: dt.date,
     review_every_months: int,
 ) -> dict:
-    scheme_detail = _clean_text(scheme_detail)
+    scheme_detail = clean_text(scheme_detail)
     candidate = Pathway(
         person=person,
         organisation_id=person.organisation_id,
@@ -319,10 +316,10 @@ def _goal_fields(
     deadline: dt.date | None,
 ) -> dict:
     values = {
-        "text": _clean_text(text),
+        "text": clean_text(text),
         "domain": domain or "",
-        "indicator": _clean_text(indicator),
-        "target": _clean_text(target),
+        "indicator": clean_text(indicator),
+        "target": clean_text(target),
         "deadline": deadline,
     }
     _validate(Goal(pathway=pathway, **values), values)
@@ -408,11 +405,11 @@ def _step_fields(
 ) -> dict:
     values = {
         "kind": kind,
-        "title": _clean_text(title),
+        "title": clean_text(title),
         "owner": owner,
-        "owner_name": _clean_text(owner_name) if owner == StepOwner.PARTNER else "",
+        "owner_name": clean_text(owner_name) if owner == StepOwner.PARTNER else "",
         "planned_on": planned_on,
-        "outcome": _clean_text(outcome),
+        "outcome": clean_text(outcome),
     }
     _validate(Step(pathway=pathway, **values), values)
     if owner == StepOwner.PARTNER and not values["owner_name"]:
@@ -451,9 +448,40 @@ def step_create(
     done_on: dt.date | None = None,
     outcome: str = "",
 ) -> Step:
-    current = _locked_pathway(pathway, actor)
+    return step_add_to_locked_pathway(
+        pathway=_locked_pathway(pathway, actor),
+        actor=actor,
+        kind=kind,
+        title=title,
+        goal=goal,
+        owner=owner,
+        owner_name=owner_name,
+        planned_on=planned_on,
+        status=status,
+        done_on=done_on,
+        outcome=outcome,
+    )
+
+
+def step_add_to_locked_pathway(
+    *,
+    pathway: Pathway,
+    actor: User,
+    kind: str,
+    title: str,
+    goal: Goal | None = None,
+    owner: str = StepOwner.PERSON,
+    owner_name: str = "",
+    planned_on: dt.date | None = None,
+    status: str = StepStatus.PLANNED,
+    done_on: dt.date | None = None,
+    outcome: str = "",
+) -> Step:
+    """`step_create` for a service that has already locked this active pathway and checked
+    the actor's access in its own transaction (e.g. sending a referral): the step's own
+    rules, without a second lock."""
     values = _step_fields(
-        pathway=current,
+        pathway=pathway,
         kind=kind,
         title=title,
         goal=goal,
@@ -467,7 +495,7 @@ def step_create(
             "Une nouvelle étape est prévue, en cours ou déjà réalisée.", field="status"
         )
     values["done_on"] = _check_done_on(status, done_on)
-    return Step.objects.create(pathway=current, status=status, updated_by=actor, **values)
+    return Step.objects.create(pathway=pathway, status=status, updated_by=actor, **values)
 
 
 @transaction.atomic
@@ -531,7 +559,7 @@ def step_change_status(
         )
     changes: dict = {"status": status, "done_on": _check_done_on(status, done_on)}
     if outcome is not None:
-        changes["outcome"] = _clean_text(outcome)
+        changes["outcome"] = clean_text(outcome)
         _validate(Step(outcome=changes["outcome"]), ["outcome"])
     return update_versioned(
         current, expected_version=expected_version, actor=actor, changes=changes
@@ -563,8 +591,8 @@ def contract_generate(
 ) -> Contract:
     """A new version (previous number + 1) from the current goals and steps."""
     current = _locked_pathway(pathway, actor)
-    commitments_person = _clean_text(commitments_person)
-    commitments_organisation = _clean_text(commitments_organisation)
+    commitments_person = clean_text(commitments_person)
+    commitments_organisation = clean_text(commitments_organisation)
     _validate(
         Contract(
             commitments_person=commitments_person,
@@ -676,10 +704,10 @@ def review_record(
         pathway=current,
         held_on=held_on,
         author=actor,
-        adjustments=_clean_text(adjustments),
-        risks=_clean_text(risks),
-        success_factors=_clean_text(success_factors),
-        person_view=_clean_text(person_view),
+        adjustments=clean_text(adjustments),
+        risks=clean_text(risks),
+        success_factors=clean_text(success_factors),
+        person_view=clean_text(person_view),
         diagnostic=diagnostic,
         next_review_on=next_review_on or add_months(held_on, current.review_every_months),
     )
@@ -710,7 +738,7 @@ def review_record(
             raise DomainError(
                 f"Indiquez le résultat de l'objectif « {goal.text} ».", field=f"result_{goal.pk}"
             )
-        gap = _clean_text(outcome.gap)
+        gap = clean_text(outcome.gap)
         item = GoalReview(goal=goal, result=outcome.result, gap=gap)
         try:
             _validate(item, ["gap"])
@@ -778,7 +806,7 @@ def pathway_exit(
         pathway=current,
         exited_on=exited_on,
         category=category,
-        comment=_clean_text(comment),
+        comment=clean_text(comment),
         recorded_by=actor,
     )
     _validate(exit_record, ["comment"])

@@ -27,7 +27,7 @@ from django.utils import timezone
 from relais.accounts.models import Membership, Organisation, OrganisationKind, Role, User
 from relais.accounts.validators import validate_commune_code
 from relais.core.errors import DomainError
-from relais.core.text import fold, normalise_french_phone
+from relais.core.text import CONTROL_CHARS, fold, normalise_french_phone, one_line
 from relais.core.versioning import update_versioned
 from relais.people.models import (
     AdministrativeStatus,
@@ -95,19 +95,13 @@ _CHOICE_FIELDS: dict[str, type] = {
     "administrative_status": AdministrativeStatus,
 }
 _TEXT_LIMITS = {"address": 250, "languages": 200}
-_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # France Travail identifier: the historical « 7 chiffres + 1 lettre » (ex. 1234567A) or the
 # newer alphanumeric identifiers of 8 to 11 characters. Spaces are ignored, letters uppercased.
 FRANCE_TRAVAIL_ID_RE = re.compile(r"^(?:\d{7}[A-Z]|[A-Z0-9]{8,11})$")
 
 
-def _clean_text(value: Any) -> str:
-    text = _CONTROL_CHARS.sub("", str(value or ""))
-    return " ".join(text.split())
-
-
 def clean_name(value: Any, *, field: str, label: str, required: bool = True) -> str:
-    name = _clean_text(value)
+    name = one_line(value)
     if not name:
         if required:
             raise DomainError(f"Le champ « {label} » est obligatoire.", field=field)
@@ -152,7 +146,7 @@ def clean_birth_date(value: Any, *, today: dt.date | None = None) -> dt.date:
 
 
 def clean_phone(value: Any) -> str:
-    raw = _clean_text(value)
+    raw = one_line(value)
     if not raw:
         return ""
     try:
@@ -166,7 +160,7 @@ def clean_phone(value: Any) -> str:
 
 
 def clean_email(value: Any) -> str:
-    email = _clean_text(value)
+    email = one_line(value)
     if not email:
         return ""
     if len(email) > 254:
@@ -185,14 +179,14 @@ def clean_email(value: Any) -> str:
 
 
 def clean_postal_code(value: Any) -> str:
-    code = _clean_text(value).replace(" ", "")
+    code = one_line(value).replace(" ", "")
     if code and not re.fullmatch(r"\d{5}", code):
         raise DomainError("Le code postal comporte 5 chiffres (ex. 69003).", field="postal_code")
     return code
 
 
 def clean_commune_code(value: Any) -> str:
-    code = _clean_text(value).upper()
+    code = one_line(value).upper()
     if not code:
         return ""
     try:
@@ -299,7 +293,7 @@ def clean_person_data(data: Mapping[str, Any], *, today: dt.date | None = None) 
         elif field in ("has_vehicle", "rqth"):
             cleaned[field] = bool(value)
         else:
-            text = _clean_text(value)
+            text = one_line(value)
             limit = _TEXT_LIMITS.get(field, 200)
             if len(text) > limit:
                 raise DomainError(f"{limit} caractères au plus.", field=field)
@@ -381,7 +375,7 @@ def _check_consent_method(
 ) -> tuple[str, Document | None]:
     if method not in ConsentMethod.values:
         raise DomainError("Indiquez comment le consentement a été recueilli.", field="method")
-    witness_name = _clean_text(witness_name)
+    witness_name = one_line(witness_name)
     if len(witness_name) > 150:
         raise DomainError("150 caractères au plus.", field="witness_name")
     if method == ConsentMethod.ORAL_WITH_WITNESS:
@@ -608,7 +602,7 @@ def life_event_add(
             f"La date précède la naissance de la personne ({person.birth_date:%d/%m/%Y}).",
             field="occurred_on",
         )
-    description = _CONTROL_CHARS.sub("", description or "").strip()
+    description = CONTROL_CHARS.sub("", description or "").strip()
     if len(description) > 2000:
         raise DomainError("2 000 caractères au plus.", field="description")
     return LifeEvent.objects.create(
@@ -769,7 +763,7 @@ def check_upload(uploaded: Any) -> tuple[FileType, str]:
             "noir et blanc ou en PDF) puis déposez-le de nouveau."
         )
     original = PurePath(str(uploaded.name or "document").replace("\\", "/")).name
-    original = _clean_text(original)[:150] or "document"
+    original = one_line(original)[:150] or "document"
     file_type = sniff_file_type(uploaded, original)
     extension = PurePath(original).suffix.lower().lstrip(".")
     if not extension:
@@ -807,7 +801,7 @@ def document_upload(
     hash; it is served only by the permission-checked download view."""
     if kind not in DocumentKind.values:
         raise DomainError("Choisissez le type de document.", field="kind")
-    title = _clean_text(title)
+    title = one_line(title)
     if not title:
         raise DomainError("Donnez un intitulé au document.", field="title")
     if len(title) > 200:

@@ -31,7 +31,6 @@ from tests.helpers import invitation_path
 pytestmark = pytest.mark.django_db
 
 
-
 @pytest.fixture(autouse=True)
 def _base_url(settings):
     settings.RELAIS_BASE_URL = "https://relais.example"

@@ -11,8 +11,14 @@ from django.utils import timezone
 
 from relais.core.models import AccessLogEntry, JournalAction
 from relais.network.referrals.models import Referral, ReferralStatus, ReferralTransition
-from tests.factories import DiagnosticFactory, DomainAssessmentFactory, MembershipFactory
-from tests.network.referrals.support import make_scenario, send
+from tests.factories import (
+    DiagnosticFactory,
+    DomainAssessmentFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    ServiceFactory,
+)
+from tests.network.referrals.support import give_consent, make_scenario, send
 
 pytestmark = pytest.mark.django_db
 S = ReferralStatus
@@ -59,6 +65,34 @@ class TestSenderSide:
         assert AccessLogEntry.objects.filter(
             action=JournalAction.CREATE, target_type="network.referral"
         ).exists()
+
+    def test_similar_actions_must_be_confirmed_as_on_the_page(self, api_client_for):
+        sc = make_scenario()
+        first = send(sc)
+        plie = OrganisationFactory(name="PLIE Lyon", kind="plie")
+        give_consent(sc.person, plie, by=sc.referent)
+        similar = ServiceFactory(
+            organisation=plie, name="Accompagnement PLIE", thematiques=["trouver-un-emploi"]
+        )
+        api = api_client_for(sc.referent)
+        refused = api.post(base(sc.sender_org), payload(sc, service_id=similar.pk))
+        assert refused.status_code == 400
+        body = refused.json()
+        assert body["field"] == "confirm_redundancy"
+        assert "Garantie jeunes renforcée" in body["detail"]
+        assert f"referral-{first.pk}" in body["detail"]
+        assert Referral.objects.count() == 1
+        stale = api.post(
+            base(sc.sender_org),
+            payload(sc, service_id=similar.pk, confirm_redundancy="referral-999"),
+        )
+        assert stale.status_code == 400
+        sent = api.post(
+            base(sc.sender_org),
+            payload(sc, service_id=similar.pk, confirm_redundancy=f"referral-{first.pk}"),
+        )
+        assert sent.status_code == 201, sent.json()
+        assert [r["object_id"] for r in sent.json()["redundancies"]] == [first.pk]
 
     def test_send_without_consent_is_a_400_on_consent(self, api_client_for):
         sc = make_scenario(consent=None)

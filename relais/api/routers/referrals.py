@@ -14,7 +14,6 @@ import datetime as dt
 from typing import Annotated, Any, Literal
 
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404, HttpRequest
 from ninja import Query, Router, Status
 from pydantic import Field
@@ -28,8 +27,9 @@ from relais.core.errors import DomainError, PermissionDenied
 from relais.core.models import JournalAction
 from relais.diagnostics.domains import Domain
 from relais.network.coordination.models import SharedCategory
-from relais.network.directory.models import Service
+from relais.network.referrals import selectors as referral_selectors
 from relais.network.referrals import services as referrals
+from relais.network.referrals import workflow
 from relais.network.referrals.models import (
     Referral,
     ReferralStatus,
@@ -37,7 +37,7 @@ from relais.network.referrals.models import (
     RefusalReason,
 )
 from relais.network.referrals.policies import Side, can_use_referrals, side_of
-from relais.pathways.models import Pathway
+from relais.network.referrals.redundancy import RedundancyToConfirm
 from relais.people.access import record_denied
 from relais.people.models import Document
 from relais.people.policies import Capability
@@ -212,6 +212,14 @@ class ReferralIn(InputSchema):
         description="La personne a explicitement accepté le partage d'informations de santé "
         "(obligatoire avec `health`).",
     )
+    confirm_redundancy: str = Field(
+        "",
+        description="Confirmation des actions similaires signalées : quand d'autres structures "
+        "mènent une action sur le même besoin, l'envoi est refusé (400, `field`: "
+        "`confirm_redundancy`, avec la liste et la `key` à renvoyer) ; renvoyez alors la même "
+        "demande avec cette `key` ici.",
+        json_schema_extra={"maxLength": 2000},
+    )
 
 
 class VersionIn(InputSchema):
@@ -271,21 +279,9 @@ def _membership(request: HttpRequest, organisation_id: int) -> Membership:
 
 def _referral_for(request: HttpRequest, organisation_id: int, referral_id: int):
     membership = _membership(request, organisation_id)
-    referral = (
-        Referral.objects.filter(pk=referral_id)
-        .filter(
-            Q(sender_organisation_id=membership.organisation_id)
-            | Q(receiver_organisation_id=membership.organisation_id)
-        )
-        .select_related("service", "sender", "sender_organisation", "receiver_organisation")
-        .first()
-    )
+    referral = referral_selectors.referral_for_organisation(membership.organisation_id, referral_id)
     if referral is None:
-        owner = (
-            Referral.objects.filter(pk=referral_id)
-            .values_list("person_id", "sender_organisation_id")
-            .first()
-        )
+        owner = referral_selectors.referral_owner(referral_id)
         record_denied(
             request,
             target_type="network.referral",
@@ -348,7 +344,7 @@ def _detail(request: HttpRequest, referral: Referral, side: Side, redundancies=(
         covers.append(person)
         attachments = list(referral.attachments.all())
     else:
-        shared = referrals.SharedView(referral)
+        shared = referral_selectors.SharedView(referral)
         covers += shared.loaded
         readable = shared.consent_in_force
         attachments = shared.attachments
@@ -390,7 +386,7 @@ def _detail(request: HttpRequest, referral: Referral, side: Side, redundancies=(
         + (" (structure destinataire)" if side == Side.RECEIVER else ""),
         also_covers=covers,
     )
-    delays = referrals.delays(referral)
+    delays = referral_selectors.delays(referral)
     first = delays.to_first_appointment
     return {
         **_summary(referral, side, person),
@@ -459,10 +455,10 @@ def _allowed_moves(referral: Referral, side: Side) -> list[str]:
         if side != Side.SENDER:
             return []
         return sorted(
-            set(referrals.allowed_moves(referral.status, Side.SENDER))
-            | set(referrals.allowed_moves(referral.status, Side.RECEIVER))
+            set(workflow.allowed_moves(referral.status, Side.SENDER))
+            | set(workflow.allowed_moves(referral.status, Side.RECEIVER))
         )
-    return referrals.allowed_moves(referral.status, side)
+    return workflow.allowed_moves(referral.status, side)
 
 
 def _page(request: HttpRequest, membership: Membership, side: Side, status, page: int) -> dict:
@@ -478,7 +474,7 @@ def _page(request: HttpRequest, membership: Membership, side: Side, status, page
     paginator = Paginator(queryset.order_by("-sent_at", "-id"), PAGE_SIZE)
     current = paginator.get_page(page)
     rows = list(current.object_list)
-    names = referrals.listed_persons(rows, side, membership.organisation)
+    names = referral_selectors.listed_persons(rows, side, membership.organisation)
     for owner in sorted({r.sender_organisation_id for r in rows}):
         journal.record_request(
             request,
@@ -550,30 +546,25 @@ def detail(request: HttpRequest, organisation_id: OrganisationId, referral_id: I
     description=(
         "Vers un service publié d'une autre structure active. Refusée (400, `field`: "
         "`consent`) si aucun consentement de la personne ne couvre la structure destinataire. "
-        "Crée une étape dans le parcours en cours. Les actions similaires d'autres structures "
-        "sont signalées dans `redundancies` (et ces structures prévenues)."
+        "Crée une étape dans le parcours en cours. Si d'autres structures mènent une action "
+        "sur le même besoin, l'envoi est refusé (400, `field`: `confirm_redundancy`) tant "
+        "qu'il n'est pas confirmé par `confirm_redundancy` ; une fois envoyée, ces actions "
+        "sont rappelées dans `redundancies` et leurs structures prévenues."
     ),
 )
 def create(request: HttpRequest, organisation_id: OrganisationId, payload: ReferralIn):
-    _membership(request, organisation_id)
+    membership = _membership(request, organisation_id)
     _m, person = person_for(request, organisation_id, payload.person_id, Capability.ACCOMPANIMENT)
-    service = Service.objects.select_related("organisation").filter(pk=payload.service_id).first()
-    if service is None:
-        raise DomainError("Ce service n'existe pas ou plus.", field="service_id")
-    pathway = None
-    if payload.pathway_id is not None:
-        pathway = Pathway.objects.filter(pk=payload.pathway_id, person=person).first()
-        if pathway is None:
-            raise DomainError("Choisissez un parcours en cours de la personne.", field="pathway_id")
     documents = list(Document.objects.filter(person=person, pk__in=payload.attachment_ids))
     if len(documents) != len(set(payload.attachment_ids)):
         raise DomainError("Ce document n'appartient pas au dossier.", field="attachment_ids")
     try:
         referral = referrals.referral_send(
             person=person,
-            service=service,
+            service=payload.service_id,
             actor=request.user,
-            pathway=pathway,
+            membership=membership,
+            pathway=payload.pathway_id,
             reason=payload.reason,
             request=payload.request,
             availability=payload.availability,
@@ -582,7 +573,14 @@ def create(request: HttpRequest, organisation_id: OrganisationId, payload: Refer
             shared_domains=payload.shared_domains,
             attachments=documents,
             health_consent_confirmed=payload.health_consent_confirmed,
+            confirmed_redundancy=payload.confirm_redundancy or None,
         )
+    except RedundancyToConfirm as error:
+        raise DomainError(
+            f"{error.message} Pour l'envoyer, renvoyez la même demande avec "
+            f"« confirm_redundancy » : « {error.key} ».",
+            field="confirm_redundancy",
+        ) from error
     except DomainError as error:
         error.field = {
             "service": "service_id",
@@ -593,9 +591,7 @@ def create(request: HttpRequest, organisation_id: OrganisationId, payload: Refer
     journal.record_request(
         request, JournalAction.CREATE, referral, summary="API", also_covers=[person]
     )
-    fresh = Referral.objects.select_related(
-        "service", "sender", "sender_organisation", "receiver_organisation"
-    ).get(pk=referral.pk)
+    fresh = Referral.objects.with_parties().get(pk=referral.pk)
     return Status(201, _detail(request, fresh, Side.SENDER, referral.redundancies))
 
 

@@ -1225,7 +1225,7 @@ def demo_counts(organisations: dict[str, Organisation]) -> dict[str, dict[str, i
         counts[key] = {
             "persons": persons.count(),
             "diagnostics": Diagnostic.objects.filter(person__organisation=org).count(),
-            "pathways_active": pathways.filter(status=PathwayStatus.ACTIVE).count(),
+            "pathways_active": pathways.active().count(),
             "pathways_closed": pathways.filter(status=PathwayStatus.CLOSED).count(),
             "goals": Goal.objects.filter(pathway__organisation=org).count(),
             "steps": Step.objects.filter(pathway__organisation=org).count(),

@@ -35,7 +35,7 @@ from relais.core.errors import DomainError, PermissionDenied
 from relais.network.coordination.models import CaseConference, ConferenceDecision
 from relais.network.coordination.sharing import active_members
 from relais.network.coordination.teams import check_date, lock_open_pathway, new_step
-from relais.pathways.models import Pathway, PathwayStatus, StepKind, StepOwner
+from relais.pathways.models import Pathway, StepKind, StepOwner
 from relais.people.models import Person
 from relais.people.policies import Capability, can
 
@@ -79,7 +79,8 @@ def participant_choices(person: Person) -> list[tuple[User, str]]:
 
 def open_pathways(person: Person) -> list[Pathway]:
     return list(
-        Pathway.objects.filter(person=person, status=PathwayStatus.ACTIVE)
+        Pathway.objects.active()
+        .filter(person=person)
         .select_related("referent")
         .order_by("-started_on", "-pk")
     )

@@ -18,6 +18,23 @@ class ReferralStatus(models.TextChoices):
     EXPIRED = "expired", "Expirée (sans réponse)"
 
 
+# Groups of statuses (the workflow's transition table is relais.network.referrals.workflow).
+OPEN_STATUSES = (
+    ReferralStatus.SENT,
+    ReferralStatus.SEEN,
+    ReferralStatus.ACCEPTED,
+    ReferralStatus.IN_PROGRESS,
+)
+WAITING_STATUSES = (ReferralStatus.SENT, ReferralStatus.SEEN)  # no answer yet: may expire
+CLOSED_STATUSES = (
+    ReferralStatus.REFUSED,
+    ReferralStatus.DONE,
+    ReferralStatus.CANCELLED,
+    ReferralStatus.EXPIRED,
+)
+ANSWERED_STATUSES = (ReferralStatus.ACCEPTED, ReferralStatus.REFUSED)
+
+
 class RefusalReason(models.TextChoices):
     NOT_ELIGIBLE = "not_eligible", "La personne ne remplit pas les conditions"
     NO_CAPACITY = "no_capacity", "Plus de place disponible"
@@ -26,6 +43,30 @@ class RefusalReason(models.TextChoices):
     WRONG_SERVICE = "wrong_service", "Service non adapté à la demande"
     DUPLICATE = "duplicate", "Déjà accompagnée par la structure"
     OTHER = "other", "Autre motif"
+
+
+class ReferralQuerySet(models.QuerySet):
+    def of_organisation(self, organisation_id: int) -> ReferralQuerySet:
+        """The referrals an organisation is one of the two sides of (sender or receiver)."""
+        return self.filter(
+            models.Q(sender_organisation_id=organisation_id)
+            | models.Q(receiver_organisation_id=organisation_id)
+        )
+
+    def open(self) -> ReferralQuerySet:
+        """Not closed yet: sent, seen, accepted or in progress."""
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def waiting(self) -> ReferralQuerySet:
+        """Sent or seen, no answer yet."""
+        return self.filter(status__in=WAITING_STATUSES)
+
+    def with_parties(self) -> ReferralQuerySet:
+        """With what every referral page and list shows: the service, the two organisations
+        and the sender."""
+        return self.select_related(
+            "service", "sender", "sender_organisation", "receiver_organisation", "updated_by"
+        )
 
 
 class Referral(TimeStampedModel, VersionedModel):
@@ -98,6 +139,8 @@ class Referral(TimeStampedModel, VersionedModel):
     answered_by_hand = models.BooleanField(
         "réponse saisie par l'émetteur (hors plateforme)", default=False
     )
+
+    objects = ReferralQuerySet.as_manager()
 
     class Meta:
         verbose_name = "orientation"

@@ -22,17 +22,19 @@ coordination team members, health is part of the diagnostic: the "health" catego
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
 from django.db.models import Q
 
 from relais.accounts.models import Membership, Organisation, Role
+from relais.core.errors import DomainError
 from relais.diagnostics.domains import Domain
 from relais.network.coordination.models import SharedCategory
+from relais.network.directory.models import Service
 from relais.network.referrals.models import Referral
-from relais.people.models import Consent, ConsentPurpose, ConsentStatus, Person
+from relais.people.models import Consent, ConsentPurpose, ConsentStatus, Document, Person
 
 ACCOMPANYING_ROLES = (Role.REFERENT, Role.MANAGER)
 SHARING_PURPOSES = (ConsentPurpose.SHARE_ORGANISATION, ConsentPurpose.SHARE_CATEGORY)
@@ -190,3 +192,116 @@ def receiver_domains(referral: Referral, categories: set[str]) -> list[str]:
     if SharedCategory.HEALTH in categories:
         domains.append(Domain.HEALTH)
     return domains
+
+
+# --- What a referral may carry -------------------------------------------------------------
+
+
+def service_check(service: Service | None, *, sender_organisation_id: int) -> Service:
+    """A service may receive referrals if it is published by an active organisation other
+    than the sender's."""
+    if service is None:
+        raise DomainError(
+            "Ce service n'existe pas ou plus : choisissez-en un autre.", field="service"
+        )
+    organisation = service.organisation
+    if not organisation.is_active:
+        raise DomainError(
+            f"{organisation.name} ne figure plus dans l'annuaire : impossible de lui adresser "
+            "une orientation. Choisissez un autre service.",
+            field="service",
+        )
+    if not service.is_published:
+        raise DomainError(
+            f"Le service « {service.name} » n'est plus proposé (il a été retiré de l'annuaire) : "
+            "choisissez un autre service.",
+            field="service",
+        )
+    if organisation.pk == sender_organisation_id:
+        raise DomainError(
+            "Ce service est celui de votre structure : ajoutez plutôt une étape au parcours.",
+            field="service",
+        )
+    return service
+
+
+def consent_missing_message(organisation: Organisation) -> str:
+    return (
+        f"La personne n'a pas donné son accord pour partager des informations avec "
+        f"{organisation.name} : l'orientation ne peut pas être envoyée. Recueillez son "
+        f"consentement (partage avec cette structure, ou avec les structures de type "
+        f"« {organisation.get_kind_display()} »), puis envoyez l'orientation."
+    )
+
+
+def check_sharing(
+    *,
+    person: Person,
+    organisation: Organisation,
+    shared_categories: Iterable[str],
+    shared_domains: Iterable[str],
+    attachments: Sequence[Document],
+    health_consent_confirmed: bool,
+) -> tuple[list[str], list[str]]:
+    """What is shared must be covered by the person's consents. Returns the cleaned
+    (categories, domains) in their canonical order."""
+    categories = set(shared_categories or [])
+    domains = set(shared_domains or [])
+    if categories - set(SharedCategory.values):
+        raise DomainError("Catégorie d'informations inconnue.", field="shared_categories")
+    if domains - set(Domain.values):
+        raise DomainError("Domaine du diagnostic inconnu.", field="shared_domains")
+    scope = sharing_scope(person, organisation)
+    if not scope.covered:
+        raise DomainError(consent_missing_message(organisation), field="consent")
+    if domains and SharedCategory.DIAGNOSTIC not in categories:
+        raise DomainError(
+            "Pour partager des domaines du diagnostic, cochez « Diagnostic ».",
+            field="shared_domains",
+        )
+    if Domain.HEALTH in domains:
+        raise DomainError(
+            "La santé se partage avec la catégorie « Santé », qui demande l'accord "
+            "explicite de la personne : décochez le domaine « Santé ».",
+            field="shared_domains",
+        )
+    if SharedCategory.HEALTH in categories and SharedCategory.DIAGNOSTIC not in categories:
+        raise DomainError(
+            "La santé fait partie du diagnostic : cochez aussi « Diagnostic » pour la partager.",
+            field="shared_categories",
+        )
+    if (
+        SharedCategory.DIAGNOSTIC in categories
+        and not domains
+        and SharedCategory.HEALTH not in categories
+    ):
+        raise DomainError(
+            "Choisissez les domaines du diagnostic à partager.", field="shared_domains"
+        )
+    if SharedCategory.HEALTH in categories:
+        if not scope.health_allowed:
+            raise DomainError(
+                f"Les informations de santé ne se partagent qu'avec une structure que la "
+                f"personne a nommée dans son consentement : le consentement en vigueur couvre "
+                f"les structures de type « {organisation.get_kind_display()} », pas "
+                f"{organisation.name} en particulier.",
+                field="shared_categories",
+            )
+        if not health_consent_confirmed:
+            raise DomainError(
+                "Confirmez que la personne a explicitement accepté de partager des "
+                "informations de santé avec cette structure.",
+                field="health_consent_confirmed",
+            )
+    if attachments and SharedCategory.DOCUMENTS not in categories:
+        raise DomainError(
+            "Pour joindre des documents, cochez « Documents choisis ».", field="attachments"
+        )
+    if SharedCategory.DOCUMENTS in categories and not attachments:
+        raise DomainError("Choisissez les documents à joindre.", field="attachments")
+    if any(d.person_id != person.pk for d in attachments):
+        raise DomainError("Ce document n'appartient pas au dossier.", field="attachments")
+    return (
+        [c for c in SharedCategory.values if c in categories],
+        [d for d in Domain.values if d in domains],
+    )

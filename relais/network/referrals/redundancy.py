@@ -23,19 +23,14 @@ from dataclasses import dataclass
 from functools import cache
 
 from relais.accounts.models import Organisation
+from relais.core.errors import DomainError
 from relais.core.links import link
 from relais.core.text import fold
-from relais.network.referrals.models import Referral, ReferralStatus
+from relais.network.referrals.models import Referral
 from relais.notifications.services import Email, notify
 from relais.pathways.models import OPEN_STEP_STATUSES, Step, StepKind, StepOwner
 from relais.people.models import Person
 
-ACTIVE_REFERRAL_STATUSES = (
-    ReferralStatus.SENT,
-    ReferralStatus.SEEN,
-    ReferralStatus.ACCEPTED,
-    ReferralStatus.IN_PROGRESS,
-)
 # Kinds too vague to call two actions "the same".
 IGNORED_STEP_KINDS = (StepKind.OTHER,)
 
@@ -144,15 +139,20 @@ def _step_redundancies(
     return found
 
 
-def _referral_redundancies(
-    person: Person, thematiques: list[str], organisation, exclude_referral_id: int | None
-) -> list[Redundancy]:
-    referrals = (
-        Referral.objects.filter(person=person, status__in=ACTIVE_REFERRAL_STATUSES)
-        .exclude(pk=exclude_referral_id)
+def open_referrals_of(person: Person) -> list[Referral]:
+    """The person's open referrals, with what the redundancy check reads (one query)."""
+    return list(
+        Referral.objects.open()
+        .filter(person=person)
         .select_related("service", "receiver_organisation")
         .order_by("-sent_at", "-id")
     )
+
+
+def referral_redundancies_among(
+    referrals: Iterable[Referral], thematiques: list[str], organisation
+) -> list[Redundancy]:
+    """Among these open referrals, those of another organisation on the same need."""
     found = []
     for referral in referrals:
         receiver = referral.receiver_organisation
@@ -174,6 +174,13 @@ def _referral_redundancies(
             )
         )
     return found
+
+
+def _referral_redundancies(
+    person: Person, thematiques: list[str], organisation, exclude_referral_id: int | None
+) -> list[Redundancy]:
+    referrals = [r for r in open_referrals_of(person) if r.pk != exclude_referral_id]
+    return referral_redundancies_among(referrals, thematiques, organisation)
 
 
 def redundant_with(
@@ -202,6 +209,31 @@ def redundant_with(
 def fingerprint(redundancies: Iterable[Redundancy]) -> str:
     """What the user was warned about: a confirmation holds only for the same warnings."""
     return ",".join(sorted(r.key for r in redundancies))
+
+
+class RedundancyToConfirm(DomainError):
+    """Similar actions of other organisations are running for the person: the user must
+    confirm, by sending back the `key` of what they were shown (`fingerprint`), that they
+    saw them. A rule of the services, so that every caller (web, API) obeys it."""
+
+    def __init__(self, redundancies: list[Redundancy]) -> None:
+        self.redundancies = redundancies
+        self.key = fingerprint(redundancies)
+        listed = " ; ".join(
+            f"{r.label} ({r.organisation_name}, {r.status_label.lower()})" for r in redundancies[:5]
+        )
+        super().__init__(
+            f"Des actions similaires sont en cours pour cette personne : {listed}. Vérifiez-les, "
+            "puis confirmez l'orientation.",
+            field="confirm_redundancy",
+        )
+
+
+def check_confirmed(redundancies: list[Redundancy], confirmed: str | None) -> None:
+    """Raise RedundancyToConfirm unless there is nothing to confirm or `confirmed` is the
+    key of exactly these redundancies (a confirmation of older warnings holds no more)."""
+    if redundancies and confirmed != fingerprint(redundancies):
+        raise RedundancyToConfirm(redundancies)
 
 
 def notify_others(

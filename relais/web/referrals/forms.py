@@ -52,11 +52,16 @@ class PersonSearchForm(forms.Form):
 
 
 class ReferralForm(forms.Form):
-    pathway = forms.ModelChoiceField(
+    # The service checks the pathway (the person's, in progress) and the domains: on a POST,
+    # the form only parses them, and the page's choices are loaded to show the page.
+    pathway = forms.IntegerField(
         label="Parcours où inscrire l'orientation",
-        queryset=Pathway.objects.none(),
-        empty_label="— Choisir —",
+        widget=forms.Select,
         help_text="L'orientation y devient une étape, tenue à jour avec la réponse du partenaire.",
+        error_messages={
+            "required": "Choisissez le parcours où inscrire l'orientation.",
+            "invalid": "Choisissez un parcours en cours de la personne.",
+        },
     )
     reason = forms.CharField(
         label="Motif de l'orientation",
@@ -109,27 +114,28 @@ class ReferralForm(forms.Form):
     )
     redundancy_key = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(
-        self,
-        *args,
-        person: Person,
-        pathways: list[Pathway],
-        domains: list[tuple[str, str]],
-        **kwargs,
-    ) -> None:
+    def __init__(self, *args, person: Person, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["pathway"].queryset = Pathway.objects.filter(pk__in=[p.pk for p in pathways])
-        if len(pathways) == 1:
-            self.fields["pathway"].initial = pathways[0].pk
         self.fields["shared_categories"].choices = [
             (value, f"{label} — {SHARED_CATEGORY_HINTS[value]}")
             for value, label in SharedCategory.choices
         ]
-        self.fields["shared_domains"].choices = domains
+        self.fields["shared_domains"].choices = domain_choices([(d, None) for d in Domain.values])
         self.fields["attachments"].queryset = Document.objects.filter(person=person)
         self.fields["attachments"].label_from_instance = lambda d: (
             f"{d.title} ({d.get_kind_display()}, déposé le {d.created_at:%d/%m/%Y})"
         )
+
+    def show_choices(self, *, pathways: list[Pathway], domains: list[tuple[str, str]]) -> None:
+        """The choices the page shows: the person's pathways in progress, the domains of
+        their latest diagnostic."""
+        self.fields["pathway"].widget.choices = [
+            ("", "— Choisir —"),
+            *[(p.pk, str(p)) for p in pathways],
+        ]
+        if len(pathways) == 1:
+            self.fields["pathway"].initial = pathways[0].pk
+        self.fields["shared_domains"].choices = domains
 
 
 class ConsentOnTheSpotForm(_SignedFormMixin):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from django.urls import reverse
 
-from relais.network.referrals import services as referrals
+from relais.network.referrals import selectors as referral_selectors
 from relais.network.referrals.models import Referral, ReferralStatus
 from relais.people.models import Person
 from relais.people.policies import Capability, can
@@ -37,14 +37,16 @@ def referrals_section(request: HttpRequest, person: Person) -> dict | None:
     )
     items = []
     for referral in rows[:SECTION_LIMIT]:
-        delays = referrals.delays(referral)
+        delays = referral_selectors.delays(referral)
         items.append(
             {
                 "referral": referral,
                 "level": _LEVEL[referral.status],
-                "to_seen": referrals.format_delay(delays.to_seen),
-                "to_answer": referrals.format_delay(delays.to_answer),
-                "to_first_appointment": referrals.format_delay(delays.to_first_appointment),
+                "to_seen": referral_selectors.format_delay(delays.to_seen),
+                "to_answer": referral_selectors.format_delay(delays.to_answer),
+                "to_first_appointment": referral_selectors.format_delay(
+                    delays.to_first_appointment
+                ),
             }
         )
     return {

@@ -26,7 +26,10 @@ from relais.core.models import JournalAction
 from relais.diagnostics.models import Diagnostic, DomainAssessment
 from relais.network.directory.models import Service, ServiceThematique
 from relais.network.referrals import documents as referral_documents
-from relais.network.referrals import redundancy
+from relais.network.referrals import models as referral_models
+from relais.network.referrals import policies as referral_policies
+from relais.network.referrals import redundancy, workflow
+from relais.network.referrals import selectors as referral_selectors
 from relais.network.referrals import services as referrals
 from relais.network.referrals.models import Referral, ReferralStatus, ReferralTransition
 from relais.network.referrals.policies import (
@@ -37,6 +40,7 @@ from relais.network.referrals.policies import (
 )
 from relais.notifications import services as notification_services
 from relais.notifications.models import Notification
+from relais.pathways.models import Pathway
 from relais.people import services as people_services
 from relais.people.access import record_denied
 from relais.people.models import ConsentPurpose, Person
@@ -52,7 +56,7 @@ PICKER_RESULTS = 20
 TABS = {
     "a-traiter": ("À traiter", Side.RECEIVER, (ReferralStatus.SENT, ReferralStatus.SEEN)),
     "en-cours": ("En cours", Side.RECEIVER, (ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS)),
-    "terminees": ("Terminées", Side.RECEIVER, referrals.CLOSED_STATUSES),
+    "terminees": ("Terminées", Side.RECEIVER, referral_models.CLOSED_STATUSES),
     "toutes": ("Toutes", Side.RECEIVER, None),
     "envoyees": ("Envoyées", Side.SENDER, None),
 }
@@ -85,31 +89,14 @@ def _require_referrals(request: HttpRequest) -> None:
 def _referral_for(request: HttpRequest, pk: int) -> tuple[Referral, Side]:
     """The referral if the user's organisation is one of its two sides and their role
     accompanies; a 404 (existence hidden) or 403 otherwise, journaled as denied."""
-    membership = request.membership
-    organisation = request.organisation
-    referral = (
-        Referral.objects.filter(pk=pk)
-        .filter(Q(sender_organisation=organisation) | Q(receiver_organisation=organisation))
-        .select_related(
-            "service",
-            "sender",
-            "sender_organisation",
-            "receiver_organisation",
-            "updated_by",
-        )
-        .first()
-    )
-    owner = None
-    if referral is None:
-        owner = (
-            Referral.objects.filter(pk=pk)
-            .values_list("person_id", "sender_organisation_id")
-            .first()
-        )
-    side = side_of(membership, referral) if referral is not None else None
+    referral = referral_selectors.referral_for_organisation(request.organisation.pk, pk)
+    side = side_of(request.membership, referral) if referral is not None else None
     if referral is None or side is None:
-        if referral is not None:
-            owner = (referral.person_id, referral.sender_organisation_id)
+        owner = (
+            (referral.person_id, referral.sender_organisation_id)
+            if referral is not None
+            else referral_selectors.referral_owner(pk)
+        )
         record_denied(
             request,
             target_type="network.referral",
@@ -145,20 +132,10 @@ def inbox(request: HttpRequest) -> HttpResponse:
         received = Referral.objects.filter(receiver_organisation=organisation).exists()
         tab = DEFAULT_TAB if received else "envoyees"
     label, side, statuses = TABS[tab]
-    queryset = Referral.objects.select_related(
-        "service", "sender_organisation", "receiver_organisation", "sender"
-    )
-    if side == Side.RECEIVER:
-        queryset = queryset.filter(receiver_organisation=organisation)
-    else:
-        queryset = queryset.filter(sender_organisation=organisation)
-    if statuses is not None:
-        queryset = queryset.filter(status__in=statuses)
-    queryset = queryset.order_by("-sent_at", "-id")
-    paginator = Paginator(queryset, PAGE_SIZE)
+    paginator = Paginator(referral_selectors.inbox(organisation.pk, side, statuses), PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     rows = list(page.object_list)
-    names = referrals.listed_persons(rows, side, organisation)
+    names = referral_selectors.listed_persons(rows, side, organisation)
     loaded = [*rows, *names.values()]
     if rows:
         # One entry per organisation whose records are listed (the sender's DPO sees it).
@@ -196,7 +173,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
                     "referral": r,
                     "person": names.get(r.pk),
                     "level": STATUS_LEVEL[r.status],
-                    "expires_soon": r.status in referrals.WAITING_STATUSES
+                    "expires_soon": r.status in referral_models.WAITING_STATUSES
                     and (r.expires_at - timezone.now()).days < 7,
                 }
                 for r in rows
@@ -234,7 +211,7 @@ def _available_forms(referral: Referral, side: Side) -> list[str]:
     external = referral.receiver_organisation.is_external
     names = []
     if side == Side.RECEIVER and not external:
-        moves = referrals.allowed_moves(status, Side.RECEIVER)
+        moves = workflow.allowed_moves(status, Side.RECEIVER)
         if ReferralStatus.ACCEPTED in moves:
             names.append("accepter")
         if ReferralStatus.REFUSED in moves:
@@ -244,9 +221,9 @@ def _available_forms(referral: Referral, side: Side) -> list[str]:
         if ReferralStatus.DONE in moves:
             names.append("terminer")
     if side == Side.SENDER:
-        if external and status in referrals.OPEN_STATUSES:
+        if external and status in referral_models.OPEN_STATUSES:
             names.append("reponse")
-        if ReferralStatus.CANCELLED in referrals.allowed_moves(status, Side.SENDER):
+        if ReferralStatus.CANCELLED in workflow.allowed_moves(status, Side.SENDER):
             names.append("annuler")
     by_hand_side = Side.SENDER if external else Side.RECEIVER
     if side == by_hand_side and status in (ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS):
@@ -271,7 +248,7 @@ def _render_detail(
         covers.append(person)
         attachments = list(referral.attachments.all())
     else:
-        shared = referrals.SharedView(referral)
+        shared = referral_selectors.SharedView(referral)
         covers += shared.loaded
         attachments = shared.attachments
     transitions = list(
@@ -292,7 +269,7 @@ def _render_detail(
         initial["first_appointment_on"] = referral.first_appointment_on
     for name in _available_forms(referral, side):
         forms[name] = bound.get(name) or FORMS[name](prefix=name, initial=initial)
-    delays = referrals.delays(referral)
+    delays = referral_selectors.delays(referral)
     return render(
         request,
         "network/referrals/detail.html",
@@ -311,9 +288,11 @@ def _render_detail(
             "level": STATUS_LEVEL[referral.status],
             "shared_labels": _shared_labels(referral),
             "delays": {
-                "to_seen": referrals.format_delay(delays.to_seen),
-                "to_answer": referrals.format_delay(delays.to_answer),
-                "to_first_appointment": referrals.format_delay(delays.to_first_appointment),
+                "to_seen": referral_selectors.format_delay(delays.to_seen),
+                "to_answer": referral_selectors.format_delay(delays.to_answer),
+                "to_first_appointment": referral_selectors.format_delay(
+                    delays.to_first_appointment
+                ),
             },
             "thematiques": thematique_labels(referral.service.thematiques),
         },
@@ -372,7 +351,7 @@ def _answer(request: HttpRequest, pk: int, name: str, perform, success: str) -> 
         raise PermissionDenied
     if name not in _available_forms(referral, side):
         # The page was stale: someone answered meanwhile.
-        message = referrals.conflict_message(referral)
+        message = workflow.conflict_message(referral)
         journal.record_request(request, JournalAction.VIEW, referral, summary="réponse refusée")
         messages.error(request, message)
         return redirect("referrals:detail", pk=referral.pk)
@@ -381,7 +360,7 @@ def _answer(request: HttpRequest, pk: int, name: str, perform, success: str) -> 
         data = form.cleaned_data
         try:
             updated = perform(referral, data)
-        except referrals.ReferralConflict as conflict:
+        except workflow.ReferralConflict as conflict:
             journal.record_request(request, JournalAction.VIEW, referral, summary="réponse refusée")
             messages.error(request, conflict.message)
             return redirect("referrals:detail", pk=referral.pk)
@@ -585,7 +564,9 @@ def attachment(request: HttpRequest, pk: int, document_pk: int) -> HttpResponse:
         _sender_person(request, referral)
         documents = list(referral.attachments.filter(pk=document_pk))
     else:
-        documents = [d for d in referrals.SharedView(referral).attachments if d.pk == document_pk]
+        documents = [
+            d for d in referral_selectors.SharedView(referral).attachments if d.pk == document_pk
+        ]
     if not documents:
         journal.record_request(
             request,
@@ -759,7 +740,7 @@ def create(request: HttpRequest) -> HttpResponse:
             },
         )
     try:
-        referrals.service_check(service, sender_organisation_id=person.organisation_id)
+        referral_policies.service_check(service, sender_organisation_id=person.organisation_id)
     except DomainError as error:
         journal.record_request(
             request, JournalAction.VIEW, person, summary="orientation : service indisponible"
@@ -781,119 +762,132 @@ def create(request: HttpRequest) -> HttpResponse:
 
 
 def _send_page(request: HttpRequest, person: Person, service: Service) -> HttpResponse:
-    receiver = service.organisation
-    pathways = list(referrals.active_pathways(person))
-    domains = _pathway_domains(person)
+    """Prepare and send a referral. A POST goes straight to the service, which checks every
+    rule once (consent, pathway, similar actions to confirm…); what the page shows is read
+    only to show it (a GET, or a POST refused)."""
     action = request.POST.get("action") if request.method == "POST" else None
-    data = request.POST if action in ("send", "consent") else None
-    form = rf.ReferralForm(data, person=person, pathways=pathways, domains=domains)
+    form = rf.ReferralForm(request.POST if action in ("send", "consent") else None, person=person)
     consent_form = rf.ConsentOnTheSpotForm(
         request.POST if action == "consent" else None,
         request.FILES if action == "consent" else None,
         prefix="consent",
         person=person,
-        organisation=receiver,
+        organisation=service.organisation,
         initial={"decided_on": timezone.localdate()},
     )
-    scope = sharing_scope(person, receiver)
-    found = redundancy.redundant_with(
-        person, thematiques=service.thematiques, organisation=receiver
-    )
-    key = redundancy.fingerprint(found)
-    consent_refused = False
-    status = 200
+    if action == "send":
+        return _send(request, person, service, form, consent_form)
     if action == "consent":
-        if consent_form.is_valid():
-            c = consent_form.cleaned_data
-            named = c["scope"] == "organisation"
-            try:
-                consent = people_services.consent_give(
-                    person=person,
-                    actor=request.user,
-                    purpose=(
-                        ConsentPurpose.SHARE_ORGANISATION
-                        if named
-                        else ConsentPurpose.SHARE_CATEGORY
-                    ),
-                    partner_organisation=receiver if named else None,
-                    partner_category="" if named else receiver.kind,
-                    decided_on=c["decided_on"],
-                    method=c["method"],
-                    witness_name=c["witness_name"],
-                    document=c["document"],
-                    signed_file=c["signed_file"],
-                )
-            except DomainError as error:
-                apply_domain_error(consent_form, error, {"file": "signed_file"})
-                status = 400
-            else:
-                journal.record_request(
-                    request,
-                    JournalAction.CREATE,
-                    consent,
-                    summary="consentement recueilli depuis une orientation",
-                    also_covers=[person],
-                )
-                messages.success(
-                    request,
-                    f"Consentement enregistré : le partage avec {receiver.name} est couvert. "
-                    "Vérifiez l'orientation, puis envoyez-la.",
-                )
-                scope = sharing_scope(person, receiver)
-                consent_form = rf.ConsentOnTheSpotForm(
-                    prefix="consent",
-                    person=person,
-                    organisation=receiver,
-                    initial={"decided_on": timezone.localdate()},
-                )
-        else:
-            status = 400
-    elif action == "send" and form.is_valid():
+        return _consent_on_the_spot(request, person, service, form, consent_form)
+    return _render_send_page(request, person, service, form, consent_form)
+
+
+def _send(request, person, service, form, consent_form) -> HttpResponse:
+    consent_refused = False
+    if form.is_valid():
         d = form.cleaned_data
-        if found and (not d["confirm_redundancy"] or d["redundancy_key"] != key):
+        try:
+            referral = referrals.referral_send(
+                person=person,
+                service=service,
+                actor=request.user,
+                membership=request.membership,
+                pathway=d["pathway"],
+                reason=d["reason"],
+                request=d["request"],
+                availability=d["availability"],
+                contact_preference=d["contact_preference"],
+                shared_categories=d["shared_categories"],
+                shared_domains=d["shared_domains"],
+                attachments=list(d["attachments"]),
+                health_consent_confirmed=d["health_consent_confirmed"],
+                confirmed_redundancy=d["redundancy_key"] if d["confirm_redundancy"] else None,
+            )
+        except redundancy.RedundancyToConfirm:
             form.add_error(
                 "confirm_redundancy",
                 "Des actions similaires sont en cours pour cette personne : vérifiez-les, puis "
                 "cochez cette case pour confirmer l'orientation.",
             )
-        else:
-            try:
-                referral = referrals.referral_send(
-                    person=person,
-                    service=service,
-                    actor=request.user,
-                    pathway=d["pathway"],
-                    reason=d["reason"],
-                    request=d["request"],
-                    availability=d["availability"],
-                    contact_preference=d["contact_preference"],
-                    shared_categories=d["shared_categories"],
-                    shared_domains=d["shared_domains"],
-                    attachments=list(d["attachments"]),
-                    health_consent_confirmed=d["health_consent_confirmed"],
-                )
-            except DomainError as error:
-                if error.field == "consent":
-                    consent_refused = True
-                    form.add_error(None, error.message)
-                else:
-                    apply_domain_error(form, error)
+        except DomainError as error:
+            if error.field == "consent":
+                consent_refused = True
+                form.add_error(None, error.message)
             else:
-                journal.record_request(
-                    request, JournalAction.CREATE, referral, also_covers=[person]
-                )
-                messages.success(
-                    request,
-                    f"Orientation envoyée à {receiver.name}."
-                    + (
-                        " Imprimez la fiche de prescription pour ce partenaire hors plateforme."
-                        if receiver.is_external
-                        else " Vous serez prévenu·e de sa réponse."
-                    ),
-                )
-                return redirect("referrals:detail", pk=referral.pk)
-    if action == "send":
-        status = 400
+                apply_domain_error(form, error)
+        else:
+            journal.record_request(request, JournalAction.CREATE, referral, also_covers=[person])
+            receiver = service.organisation
+            messages.success(
+                request,
+                f"Orientation envoyée à {receiver.name}."
+                + (
+                    " Imprimez la fiche de prescription pour ce partenaire hors plateforme."
+                    if receiver.is_external
+                    else " Vous serez prévenu·e de sa réponse."
+                ),
+            )
+            return redirect("referrals:detail", pk=referral.pk)
+    return _render_send_page(
+        request, person, service, form, consent_form, status=400, consent_refused=consent_refused
+    )
+
+
+def _consent_on_the_spot(request, person, service, form, consent_form) -> HttpResponse:
+    receiver = service.organisation
+    if not consent_form.is_valid():
+        return _render_send_page(request, person, service, form, consent_form, status=400)
+    c = consent_form.cleaned_data
+    named = c["scope"] == "organisation"
+    try:
+        consent = people_services.consent_give(
+            person=person,
+            actor=request.user,
+            purpose=(ConsentPurpose.SHARE_ORGANISATION if named else ConsentPurpose.SHARE_CATEGORY),
+            partner_organisation=receiver if named else None,
+            partner_category="" if named else receiver.kind,
+            decided_on=c["decided_on"],
+            method=c["method"],
+            witness_name=c["witness_name"],
+            document=c["document"],
+            signed_file=c["signed_file"],
+        )
+    except DomainError as error:
+        apply_domain_error(consent_form, error, {"file": "signed_file"})
+        return _render_send_page(request, person, service, form, consent_form, status=400)
+    journal.record_request(
+        request,
+        JournalAction.CREATE,
+        consent,
+        summary="consentement recueilli depuis une orientation",
+        also_covers=[person],
+    )
+    messages.success(
+        request,
+        f"Consentement enregistré : le partage avec {receiver.name} est couvert. "
+        "Vérifiez l'orientation, puis envoyez-la.",
+    )
+    consent_form = rf.ConsentOnTheSpotForm(
+        prefix="consent",
+        person=person,
+        organisation=receiver,
+        initial={"decided_on": timezone.localdate()},
+    )
+    return _render_send_page(request, person, service, form, consent_form)
+
+
+def _render_send_page(
+    request, person, service, form, consent_form, *, status=200, consent_refused=False
+) -> HttpResponse:
+    receiver = service.organisation
+    pathways = list(Pathway.objects.active().filter(person=person).order_by("-started_on", "-id"))
+    domains = _pathway_domains(person)
+    form.show_choices(pathways=pathways, domains=domains)
+    scope = sharing_scope(person, receiver)
+    found = redundancy.redundant_with(
+        person, thematiques=service.thematiques, organisation=receiver
+    )
+    key = redundancy.fingerprint(found)
     journal.record_request(request, JournalAction.VIEW, person, summary="orientation : préparation")
     form.fields["redundancy_key"].initial = key
     if form.is_bound:

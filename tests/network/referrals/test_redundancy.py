@@ -7,7 +7,7 @@ import pytest
 
 from relais.network.referrals import redundancy
 from relais.network.referrals import services as referrals
-from relais.network.referrals.redundancy import overlap, redundant_with
+from relais.network.referrals.redundancy import RedundancyToConfirm, overlap, redundant_with
 from relais.notifications.models import Notification
 from relais.pathways.models import StepStatus
 from tests.factories import OrganisationFactory, ServiceFactory, StepFactory
@@ -93,7 +93,14 @@ class TestReferrals:
         similar = ServiceFactory(
             organisation=plie, name="Accompagnement PLIE", thematiques=["trouver-un-emploi"]
         )
-        second = send(sc, service=similar)
+        with pytest.raises(RedundancyToConfirm) as refused:
+            send(sc, service=similar)
+        assert [r.object_id for r in refused.value.redundancies] == [first.pk]
+        assert refused.value.field == "confirm_redundancy"
+        assert not Notification.objects.filter(message__startswith="Risque de doublon").exists()
+        with pytest.raises(RedundancyToConfirm):  # a confirmation of other warnings
+            send(sc, service=similar, confirmed_redundancy="referral-999")
+        second = send(sc, service=similar, confirmed_redundancy=refused.value.key)
         assert [r.object_id for r in second.redundancies] == [first.pk]
         notice = Notification.objects.filter(
             organisation=sc.receiver_org, message__startswith="Risque de doublon"

@@ -13,7 +13,9 @@ from django.utils import timezone
 
 from relais.core.errors import DomainError, PermissionDenied
 from relais.network.coordination.models import TeamMember
+from relais.network.referrals import selectors as referral_selectors
 from relais.network.referrals import services as referrals
+from relais.network.referrals import workflow
 from relais.network.referrals.models import Referral, ReferralStatus, ReferralTransition
 from relais.pathways.models import PathwayStatus, Step, StepKind, StepOwner, StepStatus
 from relais.people import services as people_services
@@ -419,7 +421,7 @@ class TestConcurrency:
         referral = send(sc)
         version = referral.version
         answer(sc, referral, "accept", expected_version=version)
-        with pytest.raises(referrals.ReferralConflict) as error:
+        with pytest.raises(workflow.ReferralConflict) as error:
             answer(sc, referral, "accept", expected_version=version)
         assert "déjà été acceptée par Karim Benali (Mission locale Lyon Est)" in error.value.message
         assert (
@@ -431,7 +433,7 @@ class TestConcurrency:
         referral = send(sc)
         version = referral.version
         answer(sc, referral, "accept", expected_version=version)
-        with pytest.raises(referrals.ReferralConflict, match="déjà été acceptée"):
+        with pytest.raises(workflow.ReferralConflict, match="déjà été acceptée"):
             answer(
                 sc,
                 referral,
@@ -463,7 +465,7 @@ class TestConcurrency:
             expected_version=version,
             comment="Erreur de service",
         )
-        with pytest.raises(referrals.ReferralConflict, match="déjà été annulée par Nadia Haddad"):
+        with pytest.raises(workflow.ReferralConflict, match="déjà été annulée par Nadia Haddad"):
             answer(sc, referral, "accept", expected_version=version)
 
 
@@ -489,7 +491,7 @@ def test_threads_answering_at_once_record_exactly_one_transition():
                 expected_version=version,
             )
             results.append("ok")
-        except referrals.ReferralConflict:
+        except workflow.ReferralConflict:
             results.append("conflict")
         finally:
             connection.close()  # this thread's own connection
@@ -601,15 +603,15 @@ class TestDelays:
             + dt.timedelta(days=6),
         )
         referral.refresh_from_db()
-        delays = referrals.delays(referral)
+        delays = referral_selectors.delays(referral)
         assert delays.to_seen == dt.timedelta(hours=5)
         assert delays.to_answer == dt.timedelta(days=2)
         assert delays.to_first_appointment == dt.timedelta(days=6)
-        annotated = referrals.with_delays(Referral.objects.filter(pk=referral.pk)).get()
+        annotated = referral_selectors.with_delays(Referral.objects.filter(pk=referral.pk)).get()
         assert annotated.seen_delay == dt.timedelta(hours=5)
         assert annotated.answer_delay == dt.timedelta(days=2)
         assert annotated.first_appointment_delay.days in (5, 6)  # answered_at's UTC day
-        assert referrals.format_delay(delays.to_seen) == "5 h"
-        assert referrals.format_delay(delays.to_answer) == "2 j"
-        assert referrals.format_delay(dt.timedelta(minutes=3)) == "moins d'une heure"
-        assert referrals.format_delay(None) == ""
+        assert referral_selectors.format_delay(delays.to_seen) == "5 h"
+        assert referral_selectors.format_delay(delays.to_answer) == "2 j"
+        assert referral_selectors.format_delay(dt.timedelta(minutes=3)) == "moins d'une heure"
+        assert referral_selectors.format_delay(None) == ""

@@ -13,7 +13,7 @@ from relais.accounts.models import Organisation
 from relais.core.errors import DomainError, PermissionDenied
 from relais.network.referrals.models import Referral, ReferralStatus
 from relais.network.referrals.policies import Side
-from relais.network.referrals.services import INITIAL, TRANSITIONS, allowed_moves, check_transition
+from relais.network.referrals.workflow import INITIAL, TRANSITIONS, allowed_moves, check_transition
 
 S = ReferralStatus
 

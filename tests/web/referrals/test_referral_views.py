@@ -65,6 +65,16 @@ def send_data(sc, **extra) -> dict:
 
 
 class TestSending:
+    def test_sending_reads_each_thing_once(self):
+        """The page's choices, the consent scope and the similar actions are read to show
+        the page, not to send: the service checks them, once (at most 20 queries, the
+        session, the user and the journal included)."""
+        sc = make_scenario()
+        client = client_for(sc.referent)
+        queries = count_queries(lambda: client.post(create_url(sc), send_data(sc)))
+        assert Referral.objects.count() == 1
+        assert queries <= 20
+
     def test_refused_without_consent_then_consent_on_the_spot_then_sent(self):
         sc = make_scenario(consent=None)
         client = client_for(sc.referent)

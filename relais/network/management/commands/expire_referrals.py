@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
-from relais.network.referrals.services import expiry_days, referrals_expire
+from relais.network.referrals.services import referrals_expire
+from relais.network.referrals.workflow import expiry_days
 
 
 class Command(BaseCommand):
