@@ -32,9 +32,9 @@ from django.utils import timezone
 from relais.accounts.models import Membership, User
 from relais.core import pdf
 from relais.core.errors import DomainError, PermissionDenied
-from relais.network.coordination.models import CaseConference, ConferenceDecision
-from relais.network.coordination.sharing import active_members
-from relais.network.coordination.teams import check_date, lock_open_pathway, new_step
+from relais.network.coordination.checks import check_date
+from relais.network.coordination.contributions import lock_open_pathway, new_step
+from relais.network.coordination.models import CaseConference, ConferenceDecision, TeamMember
 from relais.pathways.models import Pathway, StepKind, StepOwner
 from relais.people.models import Person
 from relais.people.policies import Capability, can
@@ -61,8 +61,8 @@ def participant_choices(person: Person) -> list[tuple[User, str]]:
         .order_by("user__last_name", "user__first_name", "user__email")
     )
     team = (
-        active_members()
-        .filter(team__person_id=person.pk)
+        TeamMember.objects.active()
+        .of_person(person.pk)
         .select_related("user", "organisation", "team")
         .order_by("user__last_name", "user__first_name", "pk")
     )

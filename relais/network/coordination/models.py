@@ -3,10 +3,14 @@ case conferences, and declared partnerships between organisations."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 
 from relais.core.models import TimeStampedModel
-from relais.people.models import ConsentMethod
+from relais.people.models import Consent, ConsentMethod, ConsentPurpose, ConsentStatus
 
 
 class SharedCategory(models.TextChoices):
@@ -35,6 +39,47 @@ class CoordinationTeam(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"Équipe de coordination n° {self.pk}"
+
+
+def consent_standing(person_id, organisation_id, organisation_kind) -> Exists:
+    """The person's consent to share with that organisation stands: a current,
+    non-superseded Consent "given", purpose "share_org" naming the organisation, or
+    "share_category" naming its kind. Arguments are values or OuterRef()s."""
+    return Exists(
+        Consent.objects.filter(
+            person_id=person_id,
+            status=ConsentStatus.GIVEN,
+            superseded_by__isnull=True,
+        ).filter(
+            Q(
+                purpose=ConsentPurpose.SHARE_ORGANISATION,
+                partner_organisation_id=organisation_id,
+            )
+            | Q(purpose=ConsentPurpose.SHARE_CATEGORY, partner_category=organisation_kind)
+        )
+    )
+
+
+class TeamMemberQuerySet(models.QuerySet):
+    def of_person(self, person_id) -> TeamMemberQuerySet:
+        """The memberships of that person's team (`person_id`: a value or an OuterRef())."""
+        return self.filter(team__person_id=person_id)
+
+    def current(self) -> TeamMemberQuerySet:
+        """Memberships not ended: listed in the team, whether the consent stands or not."""
+        return self.filter(ended_on__isnull=True)
+
+    def active(self) -> TeamMemberQuerySet:
+        """Memberships that give access now: not ended, and the person's consent to share
+        with the member's organisation standing (checked in the same query, so that a
+        withdrawal takes effect at the next request)."""
+        return self.current().filter(
+            consent_standing(
+                OuterRef("team__person_id"),
+                OuterRef("organisation_id"),
+                OuterRef("organisation__kind"),
+            )
+        )
 
 
 class TeamMember(TimeStampedModel):
@@ -83,6 +128,8 @@ class TeamMember(TimeStampedModel):
     referral = models.ForeignKey(
         "network.Referral", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+
+    objects = TeamMemberQuerySet.as_manager()
 
     class Meta:
         verbose_name = "membre de l'équipe"
@@ -175,6 +222,19 @@ class PartnershipKind(models.TextChoices):
     OTHER = "other", "Autre partenariat"
 
 
+def partnership_in_force(ended_on: dt.date | None, on: dt.date) -> bool:
+    """A partnership ending on `ended_on` is in force on `on` (it ends at the start of its
+    end date). The rule of `PartnershipQuerySet.in_force`, for rows read as values."""
+    return ended_on is None or ended_on > on
+
+
+class PartnershipQuerySet(models.QuerySet):
+    def in_force(self, on: dt.date | None = None) -> PartnershipQuerySet:
+        """Partnerships not ended on `on` (today by default)."""
+        on = on or timezone.localdate()
+        return self.filter(Q(ended_on__isnull=True) | Q(ended_on__gt=on))
+
+
 class Partnership(TimeStampedModel):
     """A declared tie between two organisations, for the actor map."""
 
@@ -190,6 +250,8 @@ class Partnership(TimeStampedModel):
     ended_on = models.DateField("jusqu'au", null=True, blank=True)
     declared_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
 
+    objects = PartnershipQuerySet.as_manager()
+
     class Meta:
         verbose_name = "partenariat"
         verbose_name_plural = "partenariats"
@@ -202,3 +264,6 @@ class Partnership(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.source} — {self.target} ({self.get_kind_display()})"
+
+    def is_in_force(self, on: dt.date | None = None) -> bool:
+        return partnership_in_force(self.ended_on, on or timezone.localdate())

@@ -8,7 +8,6 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from relais.accounts.models import Membership, Organisation, Role
@@ -37,10 +36,6 @@ def can_end_partnership(membership: Membership | None, partnership: Partnership)
     return is_manager_of(membership, partnership.source_id) or is_manager_of(
         membership, partnership.target_id
     )
-
-
-def _active_q(today: date) -> Q:
-    return Q(ended_on__isnull=True) | Q(ended_on__gt=today)
 
 
 @transaction.atomic
@@ -78,9 +73,7 @@ def partnership_declare(
             field="started_on",
         )
     reverse = (
-        Partnership.objects.filter(source=target, target=source, kind=kind)
-        .filter(_active_q(today))
-        .exists()
+        Partnership.objects.in_force(today).filter(source=target, target=source, kind=kind).exists()
     )
     if reverse:
         raise DomainError(
@@ -92,7 +85,7 @@ def partnership_declare(
         .first()
     )
     if existing is not None:
-        if existing.ended_on is None or existing.ended_on > today:
+        if existing.is_in_force(today):
             raise DomainError("Ce partenariat est déjà déclaré.", field="target")
         existing.ended_on = None
         existing.started_on = started_on
@@ -128,7 +121,7 @@ def partnership_end(
     today = timezone.localdate()
     ended_on = ended_on or today
     locked = Partnership.objects.select_for_update().get(pk=partnership.pk)
-    if locked.ended_on is not None and locked.ended_on <= today:
+    if not locked.is_in_force(today):
         raise DomainError("Ce partenariat est déjà terminé.")
     if locked.started_on is not None and ended_on < locked.started_on:
         raise DomainError("La date de fin ne peut pas précéder la date de début.", field="ended_on")

@@ -6,11 +6,12 @@
   (`relais.people.policies.ROLE_CAPABILITIES`); every domain, document and note the role
   allows (author-only notes of other authors excepted). No query.
 - **team**: the user, acting for their organisation, is an *active* member of the
-  person's coordination team: membership not ended, and the person's consent to share
-  with that organisation standing (a current, non-superseded Consent "given", purpose
-  "share_org" naming the organisation, or "share_category" naming its kind). The
-  capabilities come from the categories shared with the member (`CATEGORY_CAPABILITIES`),
-  diagnostic domains and documents are those chosen, notes those marked "team".
+  person's coordination team (`TeamMember.objects.active()`): membership not ended, and
+  the person's consent to share with that organisation standing (a current,
+  non-superseded Consent "given", purpose "share_org" naming the organisation, or
+  "share_category" naming its kind). The capabilities come from the categories shared
+  with the member (`CATEGORY_CAPABILITIES`), diagnostic domains and documents are those
+  chosen, notes those marked "team".
 - **none**: nothing.
 
 The consent is checked in the query that finds the membership, so a withdrawal takes
@@ -31,7 +32,6 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from relais.diagnostics.domains import Domain
 from relais.network.coordination.models import SharedCategory, TeamMember
 from relais.pathways.models import NoteVisibility
-from relais.people.models import Consent, ConsentPurpose, ConsentStatus
 from relais.people.policies import Capability, capabilities
 
 # What each shared category gives a team member.
@@ -152,38 +152,9 @@ NO_ACCESS = Access(
 # --- Who is an active member -------------------------------------------------------------
 
 
-def consent_standing(person_id, organisation_id, organisation_kind) -> Exists:
-    """The person's consent to share with that organisation stands. Arguments are values
-    or OuterRef()s."""
-    return Exists(
-        Consent.objects.filter(
-            person_id=person_id,
-            status=ConsentStatus.GIVEN,
-            superseded_by__isnull=True,
-        ).filter(
-            Q(
-                purpose=ConsentPurpose.SHARE_ORGANISATION,
-                partner_organisation_id=organisation_id,
-            )
-            | Q(purpose=ConsentPurpose.SHARE_CATEGORY, partner_category=organisation_kind)
-        )
-    )
-
-
-def active_members() -> QuerySet[TeamMember]:
-    """Team members whose membership gives access now (not ended, consent standing)."""
-    return TeamMember.objects.filter(ended_on__isnull=True).filter(
-        consent_standing(
-            OuterRef("team__person_id"),
-            OuterRef("organisation_id"),
-            OuterRef("organisation__kind"),
-        )
-    )
-
-
 def cofollowing(membership) -> QuerySet[TeamMember]:
     """The active team memberships of the user acting for this organisation."""
-    return active_members().filter(
+    return TeamMember.objects.active().filter(
         user_id=membership.user_id, organisation_id=membership.organisation_id
     )
 
@@ -191,7 +162,7 @@ def cofollowing(membership) -> QuerySet[TeamMember]:
 def cofollowed_exists(membership, person_ref=None) -> Exists:
     """For `Person.objects.visible_to`: the person (OuterRef "pk") is co-followed by the
     user acting for this organisation."""
-    return Exists(cofollowing(membership).filter(team__person_id=person_ref or OuterRef("pk")))
+    return Exists(cofollowing(membership).of_person(person_ref or OuterRef("pk")))
 
 
 def cofollowed_q(membership) -> Q:
@@ -274,9 +245,7 @@ def access_for(membership, person) -> Access:
     key = (membership.user_id, membership.organisation_id)
     if key not in cache:
         # The team comes along so that the journal sees these rows hang from the person.
-        members = list(
-            cofollowing(membership).filter(team__person_id=person.pk).select_related("team")
-        )
+        members = list(cofollowing(membership).of_person(person.pk).select_related("team"))
         cache[key] = team_access(members, membership.user_id, shared_document_ids(members))
     return cache[key]
 

@@ -8,7 +8,8 @@ from django import forms
 from django.utils import timezone
 
 from relais.core.errors import DomainError
-from relais.network.actor_map.flows import Territory, check_period, parse_territory
+from relais.network.actor_map.flows import check_period
+from relais.network.actor_map.territory import Territory, parse_territory
 from relais.network.coordination.models import PartnershipKind
 
 

@@ -17,13 +17,11 @@ from django.views.decorators.http import require_GET, require_POST
 from relais.accounts.models import Organisation
 from relais.core.errors import DomainError
 from relais.core.errors import PermissionDenied as DomainPermissionDenied
-from relais.network.actor_map.flows import (
-    GROUPS,
-    actor_map_csv,
-    actor_map_svg,
-    build_actor_map,
-    default_territory,
-)
+from relais.network.actor_map.diagram import actor_map_svg
+from relais.network.actor_map.exports import actor_map_csv, actor_map_svg_file
+from relais.network.actor_map.flows import build_actor_map
+from relais.network.actor_map.graph import GROUPS
+from relais.network.actor_map.territory import default_territory
 from relais.network.coordination.models import Partnership
 from relais.network.coordination.partnerships import (
     can_declare_partnership,
@@ -151,7 +149,7 @@ def _export(request: HttpRequest, fmt: str) -> HttpResponse:
     name = f"cartographie-{amap.territory.slug}-{data['au']:%Y-%m-%d}"
     if fmt == "svg":
         response = HttpResponse(
-            actor_map_svg(amap, chart_id="cartographie", standalone=True),
+            actor_map_svg_file(amap, chart_id="cartographie"),
             content_type="image/svg+xml; charset=utf-8",
         )
     else:

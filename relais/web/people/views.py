@@ -57,7 +57,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if access(request.membership, person).is_team:
         # A professional of another organisation who co-follows the person: only what is
         # shared with them (relais.web.teams.views).
-        from relais.web.teams.views import shared_person_page
+        from relais.web.teams.shared_views import shared_person_page
 
         return shared_person_page(request, person)
     journal.record_request(request, JournalAction.VIEW, person)

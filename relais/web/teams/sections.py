@@ -8,6 +8,7 @@
   "parcours", "rendez-vous", "ecrits", "documents"): those of the organisation ask for
   capabilities a team member never has and return None for them, so one section per key
   is shown. Each shows only what the access allows, with a fixed number of queries.
+  `shared_diagnostics` also feeds the full page of the shared diagnostic (`shared_views`).
 """
 
 from __future__ import annotations
@@ -19,15 +20,15 @@ from django.utils import timezone
 
 from relais.core.communes import get_commune
 from relais.diagnostics.domains import Domain, barriers
+from relais.diagnostics.models import Diagnostic, DomainAssessment
 from relais.network.coordination import conferences as conference_services
-from relais.network.coordination import teams as team_services
+from relais.network.coordination import selectors as team_selectors
 from relais.network.coordination.models import SharedCategory
 from relais.network.coordination.sharing import Access
 from relais.pathways.models import Appointment, Goal, Note, Pathway, PathwayStatus, Step
 from relais.people.models import Document, Person, Resource
 from relais.people.policies import Capability, access, can
 from relais.web.people.sections import Section
-from relais.web.teams.views import allowed_domain_labels, shared_diagnostics
 
 NOTES_IN_SECTION = 10
 APPOINTMENTS_IN_SECTION = 20
@@ -53,7 +54,7 @@ def team_section(request: HttpRequest, person: Person) -> dict | None:
         return None
     manages = can(request.membership, Capability.MANAGE_TEAM, person)
     rows = []
-    for member in team_services.team_members(person):
+    for member in team_selectors.team_members(person):
         is_me = (
             member.user_id == request.user.pk
             and member.organisation_id == request.membership.organisation_id
@@ -77,14 +78,9 @@ def team_section(request: HttpRequest, person: Person) -> dict | None:
                 "is_me": is_me,
             }
         )
-    pathways = list(
-        Pathway.objects.filter(person=person, status=PathwayStatus.ACTIVE)
-        .select_related("referent")
-        .order_by("-started_on", "-pk")
-    )
     return {
         "person": person,
-        "pathways": pathways,
+        "pathways": conference_services.open_pathways(person),
         "current": [r for r in rows if r["member"].ended_on is None],
         "past": [r for r in rows if r["member"].ended_on is not None],
         "conferences": conference_services.conferences_of(person),
@@ -95,6 +91,62 @@ def team_section(request: HttpRequest, person: Person) -> dict | None:
 
 
 # --- Shared views for a co-following professional --------------------------------------------
+
+
+def shared_diagnostics(person: Person, person_access: Access) -> list[dict]:
+    """The person's diagnostics with only the domains this access may read (the others are
+    not even loaded). Two queries."""
+    allowed = [d.value for d in Domain if person_access.sees_domain(d.value)]
+    diagnostics = (
+        Diagnostic.objects.filter(person=person)
+        .select_related("author")
+        .prefetch_related(
+            Prefetch(
+                "assessments",
+                queryset=DomainAssessment.objects.filter(domain__in=allowed).order_by("domain"),
+            )
+        )
+        .order_by("-assessed_on", "-id")
+    )
+    labels = dict(Domain.choices)
+    order = {d.value: i for i, d in enumerate(Domain)}
+    sees_health = person_access.sees_domain(Domain.HEALTH)
+    result = []
+    for diagnostic in diagnostics:
+        facts = []
+        if diagnostic.no_shelter_tonight:
+            facts.append("Sans solution d'hébergement pour ce soir")
+        if diagnostic.no_resources:
+            facts.append("Aucune ressource")
+        if diagnostic.violence:
+            facts.append("Violences subies ou personne en danger")
+        if diagnostic.health_emergency and sees_health:
+            facts.append("Urgence de santé")
+        if diagnostic.eviction_on:
+            facts.append(f"Expulsion prévue le {diagnostic.eviction_on:%d/%m/%Y}")
+        assessments = sorted(diagnostic.assessments.all(), key=lambda a: order[a.domain])
+        result.append(
+            {
+                "diagnostic": diagnostic,
+                "urgency": diagnostic.get_urgency_display(),
+                "facts": facts,
+                "domains": [
+                    {
+                        "label": labels[a.domain],
+                        "assessment": a,
+                        "difficulty": a.get_difficulty_display()
+                        if a.difficulty is not None
+                        else "Non évalué",
+                    }
+                    for a in assessments
+                ],
+            }
+        )
+    return result
+
+
+def allowed_domain_labels(person_access: Access) -> list[str]:
+    return [d.label for d in Domain if person_access.sees_domain(d.value)]
 
 
 def shared_identity(request: HttpRequest, person: Person) -> dict | None:

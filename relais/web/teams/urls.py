@@ -1,10 +1,12 @@
 from django.urls import path
 
-from relais.web.teams import views
+from relais.web.conferences import views as conference_views
+from relais.web.teams import shared_views, views
 
 app_name = "teams"
 
-# Mounted under "equipes/".
+# Mounted under "equipes/". Membership pages (views), what a co-following professional sees
+# and adds (shared_views), case conferences (relais.web.conferences.views).
 urlpatterns = [
     path("co-suivis/", views.cofollowed_list, name="cofollowed"),
     path("personnes/<int:pk>/membres/nouveau/", views.member_add, name="member_add"),
@@ -20,38 +22,44 @@ urlpatterns = [
         name="member_leave",
     ),
     # What is shared with a co-following professional.
-    path("personnes/<int:pk>/diagnostic/", views.shared_diagnostic, name="shared_diagnostic"),
-    path("personnes/<int:pk>/ecrits/", views.shared_notes, name="shared_notes"),
+    path(
+        "personnes/<int:pk>/diagnostic/", shared_views.shared_diagnostic, name="shared_diagnostic"
+    ),
+    path("personnes/<int:pk>/ecrits/", shared_views.shared_notes, name="shared_notes"),
     path(
         "personnes/<int:pk>/documents/<int:document_pk>/telecharger/",
-        views.shared_document_download,
+        shared_views.shared_document_download,
         name="shared_document",
     ),
     # What a co-following professional adds.
-    path("personnes/<int:pk>/etapes/nouvelle/", views.shared_step_create, name="step_create"),
-    path("personnes/<int:pk>/ecrits/nouveau/", views.shared_note_create, name="note_create"),
+    path(
+        "personnes/<int:pk>/etapes/nouvelle/", shared_views.shared_step_create, name="step_create"
+    ),
+    path("personnes/<int:pk>/ecrits/nouveau/", shared_views.shared_note_create, name="note_create"),
     path(
         "personnes/<int:pk>/rendez-vous/nouveau/",
-        views.shared_appointment_create,
+        shared_views.shared_appointment_create,
         name="appointment_create",
     ),
     # Case conferences (réunions de synthèse).
     path(
-        "personnes/<int:pk>/reunions/nouvelle/", views.conference_create, name="conference_create"
+        "personnes/<int:pk>/reunions/nouvelle/",
+        conference_views.conference_create,
+        name="conference_create",
     ),
     path(
         "personnes/<int:pk>/reunions/<int:conference_pk>/",
-        views.conference_detail,
+        conference_views.conference_detail,
         name="conference_detail",
     ),
     path(
         "personnes/<int:pk>/reunions/<int:conference_pk>/modifier/",
-        views.conference_update,
+        conference_views.conference_update,
         name="conference_update",
     ),
     path(
         "personnes/<int:pk>/reunions/<int:conference_pk>/compte-rendu.pdf",
-        views.conference_pdf,
+        conference_views.conference_pdf,
         name="conference_pdf",
     ),
 ]

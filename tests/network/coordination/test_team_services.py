@@ -1,9 +1,8 @@
-"""Coordination team services: inviting a professional of another organisation, what is
-shared with them, leaving and ending (history kept), and what an active member adds."""
+"""Coordination team membership (relais.network.coordination.teams): inviting a professional
+of another organisation, changing what is shared with them, leaving and ending (history
+kept)."""
 
 from __future__ import annotations
-
-import datetime as dt
 
 import pytest
 from django.utils import timezone
@@ -11,7 +10,7 @@ from django.utils import timezone
 from relais.core.errors import DomainError, PermissionDenied
 from relais.network.coordination import teams
 from relais.network.coordination.models import TeamMember
-from relais.pathways.models import NoteVisibility, StepOwner
+from relais.network.coordination.sharing_choices import HealthConsent
 from relais.people.models import Person
 from relais.people.policies import Capability, can
 from tests.factories import (
@@ -19,10 +18,9 @@ from tests.factories import (
     DocumentFactory,
     MembershipFactory,
     OrganisationFactory,
-    PathwayFactory,
-    PersonFactory,
     co_follower,
 )
+from tests.network.coordination.support import add, make_setting, membership_of
 
 pytestmark = pytest.mark.django_db
 
@@ -31,38 +29,7 @@ TODAY = timezone.localdate
 
 @pytest.fixture
 def setting():
-    organisation = OrganisationFactory()
-    referent = MembershipFactory(organisation=organisation, role="referent").user
-    person = PersonFactory(organisation=organisation, referent=referent)
-    partner = OrganisationFactory(name="Mission locale Nord", kind="mission_locale")
-    professional = MembershipFactory(organisation=partner, role="referent").user
-    ConsentFactory(person=person, purpose="share_org", partner_organisation=partner)
-    return {
-        "organisation": organisation,
-        "referent": referent,
-        "person": person,
-        "partner": partner,
-        "professional": professional,
-    }
-
-
-def add(setting, **overrides):
-    values = {
-        "person": setting["person"],
-        "actor": setting["referent"],
-        "organisation": setting["partner"],
-        "user": setting["professional"],
-        "role": "Conseillère mission locale — emploi",
-        "categories": ["identity", "steps"],
-    }
-    values.update(overrides)
-    return teams.team_member_add(**values)
-
-
-def membership_of(user, organisation):
-    from relais.accounts.models import Membership
-
-    return Membership.objects.get(user=user, organisation=organisation)
+    return make_setting()
 
 
 # --- Invitation ------------------------------------------------------------------------------
@@ -78,11 +45,6 @@ def test_invitation_creates_the_team_and_the_member(setting):
     membership = membership_of(setting["professional"], setting["partner"])
     assert can(membership, Capability.READ_STEPS, person)
     assert not can(membership, Capability.READ_DIAGNOSTIC, person)
-
-
-def test_categories_are_kept_in_a_fixed_order(setting):
-    member = add(setting, categories=["steps", "identity", "notes"])
-    assert member.shared_categories == ["identity", "steps", "notes"]
 
 
 def test_a_manager_may_invite(setting):
@@ -156,88 +118,6 @@ def test_role_is_required(setting):
         add(setting, role="x" * 201)
 
 
-@pytest.mark.parametrize(
-    ("sharing", "field", "message"),
-    [
-        ({"categories": []}, "categories", "au moins une"),
-        ({"categories": ["secret"]}, "categories", "inconnue"),
-        ({"categories": ["health"]}, "categories", "cochez aussi"),
-        ({"categories": ["diagnostic"]}, "domains", "domaines"),
-        ({"categories": ["diagnostic"], "domains": ["health"]}, "domains", "Santé"),
-        ({"categories": ["diagnostic"], "domains": ["astrology"]}, "domains", "inconnu"),
-        ({"categories": ["documents"]}, "documents", "documents"),
-        (
-            {"categories": ["diagnostic", "health"], "domains": ["employment"]},
-            "health_consent_on",
-            "accord explicite",
-        ),
-        (
-            {
-                "categories": ["diagnostic", "health"],
-                "domains": ["employment"],
-                "health_consent": teams.HealthConsent(TODAY(), "oral_witness", ""),
-            },
-            "health_consent_witness",
-            "témoin",
-        ),
-        (
-            {
-                "categories": ["diagnostic", "health"],
-                "health_consent": teams.HealthConsent(
-                    TODAY() + dt.timedelta(days=2), "oral_witness", "Témoin"
-                ),
-            },
-            "health_consent_on",
-            "futur",
-        ),
-        (
-            {
-                "categories": ["diagnostic", "health"],
-                "health_consent": teams.HealthConsent(TODAY(), "smoke_signal", ""),
-            },
-            "health_consent_method",
-            "recueilli",
-        ),
-    ],
-)
-def test_bad_sharing_is_refused_with_its_field(setting, sharing, field, message):
-    with pytest.raises(DomainError, match=message) as error:
-        add(setting, **sharing)
-    assert error.value.field == field
-    assert not TeamMember.objects.exists()
-
-
-def test_documents_must_be_the_persons(setting):
-    stranger = DocumentFactory()
-    with pytest.raises(DomainError, match="n'appartient pas") as error:
-        add(setting, categories=["documents"], documents=[stranger])
-    assert error.value.field == "documents"
-
-
-def test_health_with_the_persons_agreement(setting):
-    member = add(
-        setting,
-        categories=["diagnostic", "health"],
-        health_consent=teams.HealthConsent(TODAY(), "oral_witness", "  Mme Durand  "),
-    )
-    assert member.shared_domains == []
-    assert member.health_consent_on == TODAY()
-    assert member.health_consent_witness == "Mme Durand"
-    person = Person.objects.get(pk=setting["person"].pk)
-    from relais.people.policies import can_read_domain
-
-    membership = membership_of(setting["professional"], setting["partner"])
-    assert can_read_domain(membership, person, "health")
-    assert not can_read_domain(membership, person, "employment")
-
-
-def test_domains_and_documents_only_with_their_category(setting):
-    document = DocumentFactory(person=setting["person"])
-    member = add(setting, categories=["identity"], domains=["employment"], documents=[document])
-    assert member.shared_domains == []
-    assert list(member.shared_documents.all()) == []
-
-
 # --- Changing what is shared ---------------------------------------------------------------
 
 
@@ -266,7 +146,7 @@ def test_taking_health_back_clears_the_agreement(setting):
     member = add(
         setting,
         categories=["diagnostic", "health"],
-        health_consent=teams.HealthConsent(TODAY(), "oral_witness", "Témoin"),
+        health_consent=HealthConsent(TODAY(), "oral_witness", "Témoin"),
     )
     member = teams.team_member_update_sharing(
         member=member, actor=setting["referent"], categories=["diagnostic"], domains=["employment"]
@@ -330,188 +210,3 @@ def test_invited_again_after_leaving(setting):
     again = add(setting)
     assert again.pk != member.pk
     assert TeamMember.objects.filter(team=member.team).count() == 2
-
-
-# --- What an active member adds ------------------------------------------------------------
-
-
-@pytest.fixture
-def member_setting(setting):
-    member = add(setting, categories=["identity", "steps", "notes"])
-    pathway = PathwayFactory(person=setting["person"], referent=setting["referent"])
-    person = Person.objects.get(pk=setting["person"].pk)
-    return {
-        **setting,
-        "member": member,
-        "pathway": pathway,
-        "person": person,
-        "membership": membership_of(setting["professional"], setting["partner"]),
-    }
-
-
-def test_member_adds_a_step_carried_by_themselves(member_setting):
-    s = member_setting
-    step = teams.team_step_add(
-        membership=s["membership"],
-        actor=s["professional"],
-        person=s["person"],
-        pathway=s["pathway"],
-        kind="workshop",
-        title="Atelier CV à la mission locale",
-        planned_on=TODAY() + dt.timedelta(days=7),
-    )
-    assert step.pathway == s["pathway"]
-    assert step.owner == StepOwner.PARTNER
-    assert step.owner_name == f"{s['professional'].get_full_name()} (Mission locale Nord)"
-    assert step.updated_by == s["professional"]
-    assert step.status == "planned"
-
-
-@pytest.mark.parametrize(
-    ("overrides", "field"),
-    [
-        ({"title": " "}, "title"),
-        ({"kind": "referral"}, "kind"),
-        ({"owner": "nobody"}, "owner"),
-        ({"planned_on": dt.date(1900, 1, 1)}, "planned_on"),
-    ],
-)
-def test_member_step_bad_input(member_setting, overrides, field):
-    s = member_setting
-    values = {
-        "membership": s["membership"],
-        "actor": s["professional"],
-        "person": s["person"],
-        "pathway": s["pathway"],
-        "kind": "other",
-        "title": "Une action",
-        **overrides,
-    }
-    with pytest.raises(DomainError) as error:
-        teams.team_step_add(**values)
-    assert error.value.field == field
-
-
-def test_member_cannot_add_a_step_to_a_closed_or_foreign_pathway(member_setting):
-    s = member_setting
-    closed = PathwayFactory(person=s["person"], status="closed")
-    foreign = PathwayFactory()
-    for pathway in (closed, foreign):
-        with pytest.raises(DomainError):
-            teams.team_step_add(
-                membership=s["membership"],
-                actor=s["professional"],
-                person=s["person"],
-                pathway=pathway,
-                kind="other",
-                title="Action",
-            )
-
-
-def test_member_without_steps_cannot_add_one(member_setting):
-    s = member_setting
-    teams.team_member_update_sharing(
-        member=s["member"], actor=s["referent"], categories=["identity"]
-    )
-    person = Person.objects.get(pk=s["person"].pk)
-    with pytest.raises(PermissionDenied):
-        teams.team_step_add(
-            membership=s["membership"],
-            actor=s["professional"],
-            person=person,
-            pathway=s["pathway"],
-            kind="other",
-            title="Action",
-        )
-
-
-def test_acting_for_someone_else_is_refused(member_setting):
-    s = member_setting
-    with pytest.raises(PermissionDenied):
-        teams.team_step_add(
-            membership=s["membership"],
-            actor=s["referent"],
-            person=s["person"],
-            pathway=s["pathway"],
-            kind="other",
-            title="Action",
-        )
-
-
-def test_member_note_is_shared_with_the_team(member_setting):
-    s = member_setting
-    note = teams.team_note_add(
-        membership=s["membership"],
-        actor=s["professional"],
-        person=s["person"],
-        kind="phone",
-        occurred_on=TODAY(),
-        body="Appel : la personne a rendez-vous à la mission locale mardi.",
-    )
-    assert note.visibility == NoteVisibility.TEAM
-    assert note.author == s["professional"]
-    referent_membership = membership_of(s["referent"], s["organisation"])
-    from relais.people.policies import can_read_note
-
-    note.person = Person.objects.get(pk=s["person"].pk)
-    assert can_read_note(referent_membership, note)
-
-
-def test_member_appointment_is_with_themselves(member_setting):
-    s = member_setting
-    starts = timezone.now() + dt.timedelta(days=3)
-    appointment = teams.team_appointment_add(
-        membership=s["membership"],
-        actor=s["professional"],
-        person=s["person"],
-        starts_at=starts,
-        purpose="Point emploi",
-        location="Mission locale, bureau 2",
-    )
-    assert appointment.with_user == s["professional"]
-    assert appointment.pathway is None
-    with pytest.raises(DomainError) as error:
-        teams.team_appointment_add(
-            membership=s["membership"],
-            actor=s["professional"],
-            person=s["person"],
-            starts_at=starts,
-            purpose="Point",
-            duration_minutes=2,
-        )
-    assert error.value.field == "duration_minutes"
-
-
-def test_ended_member_adds_nothing(member_setting):
-    s = member_setting
-    teams.team_member_end(member=s["member"], actor=s["referent"], reason="Fin")
-    person = Person.objects.get(pk=s["person"].pk)
-    with pytest.raises(PermissionDenied):
-        teams.team_appointment_add(
-            membership=s["membership"],
-            actor=s["professional"],
-            person=person,
-            starts_at=timezone.now() + dt.timedelta(days=1),
-            purpose="Point",
-        )
-
-
-def test_team_members_lists_history_and_suspended_access(member_setting):
-    s = member_setting
-    other = co_follower(s["person"], consent="")  # consent missing: suspended
-    gone = co_follower(s["person"], ended=True)
-    rows = teams.team_members(s["person"])
-    assert [m.pk for m in rows] == [other.pk, s["member"].pk, gone.pk]  # current first
-    consent = {m.pk: m.has_consent for m in rows}
-    assert consent[s["member"].pk] is True
-    assert consent[other.pk] is False
-
-
-def test_cofollowed_lists_the_active_memberships(member_setting):
-    s = member_setting
-    second = PersonFactory()
-    co_follower(second, user=s["professional"], organisation=s["partner"])
-    ended_person = PersonFactory()
-    co_follower(ended_person, user=s["professional"], organisation=s["partner"], ended=True)
-    rows = teams.cofollowed(s["membership"])
-    assert {m.team.person_id for m in rows} == {s["person"].pk, second.pk}
