@@ -30,10 +30,13 @@ migrate: install
 seed: migrate
 	$(PY) manage.py seed_demo
 
-## Serve the demo on http://127.0.0.1:8000 (local demo: second factor not required).
+## Serve the demo on http://127.0.0.1:8000 (local demo: second factor not required), with the
+## task worker that sends the e-mails (printed on this console); Ctrl-C stops both.
 run: seed
 	$(PY) manage.py print_demo_logins
-	RELAIS_OTP_REQUIRED=0 $(PY) manage.py runserver $(HOST):$(PORT)
+	@trap 'kill 0' EXIT INT TERM; \
+	RELAIS_BASE_URL=http://$(HOST):$(PORT) $(PY) manage.py db_worker --interval 1 & \
+	RELAIS_OTP_REQUIRED=0 RELAIS_BASE_URL=http://$(HOST):$(PORT) $(PY) manage.py runserver $(HOST):$(PORT)
 
 lint: install-dev
 	$(VENV)/bin/ruff check .
@@ -47,6 +50,7 @@ format: install-dev
 test: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 

@@ -49,3 +49,13 @@ def invitation_path(message) -> str:
     match = INVITATION_LINK_RE.search(message.body)
     assert match, f"Pas de lien d'invitation dans l'e-mail :\n{message.body}"
     return match.group(1)
+
+
+class FailingEmailBackend:
+    """An e-mail backend whose server is down: every send raises, as SMTP would."""
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        raise ConnectionRefusedError("Serveur de messagerie injoignable")

@@ -6,10 +6,13 @@ from __future__ import annotations
 import secrets
 
 from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django_tasks import task
 
 from relais.accounts.models import (
@@ -346,3 +349,45 @@ def api_token_authenticate(raw: str) -> User | None:
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
+
+
+# --- Password reset -------------------------------------------------------------------------
+
+
+def password_reset_request(*, email: str) -> None:
+    """Queue the reset e-mail for the active account(s) of this address, if any (the page
+    answers the same whether the address is known or not)."""
+    users = User.objects.filter(email__iexact=email.strip(), is_active=True)
+    for user_id in users.values_list("pk", flat=True):
+        enqueue_on_commit(password_reset_email_send, user_id=user_id)
+
+
+@task()
+def password_reset_email_send(*, user_id: int, attempt: int = 1) -> None:
+    """Send the reset link (a background task). The link is made here, in the worker, so that
+    no usable link waits in the task's arguments; it is valid PASSWORD_RESET_TIMEOUT and
+    once (Django's token changes with the password)."""
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None or not user.has_usable_password():
+        return
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    context = {
+        "user": user,
+        "site_name": settings.RELAIS_SITE_NAME,
+        "link": absolute(link("password_reset", uid, default_token_generator.make_token(user))),
+    }
+    subject = "".join(
+        render_to_string("accounts/emails/password_reset_subject.txt", context).splitlines()
+    )
+    try:
+        send_mail(
+            subject=subject,
+            message=render_to_string("accounts/emails/password_reset.txt", context),
+            from_email=None,
+            recipient_list=[user.email],
+        )
+    except Exception:
+        retry_later(
+            password_reset_email_send, attempt=attempt, what=f"« {subject} »", user_id=user_id
+        )
+        raise

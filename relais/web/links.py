@@ -16,6 +16,7 @@ PAGES = {
     "organisation": "directory:organisation",
     "service": "directory:service",
     "invitation": "accounts:invitation",
+    "password_reset": "accounts:password_reset_confirm",
 }
 
 

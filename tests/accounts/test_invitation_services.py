@@ -243,3 +243,24 @@ class TestAcceptExistingUser:
         used = InvitationFactory(email=user.email, accepted_at=timezone.now())
         with pytest.raises(DomainError, match="déjà été utilisée"):
             services.invitation_accept_existing_user(invitation=used, user=user)
+
+
+def test_the_token_is_made_by_the_worker_not_stored_with_the_task(
+    organisation, manager, settings, django_capture_on_commit_callbacks
+):
+    """Queued, the task carries the invitation's id only; the link exists in the e-mail
+    alone, made when it leaves."""
+    from django.core.management import call_command
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation = services.invitation_send(
+            organisation=organisation, email="x@exemple.fr", role=Role.STAFF, invited_by=manager
+        )
+    task = DBTaskResult.objects.get()
+    assert task.args_kwargs["kwargs"] == {"invitation_id": invitation.pk}
+    assert mail.outbox == []
+    call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
+    token = invitation_path(mail.outbox[0]).strip("/").split("/")[-1]
+    assert services.invitation_from_token(token) == invitation

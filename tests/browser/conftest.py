@@ -118,6 +118,12 @@ def axe_reports() -> AxeReports:
     return AxeReports()
 
 
+@pytest.fixture(autouse=True)
+def _links_to_the_live_server(settings, live_server):
+    """Links in e-mails (RELAIS_BASE_URL) lead to the server the browser uses."""
+    settings.RELAIS_BASE_URL = live_server.url
+
+
 @pytest.fixture
 def page(browser, live_server, axe_reports, request):
     context = browser.new_context(

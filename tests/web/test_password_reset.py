@@ -21,11 +21,13 @@ def test_form(client):
     assert "Mot de passe oublié" in page_text(response)
 
 
-def test_same_answer_for_known_and_unknown_addresses(client):
+def test_same_answer_for_known_and_unknown_addresses(client, django_capture_on_commit_callbacks):
     user = UserFactory(email="connue@exemple.fr")
-    unknown = client.post(RESET, {"email": "inconnue@exemple.fr"}, follow=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        unknown = client.post(RESET, {"email": "inconnue@exemple.fr"}, follow=True)
     assert mail.outbox == []
-    known = client.post(RESET, {"email": "connue@exemple.fr"}, follow=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        known = client.post(RESET, {"email": "connue@exemple.fr"}, follow=True)
 
     assert unknown.redirect_chain == known.redirect_chain == [("/mot-de-passe/oublie/envoye/", 302)]
     assert unknown.status_code == known.status_code == 200
@@ -37,9 +39,12 @@ def test_same_answer_for_known_and_unknown_addresses(client):
     assert mail.outbox[0].subject == "Réinitialisation de votre mot de passe Relais"
 
 
-def test_the_link_sets_a_new_password_that_follows_the_rules(client):
+def test_the_link_sets_a_new_password_that_follows_the_rules(
+    client, django_capture_on_commit_callbacks
+):
     user = UserFactory(email="connue@exemple.fr")
-    client.post(RESET, {"email": "connue@exemple.fr"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(RESET, {"email": "connue@exemple.fr"})
     path = re.search(r"https?://[^/\s]+(/mot-de-passe/nouveau/\S+)", mail.outbox[0].body).group(1)
 
     form_page = client.get(path, follow=True)
@@ -59,3 +64,30 @@ def test_the_link_sets_a_new_password_that_follows_the_rules(client):
 
     reused = client.get(path)
     assert "n'est plus valable" in page_text(reused)
+
+
+def test_a_failing_mail_server_does_not_change_the_answer(
+    client, settings, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_BACKEND = "tests.helpers.FailingEmailBackend"
+    UserFactory(email="connue@exemple.fr")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(RESET, {"email": "connue@exemple.fr"})
+    assert response.status_code == 302
+    assert response["Location"] == "/mot-de-passe/oublie/envoye/"
+
+
+def test_the_link_is_made_when_the_e_mail_leaves_not_stored_with_the_task(
+    client, settings, django_capture_on_commit_callbacks
+):
+    """The queued task carries the account's id only: no usable link waits in the task
+    table."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    from django_tasks_db.models import DBTaskResult
+
+    user = UserFactory(email="connue@exemple.fr")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(RESET, {"email": "connue@exemple.fr"})
+    task = DBTaskResult.objects.get()
+    assert task.args_kwargs["kwargs"] == {"user_id": user.pk}
+    assert mail.outbox == []

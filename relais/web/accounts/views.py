@@ -4,12 +4,11 @@ user's own account page (password, sessions, API tokens)."""
 from __future__ import annotations
 
 import segno
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
@@ -248,10 +247,7 @@ class PasswordResetView(auth_views.PasswordResetView):
     """Same answer whether the address is known or not: nobody learns who has an account."""
 
     template_name = "accounts/password_reset.html"
-    email_template_name = "accounts/emails/password_reset.txt"
-    subject_template_name = "accounts/emails/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
-    extra_email_context = {"site_name": settings.RELAIS_SITE_NAME}
 
     def form_valid(self, form):
         # Recorded with the address typed, known or not (the answer to the user is the same).
@@ -260,7 +256,9 @@ class PasswordResetView(auth_views.PasswordResetView):
             email=form.cleaned_data["email"],
             ip=client_ip(self.request),
         )
-        return super().form_valid(form)
+        # The e-mail is a background task that makes the link (relais.accounts.services).
+        services.password_reset_request(email=form.cleaned_data["email"])
+        return HttpResponseRedirect(self.get_success_url())
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):
