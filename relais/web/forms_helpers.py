@@ -17,6 +17,13 @@ INVALID_DATE = (
 )
 
 
+class UserChoiceField(forms.ModelChoiceField):
+    """A professional chosen in a list, shown by name (or e-mail when the name is empty)."""
+
+    def label_from_instance(self, obj) -> str:
+        return obj.get_full_name() or obj.email
+
+
 def date_field(
     label: str, *, required_message: str | None = "Indiquez la date.", **kwargs
 ) -> forms.DateField:

@@ -25,37 +25,22 @@ from relais.pathways.models import (
     StepStatus,
 )
 from relais.pathways.services import DEFAULT_REVIEW_EVERY_MONTHS, INITIAL_STEP_STATUSES
+from relais.web.forms_helpers import UserChoiceField
+from relais.web.forms_helpers import date_field as shared_date_field
 
 
 def _max(model, name: str) -> int:
     return model._meta.get_field(name).max_length
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
-
-
 def date_field(label: str, *, required: bool = True, help_text: str = "", **kwargs):
-    return forms.DateField(
-        label=label,
-        required=required,
-        help_text=help_text,
-        widget=DateInput(),
-        error_messages={"invalid": "Saisissez une date valide (jour, mois, année)."},
-        **kwargs,
+    return shared_date_field(
+        label, required_message=None, required=required, help_text=help_text, **kwargs
     )
 
 
 def text_area(rows: int = 4) -> forms.Textarea:
     return forms.Textarea(attrs={"rows": rows})
-
-
-class UserChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: User) -> str:
-        return obj.get_full_name() or obj.email
 
 
 class VersionField(forms.IntegerField):

@@ -21,18 +21,13 @@ from relais.pathways.models import (
 )
 from relais.pathways.notes import APPOINTMENT_MAX_MINUTES, APPOINTMENT_MIN_MINUTES
 from relais.people.models import Person
-from relais.web.forms_helpers import date_field
+from relais.web.forms_helpers import UserChoiceField, date_field
 
 
 class PathwayChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Pathway) -> str:
         state = "en cours" if obj.status == "active" else "terminé"
         return f"{obj.get_scheme_display()} — depuis le {obj.started_on:%d/%m/%Y} ({state})"
-
-
-class UserChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: User) -> str:
-        return obj.get_full_name() or obj.email
 
 
 def _pathways_of(person: Person):

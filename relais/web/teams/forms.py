@@ -14,7 +14,7 @@ from relais.network.coordination.sharing import CHOOSABLE_DOMAINS
 from relais.network.coordination.sharing_choices import HealthConsent
 from relais.pathways.models import Note, NoteKind, Pathway, StepKind, StepOwner
 from relais.people.models import Consent, ConsentMethod, ConsentPurpose, ConsentStatus, Document
-from relais.web.forms_helpers import date_field
+from relais.web.forms_helpers import UserChoiceField, date_field
 from relais.web.pathways.notes_forms import AppointmentSlotForm
 
 CATEGORY_HELP = {
@@ -36,11 +36,6 @@ class OrganisationChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Organisation) -> str:
         suffix = " — consentement au partage en vigueur" if obj.pk in self.consented else ""
         return f"{obj.name} ({obj.get_kind_display()}){suffix}"
-
-
-class UserChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: User) -> str:
-        return obj.get_full_name() or obj.email
 
 
 class DocumentChoiceField(forms.ModelMultipleChoiceField):

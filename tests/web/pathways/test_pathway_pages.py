@@ -150,7 +150,7 @@ class TestPathwayForms:
         )
         assert response.status_code == 200
         text = page_text(response)
-        assert "Saisissez une date valide" in text
+        assert "Cette date n'existe pas ou n'est pas lisible" in text
         assert "inférieure ou égale à 24" in text
         assert 'value="2026-02-30"' in text
         assert not Pathway.objects.exists()
