@@ -370,7 +370,7 @@ def _referral(
         "sender_id": sender_id,
         "receiver_organisation_id": receiver_id,
         "reason": rng.choice(REASONS),
-        "request": rng.choice(REQUESTS),
+        "asked_for": rng.choice(REQUESTS),
         "availability": "Disponible le matin, sauf le mercredi.",
         "contact_preference": "Par téléphone",
         "shared_categories": ["identity", "situation", "steps"],

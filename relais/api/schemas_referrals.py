@@ -351,7 +351,7 @@ def detail(request: HttpRequest, referral: Referral, side: Side, redundancies=()
         "consent_in_force": readable,
         "sender": ref(referral.sender, referral.sender.get_full_name() or referral.sender.email),
         "reason": referral.reason if readable else None,
-        "request": referral.request if readable else None,
+        "request": referral.asked_for if readable else None,
         "availability": referral.availability if readable else None,
         "contact_preference": referral.contact_preference if readable else None,
         "shared_categories": list(referral.shared_categories),

@@ -948,7 +948,7 @@ class NetworkSeeder:
                 "service": service,
                 "actor": sender,
                 "reason": spec.reason,
-                "request": spec.request,
+                "asked_for": spec.request,
                 "shared_categories": spec.categories,
                 "availability": "Du lundi au vendredi, le matin.",
                 "contact_preference": "Par téléphone",

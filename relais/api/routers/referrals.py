@@ -150,7 +150,7 @@ def create(request: HttpRequest, organisation_id: OrganisationId, payload: Refer
             membership=membership,
             pathway=payload.pathway_id,
             reason=payload.reason,
-            request=payload.request,
+            asked_for=payload.request,
             availability=payload.availability,
             contact_preference=payload.contact_preference,
             shared_categories=payload.shared_categories,
@@ -170,6 +170,7 @@ def create(request: HttpRequest, organisation_id: OrganisationId, payload: Refer
             "service": "service_id",
             "pathway": "pathway_id",
             "attachments": "attachment_ids",
+            "asked_for": "request",
         }.get(error.field or "", error.field)
         raise
     journal.record_request(

@@ -114,7 +114,8 @@ class Referral(TimeStampedModel, VersionedModel):
         related_name="received_referrals",
     )
     reason = models.TextField("motif de l'orientation", max_length=3000)
-    request = models.TextField("ce qui est demandé", max_length=3000)
+    # What the sender asks the partner for (« ce qui est demandé »); `request` in the API.
+    asked_for = models.TextField("ce qui est demandé", max_length=3000)
     availability = models.CharField("disponibilités de la personne", max_length=500, blank=True)
     contact_preference = models.CharField("préférence de contact", max_length=200, blank=True)
     shared_categories = models.JSONField("informations partagées", default=list, blank=True)

@@ -118,7 +118,7 @@ def referral_send(
     actor: User,
     membership: Membership | None = None,
     reason: str,
-    request: str,
+    asked_for: str,
     pathway: Pathway | int | None = None,
     availability: str = "",
     contact_preference: str = "",
@@ -158,8 +158,8 @@ def referral_send(
     reason = clean_text(
         reason, field="reason", label="Motif de l'orientation", limit=REASON_MAX, required=True
     )
-    request = clean_text(
-        request, field="request", label="Ce qui est demandé", limit=REASON_MAX, required=True
+    asked_for = clean_text(
+        asked_for, field="asked_for", label="Ce qui est demandé", limit=REASON_MAX, required=True
     )
     availability = clean_text(
         availability, field="availability", label="Disponibilités", limit=AVAILABILITY_MAX
@@ -210,7 +210,7 @@ def referral_send(
         sender=actor,
         receiver_organisation=receiver,
         reason=reason,
-        request=request,
+        asked_for=asked_for,
         availability=availability,
         contact_preference=contact_preference,
         shared_categories=categories,

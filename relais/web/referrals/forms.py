@@ -69,7 +69,7 @@ class ReferralForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Pourquoi ce service, au regard du parcours et des souhaits de la personne.",
     )
-    request = forms.CharField(
+    asked_for = forms.CharField(
         label="Ce qui est demandé",
         max_length=3000,
         widget=forms.Textarea(attrs={"rows": 3}),

@@ -224,7 +224,7 @@ def _send(request, person, service, form, consent_form) -> HttpResponse:
                 membership=request.membership,
                 pathway=d["pathway"],
                 reason=d["reason"],
-                request=d["request"],
+                asked_for=d["asked_for"],
                 availability=d["availability"],
                 contact_preference=d["contact_preference"],
                 shared_categories=d["shared_categories"],

@@ -23,6 +23,6 @@ class ReferralFactory(factory.django.DjangoModelFactory):
     sender = factory.SubFactory(UserFactory)
     receiver_organisation = factory.LazyAttribute(lambda o: o.service.organisation)
     reason = "Recherche d'emploi après une formation."
-    request = "Un premier entretien d'accompagnement."
+    asked_for = "Un premier entretien d'accompagnement."
     sent_at = factory.LazyFunction(timezone.now)
     expires_at = factory.LazyFunction(lambda: timezone.now() + _dt.timedelta(days=30))

@@ -113,7 +113,7 @@ def send(sc: Scenario, **overrides) -> Referral:
         "service": sc.service,
         "actor": sc.referent,
         "reason": "Recherche d'emploi après une formation d'aide à domicile.",
-        "request": "Un premier entretien avec une conseillère.",
+        "asked_for": "Un premier entretien avec une conseillère.",
         "availability": "Les matins",
         "contact_preference": "Par téléphone",
         "shared_categories": ["identity"],

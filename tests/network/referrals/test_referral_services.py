@@ -83,8 +83,8 @@ class TestSend:
             send(sc, reason="   ")
         assert error.value.field == "reason"
         with pytest.raises(DomainError) as error:
-            send(sc, request="x" * 3001)
-        assert error.value.field == "request"
+            send(sc, asked_for="x" * 3001)
+        assert error.value.field == "asked_for"
         assert "3000 caractères" in error.value.message
 
     def test_only_who_accompanies_the_person_may_send(self):

@@ -55,7 +55,7 @@ def send_data(sc, **extra) -> dict:
         "service": sc.service.pk,
         "pathway": sc.pathway.pk,
         "reason": "Recherche d'emploi après une formation.",
-        "request": "Un premier entretien.",
+        "asked_for": "Un premier entretien.",
         "availability": "Les matins",
         "contact_preference": "Par téléphone",
         "shared_categories": ["identity"],
