@@ -12,7 +12,7 @@ from relais.accounts.models import User
 from relais.core.errors import DomainError
 from relais.pathways.models import Pathway
 from relais.people.models import Person
-from relais.people.services import check_referent
+from relais.people.rules import check_referent
 
 
 @transaction.atomic

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from relais.accounts.models import Membership, Organisation, OrganisationKind, User
 from relais.people.models import Consent, ConsentStatus, Document, LifeEvent, Person
-from relais.people.services import REFERENT_ROLES
+from relais.people.rules import REFERENT_ROLES
 
 EXPIRY_WARNING_DAYS = 30
 

@@ -36,6 +36,7 @@ from relais.core import journal
 from relais.core.errors import DomainError, PermissionDenied
 from relais.core.models import JournalAction
 from relais.pathways import handover
+from relais.people import rules as person_rules
 from relais.people import services
 from relais.people.duplicates import DuplicateCandidate, find_duplicates
 from relais.people.models import Person, Resource
@@ -117,7 +118,7 @@ def person_summary(person: Person) -> dict:
 def _situation(person: Person) -> dict:
     resource_labels = dict(Resource.choices)
     return {
-        **{name: getattr(person, name) for name in services.SITUATION_FIELDS},
+        **{name: getattr(person, name) for name in person_rules.SITUATION_FIELDS},
         "household_label": person.get_household_display(),
         "resources_labels": [str(resource_labels.get(r, r)) for r in person.resources],
         "education_level_label": person.get_education_level_display(),
@@ -158,7 +159,7 @@ def _duplicate_out(candidate: DuplicateCandidate) -> dict:
 def _person_data(payload: PersonCreateIn | PersonPatchIn, membership: Membership, *, partial: bool):
     """The service's `data` (identity and situation flattened). Situation from a role that
     may not record it is refused (403), not silently dropped."""
-    identity = payload.model_dump(exclude_unset=partial, include=set(services.IDENTITY_FIELDS))
+    identity = payload.model_dump(exclude_unset=partial, include=set(person_rules.IDENTITY_FIELDS))
     situation: dict = {}
     if payload.situation is not None:
         situation = payload.situation.model_dump(exclude_unset=True)
@@ -255,7 +256,7 @@ def person_duplicates(
     membership = acting_membership(request, organisation_id)
     if not can(membership, Capability.IDENTITY):
         raise forbidden(Capability.IDENTITY)
-    data = services.clean_person_data(payload.model_dump())
+    data = person_rules.clean_person_data(payload.model_dump())
     candidates = _duplicates(membership, data)
     if candidates:
         journal.record_request(
@@ -286,7 +287,7 @@ def person_create(request: HttpRequest, organisation_id: OrganisationId, payload
         raise forbidden(Capability.IDENTITY)
     data = _person_data(payload, membership, partial=False)
     # Check the input first: the duplicate search runs on clean names and a real date.
-    cleaned = services.clean_person_data(data)
+    cleaned = person_rules.clean_person_data(data)
     referent = find_user(payload.referent_id)
     candidates = _duplicates(membership, cleaned)
     found = [c.person for c in candidates]

@@ -21,7 +21,7 @@ from relais.network.referrals.policies import (
     sharing_scopes,
 )
 from relais.people.models import Person, Resource
-from relais.people.services import IDENTITY_FIELDS, SITUATION_FIELDS
+from relais.people.rules import IDENTITY_FIELDS, SITUATION_FIELDS
 
 
 def referral_for_organisation(organisation_id: int, pk: int) -> Referral | None:

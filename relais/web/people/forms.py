@@ -10,8 +10,9 @@ from django import forms
 from django.conf import settings
 
 from relais.accounts.models import Organisation, OrganisationKind, User
+from relais.core import uploads
 from relais.core.errors import DomainError
-from relais.people import services
+from relais.people import rules as person_rules
 from relais.people.models import (
     AdministrativeStatus,
     ConsentMethod,
@@ -54,15 +55,15 @@ class PersonForm(forms.Form):
     """Identity and contact (everyone who may create a record, reception included), plus
     the situation for those who accompany (référents, managers)."""
 
-    birth_name = forms.CharField(label="Nom de naissance", max_length=services.NAME_MAX_LENGTH)
+    birth_name = forms.CharField(label="Nom de naissance", max_length=person_rules.NAME_MAX_LENGTH)
     usage_name = forms.CharField(
         label="Nom d'usage",
-        max_length=services.NAME_MAX_LENGTH,
+        max_length=person_rules.NAME_MAX_LENGTH,
         required=False,
         help_text="Nom d'époux ou d'épouse, par exemple, s'il est utilisé au quotidien.",
     )
     first_names = forms.CharField(
-        label="Prénom(s)", max_length=services.NAME_MAX_LENGTH, help_text="Tous les prénoms."
+        label="Prénom(s)", max_length=person_rules.NAME_MAX_LENGTH, help_text="Tous les prénoms."
     )
     birth_date = date_field("Date de naissance", help_text="Format JJ/MM/AAAA.")
     sex = forms.ChoiceField(label="Sexe", choices=_blank(Sex.choices), required=False)
@@ -145,8 +146,8 @@ class PersonForm(forms.Form):
         empty_label="— À désigner plus tard —",
     )
 
-    identity_fields = services.IDENTITY_FIELDS
-    situation_fields = services.SITUATION_FIELDS
+    identity_fields = person_rules.IDENTITY_FIELDS
+    situation_fields = person_rules.SITUATION_FIELDS
 
     def __init__(
         self,
@@ -168,13 +169,13 @@ class PersonForm(forms.Form):
     # Each field goes through the same rule as in the service.
     def clean_birth_name(self) -> str:
         return _rule(
-            lambda v: services.clean_name(v, field="birth_name", label="Nom de naissance"),
+            lambda v: person_rules.clean_name(v, field="birth_name", label="Nom de naissance"),
             self.cleaned_data["birth_name"],
         )
 
     def clean_usage_name(self) -> str:
         return _rule(
-            lambda v: services.clean_name(
+            lambda v: person_rules.clean_name(
                 v, field="usage_name", label="Nom d'usage", required=False
             ),
             self.cleaned_data["usage_name"],
@@ -182,33 +183,33 @@ class PersonForm(forms.Form):
 
     def clean_first_names(self) -> str:
         return _rule(
-            lambda v: services.clean_name(v, field="first_names", label="Prénom(s)"),
+            lambda v: person_rules.clean_name(v, field="first_names", label="Prénom(s)"),
             self.cleaned_data["first_names"],
         )
 
     def clean_birth_date(self):
-        return _rule(services.clean_birth_date, self.cleaned_data["birth_date"])
+        return _rule(person_rules.clean_birth_date, self.cleaned_data["birth_date"])
 
     def clean_phone(self) -> str:
-        return _rule(services.clean_phone, self.cleaned_data["phone"])
+        return _rule(person_rules.clean_phone, self.cleaned_data["phone"])
 
     def clean_email(self) -> str:
-        return _rule(services.clean_email, self.cleaned_data["email"])
+        return _rule(person_rules.clean_email, self.cleaned_data["email"])
 
     def clean_postal_code(self) -> str:
-        return _rule(services.clean_postal_code, self.cleaned_data["postal_code"])
+        return _rule(person_rules.clean_postal_code, self.cleaned_data["postal_code"])
 
     def clean_commune_code(self) -> str:
-        return _rule(services.clean_commune_code, self.cleaned_data["commune_code"])
+        return _rule(person_rules.clean_commune_code, self.cleaned_data["commune_code"])
 
     def clean_france_travail_id(self) -> str:
-        return _rule(services.clean_france_travail_id, self.cleaned_data["france_travail_id"])
+        return _rule(person_rules.clean_france_travail_id, self.cleaned_data["france_travail_id"])
 
     def clean_children_ages(self) -> list[int]:
-        return _rule(services.clean_children_ages, self.cleaned_data["children_ages"])
+        return _rule(person_rules.clean_children_ages, self.cleaned_data["children_ages"])
 
     def clean_resources(self) -> list[str]:
-        return _rule(services.clean_resources, self.cleaned_data["resources"])
+        return _rule(person_rules.clean_resources, self.cleaned_data["resources"])
 
     def clean(self):
         cleaned = super().clean()
@@ -236,7 +237,7 @@ class PersonForm(forms.Form):
 
     @classmethod
     def initial_from(cls, person: Person) -> dict[str, Any]:
-        initial = {name: getattr(person, name) for name in services.PERSON_FIELDS}
+        initial = {name: getattr(person, name) for name in person_rules.PERSON_FIELDS}
         initial["children_ages"] = ", ".join(str(a) for a in person.children_ages or [])
         return initial
 
@@ -298,7 +299,7 @@ class _SignedFormMixin(forms.Form):
         self.fields["document"].queryset = Document.objects.filter(person=person)
         self.fields[
             "signed_file"
-        ].help_text = f"{services.ALLOWED_TYPES_TEXT} ; {services.size_in_mb(settings.RELAIS_DOCUMENT_MAX_BYTES)} Mo au plus."
+        ].help_text = f"{uploads.ALLOWED_TYPES_TEXT} ; {uploads.size_in_mb(settings.RELAIS_DOCUMENT_MAX_BYTES)} Mo au plus."
 
     def clean(self):
         cleaned = super().clean()
@@ -407,5 +408,5 @@ class DocumentForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields[
             "file"
-        ].help_text = f"{services.ALLOWED_TYPES_TEXT} ; {services.size_in_mb(settings.RELAIS_DOCUMENT_MAX_BYTES)} Mo au plus."
+        ].help_text = f"{uploads.ALLOWED_TYPES_TEXT} ; {uploads.size_in_mb(settings.RELAIS_DOCUMENT_MAX_BYTES)} Mo au plus."
         self.fields["file"].error_messages["empty"] = "Le fichier est vide."

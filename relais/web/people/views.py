@@ -23,6 +23,7 @@ from relais.core.errors import DomainError, StaleObjectError
 from relais.core.models import JournalAction
 from relais.core.text import fold
 from relais.pathways import handover
+from relais.people import rules as person_rules
 from relais.people import selectors, services
 from relais.people.duplicates import find_duplicates
 from relais.people.models import Consent, ConsentStatus, Document, Person
@@ -110,7 +111,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     referents = selectors.assignable_referents(request.organisation)
     initial = {}
-    if membership.role in services.REFERENT_ROLES:
+    if membership.role in person_rules.REFERENT_ROLES:
         initial["referent"] = request.user.pk
     form = PersonForm(
         request.POST or None,
