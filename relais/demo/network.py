@@ -24,6 +24,7 @@ from relais.network.coordination.models import (
 )
 from relais.network.directory import services as services_catalogue
 from relais.network.directory.models import Service
+from relais.network.referrals import answers as referral_answers
 from relais.network.referrals import services as referrals
 from relais.network.referrals.models import (
     Referral,
@@ -985,7 +986,7 @@ class NetworkSeeder:
             )
             return
         if receiver_org.is_external:
-            referrals.referral_record_answer(
+            referral_answers.referral_record_answer(
                 referral=referral,
                 actor=sender,
                 organisation=sender_org,
@@ -999,25 +1000,25 @@ class NetworkSeeder:
         key = next(k for k, o in self.organisations.items() if o.pk == receiver_org.pk)
         actor = self.user(RECEIVERS[key])
         common = {"actor": actor, "organisation": receiver_org, "expected_version": None}
-        referral = referrals.referral_mark_seen(
+        referral = referral_answers.referral_mark_seen(
             referral=referral, actor=actor, organisation=receiver_org
         )
         if status == S.SEEN:
             return
         if status == S.REFUSED:
-            referrals.referral_refuse(
+            referral_answers.referral_refuse(
                 referral=referral, refusal_reason=spec.refusal, comment=spec.comment, **common
             )
             return
-        referral = referrals.referral_accept(
+        referral = referral_answers.referral_accept(
             referral=referral, comment="Nous recevons la personne.", **common
         )
         if status == S.ACCEPTED:
             return
         if status == S.IN_PROGRESS:
-            referrals.referral_start(referral=referral, **common)
+            referral_answers.referral_start(referral=referral, **common)
             return
-        referrals.referral_complete(referral=referral, outcome=spec.outcome, **common)
+        referral_answers.referral_complete(referral=referral, outcome=spec.outcome, **common)
 
     def backdate(self, pk: int, days: int) -> None:
         """The referral was sent `days` ago, its answers followed over the next days."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from relais.accounts.models import Membership
-from relais.network.referrals import services as referrals
+from relais.network.referrals import answers as referral_answers
 from relais.records.timeline import TimelineKind, build_timeline
 from tests.helpers import count_queries
 from tests.network.referrals.support import make_scenario, send
@@ -16,13 +16,13 @@ pytestmark = pytest.mark.django_db
 def test_sent_accepted_and_done_events_with_the_outcome():
     sc = make_scenario()
     referral = send(sc)
-    referral = referrals.referral_accept(
+    referral = referral_answers.referral_accept(
         referral=referral,
         actor=sc.receiver,
         organisation=sc.receiver_org,
         expected_version=referral.version,
     )
-    referrals.referral_complete(
+    referral_answers.referral_complete(
         referral=referral,
         actor=sc.receiver,
         organisation=sc.receiver_org,
@@ -59,7 +59,7 @@ def test_one_query_whatever_the_number_of_referrals():
 def test_refusal_shows_its_reason():
     sc = make_scenario()
     referral = send(sc)
-    referrals.referral_refuse(
+    referral_answers.referral_refuse(
         referral=referral,
         actor=sc.receiver,
         organisation=sc.receiver_org,

@@ -36,6 +36,7 @@ from relais.api.schemas_referrals import page as referral_page
 from relais.core import journal
 from relais.core.errors import DomainError, PermissionDenied
 from relais.core.models import JournalAction
+from relais.network.referrals import answers as referral_answers
 from relais.network.referrals import selectors as referral_selectors
 from relais.network.referrals import services as referrals
 from relais.network.referrals.models import (
@@ -240,7 +241,7 @@ def answer(
         request,
         organisation_id,
         referral_id,
-        lambda r: referrals.referral_record_answer(
+        lambda r: referral_answers.referral_record_answer(
             referral=r,
             **_who(request),
             expected_version=payload.version,
@@ -267,7 +268,7 @@ def mark_seen(request: HttpRequest, organisation_id: OrganisationId, referral_id
         request,
         organisation_id,
         referral_id,
-        lambda r: referrals.referral_mark_seen(referral=r, **_who(request)),
+        lambda r: referral_answers.referral_mark_seen(referral=r, **_who(request)),
     )
 
 
@@ -285,7 +286,7 @@ def accept(
         request,
         organisation_id,
         referral_id,
-        lambda r: referrals.referral_accept(
+        lambda r: referral_answers.referral_accept(
             referral=r,
             **_who(request),
             expected_version=payload.version,
@@ -309,7 +310,7 @@ def refuse(
         request,
         organisation_id,
         referral_id,
-        lambda r: referrals.referral_refuse(
+        lambda r: referral_answers.referral_refuse(
             referral=r,
             **_who(request),
             expected_version=payload.version,
@@ -330,7 +331,7 @@ def start(request: HttpRequest, organisation_id: OrganisationId, referral_id: Id
         request,
         organisation_id,
         referral_id,
-        lambda r: referrals.referral_start(
+        lambda r: referral_answers.referral_start(
             referral=r,
             **_who(request),
             expected_version=payload.version,
@@ -354,7 +355,7 @@ def complete(
         request,
         organisation_id,
         referral_id,
-        lambda r: referrals.referral_complete(
+        lambda r: referral_answers.referral_complete(
             referral=r,
             **_who(request),
             expected_version=payload.version,
@@ -380,7 +381,7 @@ def first_appointment(
         request,
         organisation_id,
         referral_id,
-        lambda r: referrals.referral_set_first_appointment(
+        lambda r: referral_answers.referral_set_first_appointment(
             referral=r,
             **_who(request),
             expected_version=payload.version,

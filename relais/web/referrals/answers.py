@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from relais.core import journal
 from relais.core.errors import DomainError
 from relais.core.models import JournalAction
+from relais.network.referrals import answers as referral_answers
 from relais.network.referrals import services as referrals
 from relais.network.referrals import workflow
 from relais.web.forms_helpers import apply_domain_error
@@ -86,7 +87,7 @@ def accept(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         pk,
         "accepter",
-        lambda referral, data: referrals.referral_accept(
+        lambda referral, data: referral_answers.referral_accept(
             referral=referral,
             **_actor(request),
             expected_version=data["version"],
@@ -105,7 +106,7 @@ def refuse(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         pk,
         "refuser",
-        lambda referral, data: referrals.referral_refuse(
+        lambda referral, data: referral_answers.referral_refuse(
             referral=referral,
             **_actor(request),
             expected_version=data["version"],
@@ -123,7 +124,7 @@ def start(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         pk,
         "demarrer",
-        lambda referral, data: referrals.referral_start(
+        lambda referral, data: referral_answers.referral_start(
             referral=referral,
             **_actor(request),
             expected_version=data["version"],
@@ -141,7 +142,7 @@ def complete(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         pk,
         "terminer",
-        lambda referral, data: referrals.referral_complete(
+        lambda referral, data: referral_answers.referral_complete(
             referral=referral,
             **_actor(request),
             expected_version=data["version"],
@@ -175,7 +176,7 @@ def record_answer(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         pk,
         "reponse",
-        lambda referral, data: referrals.referral_record_answer(
+        lambda referral, data: referral_answers.referral_record_answer(
             referral=referral,
             **_actor(request),
             expected_version=data["version"],
@@ -196,7 +197,7 @@ def first_appointment(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         pk,
         "rendez-vous",
-        lambda referral, data: referrals.referral_set_first_appointment(
+        lambda referral, data: referral_answers.referral_set_first_appointment(
             referral=referral,
             **_actor(request),
             expected_version=data["version"],

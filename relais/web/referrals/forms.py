@@ -10,8 +10,9 @@ from django import forms
 from relais.accounts.models import Organisation
 from relais.diagnostics.domains import Domain
 from relais.network.coordination.models import SharedCategory
+from relais.network.referrals.answers import ANSWERS_BY_HAND
 from relais.network.referrals.models import ReferralStatus, RefusalReason
-from relais.network.referrals.services import ANSWERS_BY_HAND, CONTACT_PREFERENCES
+from relais.network.referrals.services import CONTACT_PREFERENCES
 from relais.pathways.models import Pathway
 from relais.people.models import Document, Person
 from relais.web.people.forms import _SignedFormMixin, date_field

@@ -19,10 +19,10 @@ from django.views.decorators.http import require_GET
 
 from relais.core import journal
 from relais.core.models import JournalAction
+from relais.network.referrals import answers as referral_answers
 from relais.network.referrals import documents as referral_documents
 from relais.network.referrals import models as referral_models
 from relais.network.referrals import selectors as referral_selectors
-from relais.network.referrals import services as referrals
 from relais.network.referrals import workflow
 from relais.network.referrals.models import Referral, ReferralStatus, ReferralTransition
 from relais.network.referrals.policies import (
@@ -255,7 +255,7 @@ def _shared_labels(referral: Referral) -> dict:
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     referral, side = referral_for(request, pk)
     if side == Side.RECEIVER and referral.status == ReferralStatus.SENT:
-        referral = referrals.referral_mark_seen(
+        referral = referral_answers.referral_mark_seen(
             referral=referral,
             actor=request.user,
             organisation=request.organisation,

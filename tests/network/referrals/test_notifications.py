@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
+from relais.network.referrals import answers as referral_answers
 from relais.network.referrals import services as referrals
 from relais.network.referrals.models import Referral, ReferralStatus, ReferralTransition
 from relais.notifications import services as notifications
@@ -94,7 +95,7 @@ class TestOnAnswers:
         sc = make_scenario()
         referral = send(sc)
         if verb == "complete":
-            referral = referrals.referral_accept(
+            referral = referral_answers.referral_accept(
                 referral=referral,
                 actor=sc.receiver,
                 organisation=sc.receiver_org,
@@ -102,7 +103,7 @@ class TestOnAnswers:
             )
         mail.outbox.clear()
         with django_capture_on_commit_callbacks(execute=True):
-            getattr(referrals, f"referral_{verb}")(
+            getattr(referral_answers, f"referral_{verb}")(
                 referral=referral,
                 actor=sc.receiver,
                 organisation=sc.receiver_org,
@@ -120,7 +121,7 @@ class TestOnAnswers:
         sc = make_scenario()
         referral = send(sc)
         with django_capture_on_commit_callbacks(execute=True):
-            referrals.referral_mark_seen(
+            referral_answers.referral_mark_seen(
                 referral=referral, actor=sc.receiver, organisation=sc.receiver_org
             )
         assert "ouverte" in Notification.objects.filter(organisation=sc.sender_org).get().message
@@ -153,10 +154,10 @@ class TestExpiry:
         seen_old = send(sc, service=_other_service(sc))
         fresh = send(sc, service=_other_service(sc))
         answered = send(sc, service=_other_service(sc))
-        referrals.referral_mark_seen(
+        referral_answers.referral_mark_seen(
             referral=seen_old, actor=sc.receiver, organisation=sc.receiver_org
         )
-        referrals.referral_accept(
+        referral_answers.referral_accept(
             referral=answered,
             actor=sc.receiver,
             organisation=sc.receiver_org,

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from relais.network.referrals import answers as referral_answers
 from relais.network.referrals import redundancy
-from relais.network.referrals import services as referrals
 from relais.network.referrals.redundancy import RedundancyToConfirm, overlap, redundant_with
 from relais.notifications.models import Notification
 from relais.pathways.models import StepStatus
@@ -71,7 +71,7 @@ class TestReferrals:
     def test_closed_referrals_do_not_count(self):
         sc = make_scenario()
         first = send(sc)
-        referrals.referral_refuse(
+        referral_answers.referral_refuse(
             referral=first,
             actor=sc.receiver,
             organisation=sc.receiver_org,

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from relais.core.errors import DomainError, PermissionDenied
 from relais.network.coordination.models import TeamMember
+from relais.network.referrals import answers as referral_answers
 from relais.network.referrals import selectors as referral_selectors
 from relais.network.referrals import services as referrals
 from relais.network.referrals import workflow
@@ -33,7 +34,8 @@ S = ReferralStatus
 
 
 def answer(sc, referral, verb: str, *, user=None, **kwargs):
-    service = getattr(referrals, f"referral_{verb}")
+    name = f"referral_{verb}"
+    service = getattr(referral_answers, name, None) or getattr(referrals, name)
     return service(
         referral=referral,
         actor=user or sc.receiver,
@@ -259,7 +261,7 @@ class TestAnswers:
     def test_the_closed_loop_with_step_sync(self):
         sc = make_scenario()
         referral = send(sc)
-        seen = referrals.referral_mark_seen(
+        seen = referral_answers.referral_mark_seen(
             referral=referral, actor=sc.receiver, organisation=sc.receiver_org
         )
         assert seen.status == S.SEEN and seen.seen_at is not None
@@ -295,13 +297,13 @@ class TestAnswers:
     def test_mark_seen_is_idempotent_and_only_for_the_receiver(self):
         sc = make_scenario()
         referral = send(sc)
-        referrals.referral_mark_seen(
+        referral_answers.referral_mark_seen(
             referral=referral, actor=sc.referent, organisation=sc.sender_org
         )
         referral.refresh_from_db()
         assert referral.status == S.SENT
         for _ in range(3):
-            referrals.referral_mark_seen(
+            referral_answers.referral_mark_seen(
                 referral=referral, actor=sc.receiver, organisation=sc.receiver_org
             )
         assert ReferralTransition.objects.filter(referral=referral, to_status=S.SEEN).count() == 1
@@ -344,7 +346,7 @@ class TestAnswers:
         sc = make_scenario()
         referral = send(sc)
         with pytest.raises(PermissionDenied):
-            referrals.referral_accept(
+            referral_answers.referral_accept(
                 referral=referral,
                 actor=sc.referent,
                 organisation=sc.sender_org,
@@ -354,7 +356,7 @@ class TestAnswers:
             answer(sc, referral, "accept", user=sc.receiver_staff)
         outsider = MembershipFactory(role="referent")
         with pytest.raises(PermissionDenied):
-            referrals.referral_accept(
+            referral_answers.referral_accept(
                 referral=referral,
                 actor=outsider.user,
                 organisation=outsider.organisation,
@@ -484,7 +486,7 @@ def test_threads_answering_at_once_record_exactly_one_transition():
     def act(user):
         try:
             barrier.wait()
-            referrals.referral_accept(
+            referral_answers.referral_accept(
                 referral=Referral(pk=referral.pk),
                 actor=user,
                 organisation=sc.receiver_org,
@@ -514,7 +516,7 @@ class TestExternalPartner:
         sc = make_scenario(external=True)
         referral = send(sc)
         appointment = timezone.localdate() + dt.timedelta(days=3)
-        done = referrals.referral_record_answer(
+        done = referral_answers.referral_record_answer(
             referral=referral,
             actor=sc.referent,
             organisation=sc.sender_org,
@@ -539,14 +541,14 @@ class TestExternalPartner:
         sc = make_scenario(external=True)
         referral = send(sc)
         with pytest.raises(DomainError, match="motif"):
-            referrals.referral_record_answer(
+            referral_answers.referral_record_answer(
                 referral=referral,
                 actor=sc.referent,
                 organisation=sc.sender_org,
                 expected_version=referral.version,
                 decision=S.REFUSED,
             )
-        refused = referrals.referral_record_answer(
+        refused = referral_answers.referral_record_answer(
             referral=referral,
             actor=sc.referent,
             organisation=sc.sender_org,
@@ -559,7 +561,7 @@ class TestExternalPartner:
     def test_first_appointment_recorded_later(self):
         sc = make_scenario(external=True)
         referral = send(sc)
-        accepted = referrals.referral_record_answer(
+        accepted = referral_answers.referral_record_answer(
             referral=referral,
             actor=sc.referent,
             organisation=sc.sender_org,
@@ -567,7 +569,7 @@ class TestExternalPartner:
             decision=S.ACCEPTED,
         )
         day = timezone.localdate() + dt.timedelta(days=10)
-        updated = referrals.referral_set_first_appointment(
+        updated = referral_answers.referral_set_first_appointment(
             referral=accepted,
             actor=sc.referent,
             organisation=sc.sender_org,
@@ -581,7 +583,7 @@ class TestExternalPartner:
         sc = make_scenario()
         referral = send(sc)
         with pytest.raises(DomainError, match="utilise la plateforme"):
-            referrals.referral_record_answer(
+            referral_answers.referral_record_answer(
                 referral=referral,
                 actor=sc.referent,
                 organisation=sc.sender_org,

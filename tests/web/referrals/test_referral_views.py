@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from relais.core.models import AccessLogEntry, JournalAction
+from relais.network.referrals import answers as referral_answers
 from relais.network.referrals import services as referrals
 from relais.network.referrals.models import Referral, ReferralStatus, ReferralTransition
 from relais.notifications.models import Notification
@@ -552,7 +553,7 @@ class TestAnswers:
 
     def test_complete_and_the_sender_sees_the_outcome(self):
         sc = make_scenario()
-        referral = referrals.referral_accept(
+        referral = referral_answers.referral_accept(
             referral=send(sc),
             actor=sc.receiver,
             organisation=sc.receiver_org,
@@ -627,7 +628,7 @@ class TestAnswers:
 
     def test_first_appointment_after_acceptance(self):
         sc = make_scenario()
-        referral = referrals.referral_accept(
+        referral = referral_answers.referral_accept(
             referral=send(sc), actor=sc.receiver, organisation=sc.receiver_org, expected_version=1
         )
         day = timezone.localdate() + dt.timedelta(days=4)
