@@ -38,9 +38,11 @@ from bench.common import Ids, Inserter, reset_sequences, step
 from relais.accounts.models import Membership, Organisation, OrganisationKind, Role, User
 from relais.core.communes import all_communes, get_commune
 from relais.network.coordination.models import Partnership, PartnershipKind
-from relais.network.directory import datainclusion
+from relais.network.directory.datainclusion import schema
 from relais.network.directory.geo import departement_of
+from relais.network.directory.indexing import thematique_index_values, zone_index_values
 from relais.network.directory.models import Service, ServiceThematique, ServiceZone
+from relais.network.directory.thematiques import category_of
 from relais.network.referrals.models import (
     Referral,
     ReferralStatus,
@@ -172,7 +174,7 @@ def _weighted_communes(rng: random.Random, count: int) -> list:
 def _thematiques(rng: random.Random) -> list[str]:
     by_category: dict[str, list[str]] = defaultdict(list)
     for member in v1.Thematique:
-        by_category[datainclusion.category_of(member.value)].append(member.value)
+        by_category[category_of(member.value)].append(member.value)
     categories = [c for c in CATEGORY_WEIGHTS if c in by_category]
     weights = [CATEGORY_WEIGHTS[c] for c in categories]
     count = rng.choices([1, 2, 3, 4], [40, 35, 17, 8])[0]
@@ -243,7 +245,7 @@ def _service_rows(
             zone = [dep] if rng.random() < 0.7 else ["france"]
         published = rng.random() < 0.95
         first = thematiques[0]
-        name = datainclusion.label("thematiques", first)
+        name = schema.label("thematiques", first)
         confirmed = today - dt.timedelta(days=rng.randint(0, 400))
         out.add(
             Service,
@@ -279,12 +281,12 @@ def _service_rows(
                 "updated_at": now - dt.timedelta(days=(today - confirmed).days),
             },
         )
-        for value in sorted(datainclusion.thematique_index_values(thematiques)):
+        for value in sorted(thematique_index_values(thematiques)):
             out.add(
                 ServiceThematique,
                 {"id": ids.take(ServiceThematique), "service_id": pk, "thematique": value},
             )
-        for code in sorted(datainclusion.zone_index_values(zone, located=lat is not None)):
+        for code in sorted(zone_index_values(zone, located=lat is not None)):
             out.add(ServiceZone, {"id": ids.take(ServiceZone), "service_id": pk, "code": code})
         made.append((pk, departement_of(commune.code), published, zone == ["france"]))
     return made

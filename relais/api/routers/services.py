@@ -13,7 +13,7 @@ from pydantic import Field
 
 from relais.api.schemas import ErrorOut
 from relais.core.errors import DomainError
-from relais.network.directory import datainclusion
+from relais.network.directory.datainclusion.export import service_to_v1
 from relais.network.directory.search import (
     DEFAULT_RADIUS_KM,
     MAX_RADIUS_KM,
@@ -131,7 +131,7 @@ def search(request: HttpRequest, filters: Annotated[ServiceSearchIn, Query()]):
         raise
     items = []
     for hit in results.hits:
-        item = datainclusion.service_to_v1(hit.service)
+        item = service_to_v1(hit.service)
         item.update(
             structure_nom=hit.service.organisation.name,
             distance_km=round(hit.distance_km, 2) if hit.distance_km is not None else None,

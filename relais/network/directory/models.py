@@ -2,9 +2,30 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.db import models
 
 from relais.core.models import TimeStampedModel, VersionedModel
+from relais.network.directory.staleness import stale_q
+
+
+class ServiceQuerySet(models.QuerySet):
+    """The filters on services that pages, searches and reminders share."""
+
+    def published(self) -> ServiceQuerySet:
+        """Shown in the directory, the search and the public data (an unpublished service
+        is seen by those who may edit it only)."""
+        return self.filter(is_published=True)
+
+    def searchable(self) -> ServiceQuerySet:
+        """Published services of active organisations: what the search finds and what a
+        professional may choose to refer a person to."""
+        return self.filter(is_published=True, organisation__is_active=True)
+
+    def stale(self, today: date | None = None) -> ServiceQuerySet:
+        """Not confirmed up to date for six months (relais.network.directory.staleness)."""
+        return self.filter(stale_q(today))
 
 
 class Service(TimeStampedModel, VersionedModel):
@@ -51,6 +72,8 @@ class Service(TimeStampedModel, VersionedModel):
     is_published = models.BooleanField("publié", default=True)
     confirmed_on = models.DateField("confirmé à jour le", null=True, blank=True)
 
+    objects = ServiceQuerySet.as_manager()
+
     class Meta:
         verbose_name = "service"
         verbose_name_plural = "services"
@@ -83,7 +106,7 @@ class ServiceZone(models.Model):
     """One row per code of Service.zone_eligibilite (commune, département, EPCI or
     "france"), lower-cased, for the services without coordinates only: the indexed form
     the search reads to find those whose zone covers the searched commune (a service with
-    coordinates is placed by them). Kept in sync by relais.network.directory.services."""
+    coordinates is placed by them). Kept in sync by relais.network.directory.indexing."""
 
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="zone_rows")
     code = models.CharField(max_length=9)

@@ -31,7 +31,8 @@ from django.db.models import BooleanField, Exists, F, Func, OuterRef, Q, QuerySe
 from relais.core.communes import Commune, get_commune
 from relais.core.errors import DomainError
 from relais.core.text import fold
-from relais.network.directory import datainclusion
+from relais.network.directory import thematiques
+from relais.network.directory.datainclusion.schema import choices
 from relais.network.directory.geo import (
     FRANCE_CODES,
     bounding_box,
@@ -49,9 +50,8 @@ MAX_TEXT_TERMS = 6
 # pre-filtered by département (fewer SQL parameters), then exactly in Python.
 MAX_COMMUNE_PARAMS = 900
 
-PUBLIC_LABELS: dict[str, str] = dict(datainclusion.choices("publics"))
-MODE_LABELS: dict[str, str] = dict(datainclusion.choices("modes_accueil"))
-THEMATIQUE_CODES = frozenset(code for code, _label in datainclusion.choices("thematiques"))
+PUBLIC_LABELS: dict[str, str] = dict(choices("publics"))
+MODE_LABELS: dict[str, str] = dict(choices("modes_accueil"))
 
 # What a folded letter of a search term may be in the text (case and accents).
 _VARIANTS = {
@@ -73,15 +73,6 @@ def search_fold(text: str) -> str:
     for ligature, plain in _LIGATURES:
         text = text.replace(ligature, plain)
     return fold(text)
-
-
-def thematique_text(code: str) -> str:
-    """A category's label, or « Catégorie : thématique » for a sub-thématique."""
-    return datainclusion.category_labels().get(code) or datainclusion.thematique_label(code)
-
-
-def is_known_thematique(code: str) -> bool:
-    return code in datainclusion.category_labels() or code in THEMATIQUE_CODES
 
 
 def _letter_class(char: str) -> str:
@@ -220,7 +211,7 @@ class SearchResults:
 
 def validate_query(query: ServiceQuery) -> Commune | None:
     """The centre commune if any; DomainError (with the field) on bad input."""
-    unknown = [t for t in query.thematiques if not is_known_thematique(t)]
+    unknown = [t for t in query.thematiques if not thematiques.is_known(t)]
     if unknown:
         raise DomainError(f"Thématique inconnue : {', '.join(unknown)}.", field="thematiques")
     if query.public and query.public not in PUBLIC_LABELS:
@@ -245,7 +236,7 @@ def filtered_services(query: ServiceQuery, *, near: bool = False) -> QuerySet[Se
     `near`: the caller adds a place filter. The thématique condition is then a correlated
     EXISTS (on the index of (service, thématique)), so that the database starts from the
     coordinates index; otherwise an IN on the thématique index."""
-    services = Service.objects.filter(is_published=True, organisation__is_active=True)
+    services = Service.objects.searchable()
     if query.thematiques:
         rows = ServiceThematique.objects.filter(thematique__in=query.thematiques)
         if near:
@@ -355,7 +346,7 @@ def _reasons(hit: ServiceHit, query: ServiceQuery, centre: Commune | None) -> li
             t for t in service.thematiques or [] if t in wanted or t.split("--", 1)[0] in wanted
         ]
         for code in matching[:3]:
-            reasons.append(f"thématique « {thematique_text(code)} »")
+            reasons.append(f"thématique « {thematiques.label(code)} »")
     if hit.distance_km is not None:
         where = f"à {format_km(hit.distance_km)}"
         if centre is not None:

@@ -1,42 +1,36 @@
 """Writes to the directory (annuaire): external partners, organisations' directory entries,
-services (data·inclusion fields), their confirmation and publication, the import of
-data·inclusion files, and the reminder about services not confirmed for six months.
+services (data·inclusion fields), their confirmation and publication. The import of
+data·inclusion files is relais.network.directory.catalogue_import; the reminder about
+services not confirmed for six months, relais.network.directory.reminders.
 
 Organisations and services are not personal data: nothing here is journaled. Every write
 of a service keeps its ServiceThematique and ServiceZone rows (what the search filters on)
-in sync.
+in sync (relais.network.directory.indexing).
 """
 
 from __future__ import annotations
 
-import calendar
-import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date, datetime, time
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db import transaction
 from django.utils import timezone
 
-from relais.accounts.models import Membership, Organisation, OrganisationKind, Role, User
+from relais.accounts.models import Organisation, OrganisationKind, User
 from relais.accounts.validators import normalise_siret, validate_commune_code, validate_siret
-from relais.core import links
 from relais.core.communes import get_commune
 from relais.core.errors import DomainError
-from relais.core.mail import queue_email
 from relais.core.versioning import update_versioned
-from relais.network.directory import datainclusion
-from relais.network.directory.datainclusion import ImportFile, ImportPlan, ImportReport
-from relais.network.directory.models import Service, ServiceThematique, ServiceZone
-from relais.notifications.models import Notification
-
-logger = logging.getLogger(__name__)
-
-STALE_AFTER_MONTHS = 6
+from relais.network.directory.datainclusion.checks import (
+    coordinates_error,
+    normalise_zone,
+    phone_or_error,
+    service_field_problems,
+)
+from relais.network.directory.datainclusion.schema import unknown_codes
+from relais.network.directory.indexing import sync_index_rows
+from relais.network.directory.models import Service
 
 # Fields of a directory entry that its managers maintain; the identity of an organisation
 # on the platform (name, type, SIRET, commune) is kept by the platform administrators.
@@ -81,96 +75,7 @@ SERVICE_FIELDS = (
     "longitude",
 )
 
-
-# --- Staleness -----------------------------------------------------------------------------
-
-
-def months_before(day: date, months: int) -> date:
-    year, month_index = divmod(day.month - 1 - months, 12)
-    year += day.year
-    month = month_index + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def stale_threshold(today: date | None = None) -> date:
-    """A service last confirmed before this date is "à confirmer"."""
-    return months_before(today or timezone.localdate(), STALE_AFTER_MONTHS)
-
-
-def stale_q(today: date | None = None, prefix: str = "") -> Q:
-    """Services not confirmed for six months (never confirmed: counted from creation).
-    `prefix` reaches them through a relation ("services__")."""
-    threshold = stale_threshold(today)
-    start = timezone.make_aware(datetime.combine(threshold, time.min))
-    return Q(**{f"{prefix}confirmed_on__lt": threshold}) | Q(
-        **{f"{prefix}confirmed_on__isnull": True, f"{prefix}created_at__lt": start}
-    )
-
-
-def is_stale(service: Service, today: date | None = None) -> bool:
-    threshold = stale_threshold(today)
-    reference = service.confirmed_on or timezone.localdate(service.created_at)
-    return reference < threshold
-
-
 # --- Helpers -------------------------------------------------------------------------------
-
-
-def _sync_index_rows(service: Service, *, created: bool = False) -> None:
-    """Keep the indexed forms of the service's thématiques and zone (what the search
-    filters on) equal to its fields."""
-    _sync_rows(
-        service.thematique_rows,
-        ServiceThematique,
-        "thematique",
-        datainclusion.thematique_index_values(service.thematiques),
-        service=service,
-        created=created,
-    )
-    _sync_rows(
-        service.zone_rows,
-        ServiceZone,
-        "code",
-        datainclusion.zone_index_values(
-            service.zone_eligibilite, located=service.latitude is not None
-        ),
-        service=service,
-        created=created,
-    )
-
-
-def _sync_rows(manager, model, field: str, wanted: set[str], *, service, created) -> None:
-    existing = set() if created else set(manager.values_list(field, flat=True))
-    if existing - wanted:
-        manager.filter(**{f"{field}__in": existing - wanted}).delete()
-    if wanted - existing:
-        model.objects.bulk_create(
-            [model(service=service, **{field: value}) for value in sorted(wanted - existing)]
-        )
-
-
-def _index_rows_of_new(services: list[Service]) -> None:
-    """The ServiceThematique and ServiceZone rows of services created in bulk."""
-    ServiceThematique.objects.bulk_create(
-        [
-            ServiceThematique(service=service, thematique=code)
-            for service in services
-            for code in sorted(datainclusion.thematique_index_values(service.thematiques))
-        ],
-        batch_size=1000,
-    )
-    ServiceZone.objects.bulk_create(
-        [
-            ServiceZone(service=service, code=code)
-            for service in services
-            for code in sorted(
-                datainclusion.zone_index_values(
-                    service.zone_eligibilite, located=service.latitude is not None
-                )
-            )
-        ],
-        batch_size=1000,
-    )
 
 
 def _check(condition: bool, message: str, field: str) -> None:
@@ -181,12 +86,12 @@ def _check(condition: bool, message: str, field: str) -> None:
 def _clean_phone(phone: str) -> str:
     if not phone:
         return ""
-    normalised, error = datainclusion.phone_or_error(phone)
+    normalised, error = phone_or_error(phone)
     _check(error is None, error or "", "phone")
     return normalised
 
 
-def _with_location(values: dict[str, Any]) -> dict[str, Any]:
+def with_location(values: dict[str, Any]) -> dict[str, Any]:
     """Postal code and coordinates from the commune when not given."""
     commune = get_commune(values["commune_code"]) if values.get("commune_code") else None
     if commune is not None:
@@ -198,7 +103,7 @@ def _with_location(values: dict[str, Any]) -> dict[str, Any]:
 
 
 def _check_networks(networks: Sequence[str]) -> list[str]:
-    unknown = datainclusion.unknown_codes("reseaux_porteurs", networks)
+    unknown = unknown_codes("reseaux_porteurs", networks)
     _check(not unknown, f"Réseau porteur inconnu : {', '.join(unknown)}.", "networks")
     return list(dict.fromkeys(networks))
 
@@ -231,7 +136,7 @@ def _organisation_values(values: dict[str, Any], *, identity: bool) -> dict[str,
         values["phone"] = _clean_phone(values.get("phone") or "")
     if "networks" in values:
         values["networks"] = _check_networks(values.get("networks") or [])
-    error = datainclusion.coordinates_error(values.get("latitude"), values.get("longitude"))
+    error = coordinates_error(values.get("latitude"), values.get("longitude"))
     _check(error is None, error or "", "latitude")
     return values
 
@@ -292,7 +197,7 @@ def external_organisation_create(
         identity=True,
     )
     _check_siret_free(values["siret"])
-    values = _with_location(values)
+    values = with_location(values)
     return Organisation.objects.create(**values, is_external=True, created_by=actor)
 
 
@@ -320,7 +225,7 @@ def organisation_directory_update(
         ):
             # A new commune moves the default point, unless precise coordinates were given.
             values["latitude"] = values["longitude"] = None
-    values = _with_location({"commune_code": organisation.commune_code, **values})
+    values = with_location({"commune_code": organisation.commune_code, **values})
     for name in allowed:
         setattr(organisation, name, values[name])
     organisation.save()
@@ -343,7 +248,7 @@ def _service_values(fields: dict[str, Any]) -> dict[str, Any]:
         if name in values:
             values[name] = list(dict.fromkeys(values[name] or []))
     if "zone_eligibilite" in values:
-        values["zone_eligibilite"] = datainclusion.normalise_zone(values["zone_eligibilite"])
+        values["zone_eligibilite"] = normalise_zone(values["zone_eligibilite"])
     for name in ("name", "description", "commune_code", "postal_code", "address"):
         if name in values and isinstance(values[name], str):
             values[name] = values[name].strip()
@@ -351,7 +256,7 @@ def _service_values(fields: dict[str, Any]) -> dict[str, Any]:
         values["commune_code"] = values["commune_code"].upper()
     if "phone" in values:
         values["phone"] = _clean_phone(values.get("phone") or "")
-    problems = datainclusion.service_field_problems(values)
+    problems = service_field_problems(values)
     if problems:
         field, message = problems[0]
         raise DomainError(message, field=field)
@@ -361,7 +266,7 @@ def _service_values(fields: dict[str, Any]) -> dict[str, Any]:
             "Indiquez la commune où le service accueille le public en présentiel.",
             "commune_code",
         )
-    return _with_location(values)
+    return with_location(values)
 
 
 @transaction.atomic
@@ -375,7 +280,7 @@ def service_create(*, organisation: Organisation, actor: User, **fields: Any) ->
         is_published=True,
         **values,
     )
-    _sync_index_rows(service, created=True)
+    sync_index_rows(service, created=True)
     return service
 
 
@@ -392,7 +297,7 @@ def service_update(
     service = update_versioned(
         service, expected_version=expected_version, actor=actor, changes=values
     )
-    _sync_index_rows(service)
+    sync_index_rows(service)
     return service
 
 
@@ -425,206 +330,3 @@ def service_publish(*, service: Service, actor: User) -> Service:
     )
     service.is_published = True
     return service
-
-
-# --- Import --------------------------------------------------------------------------------
-
-
-def catalogue_import(
-    files: Sequence[ImportFile],
-    *,
-    actor: User | None,
-    membership: Membership | None,
-    as_admin: bool = False,
-    dry_run: bool = False,
-) -> ImportReport:
-    """Validate every row of the files, then write all of them in one transaction — or
-    nothing at all when any row has an error. Idempotent on (source, id)."""
-    report = ImportReport()
-    rows = datainclusion.read_files(files, report)
-    if not rows and report.ok:
-        report.error(files[0].name if files else "", None, "", "Aucune ligne à importer.")
-    plan = datainclusion.prepare_import(rows, report, membership=membership, as_admin=as_admin)
-    if not report.ok or dry_run:
-        return report
-    try:
-        _apply(plan, report, actor)
-    except (DomainError, IntegrityError) as error:
-        logger.warning("data·inclusion import refused by the database: %s", error)
-        report.error(
-            "",
-            None,
-            "",
-            "L'import a été refusé par la base de données (une fiche a changé pendant "
-            "l'import ?) : rien n'a été importé. Réessayez.",
-        )
-        report.structures = datainclusion.Counts()
-        report.services = datainclusion.Counts()
-    return report
-
-
-@transaction.atomic
-def _apply(plan: ImportPlan, report: ImportReport, actor: User | None) -> None:
-    for structure in plan.structures:
-        fields = structure.fields
-        existing = structure.existing
-        if existing is None:
-            values = _with_location({**fields})
-            structure.existing = Organisation.objects.create(
-                **values,
-                kind=datainclusion.kind_from_networks(fields["networks"]),
-                is_external=True,
-                source=structure.source,
-                source_id=structure.identifier,
-                created_by=actor,
-            )
-            report.structures.created += 1
-            continue
-        allowed = DIRECTORY_FIELDS + (IDENTITY_FIELDS if existing.is_external else ())
-        changes = {
-            name: value
-            for name, value in fields.items()
-            if name in allowed
-            and getattr(existing, name) != value
-            and not (name in IDENTITY_FIELDS and not value)
-        }
-        if not existing.source and (structure.source, structure.identifier) != (
-            datainclusion.SOURCE,
-            f"{datainclusion.SOURCE}--{existing.pk}",
-        ):
-            # Matched by SIRET: remember the identity this file gives it.
-            changes["source"], changes["source_id"] = structure.source, structure.identifier
-        if structure.ignored_identity:
-            report.notices.append(
-                f"{structure.row.file}, ligne {structure.row.line} : « {existing.name} » est "
-                "inscrite sur la plateforme ; son nom, son SIRET et sa commune restent ceux "
-                "enregistrés par l'administration de la plateforme."
-            )
-        if changes:
-            for name, value in changes.items():
-                setattr(existing, name, value)
-            existing.save()
-            report.structures.updated += 1
-        else:
-            report.structures.unchanged += 1
-    new_services: list[Service] = []
-    for item in plan.services:
-        organisation = item.organisation or (
-            item.structure_plan.existing if item.structure_plan else None
-        )
-        values = dict(item.fields)
-        existing = item.existing
-        if existing is None:
-            new_services.append(
-                Service(
-                    organisation=organisation,
-                    source=item.source,
-                    source_id=item.identifier,
-                    updated_by=actor,
-                    is_published=True,
-                    **values,
-                )
-            )
-            continue
-        if existing.organisation_id != organisation.pk:
-            values["organisation"] = organisation
-        changes = {
-            name: value
-            for name, value in values.items()
-            if (getattr(existing, name) if name != "organisation" else None) != value
-        }
-        if changes:
-            update_versioned(
-                existing, expected_version=existing.version, actor=actor, changes=changes
-            )
-            _sync_index_rows(existing)
-            report.services.updated += 1
-        else:
-            report.services.unchanged += 1
-    # New services in bulk (a file may hold thousands), then their index rows.
-    Service.objects.bulk_create(new_services, batch_size=500)
-    _index_rows_of_new(new_services)
-    report.services.created += len(new_services)
-
-
-# --- Reminder of stale services -----------------------------------------------------------
-
-
-@dataclass
-class NagResult:
-    organisations: int = 0
-    emails: int = 0
-    skipped: int = 0  # already reminded today
-
-
-NAG_MESSAGE = "Des services de votre structure n'ont pas été confirmés depuis plus de 6 mois."
-
-
-def stale_services_nag(*, today: date | None = None) -> NagResult:
-    """E-mail the managers of each organisation that has published services not confirmed
-    for six months, with the list and the links. Once a day at most per manager: an in-app
-    notification records each reminder (and shows it in the application too)."""
-    today = today or timezone.localdate()
-    day_start = timezone.make_aware(datetime.combine(today, time.min))
-    stale = (
-        Service.objects.filter(stale_q(today), is_published=True)
-        .filter(organisation__is_active=True, organisation__is_external=False)
-        .select_related("organisation")
-        .order_by("organisation__name", "name")
-    )
-    by_organisation: dict[int, list[Service]] = {}
-    for service in stale:
-        by_organisation.setdefault(service.organisation_id, []).append(service)
-    result = NagResult()
-    for services in by_organisation.values():
-        organisation = services[0].organisation
-        link = links.link("organisation", organisation.pk)
-        managers = (
-            Membership.objects.active()
-            .filter(organisation=organisation, role=Role.MANAGER)
-            .select_related("user")
-        )
-        reminded = set(
-            Notification.objects.filter(
-                organisation=organisation, link=link, message=NAG_MESSAGE, created_at__gte=day_start
-            ).values_list("user_id", flat=True)
-        )
-        sent_here = 0
-        for membership in managers:
-            user = membership.user
-            if user.pk in reminded:
-                result.skipped += 1
-                continue
-            lines = [
-                f"- {s.name} (dernière confirmation : "
-                f"{(s.confirmed_on or timezone.localdate(s.created_at)):%d/%m/%Y}) : "
-                f"{links.absolute(links.link('service', s.pk))}"
-                for s in services
-            ]
-            count = len(services)
-            body = (
-                "Bonjour,\n\n"
-                f"{count} service{'s' if count > 1 else ''} de « {organisation.name} » "
-                f"{'n’ont' if count > 1 else 'n’a'} pas été confirmé{'s' if count > 1 else ''} "
-                "à jour depuis plus de 6 mois :\n\n"
-                + "\n".join(lines)
-                + "\n\nLes professionnels qui orientent des personnes vers vos services "
-                "s'appuient sur ces fiches. Ouvrez chacune d'elles, corrigez-la si besoin, "
-                "puis cliquez sur « Confirmer que ce service est à jour ».\n\n"
-                f"Annuaire de votre structure : {links.absolute(link)}\n\n"
-                f"— {settings.RELAIS_SITE_NAME}\n"
-            )
-            with transaction.atomic():
-                Notification.objects.create(
-                    organisation=organisation, user=user, message=NAG_MESSAGE, link=link
-                )
-                queue_email(
-                    subject=f"[{settings.RELAIS_SITE_NAME}] {count} service{'s' if count > 1 else ''} à confirmer",
-                    body=body,
-                    to=[user.email],
-                )
-            result.emails += 1
-            sent_here += 1
-        if sent_here:
-            result.organisations += 1
-    return result

@@ -14,7 +14,9 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from relais.diagnostics.domains import barrier_label, barriers
-from relais.network.directory.eligibility import Status, evaluate_all, load_person_facts
+from relais.network.directory.eligibility.criteria import Status
+from relais.network.directory.eligibility.evaluation import evaluate_all
+from relais.network.directory.eligibility.facts import load_person_facts
 from relais.people.models import Person
 from relais.people.policies import Capability, can
 from relais.web.people.sections import Section

@@ -5,7 +5,8 @@ from __future__ import annotations
 from django import forms
 
 from relais.core.communes import Commune
-from relais.network.directory import datainclusion
+from relais.network.directory import thematiques
+from relais.network.directory.datainclusion import schema
 from relais.network.directory.geo import CommuneLookupError, resolve_commune
 from relais.network.directory.search import DEFAULT_RADIUS_KM, MAX_RADIUS_KM, ServiceQuery
 
@@ -14,7 +15,7 @@ RADIUS_ERROR = f"Indiquez un rayon en kilomètres, nombre entier de 1 à {MAX_RA
 
 def thematique_choices() -> list[tuple[str, str]]:
     choices = []
-    for code, label, items in datainclusion.thematique_groups():
+    for code, label, items in thematiques.groups():
         choices.append((code, f"{label} (toute la catégorie)"))
         choices.extend(items)
     return choices
@@ -51,13 +52,13 @@ class ServiceSearchForm(forms.Form):
     public = forms.ChoiceField(
         label="Public",
         required=False,
-        choices=[("", "Tous les publics"), *datainclusion.choices("publics")],
+        choices=[("", "Tous les publics"), *schema.choices("publics")],
         error_messages={"invalid_choice": "Public inconnu : choisissez-le dans la liste."},
     )
     accueil = forms.ChoiceField(
         label="Mode d'accueil",
         required=False,
-        choices=[("", "Indifférent"), *datainclusion.choices("modes_accueil")],
+        choices=[("", "Indifférent"), *schema.choices("modes_accueil")],
         error_messages={"invalid_choice": "Mode d'accueil inconnu : choisissez-le dans la liste."},
     )
     q = forms.CharField(

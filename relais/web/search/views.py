@@ -21,7 +21,7 @@ from relais.core.errors import DomainError
 from relais.core.models import JournalAction
 from relais.diagnostics.domains import barrier_label, barrier_thematiques, barriers
 from relais.diagnostics.models import Diagnostic, DomainAssessment
-from relais.network.directory import datainclusion
+from relais.network.directory import thematiques
 from relais.network.directory.geo import commune_display, suggest_communes
 from relais.network.directory.search import DEFAULT_RADIUS_KM, search_services
 from relais.people.policies import Capability
@@ -70,7 +70,7 @@ def _latest_barriers(person) -> tuple[set[str], object]:
 
 def _thematique_groups(selected: set[str]) -> list[dict]:
     groups = []
-    for code, label, items in datainclusion.thematique_groups():
+    for code, label, items in thematiques.groups():
         rows = [
             {"code": c, "label": text, "id": f"thematique-{c}", "checked": c in selected}
             for c, text in items

@@ -5,7 +5,7 @@ from __future__ import annotations
 import factory
 from django.utils import timezone
 
-from relais.network.directory.datainclusion import thematique_index_values, zone_index_values
+from relais.network.directory.indexing import thematique_index_values, zone_index_values
 from relais.network.directory.models import Service, ServiceThematique, ServiceZone
 from tests.factories.accounts import OrganisationFactory
 

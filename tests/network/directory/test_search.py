@@ -6,12 +6,7 @@ from __future__ import annotations
 import pytest
 
 from relais.core.errors import DomainError
-from relais.network.directory.search import (
-    ServiceQuery,
-    filtered_services,
-    is_known_thematique,
-    search_services,
-)
+from relais.network.directory.search import ServiceQuery, filtered_services, search_services
 from tests.factories import IndexedServiceFactory, OrganisationFactory
 from tests.helpers import count_queries
 
@@ -37,12 +32,6 @@ def names(results):
 
 def search(**kwargs):
     return search_services(ServiceQuery(**kwargs))
-
-
-def test_known_thematiques():
-    assert is_known_thematique("mobilite")
-    assert is_known_thematique("mobilite--preparer-un-permis")
-    assert not is_known_thematique("mobilite--voler")
 
 
 def test_a_category_matches_its_sub_thematiques_but_not_the_reverse():

@@ -14,8 +14,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from relais.network.directory.datainclusion import ImportFile
-from relais.network.directory.services import catalogue_import
+from relais.network.directory.catalogue_import import catalogue_import
+from relais.network.directory.datainclusion.reading import ImportFile
 
 
 class Command(BaseCommand):

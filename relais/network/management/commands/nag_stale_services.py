@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
-from relais.network.directory.services import stale_services_nag
+from relais.network.directory.reminders import stale_services_nag
 
 
 class Command(BaseCommand):
