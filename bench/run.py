@@ -66,6 +66,10 @@ class Endpoint:
     expect_count: tuple[str, int] | None = None
     method: str = "GET"
     form: dict[str, str] | None = None  # POST fields (a CSRF token is added)
+    # One form per request (warm-up included), for POSTs that may be made once only.
+    forms: list[dict[str, str]] | None = None
+    # A redirect is the answer expected (a write that succeeds): its Location must start so.
+    redirect_to: str = ""
     target_ms: float | None = None  # the p95 the issue asks for
     requests: int | None = None  # overrides --requests (slow pages)
     warmup: int | None = None
@@ -292,6 +296,11 @@ def prepare_database(args: argparse.Namespace) -> Prepared:
     return Prepared(foundation, accompaniment, coordination, durations)
 
 
+# Each measured send makes a new referral: one prepared person per request.
+SENDING_WARMUP = 10
+SENDING_REQUESTS = 150
+
+
 def build_endpoints(prepared: Prepared, parts: list[str]) -> list[Endpoint]:
     from urllib.parse import urlencode
 
@@ -383,7 +392,12 @@ def build_endpoints(prepared: Prepared, parts: list[str]) -> list[Endpoint]:
         ]
     c = prepared.coordination
     if "coordination" in parts:
+        from bench import sending as sending_scenario
+
         member = (c.member_id, c.organisation_id)
+        sending = sending_scenario.prepare(
+            receiver_id=c.organisation_id, count=SENDING_WARMUP + SENDING_REQUESTS
+        )
         part = "coordination"
         query = urlencode(
             {"thematique": c.search_thematique, "commune": c.search_commune, "rayon": 20}
@@ -419,6 +433,17 @@ def build_endpoints(prepared: Prepared, parts: list[str]) -> list[Endpoint]:
                 login=member,
                 expect=f"{c.inbox_count} orientations",
                 target_ms=100,
+            ),
+            Endpoint(
+                f"POST /orientations/nouvelle/ (sending a referral, {sending.count} persons)",
+                "/orientations/nouvelle/",
+                part=part,
+                login=(sending.referent_id, sending.organisation_id),
+                method="POST",
+                forms=sending.forms,
+                redirect_to="/orientations/",
+                requests=SENDING_REQUESTS,
+                warmup=SENDING_WARMUP,
             ),
             Endpoint(
                 f"GET /recherche/cartographie/?territoire={c.departement} (actor map)",
@@ -509,7 +534,7 @@ class Gunicorn:
 
 
 def fetch(
-    conn: http.client.HTTPConnection, endpoint: Endpoint
+    conn: http.client.HTTPConnection, endpoint: Endpoint, form: dict[str, str] | None = None
 ) -> tuple[float, float | None, float, bytes]:
     """One request: (server ms, server CPU ms or None, client ms, body)."""
     headers = {"Accept": "text/html,application/json", "Accept-Encoding": "identity"}
@@ -517,7 +542,8 @@ def fetch(
         headers["Cookie"] = endpoint.cookie
     body = None
     if endpoint.method == "POST":
-        body = urlencode({**(endpoint.form or {}), "csrfmiddlewaretoken": CSRF_SECRET}).encode()
+        fields = form if form is not None else endpoint.form or {}
+        body = urlencode({**fields, "csrfmiddlewaretoken": CSRF_SECRET}, doseq=True).encode()
         headers["Content-Type"] = "application/x-www-form-urlencoded"
         headers["Cookie"] = "; ".join(
             c for c in (endpoint.cookie, f"{CSRF_COOKIE}={CSRF_SECRET}") if c
@@ -529,8 +555,11 @@ def fetch(
     response = conn.getresponse()
     content = response.read()
     client_ms = (time.perf_counter() - start) * 1000
-    if not 200 <= response.status < 300:
-        location = response.getheader("Location", "")
+    location = response.getheader("Location", "")
+    redirected = endpoint.redirect_to and response.status == 302
+    if redirected and not location.startswith(endpoint.redirect_to):
+        raise BenchError(f"{endpoint.label}: redirected to {location}, not {endpoint.redirect_to}…")
+    if not redirected and not 200 <= response.status < 300:
         raise BenchError(
             f"{endpoint.label}: answered {response.status} {response.reason}"
             + (f" → {location}" if location else "")
@@ -571,8 +600,13 @@ def run_endpoint(conn, endpoint: Endpoint, *, warmup: int, requests: int) -> Non
         user_id, organisation_id = endpoint.login
         key = verified_session(user_id=user_id, organisation_id=organisation_id)
         endpoint.cookie = f"{settings.SESSION_COOKIE_NAME}={key}"
+    if endpoint.forms is not None and len(endpoint.forms) < warmup + requests:
+        raise BenchError(
+            f"{endpoint.label}: {len(endpoint.forms)} forms for {warmup + requests} requests."
+        )
     for i in range(warmup + requests):
-        server_ms, cpu_ms, client_ms, body = fetch(conn, endpoint)
+        form = endpoint.forms[i] if endpoint.forms is not None else None
+        server_ms, cpu_ms, client_ms, body = fetch(conn, endpoint, form)
         if i == 0:
             check_page(endpoint, body)
         if i >= warmup:

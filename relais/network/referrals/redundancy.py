@@ -20,12 +20,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
 
 from relais.accounts.models import Organisation
 from relais.core.errors import DomainError
 from relais.core.links import link
 from relais.core.text import fold
+from relais.network.directory import thematiques as thematique_labels
 from relais.network.referrals.models import Referral
 from relais.notifications.services import Email, notify
 from relais.pathways.models import OPEN_STEP_STATUSES, Step, StepKind, StepOwner
@@ -33,21 +33,6 @@ from relais.people.models import Person
 
 # Kinds too vague to call two actions "the same".
 IGNORED_STEP_KINDS = (StepKind.OTHER,)
-
-
-@cache
-def thematique_labels() -> dict[str, str]:
-    from data_inclusion.schema import v1
-
-    labels = {c.value: c.label for c in v1.Categorie}
-    for t in v1.Thematique:
-        category = t.value.split("--", 1)[0]
-        labels[t.value] = f"{labels.get(category, category)} : {t.label}"
-    return labels
-
-
-def thematique_label(code: str) -> str:
-    return thematique_labels().get(code, code)
 
 
 def overlap(first: Iterable[str], second: Iterable[str]) -> list[str]:
@@ -169,7 +154,8 @@ def referral_redundancies_among(
                 organisation_name=receiver.name,
                 organisation_id=receiver.pk,
                 status_label=referral.get_status_display(),
-                because="même besoin : " + ", ".join(thematique_label(c) for c in common[:3]),
+                because="même besoin : "
+                + ", ".join(thematique_labels.label(c) for c in common[:3]),
                 url=_referral_url(referral.pk),
             )
         )

@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
-from relais.network.referrals import redundancy
 from relais.network.referrals import selectors as referral_selectors
 from relais.network.referrals.models import Referral
 from relais.network.referrals.policies import (
@@ -55,11 +54,3 @@ def sender_person(request: HttpRequest, referral: Referral) -> Person:
     person = get_person(request, referral.person_id, Capability.ACCOMPANIMENT)
     referral.person = person
     return person
-
-
-def thematique_labels(codes: list[str], limit: int = 6) -> list[str]:
-    """Labels of a service's thématiques: the precise ones, and the categories given alone."""
-    codes = list(codes or [])
-    precise = [c for c in codes if "--" in c]
-    alone = [c for c in codes if "--" not in c and not any(p.startswith(f"{c}--") for p in precise)]
-    return [redundancy.thematique_label(c) for c in [*alone, *precise]][:limit]

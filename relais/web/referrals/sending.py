@@ -14,6 +14,7 @@ from relais.core import journal
 from relais.core.errors import DomainError
 from relais.core.models import JournalAction
 from relais.diagnostics.models import Diagnostic, DomainAssessment
+from relais.network.directory import thematiques
 from relais.network.directory.models import Service, ServiceThematique
 from relais.network.referrals import policies as referral_policies
 from relais.network.referrals import redundancy
@@ -31,7 +32,6 @@ from relais.web.people.access import get_person
 from relais.web.referrals import forms as rf
 from relais.web.referrals.access import (
     require_referrals,
-    thematique_labels,
 )
 
 PICKER_RESULTS = 20
@@ -96,7 +96,7 @@ def _services_found(request: HttpRequest, form: rf.ServiceSearchForm) -> list[Se
     if not query and not thematique:
         return []
     services = (
-        Service.objects.filter(is_published=True, organisation__is_active=True)
+        Service.objects.searchable()
         .exclude(organisation=request.organisation)
         .select_related("organisation")
     )
@@ -162,7 +162,7 @@ def create(request: HttpRequest) -> HttpResponse:
                     {
                         "service": s,
                         "url": _create_url(person.pk, s.pk),
-                        "thematiques": thematique_labels(s.thematiques, 3),
+                        "thematiques": thematiques.labels(s.thematiques, limit=3),
                     }
                     for s in found
                 ],
@@ -340,7 +340,7 @@ def _render_send_page(
             "pathways": pathways,
             "has_diagnostic": bool(domains),
             "redundancies": found,
-            "thematiques": thematique_labels(service.thematiques),
+            "thematiques": thematiques.labels(service.thematiques, limit=6),
             "cancel_url": reverse("people:detail", args=[person.pk]) + "#orientations",
         },
         status=status,

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET
 
 from relais.core import journal
 from relais.core.models import JournalAction
+from relais.network.directory import thematiques
 from relais.network.referrals import answers as referral_answers
 from relais.network.referrals import documents as referral_documents
 from relais.network.referrals import models as referral_models
@@ -36,7 +37,6 @@ from relais.web.referrals.access import (
     referral_for,
     require_referrals,
     sender_person,
-    thematique_labels,
 )
 
 PAGE_SIZE = 20
@@ -232,7 +232,7 @@ def render_detail(
                     delays.to_first_appointment
                 ),
             },
-            "thematiques": thematique_labels(referral.service.thematiques),
+            "thematiques": thematiques.labels(referral.service.thematiques, limit=6),
         },
         status=status,
     )

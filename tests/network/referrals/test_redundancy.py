@@ -33,11 +33,6 @@ class TestOverlap:
         assert overlap(["mobilite"], ["logement-hebergement"]) == []
         assert overlap([], ["mobilite"]) == []
 
-    def test_labels(self):
-        assert redundancy.thematique_label("mobilite") == "Mobilité"
-        assert redundancy.thematique_label("mobilite--preparer-un-permis").startswith("Mobilité : ")
-        assert redundancy.thematique_label("inconnue") == "inconnue"
-
 
 class TestReferrals:
     def test_an_active_referral_of_another_organisation_on_the_same_need(self):
