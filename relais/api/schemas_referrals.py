@@ -12,7 +12,7 @@ from pydantic import Field
 
 from relais.accounts.models import Membership
 from relais.api.access import person_for
-from relais.api.schemas_accompaniment import MAX_ID, InputSchema, OutputSchema, _doc, _values
+from relais.api.schemas_base import MAX_ID, InputSchema, OutputSchema, _doc, _values
 from relais.core import journal
 from relais.core.models import JournalAction
 from relais.diagnostics.domains import Domain

@@ -1,4 +1,5 @@
-"""The engagement contract's content: what is snapshot, how it is hashed, how it is printed.
+"""The engagement contract: what a version snapshots, how it is hashed, how it is printed,
+and the writes (drawing up a version, signing it).
 
 A contract version freezes the *terms* of the pathway: the goals (text, domain, indicator,
 target, deadline) and the steps (kind, title, linked goal, owner, planned date) that are
@@ -11,6 +12,11 @@ renouveler" (see `relais.pathways.selectors.contract_needs_renewal`).
 `{"goals": [...], "steps": [...]}`. The snapshot also keeps the parties (organisation,
 person, référent, scheme, dates) as they were, so that an old version prints as it was
 signed even after the record changed.
+
+Writes: `contract_generate` draws up a new version, `contract_sign` records its signature.
+Rule decided here (the issue left it open): a contract version is never changed once signed;
+only the latest version can be signed, and only if the goals and steps have not changed
+since it was drawn up.
 """
 
 from __future__ import annotations
@@ -21,10 +27,16 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
+from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
+from relais.accounts.models import User
 from relais.core import pdf
+from relais.core.errors import DomainError
+from relais.core.text import clean_text
 from relais.diagnostics.domains import Domain
+from relais.pathways.checks import check_not_future, format_date, locked_pathway, validate
 from relais.pathways.models import (
     Contract,
     Goal,
@@ -229,3 +241,100 @@ def render_html(contract: Contract) -> str:
 
 def render_pdf(contract: Contract) -> bytes:
     return pdf.html_to_pdf(render_html(contract))
+
+
+# --- Versions and signature (writes) -------------------------------------------------------
+
+
+def default_commitments(pathway: Pathway) -> tuple[str, str]:
+    """(person's, organisation's) commitments to pre-fill a new version: those of the
+    latest version, or sensible defaults for the first one."""
+    latest = pathway.contracts.order_by("-number").first()
+    if latest is not None:
+        return latest.commitments_person, latest.commitments_organisation
+    return DEFAULT_COMMITMENTS_PERSON, DEFAULT_COMMITMENTS_ORGANISATION
+
+
+@transaction.atomic
+def contract_generate(
+    *,
+    pathway: Pathway,
+    actor: User,
+    commitments_person: str,
+    commitments_organisation: str,
+) -> Contract:
+    """A new version (previous number + 1) from the current goals and steps."""
+    current = locked_pathway(pathway, actor)
+    commitments_person = clean_text(commitments_person)
+    commitments_organisation = clean_text(commitments_organisation)
+    validate(
+        Contract(
+            commitments_person=commitments_person,
+            commitments_organisation=commitments_organisation,
+        ),
+        ["commitments_person", "commitments_organisation"],
+    )
+    if not commitments_person:
+        raise DomainError("Indiquez les engagements de la personne.", field="commitments_person")
+    if not commitments_organisation:
+        raise DomainError(
+            "Indiquez les engagements de la structure.", field="commitments_organisation"
+        )
+    current = (
+        Pathway.objects.select_related("person", "organisation", "referent")
+        .prefetch_related("goals", "steps")
+        .get(pk=current.pk)
+    )
+    content, content_hash = snapshot(current)
+    if not content["goals"]:
+        raise DomainError("Ajoutez au moins un objectif avant d'établir le contrat d'engagement.")
+    last_number = current.contracts.aggregate(n=Max("number"))["n"] or 0
+    return Contract.objects.create(
+        pathway=current,
+        number=last_number + 1,
+        content=content,
+        content_hash=content_hash,
+        commitments_person=commitments_person,
+        commitments_organisation=commitments_organisation,
+        generated_by=actor,
+    )
+
+
+@transaction.atomic
+def contract_sign(
+    *, contract: Contract, actor: User, signed_on: dt.date, signature_mode: str
+) -> Contract:
+    """Records the signature of a version. A signed version is never changed again."""
+    pathway = locked_pathway(contract.pathway, actor)
+    current = Contract.objects.select_for_update().get(pk=contract.pk)
+    if current.signed_on is not None:
+        raise DomainError(
+            "Cette version est déjà signée : une version signée ne peut plus être modifiée."
+        )
+    latest = pathway.contracts.aggregate(n=Max("number"))["n"]
+    if current.number != latest:
+        raise DomainError(
+            f"Seule la dernière version (v{latest}) peut être signée : la v{current.number} "
+            "a été remplacée."
+        )
+    live = Pathway.objects.prefetch_related("goals", "steps").get(pk=pathway.pk)
+    if terms_hash(current_terms(live)) != current.content_hash:
+        raise DomainError(
+            "Les objectifs ou les étapes ont changé depuis que cette version a été établie : "
+            "établissez une nouvelle version avant de la faire signer."
+        )
+    if signature_mode not in SignatureMode.values:
+        raise DomainError("Indiquez le mode de signature.", field="signature_mode")
+    if signed_on is None:
+        raise DomainError("Indiquez la date de signature.", field="signed_on")
+    check_not_future(signed_on, "signed_on", "La date de signature")
+    drawn_up = timezone.localdate(current.created_at)
+    if signed_on < drawn_up:
+        raise DomainError(
+            f"La date de signature ne peut pas précéder l'établissement de la version ({format_date(drawn_up)}).",
+            field="signed_on",
+        )
+    current.signed_on = signed_on
+    current.signature_mode = signature_mode
+    current.save(update_fields=["signed_on", "signature_mode", "updated_at"])
+    return current

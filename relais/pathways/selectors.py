@@ -29,7 +29,7 @@ from relais.pathways.models import (
     Step,
     StepStatus,
 )
-from relais.pathways.services import allowed_step_transitions
+from relais.pathways.steps import allowed_step_transitions
 from relais.people.models import Person
 
 # A step is overdue when its planned date has passed and it is neither done nor set aside.

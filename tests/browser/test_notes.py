@@ -12,7 +12,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from relais.pathways.models import Note, NoteDraft
-from relais.web.pathways import notes_views
+from relais.web.pathways import notes as notes_views
 from tests.factories import AppointmentFactory, MembershipFactory, NoteFactory, PersonFactory
 
 

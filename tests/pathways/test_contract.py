@@ -10,7 +10,8 @@ import pytest
 
 from relais.core.errors import DomainError
 from relais.pathways import contract as contract_terms
-from relais.pathways import selectors, services
+from relais.pathways import goals, selectors, steps
+from relais.pathways.contract import contract_generate, contract_sign, default_commitments
 from relais.pathways.models import Contract
 from relais.pathways.selectors import ContractState
 from tests.factories import GoalFactory, PersonFactory, StepFactory
@@ -22,12 +23,12 @@ pytestmark = pytest.mark.django_db
 def generate(pathway, actor, **kwargs):
     values = {"commitments_person": "Venir.", "commitments_organisation": "Accompagner."}
     values.update(kwargs)
-    return services.contract_generate(pathway=pathway, actor=actor, **values)
+    return contract_generate(pathway=pathway, actor=actor, **values)
 
 
 def sign(contract, actor, **kwargs):
     values = {"signed_on": today(), "signature_mode": "handwritten", **kwargs}
-    return services.contract_sign(contract=contract, actor=actor, **values)
+    return contract_sign(contract=contract, actor=actor, **values)
 
 
 def fresh(pathway):
@@ -88,11 +89,11 @@ class TestGenerate:
         assert error.value.field == "commitments_organisation"
 
     def test_default_commitments(self, pathway, referent):
-        person_text, organisation_text = services.default_commitments(pathway)
+        person_text, organisation_text = default_commitments(pathway)
         assert "rendez-vous" in person_text
         assert "référent de parcours unique" in organisation_text
         generate(pathway, referent, commitments_person="Mes engagements à moi.")
-        assert services.default_commitments(pathway)[0] == "Mes engagements à moi."
+        assert default_commitments(pathway)[0] == "Mes engagements à moi."
 
 
 class TestSign:
@@ -173,7 +174,7 @@ class TestRenewal:
         goal = pathway.goals.get()
         step = pathway.steps.first()
         if change == "goal_text":
-            services.goal_update(
+            goals.goal_update(
                 goal=goal,
                 actor=referent,
                 expected_version=goal.version,
@@ -194,7 +195,7 @@ class TestRenewal:
             step.planned_on = days(99)
             step.save()
         elif change == "step_cancelled":
-            services.step_change_status(
+            steps.step_change_status(
                 step=step, actor=referent, expected_version=step.version, status="cancelled"
             )
         else:
@@ -205,11 +206,11 @@ class TestRenewal:
     def test_progress_does_not_need_renewal(self, pathway, referent):
         sign(generate(pathway, referent), referent)
         step = pathway.steps.first()
-        services.step_change_status(
+        steps.step_change_status(
             step=step, actor=referent, expected_version=step.version, status="in_progress"
         )
         step.refresh_from_db()
-        services.step_change_status(
+        steps.step_change_status(
             step=step,
             actor=referent,
             expected_version=step.version,

@@ -7,9 +7,9 @@ import datetime as dt
 import pytest
 
 from relais.core.errors import DomainError, PermissionDenied, StaleObjectError
-from relais.pathways import services
+from relais.pathways import goals, services
+from relais.pathways.checks import add_months
 from relais.pathways.models import GoalStatus, Pathway
-from relais.pathways.services import add_months
 from tests.factories import (
     GoalFactory,
     MembershipFactory,
@@ -197,7 +197,7 @@ class TestPathwayUpdate:
 class TestGoals:
     def test_smart_goal(self, referent):
         pathway = make_pathway(referent)
-        goal = services.goal_create(
+        goal = goals.goal_create(
             pathway=pathway,
             actor=referent,
             text="Trouver un logement autonome",
@@ -211,19 +211,19 @@ class TestGoals:
 
     def test_goal_without_indicator_or_deadline_is_flagged_not_refused(self, referent):
         pathway = make_pathway(referent)
-        goal = services.goal_create(
+        goal = goals.goal_create(
             pathway=pathway, actor=referent, text="Reprendre confiance", target="Oui"
         )
         assert goal.smart_gaps == ["indicateur", "échéance"]
 
     def test_past_deadline_is_accepted_but_not_before_start(self, referent):
         pathway = make_pathway(referent, started_on=days(-100))
-        goal = services.goal_create(
+        goal = goals.goal_create(
             pathway=pathway, actor=referent, text="Ouvrir ses droits CSS", deadline=days(-10)
         )
         assert goal.deadline == days(-10)
         with pytest.raises(DomainError) as error:
-            services.goal_create(
+            goals.goal_create(
                 pathway=pathway, actor=referent, text="Ouvrir ses droits", deadline=days(-200)
             )
         assert error.value.field == "deadline"
@@ -245,18 +245,18 @@ class TestGoals:
         pathway = make_pathway(referent)
         values = {"text": "Objectif", **kwargs}
         with pytest.raises(DomainError) as error:
-            services.goal_create(pathway=pathway, actor=referent, **values)
+            goals.goal_create(pathway=pathway, actor=referent, **values)
         assert error.value.field == field
 
     def test_too_long_text_message_is_french(self, referent):
         pathway = make_pathway(referent)
         with pytest.raises(DomainError) as error:
-            services.goal_create(pathway=pathway, actor=referent, text="x" * 10_000)
+            goals.goal_create(pathway=pathway, actor=referent, text="x" * 10_000)
         assert "au plus 300 caractères" in error.value.message
 
     def test_update_status_and_fields(self, referent):
         goal = GoalFactory(pathway=make_pathway(referent))
-        updated = services.goal_update(
+        updated = goals.goal_update(
             goal=goal,
             actor=referent,
             expected_version=goal.version,
@@ -274,9 +274,9 @@ class TestGoals:
         colleague = MembershipFactory(organisation=organisation).user
         goal = GoalFactory(pathway=make_pathway(referent))
         seen = goal.version
-        services.goal_update(goal=goal, actor=colleague, expected_version=seen, text="Première")
+        goals.goal_update(goal=goal, actor=colleague, expected_version=seen, text="Première")
         with pytest.raises(StaleObjectError) as error:
-            services.goal_update(goal=goal, actor=referent, expected_version=seen, text="Seconde")
+            goals.goal_update(goal=goal, actor=referent, expected_version=seen, text="Seconde")
         assert "Modifié entre-temps par" in error.value.message
         goal.refresh_from_db()
         assert goal.text == "Première"
@@ -285,9 +285,9 @@ class TestGoals:
         pathway = make_pathway(referent, status="closed")
         goal = GoalFactory(pathway=pathway)
         with pytest.raises(DomainError, match="terminé"):
-            services.goal_create(pathway=pathway, actor=referent, text="Nouveau")
+            goals.goal_create(pathway=pathway, actor=referent, text="Nouveau")
         with pytest.raises(DomainError, match="terminé"):
-            services.goal_update(
+            goals.goal_update(
                 goal=goal, actor=referent, expected_version=goal.version, text="Changé"
             )
         with pytest.raises(DomainError, match="terminé"):

@@ -7,9 +7,11 @@ import datetime as dt
 import pytest
 
 from relais.core.errors import DomainError, StaleObjectError
-from relais.pathways import services
+from relais.pathways import goals, reviews, services
+from relais.pathways.checks import add_months
+from relais.pathways.contract import contract_generate
 from relais.pathways.models import Exit, GoalReview, GoalStatus, Review
-from relais.pathways.services import GoalOutcome, add_months
+from relais.pathways.reviews import GoalOutcome
 from tests.factories import DiagnosticFactory, GoalFactory, PersonFactory, StepFactory
 from tests.pathways.pathway_helpers import days, make_pathway, today
 
@@ -27,7 +29,7 @@ class TestReview:
         dropped = GoalFactory(pathway=pathway, text="Formation")
         already = GoalFactory(pathway=pathway, text="Ancien", status="achieved")
         diagnostic = DiagnosticFactory(person=pathway.person)
-        review = services.review_record(
+        review = reviews.review_record(
             pathway=pathway,
             actor=referent,
             held_on=today(),
@@ -64,7 +66,7 @@ class TestReview:
         assert achieved.updated_by == referent
 
     def test_explicit_next_review(self, pathway, referent):
-        review = services.review_record(
+        review = reviews.review_record(
             pathway=pathway, actor=referent, held_on=today(), results={}, next_review_on=days(30)
         )
         assert review.next_review_on == days(30)
@@ -73,7 +75,7 @@ class TestReview:
         first = GoalFactory(pathway=pathway, text="Premier")
         second = GoalFactory(pathway=pathway, text="Second")
         with pytest.raises(DomainError) as error:
-            services.review_record(
+            reviews.review_record(
                 pathway=pathway,
                 actor=referent,
                 held_on=today(),
@@ -86,7 +88,7 @@ class TestReview:
     def test_result_on_a_goal_not_in_progress(self, pathway, referent):
         other = GoalFactory(pathway=make_pathway(referent))
         with pytest.raises(DomainError, match="pas en cours"):
-            services.review_record(
+            reviews.review_record(
                 pathway=pathway,
                 actor=referent,
                 held_on=today(),
@@ -108,7 +110,7 @@ class TestReview:
     def test_bad_input(self, pathway, referent, kwargs, field):
         values = {"held_on": today(), "results": {}, **kwargs}
         with pytest.raises(DomainError) as error:
-            services.review_record(pathway=pathway, actor=referent, **values)
+            reviews.review_record(pathway=pathway, actor=referent, **values)
         assert error.value.field == field
 
     def test_bad_result_and_long_gap(self, pathway, referent):
@@ -118,7 +120,7 @@ class TestReview:
             (GoalOutcome("partly", "x" * 2001), f"gap_{goal.pk}"),
         ]:
             with pytest.raises(DomainError) as error:
-                services.review_record(
+                reviews.review_record(
                     pathway=pathway, actor=referent, held_on=today(), results={goal.pk: outcome}
                 )
             assert error.value.field == field
@@ -126,7 +128,7 @@ class TestReview:
     def test_diagnostic_of_another_person(self, pathway, referent, organisation):
         other = DiagnosticFactory(person=PersonFactory(organisation=organisation))
         with pytest.raises(DomainError) as error:
-            services.review_record(
+            reviews.review_record(
                 pathway=pathway, actor=referent, held_on=today(), results={}, diagnostic=other
             )
         assert error.value.field == "diagnostic"
@@ -135,14 +137,14 @@ class TestReview:
         """The review bumps the goal's version: a form opened before it is then stale."""
         goal = GoalFactory(pathway=pathway)
         seen = goal.version
-        services.review_record(
+        reviews.review_record(
             pathway=pathway,
             actor=referent,
             held_on=today(),
             results={goal.pk: GoalOutcome("achieved")},
         )
         with pytest.raises(StaleObjectError):
-            services.goal_update(goal=goal, actor=referent, expected_version=seen, text="Autre")
+            goals.goal_update(goal=goal, actor=referent, expected_version=seen, text="Autre")
 
 
 class TestExit:
@@ -192,9 +194,9 @@ class TestExit:
         with pytest.raises(DomainError, match="terminé"):
             self.exit(pathway, referent, expected_version=pathway.version)
         with pytest.raises(DomainError, match="terminé"):
-            services.review_record(pathway=pathway, actor=referent, held_on=today(), results={})
+            reviews.review_record(pathway=pathway, actor=referent, held_on=today(), results={})
         with pytest.raises(DomainError, match="terminé"):
-            services.contract_generate(
+            contract_generate(
                 pathway=pathway,
                 actor=referent,
                 commitments_person="a",

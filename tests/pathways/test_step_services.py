@@ -6,9 +6,9 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from relais.core.errors import DomainError, StaleObjectError
-from relais.pathways import services
+from relais.pathways import steps
 from relais.pathways.models import Step, StepStatus
-from relais.pathways.services import STEP_TRANSITIONS, allowed_step_transitions
+from relais.pathways.steps import STEP_TRANSITIONS, allowed_step_transitions
 from tests.factories import GoalFactory, MembershipFactory, StepFactory
 from tests.pathways.pathway_helpers import days, make_pathway, today
 
@@ -42,7 +42,7 @@ class TestCreate:
     def test_step_linked_to_a_goal(self, referent):
         pathway = make_pathway(referent)
         goal = GoalFactory(pathway=pathway)
-        step = services.step_create(
+        step = steps.step_create(
             pathway=pathway,
             actor=referent,
             kind="immersion",
@@ -57,7 +57,7 @@ class TestCreate:
         assert step.goal == goal
 
     def test_owner_name_only_kept_for_another_professional(self, referent):
-        step = services.step_create(
+        step = steps.step_create(
             pathway=make_pathway(referent),
             actor=referent,
             kind="administrative",
@@ -69,7 +69,7 @@ class TestCreate:
 
     def test_partner_needs_a_name(self, referent):
         with pytest.raises(DomainError) as error:
-            services.step_create(
+            steps.step_create(
                 pathway=make_pathway(referent),
                 actor=referent,
                 kind="referral",
@@ -81,7 +81,7 @@ class TestCreate:
     def test_goal_of_another_pathway_is_refused(self, referent):
         other_goal = GoalFactory(pathway=make_pathway(referent))
         with pytest.raises(DomainError) as error:
-            services.step_create(
+            steps.step_create(
                 pathway=make_pathway(referent),
                 actor=referent,
                 kind="other",
@@ -93,11 +93,11 @@ class TestCreate:
     def test_recording_a_step_already_done_needs_its_date(self, referent):
         pathway = make_pathway(referent)
         with pytest.raises(DomainError) as error:
-            services.step_create(
+            steps.step_create(
                 pathway=pathway, actor=referent, kind="other", title="CV fait", status="done"
             )
         assert error.value.field == "done_on"
-        step = services.step_create(
+        step = steps.step_create(
             pathway=pathway,
             actor=referent,
             kind="other",
@@ -122,7 +122,7 @@ class TestCreate:
     def test_bad_input(self, referent, kwargs, field):
         values = {"kind": "other", "title": "Étape", **kwargs}
         with pytest.raises(DomainError) as error:
-            services.step_create(pathway=make_pathway(referent), actor=referent, **values)
+            steps.step_create(pathway=make_pathway(referent), actor=referent, **values)
         assert error.value.field == field
         assert not Step.objects.exists()
 
@@ -135,7 +135,7 @@ class TestWorkflow:
             status=source,
             done_on=today() if source == "done" else None,
         )
-        changed = services.step_change_status(
+        changed = steps.step_change_status(
             step=step,
             actor=referent,
             expected_version=step.version,
@@ -154,7 +154,7 @@ class TestWorkflow:
             done_on=today() if source == "done" else None,
         )
         with pytest.raises(DomainError) as error:
-            services.step_change_status(
+            steps.step_change_status(
                 step=step,
                 actor=referent,
                 expected_version=step.version,
@@ -169,19 +169,19 @@ class TestWorkflow:
     def test_unknown_status(self, referent):
         step = StepFactory(pathway=make_pathway(referent))
         with pytest.raises(DomainError, match="inconnu"):
-            services.step_change_status(
+            steps.step_change_status(
                 step=step, actor=referent, expected_version=step.version, status="lost"
             )
 
     def test_done_needs_a_date_not_in_the_future(self, referent):
         step = StepFactory(pathway=make_pathway(referent))
         with pytest.raises(DomainError) as error:
-            services.step_change_status(
+            steps.step_change_status(
                 step=step, actor=referent, expected_version=step.version, status="done"
             )
         assert error.value.field == "done_on"
         with pytest.raises(DomainError, match="futur"):
-            services.step_change_status(
+            steps.step_change_status(
                 step=step,
                 actor=referent,
                 expected_version=step.version,
@@ -191,7 +191,7 @@ class TestWorkflow:
 
     def test_outcome_is_recorded_with_the_change(self, referent):
         step = StepFactory(pathway=make_pathway(referent), status="in_progress")
-        changed = services.step_change_status(
+        changed = steps.step_change_status(
             step=step,
             actor=referent,
             expected_version=step.version,
@@ -210,11 +210,11 @@ class TestWorkflow:
         colleague = MembershipFactory(organisation=organisation).user
         step = StepFactory(pathway=make_pathway(referent))
         seen = step.version
-        services.step_change_status(
+        steps.step_change_status(
             step=step, actor=colleague, expected_version=seen, status="in_progress"
         )
         with pytest.raises(StaleObjectError):
-            services.step_change_status(
+            steps.step_change_status(
                 step=step, actor=referent, expected_version=seen, status="cancelled"
             )
         step.refresh_from_db()
@@ -224,7 +224,7 @@ class TestWorkflow:
 class TestUpdate:
     def test_update_does_not_touch_the_status(self, referent):
         step = StepFactory(pathway=make_pathway(referent), status="in_progress")
-        updated = services.step_update(
+        updated = steps.step_update(
             step=step,
             actor=referent,
             expected_version=step.version,
@@ -240,22 +240,20 @@ class TestUpdate:
     def test_done_date_can_be_corrected_but_not_removed(self, referent):
         step = StepFactory(pathway=make_pathway(referent), status="done", done_on=today())
         values = {"kind": step.kind, "title": step.title}
-        updated = services.step_update(
+        updated = steps.step_update(
             step=step, actor=referent, expected_version=step.version, done_on=days(-2), **values
         )
         assert updated.done_on == days(-2)
         with pytest.raises(DomainError) as error:
-            services.step_update(
-                step=step, actor=referent, expected_version=updated.version, **values
-            )
+            steps.step_update(step=step, actor=referent, expected_version=updated.version, **values)
         assert error.value.field == "done_on"
 
     def test_closed_pathway_refuses_step_changes(self, referent):
         pathway = make_pathway(referent, status="closed")
         step = StepFactory(pathway=pathway, status="cancelled")
         with pytest.raises(DomainError, match="terminé"):
-            services.step_change_status(
+            steps.step_change_status(
                 step=step, actor=referent, expected_version=step.version, status="planned"
             )
         with pytest.raises(DomainError, match="terminé"):
-            services.step_create(pathway=pathway, actor=referent, kind="other", title="Nouvelle")
+            steps.step_create(pathway=pathway, actor=referent, kind="other", title="Nouvelle")

@@ -6,9 +6,6 @@ from __future__ import annotations
 import pytest
 
 from relais.pathways.writing_check import (
-    CATEGORIES,
-    VOCABULARY,
-    FlagCategory,
     check_text,
     flags_fingerprint,
     fold_with_offsets,
@@ -17,6 +14,7 @@ from relais.pathways.writing_check import (
     inflections,
     term_forms,
 )
+from relais.pathways.writing_vocabulary import CATEGORIES, VOCABULARY, FlagCategory
 
 
 def words(text: str) -> list[str]:

@@ -10,7 +10,7 @@ from ninja import Router, Status
 
 from relais.api.access import person_for, person_record_for
 from relais.api.routers.people import ERRORS, WRITE_ERRORS, Id, OrganisationId, user_ref
-from relais.api.schemas_accompaniment import (
+from relais.api.schemas_diagnostics import (
     AssessmentIn,
     DiagnosticIn,
     DiagnosticOut,

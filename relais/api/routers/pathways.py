@@ -1,10 +1,12 @@
 """Pathways (API): a person's pathways, their SMART goals, steps (with the step workflow),
 reviews (bilans) and exit. Reserved to the roles that accompany (référents, managers):
-reception gets 403. A closed pathway is read-only (400 on any change)."""
+reception gets 403. A closed pathway is read-only (400 on any change).
+
+Schemas, and how each record is shown, are in `relais.api.schemas_pathways`. The endpoints
+stay in this one module: their OpenAPI `operationId` is made from it."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.db import transaction
@@ -21,9 +23,8 @@ from relais.api.routers.people import (
     OrganisationId,
     api_fields,
     find_user,
-    user_ref,
 )
-from relais.api.schemas_accompaniment import (
+from relais.api.schemas_pathways import (
     ExitIn,
     GoalIn,
     GoalOut,
@@ -36,13 +37,20 @@ from relais.api.schemas_accompaniment import (
     StepIn,
     StepOut,
     StepPatchIn,
+    goal_out,
+    pathway_out,
+    review_out,
+    step_out,
 )
 from relais.core import journal
 from relais.core.errors import DomainError
 from relais.core.models import JournalAction
 from relais.diagnostics.models import Diagnostic
+from relais.pathways import goals as goal_services
+from relais.pathways import reviews as review_services
 from relais.pathways import selectors, services
-from relais.pathways.models import Exit, Goal, Pathway, Review, Step
+from relais.pathways import steps as step_services
+from relais.pathways.models import Goal, Pathway, Review, Step
 from relais.people.access import record_denied
 from relais.people.models import Person
 from relais.people.policies import Capability
@@ -133,120 +141,8 @@ def _journal_list(
     )
 
 
-# --- Output --------------------------------------------------------------------------------
-
-
-def goal_out(goal: Goal) -> dict:
-    return {
-        "id": goal.pk,
-        "pathway_id": goal.pathway_id,
-        "text": goal.text,
-        "domain": goal.domain,
-        "domain_label": goal.get_domain_display(),
-        "indicator": goal.indicator,
-        "target": goal.target,
-        "deadline": goal.deadline,
-        "status": goal.status,
-        "status_label": goal.get_status_display(),
-        "smart_gaps": goal.smart_gaps,
-        "version": goal.version,
-        "created_at": goal.created_at,
-        "updated_at": goal.updated_at,
-    }
-
-
-def step_out(step: Step, today: dt.date | None = None) -> dict:
-    return {
-        "id": step.pk,
-        "pathway_id": step.pathway_id,
-        "goal_id": step.goal_id,
-        "kind": step.kind,
-        "kind_label": step.get_kind_display(),
-        "title": step.title,
-        "owner": step.owner,
-        "owner_label": step.get_owner_display(),
-        "owner_name": step.owner_name,
-        "planned_on": step.planned_on,
-        "done_on": step.done_on,
-        "status": step.status,
-        "status_label": step.get_status_display(),
-        "outcome": step.outcome,
-        "overdue": selectors.step_is_overdue(step, today),
-        "allowed_statuses": services.allowed_step_transitions(step.status),
-        "version": step.version,
-        "created_at": step.created_at,
-        "updated_at": step.updated_at,
-    }
-
-
-def _exit_out(pathway: Pathway) -> dict | None:
-    try:
-        exit_record = pathway.exit
-    except Exit.DoesNotExist:
-        return None
-    return {
-        "exited_on": exit_record.exited_on,
-        "category": exit_record.category,
-        "category_label": exit_record.get_category_display(),
-        "comment": exit_record.comment,
-        "is_dynamic": exit_record.is_dynamic,
-    }
-
-
-def pathway_out(pathway: Pathway, today: dt.date | None = None) -> dict:
-    """Reads the goals, steps and contracts prefetched by `selectors.with_plan`."""
-    today = today or timezone.localdate()
-    return {
-        "id": pathway.pk,
-        "person_id": pathway.person_id,
-        "scheme": pathway.scheme,
-        "scheme_label": pathway.get_scheme_display(),
-        "scheme_detail": pathway.scheme_detail,
-        "referent": user_ref(pathway.referent),
-        "started_on": pathway.started_on,
-        "review_every_months": pathway.review_every_months,
-        "next_review_on": pathway.next_review_on,
-        "review_overdue": selectors.review_is_overdue(pathway, today),
-        "status": pathway.status,
-        "status_label": pathway.get_status_display(),
-        "contract_state": str(selectors.contract_state(pathway)),
-        "goals": [goal_out(g) for g in pathway.goals.all()],
-        "steps": [step_out(s, today) for s in pathway.steps.all()],
-        "exit": _exit_out(pathway),
-        "version": pathway.version,
-        "created_at": pathway.created_at,
-        "updated_at": pathway.updated_at,
-    }
-
-
 def _planned(pathway_id: int) -> Pathway:
     return selectors.with_plan(Pathway.objects.filter(pk=pathway_id)).get()
-
-
-def review_out(review: Review) -> dict:
-    return {
-        "id": review.pk,
-        "pathway_id": review.pathway_id,
-        "held_on": review.held_on,
-        "author": user_ref(review.author),
-        "results": [
-            {
-                "goal_id": gr.goal_id,
-                "goal_text": gr.goal.text,
-                "result": gr.result,
-                "result_label": gr.get_result_display(),
-                "gap": gr.gap,
-            }
-            for gr in sorted(review.goal_reviews.all(), key=lambda gr: gr.goal_id)
-        ],
-        "adjustments": review.adjustments,
-        "risks": review.risks,
-        "success_factors": review.success_factors,
-        "person_view": review.person_view,
-        "diagnostic_id": review.diagnostic_id,
-        "next_review_on": review.next_review_on,
-        "created_at": review.created_at,
-    }
 
 
 def _reviews():
@@ -410,7 +306,7 @@ def goal_create(
     request: HttpRequest, organisation_id: OrganisationId, pathway_id: Id, payload: GoalIn
 ):
     _membership, person, pathway = pathway_for(request, organisation_id, pathway_id)
-    goal = services.goal_create(pathway=pathway, actor=request.user, **payload.model_dump())
+    goal = goal_services.goal_create(pathway=pathway, actor=request.user, **payload.model_dump())
     _journal(request, JournalAction.CREATE, goal, person, pathway)
     return Status(201, goal_out(goal))
 
@@ -432,7 +328,7 @@ def goal_update(
     goal = _goal_for(request, pathway, goal_id)
     sent = payload.model_dump(exclude_unset=True, exclude={"version"})
     fields = ("text", "domain", "indicator", "target", "deadline", "status")
-    updated = services.goal_update(
+    updated = goal_services.goal_update(
         goal=goal,
         actor=request.user,
         expected_version=payload.version,
@@ -470,7 +366,7 @@ def step_create(
     _membership, person, pathway = pathway_for(request, organisation_id, pathway_id)
     values = payload.model_dump(exclude={"goal_id"})
     with api_fields(goal="goal_id"):
-        step = services.step_create(
+        step = step_services.step_create(
             pathway=pathway,
             actor=request.user,
             goal=_linked_goal(pathway, payload.goal_id),
@@ -515,7 +411,7 @@ def step_update(
         version = payload.version
         if edits or not changes_status:
             goal = _linked_goal(pathway, sent["goal_id"]) if "goal_id" in sent else step.goal
-            step = services.step_update(
+            step = step_services.step_update(
                 step=step,
                 actor=request.user,
                 expected_version=version,
@@ -525,7 +421,7 @@ def step_update(
             )
             version = step.version
         if changes_status:
-            step = services.step_change_status(
+            step = step_services.step_change_status(
                 step=step,
                 actor=request.user,
                 expected_version=version,
@@ -553,7 +449,7 @@ def review_list(request: HttpRequest, organisation_id: OrganisationId, pathway_i
     return [review_out(r) for r in reviews]
 
 
-def _results(payload: ReviewIn) -> dict[int, services.GoalOutcome]:
+def _results(payload: ReviewIn) -> dict[int, review_services.GoalOutcome]:
     results: dict[int, Any] = {}
     for item in payload.results:
         if item.goal_id in results:
@@ -561,7 +457,7 @@ def _results(payload: ReviewIn) -> dict[int, services.GoalOutcome]:
                 f"L'objectif n° {item.goal_id} figure deux fois dans les résultats.",
                 field="results",
             )
-        results[item.goal_id] = services.GoalOutcome(item.result, item.gap)
+        results[item.goal_id] = review_services.GoalOutcome(item.result, item.gap)
     return results
 
 
@@ -586,7 +482,7 @@ def review_create(
                 "Ce diagnostic ne concerne pas cette personne.", field="diagnostic_id"
             )
     try:
-        review = services.review_record(
+        review = review_services.review_record(
             pathway=pathway,
             actor=request.user,
             held_on=payload.held_on,

@@ -19,18 +19,16 @@ from ninja import Path, Query, Router, Status
 from relais.accounts.models import Membership, User
 from relais.api.access import acting_membership, forbidden, person_for
 from relais.api.schemas import ErrorOut
-from relais.api.schemas_accompaniment import (
-    MAX_ID,
+from relais.api.schemas_base import MAX_ID, FieldErrorOut, ValidationErrorOut
+from relais.api.schemas_people import (
     DuplicateCheckIn,
     DuplicateConflictOut,
     DuplicateOut,
-    FieldErrorOut,
     PersonCreateIn,
     PersonOut,
     PersonPageOut,
     PersonPatchIn,
     ReferentIn,
-    ValidationErrorOut,
 )
 from relais.core import journal
 from relais.core.errors import DomainError, PermissionDenied

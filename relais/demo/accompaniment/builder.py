@@ -52,9 +52,14 @@ from relais.diagnostics import urgency as urgency_rules
 from relais.diagnostics.domains import Domain
 from relais.diagnostics.models import Diagnostic, Urgency
 from relais.diagnostics.services import AssessmentInput, DiagnosticInput, diagnostic_create
+from relais.pathways import contract as contract_services
+from relais.pathways import goals as goal_services
 from relais.pathways import notes as note_services
+from relais.pathways import reviews as review_services
 from relais.pathways import selectors
 from relais.pathways import services as pathway_services
+from relais.pathways import steps as step_services
+from relais.pathways.checks import add_months
 from relais.pathways.models import (
     DYNAMIC_EXITS,
     Appointment,
@@ -319,8 +324,7 @@ class PersonSeeder:
                 exit_info = (exited_on, category, with_review)
             elif state == State.REVIEW_OVERDUE:
                 last = weekday_before(
-                    pathway_services.add_months(today, -self.rhythm)
-                    - dt.timedelta(days=self.rng.randint(10, 35))
+                    add_months(today, -self.rhythm) - dt.timedelta(days=self.rng.randint(10, 35))
                 )
             elif state == State.NO_CONTACT_30:
                 last = self.days_ago(36, 50)
@@ -334,9 +338,9 @@ class PersonSeeder:
                 last = weekday_before(
                     today - dt.timedelta(days=options.get("anchor", self.rng.randint(15, 70)))
                 )
-            start = pathway_services.add_months(last, -self.rhythm * reviews_count)
+            start = add_months(last, -self.rhythm * reviews_count)
             reviews = [
-                weekday_before(pathway_services.add_months(start, self.rhythm * i))
+                weekday_before(add_months(start, self.rhythm * i))
                 for i in range(1, reviews_count + 1)
             ]
             intake = weekday_before(start - dt.timedelta(days=self.rng.randint(7, 25)))
@@ -359,7 +363,7 @@ class PersonSeeder:
         back a few weeks ago and a new pathway started."""
         start1 = self.days_ago(520, 600)
         intake1 = weekday_before(start1 - dt.timedelta(days=self.rng.randint(7, 15)))
-        review1 = weekday_before(pathway_services.add_months(start1, self.rhythm))
+        review1 = weekday_before(add_months(start1, self.rhythm))
         exited1 = weekday_before(review1 + dt.timedelta(days=self.rng.randint(100, 130)))
         self.open_record(intake1)
         first_diagnostic = self.diagnostics([intake1], latest=False)[0]
@@ -754,7 +758,7 @@ class PersonSeeder:
             )
             if exit_review:
                 adjustments = "Bilan de sortie : pas d'ajustement, le parcours se termine."
-            review = pathway_services.review_record(
+            review = review_services.review_record(
                 pathway=pathway,
                 actor=self.actor,
                 held_on=held_on,
@@ -806,14 +810,14 @@ class PersonSeeder:
             )
             if self.state == State.CONTRACT_TO_RENEW:
                 spec = self.profile.added_goal
-                pathway_services.goal_create(
+                goal_services.goal_create(
                     pathway=pathway,
                     actor=self.actor,
                     text=self.text(spec.text),
                     domain=spec.domain,
                     indicator=self.text(spec.indicator),
                     target=self.text(spec.target),
-                    deadline=pathway_services.add_months(today, spec.months or 3),
+                    deadline=add_months(today, spec.months or 3),
                 )
                 self.note(
                     self.days_ago(1, 5),
@@ -829,14 +833,14 @@ class PersonSeeder:
     def add_goals(self, specs: tuple[GoalSpec, ...], on: dt.date) -> list[Goal]:
         goals = []
         for spec in specs:
-            goal = pathway_services.goal_create(
+            goal = goal_services.goal_create(
                 pathway=self.pathway,
                 actor=self.actor,
                 text=self.text(spec.text),
                 domain=spec.domain,
                 indicator=self.text(spec.indicator),
                 target=self.text(spec.target),
-                deadline=pathway_services.add_months(on, spec.months) if spec.months else None,
+                deadline=add_months(on, spec.months) if spec.months else None,
             )
             for step in spec.steps:
                 self.add_step(step, on + dt.timedelta(days=step.offset), goal=goal)
@@ -846,7 +850,7 @@ class PersonSeeder:
     def add_step(
         self, spec: StepSpec, planned_on: dt.date, *, goal=None, status=StepStatus.PLANNED
     ):
-        return pathway_services.step_create(
+        return step_services.step_create(
             pathway=self.pathway,
             actor=self.actor,
             kind=spec.kind,
@@ -896,7 +900,7 @@ class PersonSeeder:
             else:
                 status, outcome = StepStatus.DONE, texts.STEP_OUTCOMES[step.kind]
                 done_on = min(until, step.planned_on + dt.timedelta(days=self.rng.randint(0, 3)))
-            pathway_services.step_change_status(
+            step_services.step_change_status(
                 step=step,
                 actor=self.actor,
                 expected_version=step.version,
@@ -916,7 +920,7 @@ class PersonSeeder:
         )
         for step in steps:
             if self.rng.random() < 0.6:
-                pathway_services.step_change_status(
+                step_services.step_change_status(
                     step=step,
                     actor=self.actor,
                     expected_version=step.version,
@@ -950,7 +954,7 @@ class PersonSeeder:
             else:
                 result = GoalResult.PARTLY
             gap = "" if result == GoalResult.ACHIEVED else self.pick(texts.GAPS[result])
-            results[goal.pk] = pathway_services.GoalOutcome(result=result, gap=gap)
+            results[goal.pk] = review_services.GoalOutcome(result=result, gap=gap)
             tally[result] += 1
         parts = [
             f"{tally[r]} {label}"
@@ -976,17 +980,17 @@ class PersonSeeder:
         return selectors.contract_needs_renewal(pathway)
 
     def contract(self, on: dt.date, *, sign: bool = True) -> Contract:
-        commitments_person, commitments_organisation = pathway_services.default_commitments(
+        commitments_person, commitments_organisation = contract_services.default_commitments(
             self.pathway
         )
-        contract = pathway_services.contract_generate(
+        contract = contract_services.contract_generate(
             pathway=self.pathway,
             actor=self.actor,
             commitments_person=commitments_person,
             commitments_organisation=commitments_organisation,
         )
         if sign:
-            pathway_services.contract_sign(
+            contract_services.contract_sign(
                 contract=contract,
                 actor=self.actor,
                 signed_on=self.today,

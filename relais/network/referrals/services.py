@@ -52,7 +52,7 @@ from relais.network.referrals.workflow import (
     record,
 )
 from relais.notifications.services import Email, notify
-from relais.pathways import services as pathway_services
+from relais.pathways import steps as step_services
 from relais.pathways.models import Pathway, StepKind, StepOwner
 from relais.people.models import Document, Person
 from relais.people.policies import Capability, can
@@ -185,7 +185,7 @@ def referral_send(
         )
     found = redundancy.referral_redundancies_among(open_referrals, service.thematiques, receiver)
     redundancy.check_confirmed(found, confirmed_redundancy)
-    step = pathway_services.step_add_to_locked_pathway(
+    step = step_services.step_add_to_locked_pathway(
         pathway=pathway,
         actor=actor,
         kind=StepKind.REFERRAL,

@@ -1,5 +1,6 @@
-"""Forms of the pathway pages. They parse and check types; the rules live in
-relais.pathways.services (errors raised there are put back on the matching field)."""
+"""Forms of the pathway pages. They parse and check types; the rules live in the pathway
+services (relais.pathways.services, goals, steps, contract, reviews: errors raised there are
+put back on the matching field)."""
 
 from __future__ import annotations
 
@@ -24,7 +25,8 @@ from relais.pathways.models import (
     StepOwner,
     StepStatus,
 )
-from relais.pathways.services import DEFAULT_REVIEW_EVERY_MONTHS, INITIAL_STEP_STATUSES
+from relais.pathways.services import DEFAULT_REVIEW_EVERY_MONTHS
+from relais.pathways.steps import INITIAL_STEP_STATUSES
 from relais.web.forms_helpers import UserChoiceField
 from relais.web.forms_helpers import date_field as shared_date_field
 

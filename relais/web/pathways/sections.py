@@ -1,4 +1,6 @@
-"""Sections of the person page owned by the pathways domain."""
+"""Sections of the person page owned by the pathways domain: the pathways here; the
+appointments, notes and timeline sections live with their pages (`appointments`, `notes`,
+`timeline`)."""
 
 from __future__ import annotations
 
@@ -8,6 +10,9 @@ from django.utils import timezone
 from relais.pathways import selectors
 from relais.people.models import Person
 from relais.people.policies import Capability, can
+from relais.web.pathways.appointments import appointments_section
+from relais.web.pathways.notes import notes_section
+from relais.web.pathways.timeline import timeline_section
 from relais.web.people.sections import Section
 
 
@@ -23,17 +28,6 @@ def pathways_section(request: HttpRequest, person: Person) -> dict | None:
 
 SECTIONS: list = [
     Section("parcours", "Parcours, objectifs et étapes", "pathways/section.html", pathways_section),
-]
-
-# --- Professional writing: appointments, notes and the timeline (notes_views) -------------------
-from relais.web.pathways.notes_views import (  # noqa: E402
-    appointments_section,
-    notes_section,
-    timeline_section,
-)
-from relais.web.people.sections import Section  # noqa: E402
-
-SECTIONS += [
     Section(
         "rendez-vous",
         "Rendez-vous",

@@ -1,5 +1,6 @@
-"""Pages for professional writing (notes, with the writing check and drafts), appointments
-and the person's timeline."""
+"""Pages for professional writing: notes (écrits), with the writing check before saving and
+the draft kept while typing (on the server for note-draft.js, and in the browser), and the
+person page's section that lists them."""
 
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_POST
 
 from relais.core import journal
@@ -19,32 +19,26 @@ from relais.core.errors import DomainError, StaleObjectError
 from relais.core.models import JournalAction
 from relais.pathways import notes as services
 from relais.pathways import writing_check
-from relais.pathways.models import Appointment, Note, NoteDraft, NoteVisibility, Participation
+from relais.pathways.models import Note, NoteDraft, NoteVisibility
 from relais.people.models import Person
 from relais.people.policies import Capability, can, can_read_note
-from relais.records import timeline as timeline_lib
 from relais.web.forms_helpers import apply_domain_error
 from relais.web.organisations.views import organisation_required
-from relais.web.pathways.notes_forms import AppointmentForm, NoteForm, ParticipationForm
+from relais.web.pathways.common import person_url
+from relais.web.pathways.notes_forms import NoteForm
 from relais.web.people.access import get_person
 
 # Set when a note is saved: the person page then tells note-draft.js to drop the local copy.
 DRAFT_CLEAR_SESSION_KEY = "relais_note_draft_clear"
 # How often note-draft.js sends the draft to the server (milliseconds).
 DRAFT_INTERVAL_MS = 10_000
+NOTES_ON_PAGE = 30
 
 
 def draft_storage_key(request: HttpRequest, person: Person) -> str:
     """The browser-side (localStorage) key of the user's draft for this person; one slot per
     user and person, like NoteDraft on the server."""
     return f"relais-note-draft:{request.user.pk}:{person.pk}"
-
-
-def _person_url(person: Person, anchor: str) -> str:
-    return reverse("people:detail", args=[person.pk]) + anchor
-
-
-# --- Notes -------------------------------------------------------------------------------------
 
 
 def _draft_for(request: HttpRequest, person: Person) -> NoteDraft | None:
@@ -147,7 +141,7 @@ def note_create(request: HttpRequest, person_pk: int) -> HttpResponse:
                     )
                     request.session[DRAFT_CLEAR_SESSION_KEY] = person.pk
                     messages.success(request, "Écrit enregistré.")
-                    return redirect(_person_url(person, "#ecrits"))
+                    return redirect(person_url(person, "#ecrits"))
             else:
                 journal.record_request(request, JournalAction.VIEW, person, summary="écrit")
                 return _note_page(
@@ -250,7 +244,7 @@ def note_update(request: HttpRequest, person_pk: int, pk: int) -> HttpResponse:
                     )
                     request.session[DRAFT_CLEAR_SESSION_KEY] = person.pk
                     messages.success(request, "Écrit modifié.")
-                    return redirect(_person_url(person, "#ecrits"))
+                    return redirect(person_url(person, "#ecrits"))
             else:
                 journal.record_request(request, JournalAction.VIEW, note, also_covers=[person])
                 return _note_page(
@@ -279,6 +273,9 @@ def note_update(request: HttpRequest, person_pk: int, pk: int) -> HttpResponse:
     return _note_page(
         request, person=person, form=form, note=note, restored=restored, other_draft=other_draft
     )
+
+
+# --- Drafts (sent by note-draft.js while the author types) ---------------------------------
 
 
 def _json_error(status: int, code: str, message: str) -> JsonResponse:
@@ -364,177 +361,7 @@ def note_draft_discard(request: HttpRequest, person_pk: int) -> HttpResponse:
     return redirect("pathways:note_create", person.pk)
 
 
-# --- Appointments ------------------------------------------------------------------------------
-
-
-def _appointment_page(request, *, person, form, appointment, status=200) -> HttpResponse:
-    return render(
-        request,
-        "pathways/notes/appointment_form.html",
-        {
-            "person": person,
-            "form": form,
-            "appointment": appointment,
-            "show_pathway": "pathway" in form.fields,
-        },
-        status=status,
-    )
-
-
-def _appointment_form(request: HttpRequest, person: Person, *args, **kwargs) -> AppointmentForm:
-    with_pathway = can(request.membership, Capability.ACCOMPANIMENT, person)
-    return AppointmentForm(*args, person=person, with_pathway=with_pathway, **kwargs)
-
-
-def _appointment_fields(form: AppointmentForm, *, pathway) -> dict:
-    """What the appointment services take from the form. `pathway` is kept when the form
-    has no pathway field (roles that do not accompany)."""
-    data = form.cleaned_data
-    return {
-        "starts_at": form.starts_at(),
-        "duration_minutes": data["duration_minutes"],
-        "location": data["location"],
-        "purpose": data["purpose"],
-        "with_user": data["with_user"],
-        "pathway": data.get("pathway", pathway),
-    }
-
-
-@organisation_required
-def appointment_create(request: HttpRequest, person_pk: int) -> HttpResponse:
-    person = get_person(request, person_pk, Capability.APPOINTMENTS)
-    if request.method == "POST":
-        form = _appointment_form(request, person, request.POST)
-        if form.is_valid():
-            try:
-                appointment = services.appointment_create(
-                    person=person,
-                    actor=request.user,
-                    **_appointment_fields(form, pathway=None),
-                )
-            except DomainError as error:
-                apply_domain_error(form, error)
-            else:
-                journal.record_request(
-                    request, JournalAction.CREATE, appointment, also_covers=[person]
-                )
-                messages.success(request, "Rendez-vous enregistré.")
-                return redirect(_person_url(person, "#rendez-vous"))
-    else:
-        form = _appointment_form(
-            request, person, initial={"with_user": request.user.pk, "duration_minutes": 45}
-        )
-    journal.record_request(request, JournalAction.VIEW, person, summary="nouveau rendez-vous")
-    return _appointment_page(request, person=person, form=form, appointment=None)
-
-
-def _appointment_of(person: Person, pk: int) -> Appointment:
-    return get_object_or_404(Appointment.objects.select_related("with_user"), pk=pk, person=person)
-
-
-@organisation_required
-def appointment_update(request: HttpRequest, person_pk: int, pk: int) -> HttpResponse:
-    person = get_person(request, person_pk, Capability.APPOINTMENTS)
-    appointment = _appointment_of(person, pk)
-    if request.method == "POST":
-        form = _appointment_form(request, person, request.POST)
-        if form.is_valid():
-            try:
-                services.appointment_update(
-                    appointment=appointment,
-                    actor=request.user,
-                    **_appointment_fields(form, pathway=appointment.pathway),
-                )
-            except DomainError as error:
-                apply_domain_error(form, error)
-            else:
-                journal.record_request(
-                    request, JournalAction.UPDATE, appointment, also_covers=[person]
-                )
-                messages.success(request, "Rendez-vous modifié.")
-                return redirect(_person_url(person, "#rendez-vous"))
-    else:
-        form = _appointment_form(request, person, initial=AppointmentForm.initial_for(appointment))
-    journal.record_request(request, JournalAction.VIEW, appointment, also_covers=[person])
-    return _appointment_page(request, person=person, form=form, appointment=appointment)
-
-
-@organisation_required
-@require_POST
-def appointment_participation(request: HttpRequest, person_pk: int, pk: int) -> HttpResponse:
-    person = get_person(request, person_pk, Capability.APPOINTMENTS)
-    appointment = _appointment_of(person, pk)
-    form = ParticipationForm(request.POST)
-    if not form.is_valid():
-        journal.record_request(request, JournalAction.VIEW, appointment, also_covers=[person])
-        messages.error(request, "Choisissez une participation.")
-        return redirect(_person_url(person, "#rendez-vous"))
-    try:
-        services.appointment_set_participation(
-            appointment=appointment,
-            actor=request.user,
-            participation=form.cleaned_data["participation"],
-        )
-    except DomainError as error:
-        journal.record_request(request, JournalAction.VIEW, appointment, also_covers=[person])
-        messages.error(request, error.message)
-    else:
-        journal.record_request(
-            request,
-            JournalAction.UPDATE,
-            appointment,
-            summary=f"participation : {appointment.get_participation_display()}",
-            also_covers=[person],
-        )
-        messages.success(
-            request,
-            f"Participation au rendez-vous du {timezone.localtime(appointment.starts_at):%d/%m/%Y} "
-            f"notée : {appointment.get_participation_display().lower()}.",
-        )
-    return redirect(_person_url(person, "#rendez-vous"))
-
-
-# --- Timeline ----------------------------------------------------------------------------------
-
-
-def timeline_context(request: HttpRequest, person: Person, *, default_limit: int) -> dict:
-    """What the timeline templates need, from the GET parameters `type` (repeatable) and
-    `nb` (how many items)."""
-    allowed = timeline_lib.visible_kinds(request.membership)
-    kinds = timeline_lib.parse_kinds(request.GET.getlist("type"), allowed)
-    try:
-        limit = int(request.GET.get("nb", default_limit))
-    except ValueError:
-        limit = default_limit
-    limit = max(default_limit, min(limit, timeline_lib.MAX_LIMIT))
-    data = timeline_lib.build_timeline(person, request.membership, kinds=kinds, limit=limit)
-    more_query = [("nb", str(limit + default_limit)), *[("type", str(k)) for k in kinds]]
-    return {
-        "person": person,
-        "timeline": data,
-        "selected": [str(k) for k in data.selected],
-        "more_url": reverse("pathways:timeline", args=[person.pk]) + "?" + urlencode(more_query),
-        "page_url": reverse("pathways:timeline", args=[person.pk]),
-    }
-
-
-@organisation_required
-@require_GET
-def timeline(request: HttpRequest, person_pk: int) -> HttpResponse:
-    """The full timeline (its own page, or only the list for htmx)."""
-    person = get_person(request, person_pk, Capability.IDENTITY)
-    journal.record_request(request, JournalAction.VIEW, person, summary="chronologie")
-    context = timeline_context(request, person, default_limit=timeline_lib.DEFAULT_LIMIT)
-    if request.htmx:
-        return render(request, "pathways/timeline_list.html", context)
-    return render(request, "pathways/timeline_page.html", context)
-
-
-# --- Sections of the person page ---------------------------------------------------------------
-
-NOTES_ON_PAGE = 30
-PAST_APPOINTMENTS_ON_PAGE = 20
-UPCOMING_APPOINTMENTS_ON_PAGE = 50
+# --- Section of the person page ------------------------------------------------------------
 
 
 def notes_section(request: HttpRequest, person: Person) -> dict | None:
@@ -572,35 +399,3 @@ def notes_section(request: HttpRequest, person: Person) -> dict | None:
         "user_id": request.user.pk,
         "timeline_url": reverse("pathways:timeline", args=[person.pk]) + "?type=note",
     }
-
-
-def appointments_section(request: HttpRequest, person: Person) -> dict | None:
-    """Rendez-vous: upcoming ones (soonest first) and past ones, whose participation can be
-    recorded from here."""
-    if not can(request.membership, Capability.APPOINTMENTS, person):
-        return None
-    now = timezone.now()
-    base = Appointment.objects.filter(person=person).select_related("with_user")
-    upcoming = list(
-        base.filter(starts_at__gte=now).order_by("starts_at")[:UPCOMING_APPOINTMENTS_ON_PAGE]
-    )
-    past = list(
-        base.filter(starts_at__lt=now).order_by("-starts_at")[: PAST_APPOINTMENTS_ON_PAGE + 1]
-    )
-    return {
-        "person": person,
-        "upcoming": upcoming,
-        "past": past[:PAST_APPOINTMENTS_ON_PAGE],
-        "more_past": len(past) > PAST_APPOINTMENTS_ON_PAGE,
-        "participations": Participation.choices,
-        "planned": Participation.PLANNED,
-        "now": now,
-        "timeline_url": reverse("pathways:timeline", args=[person.pk]) + "?type=appointment",
-    }
-
-
-def timeline_section(request: HttpRequest, person: Person) -> dict | None:
-    """Chronologie: everything in one dated list (see relais.records.timeline)."""
-    if not can(request.membership, Capability.IDENTITY, person):
-        return None
-    return timeline_context(request, person, default_limit=timeline_lib.DEFAULT_LIMIT)

@@ -1,0 +1,160 @@
+"""Pages of the engagement contract: its versions (drawing up a new one), recording a
+signature, the PDF of a version."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from relais.core.models import JournalAction
+from relais.pathways import contract as services
+from relais.pathways import selectors
+from relais.pathways.contract import current_terms, render_pdf, terms_hash
+from relais.pathways.models import Contract, Pathway, PathwayStatus
+from relais.people.models import Person
+from relais.people.policies import Capability
+from relais.web.forms_helpers import save_form
+from relais.web.organisations.views import organisation_required
+from relais.web.pathways import forms
+from relais.web.pathways.common import (
+    base_context,
+    closed_redirect,
+    find_pathway,
+    journal_with_person,
+    not_found,
+    person_and_pathway,
+)
+from relais.web.people.access import get_person
+
+
+def _contract_page(
+    request: HttpRequest,
+    person: Person,
+    pathway_id: int,
+    *,
+    generate_form: forms.ContractGenerateForm | None = None,
+    sign_form: forms.ContractSignForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    pathway = selectors.pathway_of(person, pathway_id)
+    if pathway is None:
+        raise not_found(request, person, "pathways.pathway", pathway_id)
+    journal_with_person(request, JournalAction.VIEW, pathway, person)
+    plan = selectors.plan_of(pathway)
+    is_open = not plan.is_closed
+    if generate_form is None and is_open:
+        person_text, organisation_text = services.default_commitments(pathway)
+        generate_form = forms.ContractGenerateForm(
+            initial={
+                "commitments_person": person_text,
+                "commitments_organisation": organisation_text,
+            }
+        )
+    latest = plan.latest_contract
+    signable = latest is not None and latest.signed_on is None and is_open
+    current_hash = None
+    if latest is not None:
+        current_hash = terms_hash(current_terms(pathway))
+    if sign_form is None and signable:
+        sign_form = forms.ContractSignForm()
+    return render(
+        request,
+        "pathways/contract.html",
+        {
+            **base_context(person, pathway),
+            "plan": plan,
+            "contracts": list(pathway.contracts.all()),
+            "generate_form": generate_form if is_open else None,
+            "sign_form": sign_form if signable else None,
+            "latest": latest,
+            "latest_is_current": latest is not None and latest.content_hash == current_hash,
+        },
+        status=status,
+    )
+
+
+@organisation_required
+def contract(request: HttpRequest, pk: int, pathway_id: int) -> HttpResponse:
+    person = get_person(request, pk, Capability.ACCOMPANIMENT)
+    if request.method != "POST":
+        return _contract_page(request, person, pathway_id)
+    pathway = find_pathway(request, person, pathway_id)
+    if pathway.status == PathwayStatus.CLOSED:
+        return closed_redirect(request, person, pathway)
+    form = forms.ContractGenerateForm(request.POST)
+    if form.is_valid():
+        saved = save_form(
+            form,
+            lambda: services.contract_generate(
+                pathway=pathway, actor=request.user, **form.cleaned_data
+            ),
+        )
+        if saved.ok:
+            created = saved.result
+            journal_with_person(request, JournalAction.CREATE, created, person)
+            messages.success(
+                request,
+                f"Version {created.number} du contrat établie. Téléchargez-la pour la relire et "
+                "la faire signer, puis enregistrez la signature.",
+            )
+            return redirect("pathways:contract", pk=person.pk, pathway_id=pathway.pk)
+    return _contract_page(request, person, pathway_id, generate_form=form)
+
+
+def _contract(request: HttpRequest, person: Person, pathway: Pathway, number: int) -> Contract:
+    found = Contract.objects.filter(pathway=pathway, number=number).first()
+    if found is None:
+        raise not_found(request, person, "pathways.contract", f"{pathway.pk}/v{number}")
+    found.pathway = pathway
+    return found
+
+
+@organisation_required
+@require_POST
+def contract_sign(request: HttpRequest, pk: int, pathway_id: int, number: int) -> HttpResponse:
+    person, pathway = person_and_pathway(request, pk, pathway_id)
+    if pathway.status == PathwayStatus.CLOSED:
+        return closed_redirect(request, person, pathway)
+    version = _contract(request, person, pathway, number)
+    form = forms.ContractSignForm(request.POST)
+    if form.is_valid():
+        saved = save_form(
+            form,
+            lambda: services.contract_sign(
+                contract=version, actor=request.user, **form.cleaned_data
+            ),
+        )
+        if saved.ok:
+            signed = saved.result
+            journal_with_person(
+                request,
+                JournalAction.UPDATE,
+                signed,
+                person,
+                f"signature ({signed.get_signature_mode_display().lower()})",
+            )
+            messages.success(
+                request,
+                f"Signature de la version {signed.number} enregistrée (signée le "
+                f"{signed.signed_on:%d/%m/%Y}).",
+            )
+            return redirect("pathways:contract", pk=person.pk, pathway_id=pathway.pk)
+    return _contract_page(request, person, pathway_id, sign_form=form)
+
+
+@organisation_required
+def contract_pdf(request: HttpRequest, pk: int, pathway_id: int, number: int) -> HttpResponse:
+    person, pathway = person_and_pathway(request, pk, pathway_id)
+    version = _contract(request, person, pathway, number)
+    pdf = render_pdf(version)
+    journal_with_person(
+        request, JournalAction.EXPORT, version, person, f"PDF du contrat v{version.number}"
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="contrat-engagement-{person.pk}-{pathway.pk}-v{version.number}.pdf"'
+    )
+    response["Cache-Control"] = "no-store"
+    return response
