@@ -2,7 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from relais.web.pathways import caseload_views
+from relais.web.pathways import caseload
 
 
 @login_required
@@ -11,7 +11,7 @@ def home(request: HttpRequest) -> HttpResponse:
     reception staff."""
     if request.organisation is None:
         return render(request, "web/no_organisation.html", status=403)
-    return caseload_views.home(request)
+    return caseload.home(request)
 
 
 def privacy(request: HttpRequest) -> HttpResponse:

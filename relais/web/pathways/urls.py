@@ -2,7 +2,7 @@ from django.urls import path
 
 from relais.web.pathways import (
     appointments,
-    caseload_views,
+    caseload,
     contract,
     goals,
     notes,
@@ -66,7 +66,7 @@ urlpatterns = [
 
 # --- Caseload (the caseload itself is the home page, web:home) ---------------------------------
 urlpatterns += [
-    path("file-active/reattribuer/", caseload_views.reassign, name="caseload_reassign"),
+    path("file-active/reattribuer/", caseload.reassign, name="caseload_reassign"),
 ]
 
 # --- Professional writing, appointments, timeline ----------------------------------------------
