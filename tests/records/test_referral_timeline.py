@@ -43,7 +43,7 @@ def test_sent_accepted_and_done_events_with_the_outcome():
 
 
 def test_one_query_whatever_the_number_of_referrals():
-    from relais.records.timeline import _referrals
+    from relais.records.timeline.readers import _referrals
 
     sc = make_scenario()
     send(sc)

@@ -1,19 +1,8 @@
-"""The timeline of a person's record: notes, appointments, steps, reviews, diagnostics,
-consents, life events, exits and signed contracts in one dated list, newest first.
-
-One query per kind at most, whatever the number of items: each kind is read with
-`.values()` (no model instances, only the columns shown, long texts cut in the database)
-and limited to `limit + 1` rows; the lists are merged in Python. What a user may see is
-decided here: notes through the same rule as `can_read_note` (author-only notes are
-invisible to everybody but their author), and a role without the accompaniment capability
-(staff) sees the record's opening and the appointments only.
-"""
+"""What each kind of record contributes to a person's timeline: one reader per kind, one
+query each (`.values()`: no model instances, only the columns shown, long texts cut in the
+database), limited to `n` rows. `relais.records.timeline` merges them."""
 
 from __future__ import annotations
-
-import datetime as dt
-from dataclasses import dataclass, field, replace
-from enum import StrEnum
 
 from django.db.models import Q
 from django.db.models.functions import Coalesce, Substr, TruncDate
@@ -46,130 +35,11 @@ from relais.people.models import (
     LifeEventKind,
     Person,
 )
-from relais.people.policies import Capability, can
-
-DEFAULT_LIMIT = 300
-MAX_LIMIT = 3000
-EXCERPT_CHARS = 240
-
-
-class TimelineKind(StrEnum):
-    NOTE = "note"
-    APPOINTMENT = "appointment"
-    STEP = "step"
-    REVIEW = "review"
-    DIAGNOSTIC = "diagnostic"
-    CONSENT = "consent"
-    LIFE_EVENT = "life_event"
-    PATHWAY = "pathway"
-    EXIT = "exit"
-    CONTRACT = "contract"
-    RECORD = "record"
-    REFERRAL = "referral"
-
-
-KIND_LABELS: dict[TimelineKind, str] = {
-    TimelineKind.NOTE: "Écrits",
-    TimelineKind.APPOINTMENT: "Rendez-vous",
-    TimelineKind.STEP: "Étapes",
-    TimelineKind.REVIEW: "Bilans",
-    TimelineKind.DIAGNOSTIC: "Diagnostics",
-    TimelineKind.CONSENT: "Consentements",
-    TimelineKind.LIFE_EVENT: "Événements de vie",
-    TimelineKind.PATHWAY: "Parcours",
-    TimelineKind.EXIT: "Sorties",
-    TimelineKind.CONTRACT: "Contrats signés",
-    TimelineKind.RECORD: "Dossier",
-    TimelineKind.REFERRAL: "Orientations",
-}
-
-# DSFR icon per kind.
-KIND_ICONS: dict[TimelineKind, str] = {
-    TimelineKind.NOTE: "fr-icon-file-text-line",
-    TimelineKind.APPOINTMENT: "fr-icon-calendar-line",
-    TimelineKind.STEP: "fr-icon-flag-line",
-    TimelineKind.REVIEW: "fr-icon-survey-line",
-    TimelineKind.DIAGNOSTIC: "fr-icon-search-line",
-    TimelineKind.CONSENT: "fr-icon-checkbox-circle-line",
-    TimelineKind.LIFE_EVENT: "fr-icon-time-line",
-    TimelineKind.PATHWAY: "fr-icon-road-map-line",
-    TimelineKind.EXIT: "fr-icon-logout-box-r-line",
-    TimelineKind.CONTRACT: "fr-icon-draft-line",
-    TimelineKind.RECORD: "fr-icon-folder-2-line",
-    TimelineKind.REFERRAL: "fr-icon-send-plane-line",
-}
-
-STAFF_KINDS = (TimelineKind.APPOINTMENT, TimelineKind.RECORD)
-
-# Date-only items of a day are shown above that day's appointments (a note is written
-# after the meeting it reports).
-_END_OF_DAY = dt.time(23, 59, 59)
-
-
-@dataclass(frozen=True)
-class TimelineItem:
-    kind: TimelineKind
-    on: dt.date
-    title: str
-    detail: str = ""
-    at: dt.time | None = None  # local time, for appointments
-    badge: str = ""
-    badge_level: str = "info"  # DSFR badge variant: info, success, warning, error, new
-    url: str = ""
-    key: str = ""  # unique in the list, e.g. "note-12"
-
-    @property
-    def kind_label(self) -> str:
-        return KIND_LABELS[self.kind]
-
-    @property
-    def icon(self) -> str:
-        return KIND_ICONS[self.kind]
-
-    # As shown; formatted here rather than by three `date` filters per item (300 items on
-    # the person page).
-    @property
-    def on_iso(self) -> str:
-        return self.on.isoformat()
-
-    @property
-    def on_day(self) -> str:
-        return self.on.strftime("%d/%m/%Y")
-
-    @property
-    def at_label(self) -> str:
-        return self.at.strftime("%H:%M") if self.at else ""
-
-    @property
-    def sort_key(self) -> tuple:
-        # Same day, same time: the most recently created record first.
-        return (self.on, self.at or _END_OF_DAY, int(self.key.rsplit("-", 1)[-1] or 0))
-
-
-@dataclass
-class Timeline:
-    items: list[TimelineItem]
-    has_more: bool
-    kinds: list[TimelineKind]  # the kinds this user may see (filter choices)
-    selected: list[TimelineKind] = field(default_factory=list)
-    limit: int = DEFAULT_LIMIT
-
-    @property
-    def kind_choices(self) -> list[tuple[str, str]]:
-        return [(str(k), KIND_LABELS[k]) for k in self.kinds]
-
-
-def visible_kinds(membership) -> list[TimelineKind]:
-    if can(membership, Capability.ACCOMPANIMENT):
-        return list(TimelineKind)
-    if can(membership, Capability.APPOINTMENTS):
-        return list(STAFF_KINDS)
-    return [TimelineKind.RECORD]
-
-
-def parse_kinds(values: list[str], allowed: list[TimelineKind]) -> list[TimelineKind]:
-    wanted = {v for v in values if v in TimelineKind.__members__.values()}
-    return [k for k in allowed if k in wanted]
+from relais.records.timeline.items import (
+    EXCERPT_CHARS,
+    TimelineItem,
+    TimelineKind,
+)
 
 
 def _url(kind: str, *args, anchor: str = "") -> str:
@@ -556,49 +426,3 @@ def _referrals(person: Person, membership, n: int) -> list[TimelineItem]:
             )
         )
     return items
-
-
-_READERS = {
-    TimelineKind.NOTE: _notes,
-    TimelineKind.APPOINTMENT: _appointments,
-    TimelineKind.STEP: _steps,
-    TimelineKind.REVIEW: _reviews,
-    TimelineKind.DIAGNOSTIC: _diagnostics,
-    TimelineKind.CONSENT: _consents,
-    TimelineKind.LIFE_EVENT: _life_events,
-    TimelineKind.PATHWAY: _pathways,
-    TimelineKind.EXIT: _exits,
-    TimelineKind.CONTRACT: _contracts,
-    TimelineKind.RECORD: _record,
-    TimelineKind.REFERRAL: _referrals,
-}
-
-
-def build_timeline(
-    person: Person,
-    membership,
-    *,
-    kinds: list[TimelineKind] | None = None,
-    limit: int = DEFAULT_LIMIT,
-) -> Timeline:
-    """The `limit` most recent items of `person`'s record that `membership` may see,
-    of the chosen `kinds` (all visible kinds if none)."""
-    allowed = visible_kinds(membership)
-    if not can(membership, Capability.IDENTITY, person):
-        return Timeline(items=[], has_more=False, kinds=[], limit=limit)
-    limit = max(1, min(limit, MAX_LIMIT))
-    selected = [k for k in (kinds or []) if k in allowed]
-    items: list[TimelineItem] = []
-    for kind in selected or allowed:
-        items.extend(_READERS[kind](person, membership, limit + 1))
-    items.sort(key=lambda i: i.sort_key, reverse=True)
-    items = items[: limit + 1]
-    person_url = _url("person", person.pk)
-    items = [replace(i, url=person_url + i.url) if i.url.startswith("#") else i for i in items]
-    return Timeline(
-        items=items[:limit],
-        has_more=len(items) > limit,
-        kinds=allowed,
-        selected=selected,
-        limit=limit,
-    )

@@ -1,0 +1,75 @@
+"""The timeline of a person's record: notes, appointments, steps, reviews, diagnostics,
+consents, life events, exits and signed contracts in one dated list, newest first.
+
+One query per kind at most, whatever the number of items: each kind is read with
+`.values()` (no model instances, only the columns shown, long texts cut in the database)
+and limited to `limit + 1` rows; the lists are merged in Python. What a user may see is
+decided here: notes through the same rule as `can_read_note` (author-only notes are
+invisible to everybody but their author), and a role without the accompaniment capability
+(staff) sees the record's opening and the appointments only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from relais.people.models import (
+    Person,
+)
+from relais.people.policies import Capability, can
+from relais.records.timeline import readers
+from relais.records.timeline.items import (  # noqa: F401  (the timeline's public names)
+    DEFAULT_LIMIT,
+    MAX_LIMIT,
+    STAFF_KINDS,
+    Timeline,
+    TimelineItem,
+    TimelineKind,
+    parse_kinds,
+    visible_kinds,
+)
+
+_READERS = {
+    TimelineKind.NOTE: readers._notes,
+    TimelineKind.APPOINTMENT: readers._appointments,
+    TimelineKind.STEP: readers._steps,
+    TimelineKind.REVIEW: readers._reviews,
+    TimelineKind.DIAGNOSTIC: readers._diagnostics,
+    TimelineKind.CONSENT: readers._consents,
+    TimelineKind.LIFE_EVENT: readers._life_events,
+    TimelineKind.PATHWAY: readers._pathways,
+    TimelineKind.EXIT: readers._exits,
+    TimelineKind.CONTRACT: readers._contracts,
+    TimelineKind.RECORD: readers._record,
+    TimelineKind.REFERRAL: readers._referrals,
+}
+
+
+def build_timeline(
+    person: Person,
+    membership,
+    *,
+    kinds: list[TimelineKind] | None = None,
+    limit: int = DEFAULT_LIMIT,
+) -> Timeline:
+    """The `limit` most recent items of `person`'s record that `membership` may see,
+    of the chosen `kinds` (all visible kinds if none)."""
+    allowed = visible_kinds(membership)
+    if not can(membership, Capability.IDENTITY, person):
+        return Timeline(items=[], has_more=False, kinds=[], limit=limit)
+    limit = max(1, min(limit, MAX_LIMIT))
+    selected = [k for k in (kinds or []) if k in allowed]
+    items: list[TimelineItem] = []
+    for kind in selected or allowed:
+        items.extend(_READERS[kind](person, membership, limit + 1))
+    items.sort(key=lambda i: i.sort_key, reverse=True)
+    items = items[: limit + 1]
+    person_url = readers._url("person", person.pk)
+    items = [replace(i, url=person_url + i.url) if i.url.startswith("#") else i for i in items]
+    return Timeline(
+        items=items[:limit],
+        has_more=len(items) > limit,
+        kinds=allowed,
+        selected=selected,
+        limit=limit,
+    )

@@ -1,0 +1,133 @@
+"""The items of a person's timeline: their kinds, what each item shows, which kinds a role
+sees (shared by the readers and the timeline that merges them)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from relais.people.policies import Capability, can
+
+DEFAULT_LIMIT = 300
+MAX_LIMIT = 3000
+EXCERPT_CHARS = 240
+
+
+class TimelineKind(StrEnum):
+    NOTE = "note"
+    APPOINTMENT = "appointment"
+    STEP = "step"
+    REVIEW = "review"
+    DIAGNOSTIC = "diagnostic"
+    CONSENT = "consent"
+    LIFE_EVENT = "life_event"
+    PATHWAY = "pathway"
+    EXIT = "exit"
+    CONTRACT = "contract"
+    RECORD = "record"
+    REFERRAL = "referral"
+
+
+KIND_LABELS: dict[TimelineKind, str] = {
+    TimelineKind.NOTE: "Écrits",
+    TimelineKind.APPOINTMENT: "Rendez-vous",
+    TimelineKind.STEP: "Étapes",
+    TimelineKind.REVIEW: "Bilans",
+    TimelineKind.DIAGNOSTIC: "Diagnostics",
+    TimelineKind.CONSENT: "Consentements",
+    TimelineKind.LIFE_EVENT: "Événements de vie",
+    TimelineKind.PATHWAY: "Parcours",
+    TimelineKind.EXIT: "Sorties",
+    TimelineKind.CONTRACT: "Contrats signés",
+    TimelineKind.RECORD: "Dossier",
+    TimelineKind.REFERRAL: "Orientations",
+}
+
+# DSFR icon per kind.
+KIND_ICONS: dict[TimelineKind, str] = {
+    TimelineKind.NOTE: "fr-icon-file-text-line",
+    TimelineKind.APPOINTMENT: "fr-icon-calendar-line",
+    TimelineKind.STEP: "fr-icon-flag-line",
+    TimelineKind.REVIEW: "fr-icon-survey-line",
+    TimelineKind.DIAGNOSTIC: "fr-icon-search-line",
+    TimelineKind.CONSENT: "fr-icon-checkbox-circle-line",
+    TimelineKind.LIFE_EVENT: "fr-icon-time-line",
+    TimelineKind.PATHWAY: "fr-icon-road-map-line",
+    TimelineKind.EXIT: "fr-icon-logout-box-r-line",
+    TimelineKind.CONTRACT: "fr-icon-draft-line",
+    TimelineKind.RECORD: "fr-icon-folder-2-line",
+    TimelineKind.REFERRAL: "fr-icon-send-plane-line",
+}
+
+STAFF_KINDS = (TimelineKind.APPOINTMENT, TimelineKind.RECORD)
+
+# Date-only items of a day are shown above that day's appointments (a note is written
+# after the meeting it reports).
+_END_OF_DAY = dt.time(23, 59, 59)
+
+
+@dataclass(frozen=True)
+class TimelineItem:
+    kind: TimelineKind
+    on: dt.date
+    title: str
+    detail: str = ""
+    at: dt.time | None = None  # local time, for appointments
+    badge: str = ""
+    badge_level: str = "info"  # DSFR badge variant: info, success, warning, error, new
+    url: str = ""
+    key: str = ""  # unique in the list, e.g. "note-12"
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS[self.kind]
+
+    @property
+    def icon(self) -> str:
+        return KIND_ICONS[self.kind]
+
+    # As shown; formatted here rather than by three `date` filters per item (300 items on
+    # the person page).
+    @property
+    def on_iso(self) -> str:
+        return self.on.isoformat()
+
+    @property
+    def on_day(self) -> str:
+        return self.on.strftime("%d/%m/%Y")
+
+    @property
+    def at_label(self) -> str:
+        return self.at.strftime("%H:%M") if self.at else ""
+
+    @property
+    def sort_key(self) -> tuple:
+        # Same day, same time: the most recently created record first.
+        return (self.on, self.at or _END_OF_DAY, int(self.key.rsplit("-", 1)[-1] or 0))
+
+
+@dataclass
+class Timeline:
+    items: list[TimelineItem]
+    has_more: bool
+    kinds: list[TimelineKind]  # the kinds this user may see (filter choices)
+    selected: list[TimelineKind] = field(default_factory=list)
+    limit: int = DEFAULT_LIMIT
+
+    @property
+    def kind_choices(self) -> list[tuple[str, str]]:
+        return [(str(k), KIND_LABELS[k]) for k in self.kinds]
+
+
+def visible_kinds(membership) -> list[TimelineKind]:
+    if can(membership, Capability.ACCOMPANIMENT):
+        return list(TimelineKind)
+    if can(membership, Capability.APPOINTMENTS):
+        return list(STAFF_KINDS)
+    return [TimelineKind.RECORD]
+
+
+def parse_kinds(values: list[str], allowed: list[TimelineKind]) -> list[TimelineKind]:
+    wanted = {v for v in values if v in TimelineKind.__members__.values()}
+    return [k for k in allowed if k in wanted]
