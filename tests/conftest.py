@@ -46,6 +46,34 @@ class _StrictInvalid(str):
         return ""
 
 
+BROWSER_TESTS = "tests/browser/"
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """`--dist loadfile` (pyproject.toml), except that the browser tests are one unit, handed
+    out first: they all run on one worker while the others share the server-side tests.
+    Chromium alone keeps about one and a half cores busy, so two browsers at once on two
+    cores are slower than one. (`--dist loadgroup` would group them by `xdist_group` marks,
+    but pytest-xdist 3.8 ignores these marks under pytest 9.2: pytest-dev/pytest-xdist#1386.)
+    Each file's tests, and the browser tests, keep pytest-randomly's order."""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class BrowserTestsFirstTogether(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            path = super()._split_scope(nodeid)
+            return BROWSER_TESTS if path.startswith(BROWSER_TESTS) else path
+
+        def _assign_work_unit(self, node) -> None:
+            if BROWSER_TESTS in self.workqueue:
+                self.workqueue.move_to_end(BROWSER_TESTS, last=False)
+            super()._assign_work_unit(node)
+
+    return BrowserTestsFirstTogether(config, log)
+
+
 @pytest.fixture(autouse=True, scope="session")
 def strict_templates():
     engine = engines["django"].engine
