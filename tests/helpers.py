@@ -59,3 +59,16 @@ class FailingEmailBackend:
 
     def send_messages(self, messages):
         raise ConnectionRefusedError("Serveur de messagerie injoignable")
+
+
+def run_task_worker(**options) -> None:
+    """`manage.py db_worker --batch`: the real worker runs the queued tasks, in the test's
+    transaction. The worker closes "old" connections between tasks, as a long-running
+    process should; here that would close the test's own connection (PostgreSQL), so that
+    step is left out."""
+    from unittest import mock
+
+    from django.core.management import call_command
+
+    with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
+        call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0, **options)

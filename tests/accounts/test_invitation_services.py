@@ -250,8 +250,9 @@ def test_the_token_is_made_by_the_worker_not_stored_with_the_task(
 ):
     """Queued, the task carries the invitation's id only; the link exists in the e-mail
     alone, made when it leaves."""
-    from django.core.management import call_command
     from django_tasks_db.models import DBTaskResult
+
+    from tests.helpers import run_task_worker
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     with django_capture_on_commit_callbacks(execute=True):
@@ -261,6 +262,6 @@ def test_the_token_is_made_by_the_worker_not_stored_with_the_task(
     task = DBTaskResult.objects.get()
     assert task.args_kwargs["kwargs"] == {"invitation_id": invitation.pk}
     assert mail.outbox == []
-    call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
+    run_task_worker()
     token = invitation_path(mail.outbox[0]).strip("/").split("/")[-1]
     assert services.invitation_from_token(token) == invitation

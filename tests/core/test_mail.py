@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import pytest
 from django.core import mail
-from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 
 from relais.core.mail import queue_email
 from relais.network.referrals.models import Referral
 from relais.notifications.models import Notification
-from tests.helpers import login_verified
+from tests.helpers import login_verified, run_task_worker
 from tests.network.referrals.support import make_scenario
 from tests.web.referrals.test_referral_views import create_url, send_data
 
@@ -22,7 +21,7 @@ DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
 def run_worker() -> None:
-    call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
+    run_task_worker()
 
 
 def test_one_message_per_address_after_commit(django_capture_on_commit_callbacks):
@@ -76,7 +75,7 @@ class TestWithTheWorker:
         settings.EMAIL_BACKEND = FAILING
         with django_capture_on_commit_callbacks(execute=True):
             queue_email(subject="Objet", body="Texte", to=["a@exemple.fr"])
-        call_command("db_worker", batch=True, no_startup_delay=True, max_tasks=1, verbosity=0)
+        run_task_worker(max_tasks=1)
         settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
         run_worker()
         assert [r.status for r in DBTaskResult.objects.order_by("enqueued_at")] == [
