@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from relais.network.directory.eligibility.criteria import Status
 from relais.network.directory.eligibility.facts import PersonFacts
 from relais.network.directory.eligibility.rules import CriterionResult, evaluate_rule
-from relais.network.directory.eligibility.schemes import Scheme, schemes
+from relais.network.directory.eligibility.schemes import SchemeRule, schemes
 
 SCHEME_STATUS_LABELS = {
     Status.MET: "Probablement éligible",
@@ -27,7 +27,7 @@ class Proof:
 
 @dataclass(frozen=True)
 class SchemeResult:
-    scheme: Scheme
+    scheme: SchemeRule
     status: Status
     met: tuple[CriterionResult, ...]
     unknown: tuple[CriterionResult, ...]
@@ -45,7 +45,7 @@ class SchemeResult:
         return self.scheme.key
 
 
-def evaluate_scheme(scheme: Scheme, facts: PersonFacts) -> SchemeResult:
+def evaluate_scheme(scheme: SchemeRule, facts: PersonFacts) -> SchemeResult:
     outcome = evaluate_rule(scheme.rule, facts)
     by_status = {s: tuple(r for r in outcome.relevant if r.status is s) for s in Status}
     # Proofs of what is met (to show the eligibility) and of what is to check.

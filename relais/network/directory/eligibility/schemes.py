@@ -26,7 +26,7 @@ from relais.network.directory.eligibility.rules import AllOf, AnyOf, AtLeast, Ru
 
 
 @dataclass(frozen=True)
-class Scheme:
+class SchemeRule:
     key: str
     name: str
     summary: str  # what the scheme is, one sentence
@@ -35,7 +35,7 @@ class Scheme:
     proofs: tuple[str, ...] = ()  # proofs of the scheme itself (beyond the criteria's)
     conditions: tuple[str, ...] = ()  # conditions to respect (PMSMP…)
     notes: tuple[str, ...] = ()
-    pathway_scheme: str = ""  # relais.pathways Scheme code, to say "parcours en cours"
+    pathway_scheme: str = ""  # relais.pathways.models.Scheme code, to say "parcours en cours"
 
 
 def _c(key: str, label: str, evaluate, proof: str = "", proof_validity: str = "") -> Criterion:
@@ -49,7 +49,7 @@ def _iae(key: str) -> Criterion:
 
 
 @cache
-def schemes() -> tuple[Scheme, ...]:
+def schemes() -> tuple[SchemeRule, ...]:
     level_1, level_2 = iae_level("1"), iae_level("2")
     iae_notes = (
         "Ces critères s'appliquent quand la structure d'insertion recrute elle-même "
@@ -60,7 +60,7 @@ def schemes() -> tuple[Scheme, ...]:
         "des quartiers et zones) : ils restent « à vérifier ».",
     )
     return (
-        Scheme(
+        SchemeRule(
             key="rsa",
             name="Accompagnement RSA",
             summary=(
@@ -111,7 +111,7 @@ def schemes() -> tuple[Scheme, ...]:
             ),
             pathway_scheme="rsa",
         ),
-        Scheme(
+        SchemeRule(
             key="plie",
             name="PLIE (plan local pour l'insertion et l'emploi)",
             summary=(
@@ -147,7 +147,7 @@ def schemes() -> tuple[Scheme, ...]:
             notes=("Les critères d'entrée sont fixés localement par chaque PLIE.",),
             pathway_scheme="plie",
         ),
-        Scheme(
+        SchemeRule(
             key="cej",
             name="Contrat d'engagement jeune (CEJ)",
             summary=(
@@ -182,7 +182,7 @@ def schemes() -> tuple[Scheme, ...]:
             ),
             pathway_scheme="cej",
         ),
-        Scheme(
+        SchemeRule(
             key="iae",
             name="IAE — atelier chantier (ACI), entreprise d'insertion (EI, EITI)",
             summary="Un contrat de travail accompagné dans une structure d'insertion.",
@@ -194,7 +194,7 @@ def schemes() -> tuple[Scheme, ...]:
             notes=iae_notes,
             pathway_scheme="iae",
         ),
-        Scheme(
+        SchemeRule(
             key="iae_ai_etti",
             name="IAE — association intermédiaire (AI), entreprise de travail temporaire d'insertion (ETTI)",
             summary="Des missions de travail accompagnées, en AI ou en ETTI.",
@@ -206,7 +206,7 @@ def schemes() -> tuple[Scheme, ...]:
             notes=iae_notes,
             pathway_scheme="iae",
         ),
-        Scheme(
+        SchemeRule(
             key="pmsmp",
             name="PMSMP (période de mise en situation en milieu professionnel)",
             summary=(
@@ -234,5 +234,5 @@ def schemes() -> tuple[Scheme, ...]:
     )
 
 
-def scheme_by_key(key: str) -> Scheme:
+def scheme_by_key(key: str) -> SchemeRule:
     return next(s for s in schemes() if s.key == key)
