@@ -5,8 +5,8 @@ never slows or fails the user's request.
 A failed attempt is tried again after each of `RELAIS_EMAIL_RETRY_DELAYS` (seconds) in
 turn, when the task backend can defer (the database backend, run by `manage.py
 db_worker`). Every failed attempt is a failed task result with its traceback in the
-administration (« DB task results », /admin/django_tasks_database/dbtaskresult/) and an ERROR log line; the last one says that
-nothing more will be tried.
+administration (« DB task results », /admin/django_tasks_database/dbtaskresult/) and an
+ERROR log line; the last one says that nothing more will be tried.
 """
 
 from __future__ import annotations
