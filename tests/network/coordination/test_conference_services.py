@@ -31,7 +31,7 @@ pytestmark = pytest.mark.django_db
 def setting():
     organisation = OrganisationFactory()
     referent = MembershipFactory(organisation=organisation, role="referent").user
-    person = PersonFactory(organisation=organisation, referent=referent)
+    person = PersonFactory(organisation=organisation, referent=referent, birth_name="Quennehen")
     pathway = PathwayFactory(person=person, referent=referent)
     member = co_follower(person, categories=["identity"])
     return {
