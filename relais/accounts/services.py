@@ -28,7 +28,7 @@ from relais.accounts.models import (
 )
 from relais.core.errors import DomainError
 from relais.core.links import absolute, link
-from relais.core.mail import enqueue_on_commit, retry_later
+from relais.core.mail import enqueue_on_commit, retried
 
 
 def security_event_record(
@@ -81,21 +81,15 @@ def invitation_email_send(*, invitation_id: int, attempt: int = 1) -> None:
     subject = (
         f"Invitation à rejoindre {invitation.organisation.name} sur {settings.RELAIS_SITE_NAME}"
     )
-    try:
+    with retried(
+        invitation_email_send, attempt=attempt, what=f"« {subject} »", invitation_id=invitation_id
+    ):
         send_mail(
             subject=subject,
             message=render_to_string("accounts/emails/invitation.txt", context),
             from_email=None,
             recipient_list=[invitation.email],
         )
-    except Exception:
-        retry_later(
-            invitation_email_send,
-            attempt=attempt,
-            what=f"« {subject} »",
-            invitation_id=invitation_id,
-        )
-        raise
 
 
 def invitation_check(*, organisation: Organisation, email: str) -> None:
@@ -379,15 +373,12 @@ def password_reset_email_send(*, user_id: int, attempt: int = 1) -> None:
     subject = "".join(
         render_to_string("accounts/emails/password_reset_subject.txt", context).splitlines()
     )
-    try:
+    with retried(
+        password_reset_email_send, attempt=attempt, what=f"« {subject} »", user_id=user_id
+    ):
         send_mail(
             subject=subject,
             message=render_to_string("accounts/emails/password_reset.txt", context),
             from_email=None,
             recipient_list=[user.email],
         )
-    except Exception:
-        retry_later(
-            password_reset_email_send, attempt=attempt, what=f"« {subject} »", user_id=user_id
-        )
-        raise

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.conf import settings
@@ -45,16 +46,24 @@ def retry_later(mail_task: Task, *, attempt: int, what: str, **kwargs: Any) -> N
     )
 
 
+@contextmanager
+def retried(mail_task: Task, *, attempt: int, what: str, **kwargs: Any) -> Iterator[None]:
+    """Around the sending in a mail task: a failure queues the next attempt (`retry_later`,
+    the task called again with `kwargs`) and is raised again, so that this attempt shows as
+    failed."""
+    try:
+        yield
+    except Exception:
+        retry_later(mail_task, attempt=attempt, what=what, **kwargs)
+        raise
+
+
 @task()
 def send_email(*, subject: str, body: str, to: str, attempt: int = 1) -> None:
     """Send one message to one address."""
-    try:
+    what = f"« {subject} »"
+    with retried(send_email, attempt=attempt, what=what, subject=subject, body=body, to=to):
         send_mail(subject, body, None, [to], fail_silently=False)
-    except Exception:
-        retry_later(
-            send_email, attempt=attempt, what=f"« {subject} »", subject=subject, body=body, to=to
-        )
-        raise
 
 
 def enqueue_on_commit(mail_task: Task, **kwargs: Any) -> None:

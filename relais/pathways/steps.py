@@ -9,6 +9,7 @@ clears it.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db import transaction
 
@@ -99,33 +100,10 @@ def _check_done_on(status: str, done_on: dt.date | None) -> dt.date | None:
 
 
 @transaction.atomic
-def step_create(
-    *,
-    pathway: Pathway,
-    actor: User,
-    kind: str,
-    title: str,
-    goal: Goal | None = None,
-    owner: str = StepOwner.PERSON,
-    owner_name: str = "",
-    planned_on: dt.date | None = None,
-    status: str = StepStatus.PLANNED,
-    done_on: dt.date | None = None,
-    outcome: str = "",
-) -> Step:
-    return step_add_to_locked_pathway(
-        pathway=locked_pathway(pathway, actor),
-        actor=actor,
-        kind=kind,
-        title=title,
-        goal=goal,
-        owner=owner,
-        owner_name=owner_name,
-        planned_on=planned_on,
-        status=status,
-        done_on=done_on,
-        outcome=outcome,
-    )
+def step_create(*, pathway: Pathway, actor: User, **fields: Any) -> Step:
+    """A new step in the pathway (locked here, the actor's access checked): the fields are
+    those of `step_add_to_locked_pathway`."""
+    return step_add_to_locked_pathway(pathway=locked_pathway(pathway, actor), actor=actor, **fields)
 
 
 def step_add_to_locked_pathway(

@@ -140,7 +140,7 @@ def referral_send(
         membership = membership_of(actor, person.organisation_id)
     if not can(membership, Capability.ACCOMPANIMENT, person):
         raise PermissionDenied("Vous n'avez pas accès à l'accompagnement de cette personne.")
-    if not isinstance(service, Service) or "organisation" not in service._state.fields_cache:
+    if not isinstance(service, Service) or not Service.organisation.is_cached(service):
         service = (
             Service.objects.select_related("organisation")
             .filter(pk=getattr(service, "pk", service))

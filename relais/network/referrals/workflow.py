@@ -29,8 +29,6 @@ from relais.core.links import link
 from relais.network.referrals.models import (
     ANSWERED_STATUSES,
     CLOSED_STATUSES,
-    OPEN_STATUSES,
-    WAITING_STATUSES,
     Referral,
     ReferralStatus,
     ReferralTransition,
@@ -42,9 +40,6 @@ from relais.pathways.models import PathwayStatus, Step, StepStatus
 
 S = ReferralStatus
 INITIAL = ""  # "from" status of the very first transition (the sending)
-
-__all__ = ["ANSWERED_STATUSES", "CLOSED_STATUSES", "OPEN_STATUSES", "WAITING_STATUSES"]
-
 
 TRANSITIONS: dict[str, dict[str, frozenset[Side]]] = {
     INITIAL: {S.SENT: frozenset({Side.SENDER})},
