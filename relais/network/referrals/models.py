@@ -65,7 +65,7 @@ class ReferralQuerySet(models.QuerySet):
         """With what every referral page and list shows: the service, the two organisations
         and the sender."""
         return self.select_related(
-            "service", "sender", "sender_organisation", "receiver_organisation", "updated_by"
+            "service", "sender", "sender_organisation", "receiver_organisation"
         )
 
 

@@ -27,7 +27,13 @@ from relais.people.rules import IDENTITY_FIELDS, SITUATION_FIELDS
 def referral_for_organisation(organisation_id: int, pk: int) -> Referral | None:
     """The referral `pk` if `organisation_id` is one of its two sides (with the parties
     loaded), else None: the one lookup of the referral pages and the API."""
-    return Referral.objects.of_organisation(organisation_id).with_parties().filter(pk=pk).first()
+    return (
+        Referral.objects.of_organisation(organisation_id)
+        .with_parties()
+        .select_related("updated_by")  # who moved it last, for a stale answer's message
+        .filter(pk=pk)
+        .first()
+    )
 
 
 def referral_owner(pk: int) -> tuple[int, int] | None:
