@@ -321,6 +321,12 @@ class SecurityEventKind(models.TextChoices):
     MEMBERSHIP_REACTIVATED = "membership_on", "membre réactivé"
     TOKEN_CREATED = "token_created", "jeton d'API créé"
     TOKEN_REVOKED = "token_revoked", "jeton d'API révoqué"
+    PASSWORD_RESET_DONE = "password_reset_done", "mot de passe réinitialisé"
+    # Done by a platform administrator on someone else's account (owner and managers told).
+    ADMIN_PASSWORD = "admin_password", "mot de passe changé par l'administration"
+    ADMIN_OTP_DEVICE = "admin_otp_device", "double authentification changée par l'administration"
+    ADMIN_ACTIVATION = "admin_activation", "activation du compte changée par l'administration"
+    ADMIN_RIGHTS = "admin_rights", "droits sur la plateforme changés par l'administration"
 
 
 class SecurityEvent(AppendOnlyModel):

@@ -28,7 +28,7 @@ from relais.accounts.models import (
 )
 from relais.core.errors import DomainError
 from relais.core.links import absolute, link
-from relais.core.mail import enqueue_on_commit, retried
+from relais.core.mail import enqueue_on_commit, queue_email, retried
 
 
 def security_event_record(
@@ -50,6 +50,44 @@ def security_event_record(
         ip=ip,
         detail=detail[:300],
     )
+
+
+# Platform administrators act on accounts (password, second factor, activation, rights);
+# each such action is recorded and told to the account's owner and to the managers of the
+# organisations they belong to, so that an administrator cannot quietly take an account over.
+ADMIN_ACCOUNT_KINDS = {
+    SecurityEventKind.ADMIN_PASSWORD,
+    SecurityEventKind.ADMIN_OTP_DEVICE,
+    SecurityEventKind.ADMIN_ACTIVATION,
+    SecurityEventKind.ADMIN_RIGHTS,
+}
+
+
+def admin_account_change_record(
+    *, kind: str, user: User, actor: User, detail: str = "", ip: str | None = None
+) -> SecurityEvent:
+    """Record a platform administrator's action on `user`'s account and tell the people
+    concerned (e-mails queued on commit)."""
+    if kind not in ADMIN_ACCOUNT_KINDS:
+        raise ValueError(f"not an administration event: {kind}")
+    event = security_event_record(kind=kind, user=user, actor=actor, ip=ip, detail=detail)
+    context = {"event": event, "site_name": settings.RELAIS_SITE_NAME}
+    queue_email(
+        subject=f"{settings.RELAIS_SITE_NAME} : action de l'administration sur un compte",
+        body=render_to_string("accounts/emails/admin_account_change.txt", context),
+        to=admin_account_change_recipients(user),
+    )
+    return event
+
+
+def admin_account_change_recipients(user: User) -> set[str]:
+    """The account's owner and the active managers of each organisation it belongs to."""
+    managers = (
+        Membership.objects.active()
+        .filter(role=Role.MANAGER, organisation__memberships__user=user)
+        .values_list("user__email", flat=True)
+    )
+    return {user.email, *managers} - {""}
 
 
 @task()

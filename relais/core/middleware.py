@@ -1,4 +1,5 @@
-"""Cross-cutting HTTP middleware: server timing and the Content-Security-Policy header."""
+"""Cross-cutting HTTP middleware: server timing, the Content-Security-Policy header, and no
+caching of pages."""
 
 from __future__ import annotations
 
@@ -48,4 +49,20 @@ class ServerTimingMiddleware:
         response = self.get_response(request)
         elapsed_ms = (time.perf_counter() - start) * 1000
         response.headers["Server-Timing"] = f"app;dur={elapsed_ms:.2f}"
+        return response
+
+
+class NoStoreMiddleware:
+    """Pages and API answers may carry personal data: no browser cache (a shared computer
+    at a reception desk, the back button after logging out) nor proxy may keep them. Static
+    files never reach this middleware (WhiteNoise answers them first, with their own
+    caching); a view that sets its own Cache-Control keeps it."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if "Cache-Control" not in response.headers:
+            response.headers["Cache-Control"] = "no-store"
         return response

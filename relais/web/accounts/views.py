@@ -269,6 +269,13 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password_reset_complete")
 
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.security_event_record(
+            kind=SecurityEventKind.PASSWORD_RESET_DONE, user=form.user, ip=client_ip(self.request)
+        )
+        return response
+
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = "accounts/password_reset_complete.html"
