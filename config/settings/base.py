@@ -52,6 +52,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "relais.core.middleware.ServerTimingMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "relais.core.middleware.RequestSizeLimitMiddleware",
     "relais.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "relais.core.middleware.NoStoreMiddleware",
@@ -208,6 +209,13 @@ STORAGES = {
 
 # Documents attached to a person's record (identity papers, certificates, CV…).
 RELAIS_DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
+# Any request body (a document and the form around it): refused with 413 above this.
+RELAIS_MAX_REQUEST_BYTES = int(
+    os.environ.get("RELAIS_MAX_REQUEST_BYTES", RELAIS_DOCUMENT_MAX_BYTES + 2 * 1024 * 1024)
+)
+# Optional virus scan of uploads by a ClamAV daemon: « unix:/run/clamav/clamd.ctl » or
+# « tcp:127.0.0.1:3310 »; empty = no scan (relais.core.antivirus).
+RELAIS_CLAMAV_ADDRESS = os.environ.get("RELAIS_CLAMAV_ADDRESS", "")
 
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = "Relais <ne-pas-repondre@relais.localhost>"

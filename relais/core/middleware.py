@@ -1,12 +1,13 @@
-"""Cross-cutting HTTP middleware: server timing, the Content-Security-Policy header, and no
-caching of pages."""
+"""Cross-cutting HTTP middleware: server timing, the Content-Security-Policy header, no
+caching of pages, and a bound on the size of requests."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
 
 # No inline script or style anywhere: every script and stylesheet is a static file of ours.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -66,3 +67,29 @@ class NoStoreMiddleware:
         if "Cache-Control" not in response.headers:
             response.headers["Cache-Control"] = "no-store"
         return response
+
+
+class RequestSizeLimitMiddleware:
+    """Refuse a request whose declared body is larger than `RELAIS_MAX_REQUEST_BYTES` before
+    anything reads it (413), with a French message. Django itself bounds the form fields
+    (`DATA_UPLOAD_MAX_MEMORY_SIZE`) but not uploaded files; the front web server should bound
+    requests too (README, production)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        limit = settings.RELAIS_MAX_REQUEST_BYTES
+        if length > limit:
+            message = (
+                f"La demande envoyée est trop volumineuse ({length // (1024 * 1024) + 1} Mo ; "
+                f"au plus {limit // (1024 * 1024)} Mo) : déposez un fichier plus petit."
+            )
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": message}, status=413)
+            return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
