@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "relais.accounts.middleware.SecondFactorMiddleware",
     "relais.accounts.middleware.CurrentOrganisationMiddleware",
+    "relais.accounts.middleware.RefusalAlertMiddleware",
     "relais.core.journal.JournalGuardMiddleware",
     # Axes must be last: it turns a lockout into its French response.
     "axes.middleware.AxesMiddleware",
@@ -213,6 +214,15 @@ RELAIS_DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
 RELAIS_MAX_REQUEST_BYTES = int(
     os.environ.get("RELAIS_MAX_REQUEST_BYTES", RELAIS_DOCUMENT_MAX_BYTES + 2 * 1024 * 1024)
 )
+# API: requests per token, and per address without a valid token (django-ninja throttles).
+RELAIS_API_RATE = os.environ.get("RELAIS_API_RATE", "600/m")
+RELAIS_API_ANON_RATE = os.environ.get("RELAIS_API_ANON_RATE", "60/m")
+# The OpenAPI schema and its documentation: public here (development); production requires
+# a signed-in user (config.settings.prod).
+RELAIS_API_DOCS_PUBLIC = True
+# An account refused access this many times within the window (seconds) raises an alert.
+RELAIS_REFUSAL_ALERT_THRESHOLD = 200
+RELAIS_REFUSAL_ALERT_WINDOW = 600
 # Optional virus scan of uploads by a ClamAV daemon: « unix:/run/clamav/clamd.ctl » or
 # « tcp:127.0.0.1:3310 »; empty = no scan (relais.core.antivirus).
 RELAIS_CLAMAV_ADDRESS = os.environ.get("RELAIS_CLAMAV_ADDRESS", "")

@@ -35,6 +35,7 @@ class Migration(migrations.Migration):
                     ("admin_otp_device", "double authentification changée par l'administration"),
                     ("admin_activation", "activation du compte changée par l'administration"),
                     ("admin_rights", "droits sur la plateforme changés par l'administration"),
+                    ("refusals", "accès refusés en série"),
                 ],
                 max_length=20,
                 verbose_name="événement",

@@ -199,14 +199,18 @@ def account(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and token_form.is_valid():
         try:
             _token, new_token = services.api_token_create(
-                user=request.user, name=token_form.cleaned_data["name"], ip=client_ip(request)
+                user=request.user,
+                name=token_form.cleaned_data["name"],
+                scope=token_form.cleaned_data["scope"],
+                days=token_form.cleaned_data["days"],
+                ip=client_ip(request),
             )
         except DomainError as error:
             token_form.add_error("name", error.message)
         else:
             token_form = ApiTokenForm()
     memberships = Membership.objects.filter(user=request.user).select_related("organisation")
-    tokens = ApiToken.objects.filter(user=request.user, revoked_at__isnull=True)
+    tokens = ApiToken.objects.usable().filter(user=request.user)
     return render(
         request,
         "accounts/account.html",
