@@ -26,7 +26,48 @@ def docs_access(view):
     return wrapped
 
 
-api = NinjaAPI(
+def _error_response(description: str) -> dict:
+    return {
+        "description": description,
+        "content": {
+            "application/json": {
+                "schema": {
+                    "type": "object",
+                    "properties": {"detail": {"type": "string"}},
+                    "required": ["detail"],
+                }
+            }
+        },
+    }
+
+
+# Answers any operation may give, whatever it does: declared once for all of them.
+COMMON_ERRORS = {
+    "413": _error_response("Requête trop volumineuse."),
+    "429": _error_response("Trop de requêtes : réessayer après le délai de Retry-After."),
+}
+AUTHENTICATED_ERRORS = {
+    "401": _error_response("Jeton absent, invalide, expiré ou révoqué."),
+    "403": _error_response("Action refusée (droits, ou jeton en lecture seule)."),
+}
+
+
+class RelaisAPI(NinjaAPI):
+    def get_openapi_schema(self, *args, **kwargs):
+        schema = super().get_openapi_schema(*args, **kwargs)
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                extra = {
+                    **COMMON_ERRORS,
+                    **(AUTHENTICATED_ERRORS if operation.get("security") else {}),
+                }
+                for status, response in extra.items():
+                    responses.setdefault(status, response)
+        return schema
+
+
+api = RelaisAPI(
     title="API Relais",
     version="1",
     description=(

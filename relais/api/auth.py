@@ -58,5 +58,18 @@ class TokenRateThrottle(SimpleRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": token.pk}
 
 
+class AddressRateThrottle(AnonRateThrottle):
+    """At most RELAIS_API_ANON_RATE requests per address on the operations open without a
+    token."""
+
+    def __init__(self) -> None:
+        super().__init__(settings.RELAIS_API_ANON_RATE)
+
+    def allow_request(self, request: HttpRequest) -> bool:
+        self.rate = settings.RELAIS_API_ANON_RATE
+        self.num_requests, self.duration = self.parse_rate(self.rate)
+        return super().allow_request(request)
+
+
 def throttles() -> list:
-    return [TokenRateThrottle(), AnonRateThrottle(settings.RELAIS_API_ANON_RATE)]
+    return [TokenRateThrottle(), AddressRateThrottle()]
