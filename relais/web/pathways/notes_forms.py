@@ -21,7 +21,7 @@ from relais.pathways.models import (
 )
 from relais.pathways.notes import APPOINTMENT_MAX_MINUTES, APPOINTMENT_MIN_MINUTES
 from relais.people.models import Person
-from relais.web.forms_helpers import UserChoiceField, date_field
+from relais.web.forms_helpers import SubmissionField, UserChoiceField, date_field
 
 
 class PathwayChoiceField(forms.ModelChoiceField):
@@ -64,6 +64,7 @@ class NoteForm(forms.Form):
         strip=True,
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    submission = SubmissionField()
     # Fingerprint of the writing-check warnings the author has seen (see writing_check).
     flags_seen = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 

@@ -57,6 +57,22 @@ class TestCreate:
         entry = AccessLogEntry.objects.get(action="view")
         assert entry.person_id == person.pk
 
+    def test_a_double_click_saves_one_note(self, referent_client, person):
+        page = page_text(referent_client.get(create_url(person)))
+        token = page.split('name="submission" value="')[1].split('"')[0]
+        assert len(token) >= 24
+        first = referent_client.post(create_url(person), note_data(submission=token))
+        second = referent_client.post(create_url(person), note_data(submission=token))
+        assert first.status_code == second.status_code == 302
+        assert first["Location"] == second["Location"]
+        assert Note.objects.count() == 1
+        assert (
+            AccessLogEntry.objects.filter(action="create", target_type="pathways.note").count() == 1
+        )
+        # A new form (a new token) is a new note.
+        referent_client.post(create_url(person), note_data(submission="autre-jeton-" + "x" * 20))
+        assert Note.objects.count() == 2
+
     def test_clean_text_is_saved_at_once(self, referent_client, referent, person):
         response = referent_client.post(create_url(person), note_data())
         assert response.status_code == 302
