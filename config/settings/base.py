@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "relais.accounts.middleware.SecondFactorMiddleware",
     "relais.accounts.middleware.CurrentOrganisationMiddleware",
     "relais.core.journal.JournalGuardMiddleware",
+    "relais.people.archive.ArchiveGuardMiddleware",
     # Axes must be last: it turns a lockout into its French response.
     "axes.middleware.AxesMiddleware",
 ]
