@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "relais.accounts.middleware.CurrentOrganisationMiddleware",
     "relais.core.journal.JournalGuardMiddleware",
     "relais.people.archive.ArchiveGuardMiddleware",
+    "relais.web.common.archived.ArchivedRecordMiddleware",
     # Axes must be last: it turns a lockout into its French response.
     "axes.middleware.AxesMiddleware",
 ]
