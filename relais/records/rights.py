@@ -89,13 +89,7 @@ def rights_request_record(
         due_on=add_months(received_on, DEADLINE_MONTHS),
         recorded_by=actor,
     )
-    journal.record(
-        actor=actor,
-        action=JournalAction.CREATE,
-        target=request,
-        summary=f"demande enregistrée : {request.get_kind_display()}",
-    )
-    return request
+    return request  # journaled by the caller (the page that recorded it)
 
 
 def _locked_open(request: RightsRequest) -> RightsRequest:

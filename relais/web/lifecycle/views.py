@@ -64,8 +64,7 @@ def person_archive(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as error:
         journal.record_request(request, JournalAction.VIEW, person)
         messages.error(request, error.message)
-    else:
-        journal.record_request(request, JournalAction.UPDATE, person, summary="archivage")
+    else:  # journaled by the service
         messages.success(
             request,
             "Le dossier est archivé : il n'apparaît plus dans les listes et ne peut plus être "
@@ -87,7 +86,6 @@ def person_unarchive(request: HttpRequest, pk: int) -> HttpResponse:
         journal.record_request(request, JournalAction.VIEW, person)
         messages.error(request, error.message)
     else:
-        journal.record_request(request, JournalAction.UPDATE, person, summary="désarchivage")
         messages.success(request, "Le dossier est désarchivé : il peut de nouveau être modifié.")
     return redirect(_back(person))
 
@@ -113,7 +111,6 @@ def hold_create(request: HttpRequest, pk: int) -> HttpResponse:
         except DomainError as error:
             apply_domain_error(form, error)
         else:
-            journal.record_request(request, JournalAction.UPDATE, person, summary="report")
             messages.success(
                 request,
                 f"L'effacement est reporté jusqu'au {form.cleaned_data['until']:%d/%m/%Y}.",
@@ -141,7 +138,13 @@ def request_create(request: HttpRequest, pk: int) -> HttpResponse:
         except DomainError as error:
             apply_domain_error(form, error)
         else:
-            journal.record_request(request, JournalAction.CREATE, created, also_covers=[person])
+            journal.record_request(
+                request,
+                JournalAction.CREATE,
+                created,
+                also_covers=[person],
+                summary=f"demande enregistrée : {created.get_kind_display()}",
+            )
             messages.success(
                 request,
                 f"La demande est enregistrée : à traiter avant le {created.due_on:%d/%m/%Y}.",
@@ -180,9 +183,8 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     close_form = CloseForm(prefix="clore")
     covers = [found.person] if found.person else []
     if request.method == "POST":
-        journal.record_request(
-            request, JournalAction.UPDATE, found, also_covers=covers, summary="décision"
-        )
+        # The decision itself is journaled by the service (also when a record is erased).
+        journal.record_request(request, JournalAction.VIEW, found, also_covers=covers)
         action = request.POST.get("action")
         try:
             if action == "prolonger":

@@ -42,6 +42,7 @@ class TestArchive:
         assert 'data-testid="archived-banner"' in text
         assert "Modifier l'identité" not in text
         assert Person.objects.get(pk=person.pk).archived_at is not None
+        assert AccessLogEntry.objects.filter(action=JournalAction.UPDATE).count() == 1
 
     def test_hidden_from_the_caseload_and_the_search(self, referent_client, person):
         archive(person)
@@ -198,6 +199,8 @@ class TestRequests:
         )
         assert "La demande est enregistrée" in page_text(response)
         request = RightsRequest.objects.get()
+        created = AccessLogEntry.objects.get(action=JournalAction.CREATE)
+        assert created.target_type == "records.rightsrequest" and created.person_id == person.pk
         manager_client = client_for(client, manager)
         url = f"/structure/demandes/{request.pk}/"
         response = manager_client.post(
