@@ -6,12 +6,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.apps import apps
 from django.utils import timezone
 
 from relais.core.errors import DomainError, PermissionDenied
 from relais.core.models import AccessLogEntry
 from relais.pathways.notes import note_create
-from relais.people.archive import ARCHIVED_MESSAGE, RecordArchived
+from relais.people.archive import ARCHIVED_MESSAGE, RecordArchived, person_id_of
 from relais.people.models import Person
 from relais.people.services import life_event_add, person_update
 from relais.records.archive import person_archive, person_unarchive
@@ -23,6 +24,7 @@ from tests.factories import (
     PersonFactory,
     ReferralFactory,
 )
+from tests.records.test_erasure import full_record
 
 pytestmark = pytest.mark.django_db
 
@@ -140,3 +142,15 @@ class TestReadOnly:
 
     def test_the_message_is_french_and_says_who_can_undo(self):
         assert "responsable" in ARCHIVED_MESSAGE and "désarchiver" in ARCHIVED_MESSAGE
+
+
+def test_the_guard_reaches_the_person_from_every_personal_model():
+    """Every model that holds personal data leads to its person through `journal_parent`,
+    so the guard refuses writes on each of them (a new model without it fails here)."""
+    person, _ = full_record()
+    for model in apps.get_models():
+        if not getattr(model, "holds_personal_data", False):
+            continue
+        row = model._base_manager.first()
+        assert row is not None, f"full_record() creates no {model._meta.label}"
+        assert str(person_id_of(row)) == str(person.pk), model._meta.label
