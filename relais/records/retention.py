@@ -219,10 +219,13 @@ def due_records(
     return sorted(due, key=lambda d: (d.due_on, d.person_id))
 
 
-def due_on_of(person: Person, *, today: dt.date | None = None) -> DueRecord | None:
-    """The person's retention: last activity and due date (None while the accompaniment runs)."""
+def due_on_of(
+    person: Person, *, today: dt.date | None = None, policy: RetentionPolicy | None = None
+) -> DueRecord | None:
+    """The person's retention: last activity and due date (None while the accompaniment
+    runs). Three queries at most (two with `policy` given)."""
     today = today or timezone.localdate()
-    months = policy_of(person.organisation_id).months_after_last_activity
+    months = (policy or policy_of(person.organisation_id)).months_after_last_activity
     row = (
         with_last_activity(Person.objects.filter(pk=person.pk))
         .values(

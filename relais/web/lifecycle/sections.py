@@ -27,11 +27,12 @@ def lifecycle(request: HttpRequest, person: Person) -> dict | None:
     today = timezone.localdate()
     requests = list(RightsRequest.objects.filter(person=person).select_related("recorded_by")[:50])
     is_manager = can_manage_lifecycle(membership, person.organisation_id)
+    policy = retention.policy_of(person.organisation_id)
     return {
         "person": person,
         "today": today,
-        "due": retention.due_on_of(person, today=today),
-        "policy": retention.policy_of(person.organisation_id),
+        "due": retention.due_on_of(person, today=today, policy=policy),
+        "policy": policy,
         "holds": list(RetentionHold.objects.filter(person=person, until__gte=today)[:20])
         if is_manager
         else [],
