@@ -361,6 +361,16 @@ def _erase_due(
     for person in Person.objects.filter(pk__in=warned):
         person_erase(person=person, actor=None, cause=ErasureCause.RETENTION, today=today)
         count += 1
+    if count:
+        plural = "s" if count > 1 else ""
+        notify(
+            organisation=organisation,
+            message=(
+                f"{count} dossier{plural} effacé{plural} au terme de la durée de conservation "
+                "(statistiques anonymes conservées)."
+            ),
+            link=link("retention"),
+        )
     return count
 
 

@@ -204,6 +204,7 @@ class TestTheJob:
         assert run.erased == 1
         assert not Person.objects.filter(pk=person.pk).exists()
         assert ErasedRecord.objects.get().cause == "retention"
+        assert Notification.objects.filter(message__startswith="1 dossier effacé").exists()
         entry = AccessLogEntry.objects.get(action=JournalAction.DELETE, person_id=person.pk)
         assert entry.actor is None and entry.actor_email == "système"
 
