@@ -26,7 +26,7 @@ from django.db.models import Exists, Max, OuterRef, Subquery
 from django.utils import timezone
 from django_tasks import task
 
-from relais.accounts.models import Organisation, User
+from relais.accounts.models import Organisation, Role, User
 from relais.core import journal
 from relais.core.errors import DomainError, PermissionDenied
 from relais.core.links import link
@@ -283,6 +283,8 @@ def retention_hold_add(
     if len(reason) > 300:
         raise DomainError("300 caractères au plus.", field="reason")
     hold = RetentionHold.objects.create(person=person, until=until, reason=reason, decided_by=actor)
+    # When the postponement ends, the managers are warned again a month before the erasure.
+    RetentionWarning.objects.filter(person=person).delete()
     journal.record(
         actor=actor,
         action=JournalAction.UPDATE,
@@ -303,7 +305,9 @@ class RetentionRun:
     errors: list[str] = field(default_factory=list)
 
 
-def _warn(organisation: Organisation, due: list[DueRecord], *, now: dt.datetime) -> int:
+def _warn(
+    organisation: Organisation, due: list[DueRecord], *, today: dt.date, now: dt.datetime
+) -> int:
     already = set(
         RetentionWarning.objects.filter(person_id__in=[d.person_id for d in due]).values_list(
             "person_id", "due_on"
@@ -320,7 +324,7 @@ def _warn(organisation: Organisation, due: list[DueRecord], *, now: dt.datetime)
     plural = "s" if count > 1 else ""
     text = (
         f"{count} dossier{plural} arrive{'nt' if count > 1 else ''} au terme de la durée de "
-        f"conservation : effacement à partir du {max(first, now.date() + dt.timedelta(days=WARNING_DAYS)):%d/%m/%Y}, "
+        f"conservation : effacement à partir du {max(first, today + dt.timedelta(days=WARNING_DAYS)):%d/%m/%Y}, "
         "sauf report décidé par un responsable."
     )
     notify(
@@ -334,8 +338,6 @@ def _warn(organisation: Organisation, due: list[DueRecord], *, now: dt.datetime)
 
 
 def _managers(organisation: Organisation) -> list[User]:
-    from relais.accounts.models import Role
-
     return list(
         User.objects.filter(
             memberships__organisation=organisation,
@@ -352,11 +354,15 @@ def _erase_due(
     ripe = {d.person_id: d for d in due if d.due_on <= today and d.held_until is None}
     if not ripe:
         return 0
-    warned = set(
-        RetentionWarning.objects.filter(
+    # Warned a month ago at least, for this very due date (a due date that moved, a record
+    # found already due, a postponement: each gets its own warning first).
+    warned = {
+        person_id
+        for person_id, due_on in RetentionWarning.objects.filter(
             person_id__in=list(ripe), sent_at__lte=warned_before
-        ).values_list("person_id", flat=True)
-    )
+        ).values_list("person_id", "due_on")
+        if ripe[person_id].due_on == due_on
+    }
     count = 0
     for person in Person.objects.filter(pk__in=warned):
         person_erase(person=person, actor=None, cause=ErasureCause.RETENTION, today=today)
@@ -414,7 +420,7 @@ def apply_retention(*, today: dt.date | None = None) -> RetentionRun:
         try:
             due = due_records(organisation, today=today)
             with transaction.atomic():
-                run.warned += _warn(organisation, due, now=now)
+                run.warned += _warn(organisation, due, today=today, now=now)
             run.erased += _erase_due(organisation, due, today=today, now=now)
             run.documents_deleted += _expired_documents(organisation, today=today)
         except Exception as error:  # one organisation's failure must not stop the others

@@ -222,6 +222,34 @@ class TestTheJob:
         assert apply_retention(today=TODAY + dt.timedelta(days=35)).erased == 0
         assert Person.objects.filter(pk=person.pk).exists()
 
+    def test_a_new_due_date_needs_its_own_warning(self, organisation):
+        person = opened_on(dt.date(2025, 1, 1), organisation=organisation)
+        # An old warning, for another due date (the record had activity since).
+        RetentionWarning.objects.create(
+            person=person,
+            due_on=dt.date(2024, 1, 1),
+            sent_at=timezone.now() - dt.timedelta(days=400),
+        )
+        run = apply_retention(today=TODAY)
+        assert (run.warned, run.erased) == (1, 0)
+        assert Person.objects.filter(pk=person.pk).exists()
+
+    def test_a_postponement_is_followed_by_a_new_warning(self, organisation, manager):
+        person = opened_on(dt.date(2025, 1, 1), organisation=organisation)
+        apply_retention(today=TODAY)
+        RetentionWarning.objects.update(sent_at=timezone.now() - dt.timedelta(days=40))
+        retention_hold_add(
+            person=person,
+            actor=manager,
+            until=TODAY + dt.timedelta(days=10),
+            reason="Contentieux",
+            today=TODAY,
+        )
+        assert not RetentionWarning.objects.exists()
+        # The postponement is over: warned again, not erased at once.
+        run = apply_retention(today=TODAY + dt.timedelta(days=11))
+        assert (run.warned, run.erased) == (1, 0)
+
     def test_an_active_record_is_kept(self, organisation):
         person = opened_on(dt.date(2015, 1, 1), organisation=organisation)
         PathwayFactory(person=person)
