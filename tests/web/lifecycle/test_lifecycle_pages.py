@@ -284,3 +284,24 @@ class TestRequests:
             recorded_by=manager,
         )
         assert referent_client.get(f"/structure/demandes/{request.pk}/").status_code == 403
+
+
+def test_request_page_query_count(client, manager, organisation):
+    manager_client = client_for(client, manager)
+
+    def new_request():
+        return RightsRequest.objects.create(
+            organisation=organisation,
+            person=PersonFactory(organisation=organisation),
+            kind="erasure",
+            received_on=dt.date.today(),
+            details="X",
+            due_on=dt.date.today(),
+            recorded_by=manager,
+        )
+
+    first = new_request()
+    few = count_queries(lambda: manager_client.get(f"/structure/demandes/{first.pk}/"))
+    for _ in range(10):
+        new_request()
+    assert count_queries(lambda: manager_client.get(f"/structure/demandes/{first.pk}/")) == few
