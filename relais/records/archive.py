@@ -11,7 +11,7 @@ from relais.core import journal
 from relais.core.errors import DomainError, PermissionDenied
 from relais.core.models import JournalAction
 from relais.network.referrals.models import Referral
-from relais.pathways.models import Pathway
+from relais.pathways.models import Appointment, Participation, Pathway
 from relais.people.archive import forget, lifecycle_writes
 from relais.people.models import Person
 from relais.records.policies import can_archive, can_unarchive
@@ -31,7 +31,8 @@ def _locked(person: Person) -> Person:
 @transaction.atomic
 def person_archive(*, person: Person, actor: User) -> Person:
     """Archive the record once the accompaniment is over: no pathway open, no referral
-    still running (the partner would otherwise work on a record nobody may update)."""
+    still running (the partner would otherwise work on a record nobody may update), no
+    appointment still planned (nobody could record whether the person came)."""
     if not can_archive(acting_membership(actor, person.organisation_id), person):
         raise PermissionDenied(
             "Seuls le référent de la personne et les responsables de la structure peuvent "
@@ -52,6 +53,19 @@ def person_archive(*, person: Person, actor: User) -> Person:
             "le dossier."
         )
     now = timezone.now()
+    upcoming = (
+        Appointment.objects.filter(
+            person=person, starts_at__gt=now, participation=Participation.PLANNED
+        )
+        .order_by("starts_at")
+        .values_list("starts_at", flat=True)
+        .first()
+    )
+    if upcoming is not None:
+        raise DomainError(
+            f"Un rendez-vous est prévu le {timezone.localtime(upcoming):%d/%m/%Y à %H:%M} : "
+            "annulez-le avant d'archiver le dossier."
+        )
     with lifecycle_writes():
         Person.objects.filter(pk=person.pk).update(archived_at=now, updated_at=now)
     forget(person.pk)

@@ -17,6 +17,7 @@ from relais.people.models import Person
 from relais.people.services import life_event_add, person_update
 from relais.records.archive import person_archive, person_unarchive
 from tests.factories import (
+    AppointmentFactory,
     ExitFactory,
     GoalFactory,
     MembershipFactory,
@@ -88,6 +89,15 @@ class TestPreconditions:
 
     def test_a_closed_pathway_does_not_prevent_it(self, person, manager):
         ExitFactory(pathway__person=person)
+        person_archive(person=person, actor=manager)
+
+    def test_a_planned_appointment_is_cancelled_first(self, person, manager):
+        AppointmentFactory(person=person, starts_at=timezone.now() + dt.timedelta(days=3))
+        with pytest.raises(DomainError, match="rendez-vous est prévu"):
+            person_archive(person=person, actor=manager)
+
+    def test_a_past_appointment_does_not_prevent_it(self, person, manager):
+        AppointmentFactory(person=person, starts_at=timezone.now() - dt.timedelta(days=3))
         person_archive(person=person, actor=manager)
 
     def test_a_running_referral_is_ended_first(self, person, manager):
