@@ -70,6 +70,8 @@ MIDDLEWARE = [
     "relais.accounts.middleware.CurrentOrganisationMiddleware",
     "relais.accounts.middleware.RefusalAlertMiddleware",
     "relais.core.journal.JournalGuardMiddleware",
+    "relais.people.archive.ArchiveGuardMiddleware",
+    "relais.web.common.archived.ArchivedRecordMiddleware",
     # Axes must be last: it turns a lockout into its French response.
     "axes.middleware.AxesMiddleware",
 ]

@@ -27,6 +27,7 @@ from relais.diagnostics.domains import barrier_label
 from relais.diagnostics.models import Diagnostic
 from relais.pathways.models import Appointment, GoalReview, Note, Pathway, Review
 from relais.people.models import Consent, ConsentStatus, Document, LifeEvent, Person, Resource
+from relais.records.models import RetentionHold, RightsRequest
 
 
 @dataclass
@@ -182,6 +183,36 @@ def _consents(person: Person) -> list[Item]:
             )
         )
     return items
+
+
+def _rights(person: Person) -> list[Item]:
+    """The person's erasure and rectification requests and the postponements of the
+    record's erasure (relais.records)."""
+    requests = RightsRequest.objects.filter(person=person).order_by("received_on", "pk")
+    holds = RetentionHold.objects.filter(person=person).order_by("created_at", "pk")
+    return [
+        *(
+            Item(
+                f"{r.get_kind_display()} reçue le {r.received_on:%d/%m/%Y}",
+                [
+                    ("Ce qui est demandé", r.details),
+                    ("À traiter avant le", r.due_on),
+                    ("Motif de la prolongation", r.extended_reason),
+                    ("Statut", r.get_status_display()),
+                    ("Close le", r.closed_on),
+                    ("Motif de la décision", r.decision_reason),
+                ],
+            )
+            for r in requests
+        ),
+        *(
+            Item(
+                f"Effacement du dossier reporté jusqu'au {h.until:%d/%m/%Y}",
+                [("Motif", h.reason), ("Décidé le", h.created_at)],
+            )
+            for h in holds
+        ),
+    ]
 
 
 def _life_events(person: Person) -> list[Item]:
@@ -465,6 +496,9 @@ def person_export(person: Person, *, actor) -> PersonExport:
             Group("identite", "Identité et contact", [_identity(person)], item_titles=False),
             Group("situation", "Situation", [_situation(person)], item_titles=False),
             Group("consentements", "Consentements (historique complet)", _consents(person)),
+            Group(
+                "droits", "Demandes d'effacement, de rectification et conservation", _rights(person)
+            ),
             Group("evenements", "Éléments clefs de l'histoire", _life_events(person)),
             Group("documents", "Documents (liste)", _documents(person)),
             Group("diagnostics", "Diagnostics", _diagnostics(person)),

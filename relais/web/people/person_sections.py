@@ -24,7 +24,8 @@ def identity(request: HttpRequest, person: Person) -> dict | None:
     return {
         "person": person,
         "commune": get_commune(person.commune_code) if person.commune_code else None,
-        "can_edit": can(request.membership, Capability.IDENTITY, person),
+        "can_edit": person.archived_at is None
+        and can(request.membership, Capability.IDENTITY, person),
         "referent_choices": referent_choices,
     }
 
@@ -37,7 +38,7 @@ def situation(request: HttpRequest, person: Person) -> dict | None:
         "person": person,
         "children_count": len(person.children_ages or []),
         "resources": [labels.get(r, r) for r in person.resources or []],
-        "can_edit": True,
+        "can_edit": person.archived_at is None,
     }
 
 

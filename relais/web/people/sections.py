@@ -27,6 +27,7 @@ def person_sections() -> list[Section]:
     # Imported here: each web package registers what it shows on the person page.
     from relais.web.diagnostics.sections import SECTIONS as DIAGNOSTIC_SECTIONS
     from relais.web.eligibility.sections import SECTIONS as ELIGIBILITY_SECTIONS
+    from relais.web.lifecycle.sections import SECTIONS as LIFECYCLE_SECTIONS
     from relais.web.pathways.sections import SECTIONS as PATHWAY_SECTIONS
     from relais.web.people.person_sections import SECTIONS as PEOPLE_SECTIONS
     from relais.web.referrals.sections import SECTIONS as REFERRAL_SECTIONS
@@ -46,6 +47,7 @@ def person_sections() -> list[Section]:
         "chronologie",
         "documents",
         "consentements",
+        "conservation",
     ]
     sections = [
         *PEOPLE_SECTIONS,
@@ -54,5 +56,6 @@ def person_sections() -> list[Section]:
         *ELIGIBILITY_SECTIONS,
         *REFERRAL_SECTIONS,
         *TEAM_SECTIONS,
+        *LIFECYCLE_SECTIONS,
     ]
     return sorted(sections, key=lambda s: order.index(s.key) if s.key in order else len(order))

@@ -80,7 +80,9 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "person": person,
             "sections": sections,
-            "can_edit": can(request.membership, Capability.IDENTITY, person),
+            # An archived record is read-only (relais.people.archive): no edit button.
+            "can_edit": person.archived_at is None
+            and can(request.membership, Capability.IDENTITY, person),
             "can_export": can(request.membership, Capability.ACCOMPANIMENT, person),
         },
     )
