@@ -1,5 +1,5 @@
 """Erasing a person's record: at the end of the retention period, or on the person's
-accepted erasure request (art. 17 RGPD). See docs/decisions/0026-erasure-model.md.
+accepted erasure request (art. 17 RGPD). See docs/decisions/0027-erasure-model.md.
 
 The record is **deleted**, not anonymised: the person row and everything that hangs from it
 through the database's cascade (consents, life events, documents, diagnostics and their

@@ -1,7 +1,7 @@
 """The lifecycle of a person's record: the organisation's retention policy, erasures
 postponed, the warnings sent before an erasure, what is kept of an erased record
 (non-identifying statistics only), and the person's erasure and rectification requests
-(art. 16 and 17 RGPD). See docs/decisions/0026-erasure-model.md."""
+(art. 16 and 17 RGPD). See docs/decisions/0027-erasure-model.md."""
 
 from __future__ import annotations
 
