@@ -15,7 +15,7 @@ from relais.core.models import AccessLogEntry
 from relais.pathways import agenda
 from relais.pathways.models import CalendarFeed
 from tests.factories import AppointmentFactory, MembershipFactory, PersonFactory
-from tests.helpers import count_queries, login_verified, page_text
+from tests.helpers import count_queries, login_verified, page_text, person_page_text
 
 pytestmark = pytest.mark.django_db
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
@@ -157,8 +157,8 @@ def test_appointment_ics_of_another_organisation_is_404(referent_client):
 
 def test_person_page_links_to_the_ics(referent_client, referent, person):
     appointment = AppointmentFactory(person=person, with_user=referent)
-    page = referent_client.get(reverse("people:detail", args=[person.pk]))
-    assert reverse("agenda:appointment_ics", args=[appointment.pk]) in page.content.decode()
+    page = person_page_text(referent_client, person, "rendez-vous")
+    assert reverse("agenda:appointment_ics", args=[appointment.pk]) in page
 
 
 # --- Subscription ----------------------------------------------------------------------------------
