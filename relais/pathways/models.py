@@ -256,6 +256,16 @@ class Contract(_PathwayChild, TimeStampedModel):
         "mode de signature", max_length=12, choices=SignatureMode.choices, blank=True
     )
     valid_until = models.DateField("valable jusqu'au", null=True, blank=True)
+    # The scan of the signed paper, kept among the person's documents (people.Document):
+    # its download is permission-checked and journaled there.
+    signed_scan = models.ForeignKey(
+        "people.Document",
+        verbose_name="contrat signé numérisé",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = "contrat d'engagement"
