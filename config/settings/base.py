@@ -244,6 +244,9 @@ RELAIS_SITE_NAME = "Relais"
 RELAIS_BASE_URL = os.environ.get("RELAIS_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Seconds before each new attempt at an e-mail that failed (relais.core.mail).
 RELAIS_EMAIL_RETRY_DELAYS = (60, 300, 1800, 7200)
+# Text messages (relais.core.sms): the console backend prints them; production names the
+# class that wraps its operator's API.
+RELAIS_SMS_BACKEND = os.environ.get("RELAIS_SMS_BACKEND", "relais.core.sms.ConsoleBackend")
 
 # Referrals (orientations) with no answer after this many days expire (manage.py expire_referrals).
 RELAIS_REFERRAL_EXPIRY_DAYS = 30

@@ -32,7 +32,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from relais.accounts.models import User
-from relais.core import pdf
+from relais.core import pdf, uploads
 from relais.core.errors import DomainError
 from relais.core.text import clean_text
 from relais.diagnostics.domains import Domain
@@ -49,6 +49,8 @@ from relais.pathways.models import (
     StepOwner,
     StepStatus,
 )
+from relais.people.models import DocumentKind
+from relais.people.services import document_upload
 
 CONTENT_FORMAT = 1
 
@@ -300,11 +302,69 @@ def contract_generate(
     )
 
 
+SCAN_TYPES = (uploads.PDF, uploads.JPEG, uploads.PNG, uploads.WEBP)
+
+
+def check_scan(uploaded_file: Any) -> None:
+    """A scan of the signed paper: the upload checks (size, real type, name), and a PDF or
+    an image only."""
+    file_type, _name = uploads.check_upload(uploaded_file)
+    if file_type not in SCAN_TYPES:
+        raise DomainError(
+            f"Ce fichier est un {file_type.label} : déposez le contrat signé numérisé, en "
+            "PDF ou en image (JPEG, PNG, WebP).",
+            field="file",
+        )
+
+
+def _attach_scan(contract: Contract, *, actor: User, uploaded_file: Any) -> Contract:
+    document = document_upload(
+        person=contract.pathway.person,
+        actor=actor,
+        uploaded_file=uploaded_file,
+        kind=DocumentKind.CONTRACT,
+        title=f"Contrat d'engagement v{contract.number} signé le {contract.signed_on:%d/%m/%Y}",
+    )
+    contract.signed_scan = document
+    contract.save(update_fields=["signed_scan", "updated_at"])
+    return contract
+
+
+@transaction.atomic
+def contract_attach_scan(*, contract: Contract, actor: User, uploaded_file: Any) -> Contract:
+    """Attach the scan of the signed paper to a signed version that has none yet (it was
+    not at hand when the signature was recorded). It joins the person's documents."""
+    pathway = locked_pathway(contract.pathway, actor)
+    current = Contract.objects.select_for_update().get(pk=contract.pk)
+    current.pathway = pathway
+    if current.signed_on is None:
+        raise DomainError(
+            "Enregistrez d'abord la signature de cette version : le contrat signé numérisé "
+            "s'y joint ensuite.",
+            field="file",
+        )
+    if current.signed_scan_id is not None:
+        raise DomainError(
+            f"Le contrat signé numérisé de la version {current.number} est déjà joint.",
+            field="file",
+        )
+    check_scan(uploaded_file)
+    return _attach_scan(current, actor=actor, uploaded_file=uploaded_file)
+
+
 @transaction.atomic
 def contract_sign(
-    *, contract: Contract, actor: User, signed_on: dt.date, signature_mode: str
+    *,
+    contract: Contract,
+    actor: User,
+    signed_on: dt.date,
+    signature_mode: str,
+    scan: Any = None,
 ) -> Contract:
-    """Records the signature of a version. A signed version is never changed again."""
+    """Records the signature of a version, with the scan of the signed paper if at hand
+    (`scan`, an uploaded file). A signed version is never changed again."""
+    if scan is not None:
+        check_scan(scan)  # before anything: a refused file signs nothing
     pathway = locked_pathway(contract.pathway, actor)
     current = Contract.objects.select_for_update().get(pk=contract.pk)
     if current.signed_on is not None:
@@ -337,4 +397,7 @@ def contract_sign(
     current.signed_on = signed_on
     current.signature_mode = signature_mode
     current.save(update_fields=["signed_on", "signature_mode", "updated_at"])
+    if scan is not None:
+        current.pathway = pathway
+        _attach_scan(current, actor=actor, uploaded_file=scan)
     return current

@@ -256,6 +256,16 @@ class Contract(_PathwayChild, TimeStampedModel):
         "mode de signature", max_length=12, choices=SignatureMode.choices, blank=True
     )
     valid_until = models.DateField("valable jusqu'au", null=True, blank=True)
+    # The scan of the signed paper, kept among the person's documents (people.Document):
+    # its download is permission-checked and journaled there.
+    signed_scan = models.ForeignKey(
+        "people.Document",
+        verbose_name="contrat signé numérisé",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = "contrat d'engagement"
@@ -488,9 +498,47 @@ class Appointment(_PersonChild, TimeStampedModel):
     participation = models.CharField(
         "participation", max_length=10, choices=Participation.choices, default=Participation.PLANNED
     )
+    # Set once the reminder was queued (relais.pathways.agenda.appointment_reminders_send):
+    # a second run of the scheduled command never sends it again.
+    reminder_sent_at = models.DateTimeField("rappel envoyé le", null=True, blank=True)
 
     class Meta:
         verbose_name = "rendez-vous"
         verbose_name_plural = "rendez-vous"
         ordering = ["-starts_at"]
-        indexes = [models.Index(fields=["person", "-starts_at"], name="appointment_person_date")]
+        indexes = [
+            models.Index(fields=["person", "-starts_at"], name="appointment_person_date"),
+            models.Index(fields=["with_user", "starts_at"], name="appointment_user_date"),
+        ]
+
+
+class CalendarFeed(TimeStampedModel):
+    """A professional's subscription link to their appointments (ICS), for one organisation.
+    Only the SHA-256 of the secret is stored (decision 0008); a new link revokes the previous
+    one, and a revoked link answers 404."""
+
+    user = models.ForeignKey(
+        "accounts.User",
+        verbose_name="professionnel",
+        on_delete=models.CASCADE,
+        related_name="calendar_feeds",
+    )
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name="structure",
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    prefix = models.CharField(max_length=8, editable=False)
+    last_used_at = models.DateTimeField("dernière lecture", null=True, blank=True)
+    revoked_at = models.DateTimeField("révoqué le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "abonnement d'agenda"
+        verbose_name_plural = "abonnements d'agenda"
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "organisation"], name="calendarfeed_user_org")]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}…"

@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from relais.people.models import Consent, Document, Person
 from tests.factories import ConsentFactory, MembershipFactory, PersonFactory
+from tests.helpers import open_person_section
 from tests.people import files
 from tests.records.test_export import pdf_title
 
@@ -57,6 +58,7 @@ def test_intake_with_duplicate_warning_then_confirmation(page, login_as, organis
     expect(page.get_by_text("Le dossier de DUPONT Jean est créé.")).to_be_visible()
     created = Person.objects.exclude(pk=existing.pk).get()
     expect(page).to_have_url(re.compile(rf"/personnes/{created.pk}/$"))
+    open_person_section(page, "identite")
     assert created.phone == "06 12 34 56 78"
     assert created.children_ages == [3, 7]
     assert created.referent == referent
@@ -68,6 +70,7 @@ def test_upload_a_document_then_download_it(page, login_as, organisation, tmp_pa
     person = PersonFactory(organisation=organisation, referent=referent)
     login_as(referent, organisation)
     page.goto(f"/personnes/{person.pk}/")
+    open_person_section(page, "documents")
     page.get_by_role("link", name="Déposer un document").click()
 
     fake = tmp_path / "attestation.pdf"
@@ -99,6 +102,7 @@ def test_record_then_withdraw_a_consent(page, login_as, organisation):
     person = PersonFactory(organisation=organisation, referent=referent)
     login_as(referent, organisation)
     page.goto(f"/personnes/{person.pk}/")
+    open_person_section(page, "consentements")
     page.get_by_role("link", name="Recueillir un consentement").click()
     page.get_by_label("Être contacté·e par SMS").check(force=True)
     page.get_by_label("Oral, devant témoin").check(force=True)
@@ -165,6 +169,7 @@ def test_add_a_key_life_event(page, login_as, organisation):
     )
     login_as(referent, organisation)
     page.goto(f"/personnes/{person.pk}/")
+    open_person_section(page, "evenements")
     page.get_by_role("link", name="Ajouter un événement").click()
     page.get_by_label("Événement", exact=True).select_option(label="Expulsion, perte de logement")
     page.get_by_label(re.compile(r"^Date")).fill("2024-11-02")
@@ -212,9 +217,11 @@ def test_manager_reassigns_the_referent(page, login_as, organisation):
     person = PersonFactory(organisation=organisation, referent=old)
     login_as(manager, organisation)
     page.goto(f"/personnes/{person.pk}/")
+    open_person_section(page, "identite")
     page.get_by_label("Changer de référent").select_option(label="Inès Roux")
     page.get_by_role("button", name="Réattribuer").click()
     expect(page.get_by_text("Inès Roux est maintenant référent de la personne.")).to_be_visible()
+    open_person_section(page, "identite")
     expect(page.get_by_test_id("person-referent")).to_have_text("Inès Roux")
     person.refresh_from_db()
     assert person.referent == new

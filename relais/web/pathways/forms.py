@@ -226,10 +226,33 @@ class ContractGenerateForm(forms.Form):
     )
 
 
+SCAN_HELP = (
+    "Le contrat signé, numérisé ou photographié : PDF, JPEG, PNG ou WebP. Il rejoint les "
+    "documents de la personne."
+)
+
+
 class ContractSignForm(forms.Form):
     signed_on = date_field("Date de signature", initial=timezone.localdate)
     signature_mode = forms.ChoiceField(
         label="Mode de signature", choices=SignatureMode.choices, widget=forms.RadioSelect
+    )
+    file = forms.FileField(
+        label="Contrat signé numérisé (facultatif)",
+        required=False,
+        help_text=SCAN_HELP,
+        error_messages={"empty": "Le fichier est vide."},
+    )
+
+
+class ContractScanForm(forms.Form):
+    file = forms.FileField(
+        label="Contrat signé numérisé",
+        help_text=SCAN_HELP,
+        error_messages={
+            "required": "Choisissez le fichier du contrat signé.",
+            "empty": "Le fichier est vide.",
+        },
     )
 
 

@@ -76,14 +76,39 @@ def consents(request: HttpRequest, person: Person) -> dict | None:
 
 
 SECTIONS = [
-    Section("identite", "Identité et contact", "people/sections/identity.html", identity),
-    Section("situation", "Situation", "people/sections/situation.html", situation),
+    Section(
+        "identite",
+        "Identité et contact",
+        "people/sections/identity.html",
+        identity,
+        Capability.VIEW,
+    ),
+    Section(
+        "situation",
+        "Situation",
+        "people/sections/situation.html",
+        situation,
+        Capability.ACCOMPANIMENT,
+    ),
     Section(
         "evenements",
         "Éléments clefs de l'histoire",
         "people/sections/life_events.html",
         life_events,
+        Capability.ACCOMPANIMENT,
     ),
-    Section("documents", "Documents", "people/sections/documents.html", documents),
-    Section("consentements", "Consentements", "people/sections/consents.html", consents),
+    Section(
+        "documents",
+        "Documents",
+        "people/sections/documents.html",
+        documents,
+        Capability.ACCOMPANIMENT,
+    ),
+    Section(
+        "consentements",
+        "Consentements",
+        "people/sections/consents.html",
+        consents,
+        Capability.ACCOMPANIMENT,
+    ),
 ]

@@ -3,7 +3,12 @@
 A section is a function `(request, person) -> dict | None` returning the context of its
 template (None: not shown to this user). Its template receives that dict as `section`.
 Keep each section's queries constant in the number of rows (no N+1): the person page has
-a query-count test."""
+a query-count test.
+
+A section that names the `capability` it requires loads on demand: the page shows its
+title (to those who have the capability) and fetches it when opened (`people:section`),
+so that the first screen is the summary of the situation. A section without one is
+rendered with the page."""
 
 from __future__ import annotations
 
@@ -13,6 +18,7 @@ from dataclasses import dataclass
 from django.http import HttpRequest
 
 from relais.people.models import Person
+from relais.people.policies import Capability
 
 
 @dataclass(frozen=True)
@@ -21,6 +27,7 @@ class Section:
     title: str
     template: str
     context: Callable[[HttpRequest, Person], dict | None]
+    capability: Capability | None = None  # set: loaded on demand (see above)
 
 
 def person_sections() -> list[Section]:

@@ -7,6 +7,7 @@ app_name = "people"
 urlpatterns = [
     path("nouvelle/", views.person_create, name="create"),
     path("<int:pk>/", views.person_detail, name="detail"),
+    path("<int:pk>/sections/<slug:key>/", views.person_section, name="section"),
     path("<int:pk>/modifier/", views.person_update, name="update"),
     path("<int:pk>/referent/", views.person_reassign, name="reassign"),
     path("<int:pk>/consentements/nouveau/", views.consent_create, name="consent_create"),

@@ -42,6 +42,7 @@ from relais.web.people.forms import (
     ReassignReferentForm,
 )
 from relais.web.people.sections import person_sections
+from relais.web.people.summary import person_summary
 
 
 def _detail_url(person: Person, anchor: str = "") -> str:
@@ -54,6 +55,9 @@ def _detail_url(person: Person, anchor: str = "") -> str:
 
 @organisation_required
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The summary of the person's situation first; the sections below are listed by
+    title and load when opened (`person_section`), except those that do not say which
+    capability they need, rendered here."""
     person = get_person(request, pk, Capability.VIEW)
     if access(request.membership, person).is_team:
         # A professional of another organisation who co-follows the person: only what is
@@ -64,6 +68,16 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     journal.record_request(request, JournalAction.VIEW, person)
     sections = []
     for section in person_sections():
+        if section.capability is not None:
+            if can(request.membership, section.capability, person):
+                sections.append(
+                    {
+                        "key": section.key,
+                        "title": section.title,
+                        "url": reverse("people:section", args=[person.pk, section.key]),
+                    }
+                )
+            continue
         context = section.context(request, person)
         if context is not None:
             sections.append(
@@ -79,6 +93,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "people/person_detail.html",
         {
             "person": person,
+            "summary": person_summary(request, person),
             "sections": sections,
             # An archived record is read-only (relais.people.archive): no edit button.
             "can_edit": person.archived_at is None
@@ -86,6 +101,33 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_export": can(request.membership, Capability.ACCOMPANIMENT, person),
         },
     )
+
+
+@require_GET
+@organisation_required
+def person_section(request: HttpRequest, pk: int, key: str) -> HttpResponse:
+    """One section of the person page, loaded when the user opens it. Each load is a read
+    of the record: journaled as one `view` entry naming the section."""
+    person = get_person(request, pk, Capability.VIEW)
+    if access(request.membership, person).is_team:
+        raise Http404
+    for section in person_sections():
+        if section.key != key or section.capability is None:
+            continue
+        if not can(request.membership, section.capability, person):
+            continue
+        context = section.context(request, person)
+        if context is None:
+            continue
+        journal.record_request(
+            request, JournalAction.VIEW, person, summary=f"section « {section.title} »"
+        )
+        return render(
+            request,
+            "people/section_body.html",
+            {"person": person, "template": section.template, "context": context},
+        )
+    raise Http404
 
 
 # --- Intake ----------------------------------------------------------------------------------

@@ -27,8 +27,9 @@ def url(name, pathway, **kwargs):
 
 
 def person_page(pathway_or_person):
+    """The pathways section of the person page (loaded on demand)."""
     pk = getattr(pathway_or_person, "person_id", None) or pathway_or_person.pk
-    return reverse("people:detail", kwargs={"pk": pk})
+    return reverse("people:section", kwargs={"pk": pk, "key": "parcours"})
 
 
 @pytest.fixture
@@ -257,5 +258,6 @@ class TestQueryCounts:
 
         pathway = make_pathway(referent)
         login_verified(client, MembershipFactory(organisation=organisation, role="staff").user)
-        text = page_text(client.get(person_page(pathway)))
+        text = page_text(client.get(reverse("people:detail", args=[pathway.person_id])))
         assert "Parcours, objectifs et étapes" not in text
+        assert client.get(person_page(pathway)).status_code == 404

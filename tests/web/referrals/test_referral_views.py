@@ -26,7 +26,7 @@ from tests.factories import (
     OrganisationFactory,
     ServiceFactory,
 )
-from tests.helpers import count_queries, login_verified, page_text
+from tests.helpers import count_queries, login_verified, page_text, person_page_text
 from tests.network.referrals.support import (
     give_consent,
     index_thematiques,
@@ -267,10 +267,9 @@ class TestPersonSection:
     def test_section_lists_referrals_and_offers_to_send(self):
         sc = make_scenario()
         referral = send(sc)
-        page = client_for(sc.referent).get(reverse("people:detail", args=[sc.person.pk]))
-        text = page_text(page)
+        text = person_page_text(client_for(sc.referent), sc.person, "orientations")
         assert "Orienter vers un service" in text
-        assert f"/orientations/{referral.pk}/" in page.content.decode()
+        assert f"/orientations/{referral.pk}/" in text
         assert "Garantie jeunes renforcée" in text
 
     def test_person_page_queries_do_not_grow_with_referrals(self):
@@ -571,10 +570,8 @@ class TestAnswers:
         assert done.status_code == 302
         sender_page = client_for(sc.referent).get(f"/orientations/{referral.pk}/")
         assert "Inscrite en formation." in page_text(sender_page)
-        person_page = client_for(sc.referent).get(
-            reverse("people:detail", args=[sc.person.pk]) + "?types=referral"
-        )
-        assert "Orientation terminée" in page_text(person_page)
+        person_page = person_page_text(client_for(sc.referent), sc.person, "chronologie")
+        assert "Orientation terminée" in person_page
 
     def test_receiver_cannot_cancel_and_sender_cannot_accept(self):
         sc = make_scenario()
