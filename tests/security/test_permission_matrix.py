@@ -111,27 +111,36 @@ def _object_for(name: str, kwarg: str, objects: dict):
         "document_pk": "document",
     }
     if kwarg == "pk":
-        if namespace in ("people", "diagnostics", "teams") or name in (
-            "pathways:create",
-            "pathways:detail",
-            "pathways:update",
-            "pathways:goal_create",
-            "pathways:goal_update",
-            "pathways:step_create",
-            "pathways:step_update",
-            "pathways:step_status",
-            "pathways:contract",
-            "pathways:contract_sign",
-            "pathways:contract_pdf",
-            "pathways:review_create",
-            "pathways:review_detail",
-            "pathways:exit",
+        if (
+            namespace in ("people", "diagnostics", "teams")
+            or name
+            in (
+                "pathways:create",
+                "pathways:detail",
+                "pathways:update",
+                "pathways:goal_create",
+                "pathways:goal_update",
+                "pathways:step_create",
+                "pathways:step_update",
+                "pathways:step_status",
+                "pathways:contract",
+                "pathways:contract_sign",
+                "pathways:contract_pdf",
+                "pathways:review_create",
+                "pathways:review_detail",
+                "pathways:exit",
+                "pathways:contract_scan",
+                "pathways:review_pdf",
+            )
+            or name.startswith("lifecycle:")
         ):
             return objects["person"].pk
         if name.startswith("pathways:note"):
             return objects["note"].pk
-        if name.startswith("pathways:appointment"):
+        if name.startswith(("pathways:appointment", "agenda:appointment")):
             return objects["appointment"].pk
+        if name == "lifecycle:request":
+            return objects["rights_request"].pk
         if name.startswith("directory:service") and name not in (
             "directory:service_create",
             "directory:services_json",
@@ -157,6 +166,7 @@ def _object_for(name: str, kwarg: str, objects: dict):
         "uidb64": "MQ",
         "action": "deactivate",
         "scope": "structures",
+        "key": "rendez-vous",
         "filename": "structures.csv",
     }.get(kwarg, "x")
 

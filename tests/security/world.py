@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils import timezone
+
 from relais.accounts import services as account_services
 from relais.accounts.models import Membership, Role
+from relais.records.rights import rights_request_record
 from tests.factories import (
     AppointmentFactory,
     ConsentFactory,
@@ -76,6 +79,13 @@ def build_world() -> World:
     partnership = PartnershipFactory(source=organisation, target=partner, declared_by=manager)
     other_manager = MembershipFactory(role=Role.MANAGER).user
     token, _raw = account_services.api_token_create(user=referent, name="Matrice")
+    rights_request = rights_request_record(
+        person=person,
+        actor=referent,
+        kind="rectification",
+        received_on=timezone.localdate(),
+        details="Corriger l'adresse.",
+    )
     objects = {
         "organisation": organisation,
         "person": person,
@@ -96,6 +106,7 @@ def build_world() -> World:
         "partnership": partnership,
         "membership": Membership.objects.get(user=referent),
         "token": token,
+        "rights_request": rights_request,
     }
     users = {
         "referent": referent,
