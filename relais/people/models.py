@@ -231,7 +231,48 @@ class Person(TimeStampedModel, VersionedModel):
         self.refresh_name_key()
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "name_key"}
+        identity = (self.birth_name, self.usage_name, self.first_names, self.birth_date)
+        changed = identity != getattr(self, "_saved_identity", None)
         super().save(*args, **kwargs)
+        if changed:
+            from relais.people.duplicates import store_match_keys
+
+            store_match_keys([self], replace=not kwargs.get("force_insert", False))
+            self._saved_identity = identity
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        person = super().from_db(db, field_names, values)
+        values = person.__dict__
+        if {"birth_name", "usage_name", "first_names", "birth_date"} <= values.keys():
+            person._saved_identity = (
+                values["birth_name"],
+                values["usage_name"],
+                values["first_names"],
+                values["birth_date"],
+            )
+        return person
+
+
+class PersonMatchKey(models.Model):
+    """A blocking key of the duplicate check (relais.people.duplicates): the phonetic keys
+    of a person's names, paired together and with the birth date. Found through the index
+    (organisation, key), never by reading the persons. Kept by Person.save; rows written
+    otherwise (bulk loads) call `relais.people.duplicates.store_match_keys`."""
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="match_keys")
+    key = models.CharField(max_length=80)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["organisation", "key", "person"], name="matchkey_org_key"),
+        ]
+
+    def __str__(self) -> str:
+        return self.key
 
 
 class ConsentPurpose(models.TextChoices):

@@ -134,6 +134,10 @@ def person_create(request: HttpRequest) -> HttpResponse:
             usage_name=data["usage_name"],
             first_names=data["first_names"],
             birth_date=data["birth_date"],
+            sex=data.get("sex") or "",
+            phone=data.get("phone") or "",
+            email=data.get("email") or "",
+            france_travail_id=data.get("france_travail_id") or "",
         )
         candidates = [d.person for d in duplicates]
         if not duplicates or confirmed:
