@@ -193,6 +193,22 @@ def candidate_ids(
     return ids[: MAX_SCORED * 3]
 
 
+def likely_among(
+    *, organisation_id: int, among: set[int], identity: dict, limit: int = 3
+) -> list[tuple[int, Match]]:
+    """(pk, match) of the persons of `among` (persons of `organisation_id`) likely to be the
+    typed `identity` — primary keys only: nothing of those records is loaded as a record
+    (the cross-organisation hint at intake shows the organisation's name only)."""
+    typed = Profile(**identity)
+    if not typed.is_comparable or not among:
+        return []
+    ids = [pk for pk in candidate_ids(organisation_id, typed) if pk in among]
+    if not ids:
+        return []
+    frequencies = name_frequencies(organisation_id, typed)
+    return [(pk, match) for match, pk in score_candidates(typed, ids, frequencies)[:limit]]
+
+
 def find_duplicates(
     *,
     organisation_id: int,

@@ -6,6 +6,7 @@ app_name = "people"
 
 urlpatterns = [
     path("nouvelle/", views.person_create, name="create"),
+    path("nouvelle/equipe-partenaire/", views.partner_join_request, name="partner_join"),
     path("doublons/", merge_views.duplicates, name="duplicates"),
     path(
         "doublons/recherche/<int:search_id>/",
