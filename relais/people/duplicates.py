@@ -52,7 +52,7 @@ class DuplicateCandidate:
     weight: float = 0.0
 
 
-def _codes(profile: Profile) -> tuple[set[str], set[str]]:
+def name_codes(profile: Profile) -> tuple[set[str], set[str]]:
     surnames = {n.phonetic[:CODE_LENGTH] for _, n in profile.surnames if n.phonetic}
     given = {n.phonetic[:CODE_LENGTH] for n in profile.given_words if n.phonetic}
     if profile.given and profile.given.phonetic:
@@ -66,7 +66,7 @@ def _pair_keys(surnames: set[str], given: set[str]) -> set[str]:
 
 def keys_of(profile: Profile) -> set[str]:
     """The blocking keys stored for one person."""
-    surnames, given = _codes(profile)
+    surnames, given = name_codes(profile)
     day = profile.birth_date.isoformat()
     return (
         {f"s:{c}" for c in surnames}
@@ -134,7 +134,7 @@ def date_variants(born: dt.date) -> set[dt.date]:
 
 def query_keys(profile: Profile) -> set[str]:
     """The blocking keys the typed identity looks up."""
-    surnames, given = _codes(profile)
+    surnames, given = name_codes(profile)
     codes = surnames | given
     keys = _pair_keys(surnames, given) | _pair_keys(given, surnames)
     for day in date_variants(profile.birth_date):
@@ -144,7 +144,7 @@ def query_keys(profile: Profile) -> set[str]:
 
 def name_frequencies(organisation_id: int, profile: Profile) -> dict[tuple[str, str], int]:
     """How many of the organisation's persons carry the typed names (one indexed count)."""
-    surnames, given = _codes(profile)
+    surnames, given = name_codes(profile)
     keys = {f"s:{c}" for c in surnames} | {f"g:{c}" for c in given}
     rows = (
         PersonMatchKey.objects.filter(organisation_id=organisation_id, key__in=keys)
@@ -185,7 +185,7 @@ def candidate_ids(
     ).values_list("person_id", flat=True)
     same_dates = [typed.birth_date] + [d for d in [swapped_day_month(typed.birth_date)] if d]
     by_date = Person.objects.filter(
-        organisation_id=organisation_id, birth_date__in=same_dates
+        organisation_id=organisation_id, birth_date__in=same_dates, merged_into__isnull=True
     ).values_list("pk", flat=True)
     ids = list(dict.fromkeys([*by_key.order_by()[: MAX_SCORED * 3], *by_date.order_by()]))
     if exclude_pk is not None:

@@ -153,6 +153,8 @@ class Profile:
         "france_travail_id",
         "given",
         "given_words",
+        "inverted",
+        "ordinal",
         "phone",
         "pk",
         "sex",
@@ -187,6 +189,8 @@ class Profile:
         )
         self.birth_date = birth_date
         self.digits = birth_date.strftime("%d%m%Y")
+        self.ordinal = birth_date.toordinal()
+        self.inverted: Profile | bool | None = False  # computed once, when first needed
         self.sex = sex if sex in ("F", "M") else ""
         self.phone = _DIGITS.sub("", phone or "")[-9:]
         self.email = (email or "").strip().lower()
@@ -226,14 +230,19 @@ def surname_level(a: Profile, b: Profile) -> tuple[str | None, str, str]:
 
 
 def date_kind(a: dt.date, b: dt.date) -> str:
+    """The kind of difference between two birth dates (see DATE)."""
+    return _date_kind(a.toordinal(), b.toordinal(), a.strftime("%d%m%Y"), b.strftime("%d%m%Y"))
+
+
+def _date_kind(a: int, b: int, x: str, y: str) -> str:
+    # a, b: ordinals; x, y: "DDMMYYYY".
     if a == b:
         return "exact"
-    days = abs((a - b).days)
+    days = abs(a - b)
     if days >= 365.25 * VERY_FAR_YEARS:
         return "very_far"
-    if (a.day, a.month) == (b.month, b.day):
+    if x[:2] == y[2:4] and x[2:4] == y[:2] and x[4:] == y[4:]:
         return "swap"
-    x, y = a.strftime("%d%m%Y"), b.strftime("%d%m%Y")
     diff = [i for i in range(8) if x[i] != y[i]]
     if len(diff) == 1:
         return "one_digit"
@@ -244,11 +253,31 @@ def date_kind(a: dt.date, b: dt.date) -> str:
         and x[diff[1]] == y[diff[0]]
     ):
         return "transposed"
-    if (a.day, a.month) == (b.day, b.month):
-        return "year" if abs(a.year - b.year) == 1 else "same_day_month"
+    if x[:4] == y[:4]:
+        return "year" if abs(int(x[4:]) - int(y[4:])) == 1 else "same_day_month"
     if days <= NEAR_DAYS:
         return "near"
     return "far"
+
+
+def _best_extras(a: Profile, b: Profile) -> float:
+    extra = SEX["agree"] if a.sex and b.sex else 0.0
+    for field, weights in (
+        ("phone", PHONE),
+        ("email", EMAIL),
+        ("france_travail_id", FRANCE_TRAVAIL),
+    ):
+        if getattr(a, field) and getattr(b, field):
+            extra += weights["agree"]
+    return extra
+
+
+def cannot_match(a: Profile, b: Profile) -> bool:
+    """True when even the best agreement of the names could not reach the threshold with
+    these birth dates (a cheap test before `compare`, for the search of a whole base)."""
+    kind = _date_kind(a.ordinal, b.ordinal, a.digits, b.digits)
+    best = SURNAME["exact"] + GIVEN["exact"] + DATE[kind] + _best_extras(a, b)
+    return best < THRESHOLD
 
 
 Frequencies = Mapping[tuple[str, str], int]
@@ -319,6 +348,7 @@ def _inverted(p: Profile) -> Profile | None:
     q.surnames = (("birth", p.given),)
     q.given = birth
     q.given_words = tuple(n for n in (Name.of(w) for w in birth.text.split()) if n)
+    q.inverted = None
     return q
 
 
@@ -327,13 +357,15 @@ def compare(a: Profile, b: Profile, frequencies: Frequencies | None = None) -> M
     frequencies = frequencies or {}
     weight, reasons, s_level, g_level = _names_weight(a, b, frequencies)
     if s_level is None or g_level is None:
-        inverted = _inverted(a)
+        if a.inverted is False:
+            a.inverted = _inverted(a)
+        inverted = a.inverted
         if inverted is not None:
             w2, r2, s2, g2 = _names_weight(inverted, b, frequencies)
             w2 -= INVERTED_PENALTY
             if w2 > weight:
                 weight, reasons, s_level, g_level = w2, [*r2, "nom et prénom inversés"], s2, g2
-    kind = date_kind(a.birth_date, b.birth_date)
+    kind = _date_kind(a.ordinal, b.ordinal, a.digits, b.digits)
     weight += DATE[kind]
     if kind in DATE_REASON:
         reasons.append(DATE_REASON[kind])

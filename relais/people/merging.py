@@ -136,6 +136,7 @@ def person_merge(
         moved[model._meta.label] = pks
     _apply_identity(kept, chosen)
     kept.version += 1
+    kept.updated_by = actor
     kept.save()
     merged.merged_into = kept
     merged.save(update_fields=["merged_into"])
@@ -180,6 +181,7 @@ def person_merge_undo(*, merge_id: int, organisation_id: int, actor) -> PersonMe
         rel.related_model._base_manager.filter(pk__in=pks).update(**{rel.field.name: merged.pk})
     _apply_identity(kept, merge.kept_identity_before)
     kept.version += 1
+    kept.updated_by = actor
     kept.save()
     merged.merged_into = None
     merged.save(update_fields=["merged_into"])

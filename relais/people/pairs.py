@@ -17,8 +17,8 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
-from relais.people.duplicates import PROFILE_FIELDS
-from relais.people.matching import THRESHOLD, Profile, compare
+from relais.people.duplicates import PROFILE_FIELDS, name_codes
+from relais.people.matching import THRESHOLD, Profile, cannot_match, compare
 from relais.people.models import (
     DistinctPersons,
     DuplicatePair,
@@ -29,6 +29,7 @@ from relais.people.models import (
 )
 
 MAX_BLOCK = 200  # a larger block (a very common name) is compared by birth year only
+NEAR_DAYS = 31
 
 
 def find_pairs(
@@ -55,8 +56,11 @@ def find_pairs(
             frequencies[(key[0], key[2:])] += 1
         else:
             blocks[key].append(person_id)
+    by_name: dict[str, list[tuple[int, int]]] = defaultdict(list)
     for pk, profile in profiles.items():
         blocks[f"b:{profile.birth_date.isoformat()}"].append(pk)
+        for code in set().union(*name_codes(profile)):
+            by_name[code].append((profile.ordinal, pk))
     candidates: set[tuple[int, int]] = set()
     for members in blocks.values():
         if len(members) < 2:
@@ -73,6 +77,15 @@ def find_pairs(
             for i, a in enumerate(group):
                 for b in group[i + 1 :]:
                     candidates.add((a, b))
+    # One name in common and born at most a month apart: a typo in the other name with a
+    # near birth date (a window over the bearers of each name, sorted by birth date).
+    for members in by_name.values():
+        members.sort()
+        for i, (day, a) in enumerate(members):
+            for other_day, b in members[i + 1 :]:
+                if other_day - day > NEAR_DAYS:
+                    break
+                candidates.add((a, b) if a < b else (b, a))
     distinct = set(
         DistinctPersons.objects.filter(organisation_id=organisation_id).values_list(
             "first_id", "second_id"
@@ -83,7 +96,7 @@ def find_pairs(
     for index, (a, b) in enumerate(sorted(candidates)):
         if progress is not None and index % 20_000 == 0:
             progress(round(100 * index / total))
-        if (a, b) in distinct:
+        if (a, b) in distinct or cannot_match(profiles[a], profiles[b]):
             continue
         match = compare(profiles[a], profiles[b], frequencies)
         if match.weight >= THRESHOLD:

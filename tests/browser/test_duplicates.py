@@ -1,5 +1,6 @@
-"""Duplicates already in the base, in a real browser: a manager searches the organisation,
-compares a pair side by side, merges it (choosing a value in conflict), then undoes it."""
+"""Duplicates in a real browser: a manager searches the organisation, compares a pair side
+by side, merges it (choosing a value in conflict), then undoes it; at intake, a partner
+organisation that likely follows the person is named, and asked to add us to its team."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ import re
 
 from playwright.sync_api import expect
 
+from relais.notifications.models import Notification
 from relais.people.models import Person, PersonMerge
-from tests.factories import LifeEventFactory, MembershipFactory, PersonFactory
+from tests.factories import ConsentFactory, LifeEventFactory, MembershipFactory, PersonFactory
 
 
 def test_search_compare_merge_then_undo(page, login_as, organisation):
@@ -64,3 +66,31 @@ def test_search_compare_merge_then_undo(page, login_as, organisation):
     event.refresh_from_db()
     assert kept.phone == "06 11 11 11 11" and event.person_id == other.pk
     assert Person.objects.get(pk=other.pk).merged_into_id is None
+
+
+def test_intake_names_the_partner_and_asks_to_join_its_team(
+    page, login_as, organisation, other_organisation
+):
+    referent = MembershipFactory(organisation=organisation, role="referent").user
+    followed = PersonFactory(
+        organisation=other_organisation,
+        birth_name="Le Goff",
+        first_names="Maëlle",
+        birth_date=dt.date(1979, 8, 30),
+    )
+    ConsentFactory(person=followed, purpose="share_org", partner_organisation=organisation)
+    login_as(referent, organisation)
+    page.goto("/personnes/nouvelle/")
+    page.get_by_label("Nom de naissance").fill("LEGOFF")
+    page.get_by_label("Prénom(s)").fill("Maelle")
+    page.get_by_label("Date de naissance").fill("1979-08-30")
+    page.get_by_role("button", name="Vérifier les doublons et créer le dossier").click()
+    hint = page.get_by_test_id("partner-hints")
+    expect(hint).to_contain_text(f"« {other_organisation.name} » suit probablement cette personne")
+    expect(hint).not_to_contain_text(str(followed.pk))
+    hint.get_by_role("button", name=re.compile("Demander à rejoindre l’équipe")).click()
+    expect(
+        page.get_by_text(f"Votre demande est transmise à « {other_organisation.name} »")
+    ).to_be_visible()
+    assert Notification.objects.filter(organisation=other_organisation).count() == 1
+    assert not Person.objects.filter(organisation=organisation).exists()

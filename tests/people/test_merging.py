@@ -110,6 +110,17 @@ def test_merged_record_is_hidden(organisation):
     assert not Person.objects.visible_to(membership).filter(pk=merged.pk).exists()
 
 
+def test_merged_record_is_no_longer_proposed_at_intake(organisation):
+    from relais.people.duplicates import find_duplicates
+
+    kept, merged = pair(organisation)
+    merge(organisation, kept, merged)
+    found = find_duplicates(
+        organisation_id=organisation.pk, birth_name="Dupond", first_names="Jean", birth_date=BORN
+    )
+    assert [c.person for c in found] == [kept]
+
+
 def test_merge_with_itself_refused(organisation):
     kept, _ = pair(organisation)
     with pytest.raises(DomainError, match="lui-même"):
