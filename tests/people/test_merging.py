@@ -4,8 +4,11 @@ days), « pas la même personne », and the search of likely pairs in an organis
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
 import pytest
+from django import db
+from django.db import connection
 from django.utils import timezone
 
 from relais.core.errors import DomainError
@@ -245,3 +248,51 @@ def test_life_events_are_a_child_relation():
         "network.Referral",
     } <= labels
     assert LifeEvent._meta.label in labels
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="Deux transactions concurrentes : testé sur PostgreSQL (SQLite sérialise les écritures).",
+)
+@pytest.mark.django_db(transaction=True)
+def test_two_managers_merging_the_same_pair_at_once(organisation):
+    """Both start from the same versions; the records are locked, so the second waits for
+    the first, then is told the record is already merged. Nothing is lost."""
+    a, b = pair(organisation)
+    event = LifeEventFactory(person=b)
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def attempt(kept, merged):
+        try:
+            barrier.wait()
+            person_merge(
+                organisation_id=organisation.pk,
+                actor=None,
+                kept_id=kept.pk,
+                merged_id=merged.pk,
+                kept_version=kept.version,
+                merged_version=merged.version,
+            )
+            outcomes.append("merged")
+        except DomainError as error:
+            outcomes.append(error.message)
+        finally:
+            db.connections.close_all()
+
+    threads = [
+        threading.Thread(target=attempt, args=(a, b)),
+        threading.Thread(target=attempt, args=(b, a)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes, key=len)[0] == "merged"
+    assert outcomes.count("merged") == 1
+    refused = next(o for o in outcomes if o != "merged")
+    assert "déjà été fusionné" in refused or "modifié depuis" in refused
+    assert PersonMerge.objects.count() == 1
+    event.refresh_from_db()
+    assert event.person_id in (a.pk, b.pk)
+    assert Person.objects.filter(merged_into__isnull=True).count() == 1
