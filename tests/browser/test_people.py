@@ -53,8 +53,14 @@ def test_intake_with_duplicate_warning_then_confirmation(page, login_as, organis
     expect(row.get_by_test_id("duplicate-score")).to_have_text(re.compile(r"^\d{2,3} %$"))
     expect(row.get_by_role("link")).to_have_attribute("href", f"/personnes/{existing.pk}/")
     assert Person.objects.count() == 1
+    # The primary choice opens the existing record; creating another one is secondary.
+    open_existing = page.get_by_test_id("open-existing")
+    expect(open_existing).to_have_class(re.compile(r"(^| )fr-btn( |$)"))
+    expect(open_existing).to_have_attribute("href", f"/personnes/{existing.pk}/")
+    create = page.get_by_role("button", name="C’est une autre personne, créer le dossier")
+    expect(create).to_have_class(re.compile("fr-btn--secondary"))
 
-    page.get_by_role("button", name="C'est une autre personne, créer le dossier").click()
+    create.click()
     expect(page.get_by_text("Le dossier de DUPONT Jean est créé.")).to_be_visible()
     created = Person.objects.exclude(pk=existing.pk).get()
     expect(page).to_have_url(re.compile(rf"/personnes/{created.pk}/$"))

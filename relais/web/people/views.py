@@ -22,6 +22,7 @@ from relais.core import journal
 from relais.core.errors import DomainError, StaleObjectError
 from relais.core.models import JournalAction
 from relais.core.text import fold
+from relais.network.coordination import intake
 from relais.pathways import handover
 from relais.people import rules as person_rules
 from relais.people import selectors, services
@@ -164,6 +165,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
         initial=initial,
     )
     duplicates = []
+    partner_hints = []
     check_key = ""
     if request.method == "POST" and form.is_valid():
         data = form.person_data()
@@ -178,9 +180,41 @@ def person_create(request: HttpRequest) -> HttpResponse:
             usage_name=data["usage_name"],
             first_names=data["first_names"],
             birth_date=data["birth_date"],
+            sex=data.get("sex") or "",
+            phone=data.get("phone") or "",
+            email=data.get("email") or "",
+            france_travail_id=data.get("france_travail_id") or "",
         )
         candidates = [d.person for d in duplicates]
-        if not duplicates or confirmed:
+        partner_hints = intake.partner_hints(
+            request.organisation,
+            {
+                name: data.get(name) or ""
+                for name in (
+                    "birth_name",
+                    "usage_name",
+                    "first_names",
+                    "sex",
+                    "phone",
+                    "email",
+                    "france_travail_id",
+                )
+            }
+            | {"birth_date": data["birth_date"]},
+        )
+        for hint in partner_hints:
+            # Looked up at a partner: journaled on the partner's side (their record).
+            journal.record_request(
+                request,
+                JournalAction.LIST,
+                target_type="people.person",
+                target_id=hint.person_id,
+                organisation=hint.organisation_id,
+                person_id=hint.person_id,
+                summary="accueil d’une structure partenaire : correspondance probable signalée "
+                "(nom de la structure seulement)",
+            )
+        if (not duplicates and not partner_hints) or confirmed:
             try:
                 person = services.person_create(
                     organisation=request.organisation,
@@ -221,10 +255,36 @@ def person_create(request: HttpRequest) -> HttpResponse:
             "form": form,
             "person": None,
             "duplicates": duplicates,
+            "partner_hints": partner_hints,
             "check_key": check_key,
             "differences": [],
         },
     )
+
+
+@organisation_required
+@require_POST
+def partner_join_request(request: HttpRequest) -> HttpResponse:
+    """From the intake hint: ask the partner organisation to add the user to the team of
+    the person it follows (the partner is notified; nothing of its record is shown here)."""
+    if not can(request.membership, Capability.IDENTITY):
+        raise PermissionDenied
+    try:
+        partner = intake.join_request_send(
+            organisation=request.organisation,
+            actor=request.user,
+            token=request.POST.get("token", ""),
+            link_of=lambda pk: reverse("people:detail", args=[pk]),
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            f"Votre demande est transmise à « {partner.name} » : sa structure vous ajoutera à "
+            "l’équipe de coordination si la personne le souhaite.",
+        )
+    return redirect("people:create")
 
 
 # --- Identity and situation ------------------------------------------------------------------
