@@ -11,12 +11,15 @@ Rules decided here (the issue left them open):
 - Exit: open steps (planned, on hold, in progress) are cancelled, with a line added to
   their outcome. Steps *in progress* are work the person is doing: the user must confirm
   (`confirm_in_progress=True`) before they are cancelled.
+- Exit: the pathway's open referrals are cancelled through the referral workflow, the
+  partner notified, in the same transaction (`relais.pathways.closing`, a seam the referrals
+  wing fills); their steps follow them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import Max
@@ -26,6 +29,7 @@ from relais.accounts.models import Membership, Role, User
 from relais.core.errors import DomainError
 from relais.core.text import clean_text
 from relais.core.versioning import update_versioned
+from relais.pathways import closing
 from relais.pathways.checks import (
     add_months,
     check_date,
@@ -180,6 +184,7 @@ def pathway_update(
 class ExitOutcome:
     exit: Exit
     cancelled_steps: list[Step]
+    cancelled_referrals: list = field(default_factory=list)
 
 
 @transaction.atomic
@@ -215,11 +220,7 @@ def pathway_exit(
         recorded_by=actor,
     )
     validate(exit_record, ["comment"])
-    open_steps = list(
-        Step.objects.select_for_update()
-        .filter(pathway=current, status__in=OPEN_STEP_STATUSES)
-        .order_by("planned_on", "pk")
-    )
+    open_steps = _open_steps(current)
     in_progress = [s for s in open_steps if s.status == StepStatus.IN_PROGRESS]
     if in_progress and not confirm_in_progress:
         titles = ", ".join(f"« {s.title} »" for s in in_progress[:5])
@@ -229,8 +230,10 @@ def pathway_exit(
             "annulation pour clore le parcours, ou mettez-les d'abord à jour.",
             field="confirm_in_progress",
         )
+    # The referrals first: each cancels its own step with the referral's reason.
+    cancelled_referrals = closing.close_referrals(pathway=current, actor=actor, exited_on=exited_on)
     note = f"Annulée à la sortie du parcours le {format_date(exited_on)}."
-    for step in open_steps:
+    for step in _open_steps(current):
         outcome = f"{step.outcome}\n{note}".strip() if step.outcome else note
         update_versioned(
             step,
@@ -245,4 +248,16 @@ def pathway_exit(
         actor=actor,
         changes={"status": PathwayStatus.CLOSED, "next_review_on": None},
     )
-    return ExitOutcome(exit=exit_record, cancelled_steps=open_steps)
+    return ExitOutcome(
+        exit=exit_record,
+        cancelled_steps=open_steps,
+        cancelled_referrals=cancelled_referrals,
+    )
+
+
+def _open_steps(pathway: Pathway) -> list[Step]:
+    return list(
+        Step.objects.select_for_update()
+        .filter(pathway=pathway, status__in=OPEN_STEP_STATUSES)
+        .order_by("planned_on", "pk")
+    )

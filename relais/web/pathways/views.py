@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from relais.core import journal
 from relais.core.models import JournalAction
-from relais.pathways import selectors, services
+from relais.pathways import closing, selectors, services
 from relais.pathways.models import PathwayStatus, Step, StepStatus
 from relais.people.policies import Capability
 from relais.web.forms_helpers import save_form
@@ -139,6 +139,7 @@ def pathway_exit(request: HttpRequest, pk: int, pathway_id: int) -> HttpResponse
         ).order_by("planned_on", "pk")
     )
     in_progress = [s for s in open_steps if s.status == StepStatus.IN_PROGRESS]
+    open_referrals = closing.open_referrals(pathway)
     form = forms.ExitForm(
         request.POST or None,
         steps_in_progress=len(in_progress),
@@ -171,6 +172,11 @@ def pathway_exit(request: HttpRequest, pk: int, pathway_id: int) -> HttpResponse
             message = "Sortie enregistrée : le parcours est terminé."
             if outcome.cancelled_steps:
                 message += f" {len(outcome.cancelled_steps)} étape(s) non réalisée(s) annulée(s)."
+            if outcome.cancelled_referrals:
+                message += (
+                    f" {len(outcome.cancelled_referrals)} orientation(s) annulée(s) : "
+                    "les partenaires en ont été prévenus."
+                )
             messages.success(request, message)
             return redirect(detail_url(pathway))
     journal_with_person(request, JournalAction.VIEW, pathway, person)
@@ -182,5 +188,6 @@ def pathway_exit(request: HttpRequest, pk: int, pathway_id: int) -> HttpResponse
             "form": form,
             "open_steps": open_steps,
             "in_progress": in_progress,
+            "open_referrals": open_referrals,
         },
     )
