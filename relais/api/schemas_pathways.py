@@ -88,6 +88,14 @@ class ExitIn(InputSchema):
             "(sinon 400 avec la liste de ces étapes)."
         ),
     )
+    goal_outcomes: dict[int, Literal["achieved", "abandoned"]] = Field(
+        default_factory=dict,
+        description=(
+            "Pour chaque objectif encore en cours (identifiant → `achieved` atteint ou "
+            "`abandoned` abandonné) : tous sont requis, sinon 400 nommant le premier "
+            "(`field` : `goal_<id>`)."
+        ),
+    )
 
 
 class ExitOut(Schema):

@@ -9,6 +9,8 @@ from playwright.sync_api import expect
 
 from relais.network.referrals.models import ReferralStatus
 from relais.notifications.models import Notification
+from relais.pathways.models import GoalStatus
+from tests.factories import GoalFactory
 from tests.network.referrals.support import make_scenario, send
 
 
@@ -19,6 +21,7 @@ def choose(scope, label: str) -> None:
 def test_closing_a_pathway_cancels_its_open_referral(page, login_as):
     sc = make_scenario()
     referral = send(sc)
+    goal = GoalFactory(pathway=sc.pathway, text="Trouver un logement")
     login_as(sc.referent, sc.sender_org)
 
     page.goto(f"/personnes/{sc.person.pk}/parcours/{sc.pathway.pk}/sortie/")
@@ -27,8 +30,18 @@ def test_closing_a_pathway_cancels_its_open_referral(page, login_as):
     expect(referrals).to_contain_text("Garantie jeunes renforcée")
     expect(referrals).to_contain_text("Mission locale Lyon Est")
     choose(page, "Déménagement")
+    # Every open goal is settled: forgetting it is reported on its field.
+    page.get_by_role("button", name="Enregistrer la sortie").click()
+    expect(
+        page.get_by_text(
+            "Indiquez si l'objectif « Trouver un logement » est atteint ou abandonné."
+        ).first
+    ).to_be_visible()
+    choose(page.get_by_test_id("exit-goal"), "Abandonné")
     page.get_by_role("button", name="Enregistrer la sortie").click()
     expect(page.get_by_text("1 orientation(s) annulée(s)")).to_be_visible()
+    goal.refresh_from_db()
+    assert goal.status == GoalStatus.ABANDONED
 
     referral.refresh_from_db()
     assert referral.status == ReferralStatus.CANCELLED

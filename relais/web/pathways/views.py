@@ -14,7 +14,7 @@ from django.utils import timezone
 from relais.core import journal
 from relais.core.models import JournalAction
 from relais.pathways import closing, selectors, services
-from relais.pathways.models import PathwayStatus, Step, StepStatus
+from relais.pathways.models import Goal, GoalStatus, PathwayStatus, Step, StepStatus
 from relais.people.policies import Capability
 from relais.web.forms_helpers import save_form
 from relais.web.organisations.views import organisation_required
@@ -140,9 +140,15 @@ def pathway_exit(request: HttpRequest, pk: int, pathway_id: int) -> HttpResponse
     )
     in_progress = [s for s in open_steps if s.status == StepStatus.IN_PROGRESS]
     open_referrals = closing.open_referrals(pathway)
+    open_goals = list(
+        Goal.objects.filter(pathway=pathway, status=GoalStatus.IN_PROGRESS).order_by(
+            "deadline", "pk"
+        )
+    )
     form = forms.ExitForm(
         request.POST or None,
         steps_in_progress=len(in_progress),
+        goals=open_goals,
         initial={"version": pathway.version},
     )
     if request.method == "POST" and form.is_valid():
@@ -157,6 +163,7 @@ def pathway_exit(request: HttpRequest, pk: int, pathway_id: int) -> HttpResponse
                 category=values["category"],
                 comment=values["comment"],
                 confirm_in_progress=values.get("confirm_in_progress", False),
+                goal_outcomes=form.goal_outcomes(),
             ),
             reload=lambda: find_pathway(request, person, pathway_id),
         )
