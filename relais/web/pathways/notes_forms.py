@@ -204,9 +204,7 @@ class CaseloadFilterForm(forms.Form):
     alert = forms.ChoiceField(
         label="Alerte", required=False, choices=[("", "Toutes"), *caseload.alert_choices()]
     )
-    suivi = forms.ChoiceField(
-        label="Personnes", required=False, choices=caseload.FOLLOWED_CHOICES
-    )
+    suivi = forms.ChoiceField(label="Personnes", required=False, choices=caseload.FOLLOWED_CHOICES)
     tri = forms.CharField(required=False, widget=forms.HiddenInput, max_length=20)
 
     def __init__(self, *args, referents=(), show_referent: bool = False, **kwargs) -> None:
