@@ -334,8 +334,12 @@ def scope(membership) -> QuerySet[Person]:
     return persons.none()
 
 
-_SORT_COLUMNS: dict[str, list[str]] = {
-    Sort.NAME: ["birth_name", "first_names"],
+# The name the list shows (`Person.display_name`): the usage name when there is one, else the
+# birth name, then the first names.
+SHOWN_NAME = Coalesce(NullIf(F("usage_name"), Value("")), F("birth_name"))
+
+_SORT_COLUMNS: dict[str, list] = {
+    Sort.NAME: [SHOWN_NAME, "first_names"],
     Sort.REFERENT: ["referent__last_name", "referent__first_name"],
     Sort.SCHEME: ["current_scheme"],
     Sort.URGENCY: ["urgency"],
@@ -355,11 +359,12 @@ def _order(sort: str) -> list:
     descending = sort.startswith("-")
     key = sort.lstrip("-")
     columns = _SORT_COLUMNS.get(key, _SORT_COLUMNS[Sort.NAME])
+    expressions = [F(c) if isinstance(c, str) else c for c in columns]
     ordering = [
-        F(c).desc(nulls_last=True) if descending else F(c).asc(nulls_last=True) for c in columns
+        e.desc(nulls_last=True) if descending else e.asc(nulls_last=True) for e in expressions
     ]
     if key != Sort.NAME:
-        ordering += [F("birth_name").asc(), F("first_names").asc()]
+        ordering += [SHOWN_NAME.asc(), F("first_names").asc()]
     return [*ordering, F("id").asc()]
 
 

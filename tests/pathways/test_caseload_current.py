@@ -72,3 +72,24 @@ def test_only_persons_with_an_open_pathway_or_a_recent_contact(membership):
     assert names(membership) == ["Aubert", "Bernard", "Carpentier", "Dupuis"]
     assert names(membership, followed=caseload.FOLLOWED_OTHERS) == ["Esnault", "Faure", "Garnier"]
     assert len(names(membership, followed=caseload.FOLLOWED_ALL)) == 7
+
+
+def test_sorted_by_the_name_shown_usage_name_first(membership):
+    """#9, defect 4: the list shows the usage name when there is one, and sorts by it."""
+    for birth, usage, first in [
+        ("Martin", "Zidane", "Léa"),
+        ("Zola", "", "Émile"),
+        ("Yvon", "Bernard", "Ana"),
+        ("Carré", "", "Paul"),
+    ]:
+        PersonFactory(
+            organisation=membership.organisation,
+            referent=membership.user,
+            birth_name=birth,
+            usage_name=usage,
+            first_names=first,
+        )
+    shown = [p.display_name for p in caseload.caseload(membership, CaseloadFilters())]
+    assert shown == ["BERNARD Ana", "CARRÉ Paul", "ZIDANE Léa", "ZOLA Émile"]
+    backwards = caseload.caseload(membership, CaseloadFilters(sort="-nom"))
+    assert [p.display_name for p in backwards] == list(reversed(shown))

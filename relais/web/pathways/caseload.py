@@ -133,7 +133,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
             Person.objects.own_of(request.membership)
             .filter(archived_at__isnull=True)
             .search(query, organisation_id=request.organisation.pk)
-            .order_by("birth_name", "first_names", "pk")[: SEARCH_RESULTS + 1]
+            .order_by(caseload.SHOWN_NAME, "first_names", "pk")[: SEARCH_RESULTS + 1]
         )
         journal.record_request(
             request,
