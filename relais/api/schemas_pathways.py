@@ -106,6 +106,13 @@ class ExitOut(Schema):
     is_dynamic: bool = Field(
         description="Sortie dynamique (emploi durable, de transition, positive)."
     )
+    family: str = Field(
+        description=(
+            "Famille : `dynamic` (sortie dynamique), `other` (autre sortie), `neutral` "
+            "(sortie neutralisée : déménagement, santé, incarcération, décès)."
+        )
+    )
+    family_label: str
 
 
 class GoalIn(InputSchema):
@@ -343,6 +350,8 @@ def _exit_out(pathway: Pathway) -> dict | None:
         "category_label": exit_record.get_category_display(),
         "comment": exit_record.comment,
         "is_dynamic": exit_record.is_dynamic,
+        "family": exit_record.family,
+        "family_label": exit_record.get_family_display(),
     }
 
 

@@ -243,6 +243,7 @@ class TestPathway:
         assert data["status"] == "closed"
         assert data["exit"]["category"] == "sustainable_employment"
         assert data["exit"]["is_dynamic"] is True
+        assert data["exit"]["family"] == "dynamic"
         for step in (running, planned):
             step.refresh_from_db()
             assert step.status == "cancelled"
