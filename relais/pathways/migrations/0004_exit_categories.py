@@ -4,15 +4,31 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('pathways', '0003_alter_note_visibility'),
+        ("pathways", "0003_alter_note_visibility"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='exit',
-            name='category',
-            field=models.CharField(choices=[('sustainable_employment', 'Sortie dynamique — emploi durable'), ('transition_employment', 'Sortie dynamique — emploi de transition'), ('positive', 'Sortie dynamique — sortie positive (formation qualifiante…)'), ('reoriented', 'Réorientation vers un autre référent ou dispositif'), ('end_of_rights', 'Fin de droits'), ('lost_contact', 'Perte de contact'), ('ended_by_person', "Arrêt à l'initiative de la personne"), ('moved', 'Déménagement'), ('health', 'Raisons de santé'), ('incarceration', 'Incarcération'), ('death', 'Décès'), ('other', 'Autre sortie')], max_length=25, verbose_name='type de sortie'),
+            model_name="exit",
+            name="category",
+            field=models.CharField(
+                choices=[
+                    ("sustainable_employment", "Sortie dynamique — emploi durable"),
+                    ("transition_employment", "Sortie dynamique — emploi de transition"),
+                    ("positive", "Sortie dynamique — sortie positive (formation qualifiante…)"),
+                    ("reoriented", "Réorientation vers un autre référent ou dispositif"),
+                    ("end_of_rights", "Fin de droits"),
+                    ("lost_contact", "Perte de contact"),
+                    ("ended_by_person", "Arrêt à l'initiative de la personne"),
+                    ("moved", "Déménagement"),
+                    ("health", "Raisons de santé"),
+                    ("incarceration", "Incarcération"),
+                    ("death", "Décès"),
+                    ("other", "Autre sortie"),
+                ],
+                max_length=25,
+                verbose_name="type de sortie",
+            ),
         ),
     ]

@@ -217,7 +217,7 @@ class TestExit:
         entry = AccessLogEntry.objects.get(action="update", target_type="pathways.pathway")
         assert entry.summary == "sortie : Sortie dynamique — emploi de transition"
         detail = page_text(referent_client.get(url("detail", pathway)))
-        assert "Sortie dynamique — emploi de transition (sortie dynamique)" in detail
+        assert "(sortie dynamique)" in detail
         goal.refresh_from_db()
         assert goal.status == "achieved"
 
