@@ -9,12 +9,23 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from relais.core import journal
 from relais.core.models import JournalAction
+from relais.network.referrals.models import Referral
+from relais.network.referrals.policies import can_send as can_refer
 from relais.pathways import closing, selectors, services
-from relais.pathways.models import Goal, GoalStatus, PathwayStatus, Step, StepStatus
+from relais.pathways.models import (
+    Goal,
+    GoalStatus,
+    PathwayStatus,
+    Step,
+    StepKind,
+    StepOwner,
+    StepStatus,
+)
 from relais.people.policies import Capability
 from relais.web.forms_helpers import save_form
 from relais.web.organisations.views import organisation_required
@@ -40,6 +51,23 @@ def pathway_detail(request: HttpRequest, pk: int, pathway_id: int) -> HttpRespon
     journal_with_person(request, JournalAction.VIEW, pathway, person)
     plan = selectors.plan_of(pathway)
     reviews = list(pathway.reviews.all())
+    # Planned steps carried out by a partner may be sent as a referral from here: that step
+    # is used rather than a second one added (steps already carrying a referral are not).
+    referable = []
+    if pathway.status == PathwayStatus.ACTIVE and can_refer(request.membership, person):
+        carried = set(
+            Referral.objects.filter(pathway=pathway)
+            .exclude(step=None)
+            .values_list("step_id", flat=True)
+        )
+        referable = [
+            row.step.pk
+            for block in plan.blocks
+            for row in block.steps
+            if row.step.status in (StepStatus.PLANNED, StepStatus.ON_HOLD)
+            and (row.step.kind == StepKind.REFERRAL or row.step.owner == StepOwner.PARTNER)
+            and row.step.pk not in carried
+        ]
     return render(
         request,
         "pathways/detail.html",
@@ -48,6 +76,8 @@ def pathway_detail(request: HttpRequest, pk: int, pathway_id: int) -> HttpRespon
             "plan": plan,
             "contracts": list(pathway.contracts.all()),
             "reviews": reviews,
+            "referable_steps": referable,
+            "referral_create_url": reverse("referrals:create"),
         },
     )
 
