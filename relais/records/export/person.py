@@ -25,9 +25,7 @@ def identity(person: Person) -> Item:
             ("Code postal", person.postal_code),
             (
                 "Commune",
-                f"{commune.name.title()} ({person.commune_code})"
-                if commune
-                else person.commune_code,
+                f"{commune.name} ({person.commune_code})" if commune else person.commune_code,
             ),
             ("Identifiant France Travail", person.france_travail_id),
             ("Structure qui tient le dossier", person.organisation.name),

@@ -97,7 +97,7 @@ def _contact(service) -> dict:
         for part in (
             service.address,
             service.postal_code or (commune.postal_code if commune else ""),
-            commune.name.title() if commune else "",
+            commune.name if commune else "",
         )
         if part
     )
