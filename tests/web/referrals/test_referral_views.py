@@ -795,3 +795,33 @@ class TestFromAPlannedStep:
         response = client.post(create_url(sc), send_data(sc, goal=goal.pk))
         assert response.status_code == 302
         assert Referral.objects.get().step.goal == goal
+
+
+class TestSharedAddress:
+    """#9, defect 7: the address shared with a partner names the commune."""
+
+    def test_the_partner_reads_the_commune_name(self):
+        sc = make_scenario()
+        sc.person.address = "12 rue Victor Hugo"
+        sc.person.postal_code = "69120"
+        sc.person.commune_code = "69256"
+        sc.person.save()
+        referral = send(sc, shared_categories=["identity"])
+        text = page_text(client_for(sc.receiver).get(f"/orientations/{referral.pk}/"))
+        assert "12 rue Victor Hugo 69120 Vaulx-en-Velin" in text
+
+    def test_the_prescription_sheet_too(self):
+        from relais.network.referrals.documents import prescription_context
+
+        sc = make_scenario(external=True)
+        sc.person.address = "12 rue Victor Hugo"
+        sc.person.postal_code = "69120"
+        sc.person.commune_code = "69256"
+        sc.person.save()
+        referral = send(sc, shared_categories=["identity"])
+        context = prescription_context(referral, sc.person)
+        assert context["person_commune"] == "Vaulx-en-Velin"
+        from django.template.loader import render_to_string
+
+        html = render_to_string("network/referrals/prescription_pdf.html", context)
+        assert "12 rue Victor Hugo 69120 Vaulx-en-Velin" in html
