@@ -49,7 +49,7 @@ from relais.pathways.models import (
     StepOwner,
     StepStatus,
 )
-from relais.people.models import DocumentKind
+from relais.people.models import DocumentKind, Sex
 from relais.people.services import document_upload
 
 CONTENT_FORMAT = 1
@@ -142,6 +142,7 @@ def parties_of(pathway: Pathway) -> dict[str, Any]:
         "organisation": pathway.organisation.name,
         "person_name": person.display_name,
         "person_birth_date": _iso(person.birth_date),
+        "person_sex": person.sex,
         "referent_name": str(pathway.referent),
         "scheme": pathway.scheme,
         "scheme_detail": pathway.scheme_detail,
@@ -154,8 +155,24 @@ def parties_of(pathway: Pathway) -> dict[str, Any]:
 def snapshot(pathway: Pathway) -> tuple[dict[str, Any], str]:
     """(content, hash) of a new contract version for the pathway as it is now."""
     terms = current_terms(pathway)
-    content = {"format": CONTENT_FORMAT, **terms, "parties": parties_of(pathway)}
+    content = {
+        "format": CONTENT_FORMAT,
+        **terms,
+        "parties": parties_of(pathway),
+        "progress": progress_of(pathway.steps.all()),
+    }
     return content, terms_hash(terms)
+
+
+def progress_of(steps: Iterable[Step]) -> dict[str, str]:
+    """{step id: done date} of the steps already done when the version is drawn up. Not part
+    of the terms (nor of their hash): doing a step does not call for a new contract, but the
+    printed version says it is done rather than « à définir »."""
+    return {
+        str(s.pk): s.done_on.isoformat()
+        for s in steps
+        if s.status == StepStatus.DONE and s.done_on is not None
+    }
 
 
 # --- Printing ------------------------------------------------------------------------------
@@ -185,6 +202,9 @@ def printable(contract: Contract) -> dict[str, Any]:
     parties["started_on"] = _date(parties.get("started_on"))
     parties["next_review_on"] = _date(parties.get("next_review_on"))
     parties["scheme_label"] = _label(Scheme, parties.get("scheme", ""))
+    # « née le », « né le », « né·e le » when the sex is not recorded (older versions too).
+    parties["born"] = {Sex.FEMALE: "née", Sex.MALE: "né"}.get(parties.get("person_sex"), "né·e")
+    done = content.get("progress", {})
     goals = []
     titles = {}
     for index, goal in enumerate(content.get("goals", []), start=1):
@@ -209,6 +229,7 @@ def printable(contract: Contract) -> dict[str, Any]:
             "owner": _label(StepOwner, step["owner"]),
             "owner_name": step["owner_name"],
             "planned_on": _date(step["planned_on"]),
+            "done_on": _date(done.get(str(step["id"]))),
         }
         if step["goal"] in by_goal:
             by_goal[step["goal"]]["steps"].append(row)

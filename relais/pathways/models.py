@@ -351,20 +351,51 @@ class GoalReview(models.Model):
 
 
 class ExitCategory(models.TextChoices):
+    """Why a pathway ends, as the field says it; each category belongs to one family
+    (`EXIT_FAMILY`)."""
+
     SUSTAINABLE_EMPLOYMENT = "sustainable_employment", "Sortie dynamique — emploi durable"
     TRANSITION_EMPLOYMENT = "transition_employment", "Sortie dynamique — emploi de transition"
     POSITIVE = "positive", "Sortie dynamique — sortie positive (formation qualifiante…)"
-    MOVED = "moved", "Déménagement"
+    REORIENTED = "reoriented", "Réorientation vers un autre référent ou dispositif"
+    END_OF_RIGHTS = "end_of_rights", "Fin de droits"
     LOST_CONTACT = "lost_contact", "Perte de contact"
     ENDED_BY_PERSON = "ended_by_person", "Arrêt à l'initiative de la personne"
+    MOVED = "moved", "Déménagement"
+    HEALTH = "health", "Raisons de santé"
+    INCARCERATION = "incarceration", "Incarcération"
+    DEATH = "death", "Décès"
     OTHER = "other", "Autre sortie"
 
 
-DYNAMIC_EXITS = (
-    ExitCategory.SUSTAINABLE_EMPLOYMENT,
-    ExitCategory.TRANSITION_EMPLOYMENT,
-    ExitCategory.POSITIVE,
-)
+class ExitFamily(models.TextChoices):
+    """The families used to count exits. Dynamic exits (emploi durable, de transition,
+    sortie positive) make the rate of dynamic exits; neutral ones (move, health,
+    incarceration, death) say nothing of the accompaniment's result and are set aside from
+    that rate, as the insertion schemes' reporting does; the others count in it without
+    being dynamic (a réorientation goes on elsewhere: not a result of this pathway)."""
+
+    DYNAMIC = "dynamic", "Sortie dynamique"
+    OTHER = "other", "Autre sortie"
+    NEUTRAL = "neutral", "Sortie neutralisée (hors taux de sorties dynamiques)"
+
+
+EXIT_FAMILY: dict[str, str] = {
+    ExitCategory.SUSTAINABLE_EMPLOYMENT: ExitFamily.DYNAMIC,
+    ExitCategory.TRANSITION_EMPLOYMENT: ExitFamily.DYNAMIC,
+    ExitCategory.POSITIVE: ExitFamily.DYNAMIC,
+    ExitCategory.REORIENTED: ExitFamily.OTHER,
+    ExitCategory.END_OF_RIGHTS: ExitFamily.OTHER,
+    ExitCategory.LOST_CONTACT: ExitFamily.OTHER,
+    ExitCategory.ENDED_BY_PERSON: ExitFamily.OTHER,
+    ExitCategory.OTHER: ExitFamily.OTHER,
+    ExitCategory.MOVED: ExitFamily.NEUTRAL,
+    ExitCategory.HEALTH: ExitFamily.NEUTRAL,
+    ExitCategory.INCARCERATION: ExitFamily.NEUTRAL,
+    ExitCategory.DEATH: ExitFamily.NEUTRAL,
+}
+
+DYNAMIC_EXITS = tuple(c for c, family in EXIT_FAMILY.items() if family == ExitFamily.DYNAMIC)
 
 
 class Exit(_PathwayChild, TimeStampedModel):
@@ -388,6 +419,13 @@ class Exit(_PathwayChild, TimeStampedModel):
     @property
     def is_dynamic(self) -> bool:
         return self.category in DYNAMIC_EXITS
+
+    @property
+    def family(self) -> str:
+        return EXIT_FAMILY.get(self.category, ExitFamily.OTHER)
+
+    def get_family_display(self) -> str:
+        return ExitFamily(self.family).label
 
 
 class NoteKind(models.TextChoices):

@@ -136,7 +136,7 @@ class TestOrganisationAdmin:
         organisation = Organisation.objects.get()
         assert organisation.name == "CCAS de Vénissieux"
         assert organisation.siret == siret
-        assert organisation.commune.name == "LYON"
+        assert organisation.commune.name == "Lyon"
 
     def test_siret_typed_with_spaces_is_stored_as_digits(self, admin_client):
         siret = valid_siret(7_000_003)

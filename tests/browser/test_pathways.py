@@ -172,6 +172,10 @@ def test_pathway_from_goals_to_exit(page, login_as, organisation):
     expect(page.get_by_text("Immersion en EHPAD (PMSMP) — en cours")).to_be_visible()
     choose(page, "Sortie dynamique — emploi durable")
     page.get_by_label(re.compile(r"^Commentaire")).fill("CDI d'agent de service hospitalier.")
+    # The goal still in progress is settled in the exit form.
+    goal = page.get_by_test_id("exit-goal")
+    expect(goal).to_contain_text("Objectif « Devenir aide-soignante »")
+    choose(goal, "Atteint")
     page.get_by_role("button", name="Enregistrer la sortie").click()
     expect(page.locator("#id_confirm_in_progress-error")).to_contain_text("encore en cours")
     choose(page, "Je confirme l'annulation des étapes encore en cours")

@@ -231,3 +231,24 @@ def test_manager_reassigns_the_referent(page, login_as, organisation):
     expect(page.get_by_test_id("person-referent")).to_have_text("Inès Roux")
     person.refresh_from_db()
     assert person.referent == new
+
+
+def test_intake_suggests_communes_as_the_service_search_does(page, login_as, organisation):
+    """#9, defect 6: the commune is typed as people say it, chosen among suggestions with
+    their official names, and shown back by name."""
+    referent = MembershipFactory(organisation=organisation, role="referent").user
+    login_as(referent, organisation)
+    page.goto("/personnes/nouvelle/")
+    page.get_by_label("Nom de naissance").fill("Martin")
+    page.get_by_label("Prénom(s)").fill("Inès")
+    page.get_by_label("Date de naissance").fill("1992-06-01")
+    commune = page.get_by_label(re.compile(r"^Commune"))
+    commune.press_sequentially("Lyon 3", delay=30)
+    options = page.locator("#communes-suggestions option")
+    expect(options.first).to_have_attribute("value", "Lyon 3e Arrondissement (69383)")
+    commune.fill("Lyon 3e Arrondissement (69383)")
+    page.get_by_role("button", name="Vérifier les doublons et créer le dossier").click()
+    expect(page.get_by_text("Le dossier de MARTIN Inès est créé.")).to_be_visible()
+    person = Person.objects.get(birth_name="Martin")
+    assert person.commune_code == "69383"
+    expect(page.get_by_text("Lyon 3e Arrondissement").first).to_be_visible()

@@ -354,7 +354,27 @@ class ExitForm(forms.Form):
     )
     version = VersionField()
 
-    def __init__(self, *args, steps_in_progress: int, **kwargs) -> None:
+    def __init__(self, *args, steps_in_progress: int, goals: list[Goal] = (), **kwargs) -> None:
         super().__init__(*args, **kwargs)
         if not steps_in_progress:
             del self.fields["confirm_in_progress"]
+        self.goals = list(goals)
+        for goal in self.goals:
+            name = goal.text if len(goal.text) <= 60 else goal.text[:59] + "…"
+            self.fields[f"goal_{goal.pk}"] = forms.ChoiceField(
+                label=f"Objectif « {name} »",
+                choices=[
+                    (GoalStatus.ACHIEVED, "Atteint"),
+                    (GoalStatus.ABANDONED, "Abandonné"),
+                ],
+                widget=forms.RadioSelect,
+                error_messages={
+                    "required": f"Indiquez si l'objectif « {name} » est atteint ou abandonné."
+                },
+            )
+
+    def goal_fields(self) -> list:
+        return [self[f"goal_{goal.pk}"] for goal in self.goals]
+
+    def goal_outcomes(self) -> dict[int, str]:
+        return {goal.pk: self.cleaned_data[f"goal_{goal.pk}"] for goal in self.goals}

@@ -205,6 +205,7 @@ class CaseloadFilterForm(forms.Form):
     alert = forms.ChoiceField(
         label="Alerte", required=False, choices=[("", "Toutes"), *caseload.alert_choices()]
     )
+    suivi = forms.ChoiceField(label="Personnes", required=False, choices=caseload.FOLLOWED_CHOICES)
     tri = forms.CharField(required=False, widget=forms.HiddenInput, max_length=20)
 
     def __init__(self, *args, referents=(), show_referent: bool = False, **kwargs) -> None:
@@ -230,6 +231,7 @@ class CaseloadFilterForm(forms.Form):
             alert=data.get("alert", "") or "",
             search=data.get("q", "") or "",
             sort=sort,
+            followed=data.get("suivi", "") or "",
         )
 
 

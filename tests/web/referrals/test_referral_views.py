@@ -747,3 +747,78 @@ def test_an_organisation_that_only_sends_lands_on_its_sent_list():
     assert "Envoyées : 1 orientation" in text
     assert f"n° {referral.pk}" in text
     assert "À traiter" in page_text(client_for(sc.receiver).get("/orientations/"))
+
+
+class TestFromAPlannedStep:
+    """#9: a referral serves a goal; sent from a planned step, it uses that step."""
+
+    def test_the_pathway_page_offers_it_and_the_referral_uses_the_step(self):
+        from tests.factories import GoalFactory, StepFactory
+
+        sc = make_scenario()
+        goal = GoalFactory(pathway=sc.pathway, text="Trouver un emploi")
+        planned = StepFactory(
+            pathway=sc.pathway,
+            goal=goal,
+            title="Rencontrer la Mission locale",
+            kind="referral",
+            owner="partner",
+        )
+        StepFactory(pathway=sc.pathway, title="Refaire son CV", owner="person", kind="other")
+        client = client_for(sc.referent)
+        page = client.get(f"/personnes/{sc.person.pk}/parcours/{sc.pathway.pk}/").content.decode()
+        assert page.count('data-testid="refer-step"') == 1
+        assert f"etape={planned.pk}" in page
+        form = client.get(create_url(sc) + f"&etape={planned.pk}").content.decode()
+        assert "réalise l'étape prévue « Rencontrer la Mission locale »" in form
+        response = client.post(create_url(sc), send_data(sc, step=planned.pk, goal=goal.pk))
+        assert response.status_code == 302
+        referral = Referral.objects.get()
+        assert referral.step_id == planned.pk
+        assert sc.pathway.steps.count() == 2
+        page = client.get(f"/personnes/{sc.person.pk}/parcours/{sc.pathway.pk}/").content.decode()
+        assert 'data-testid="refer-step"' not in page
+
+    def test_goal_choice_is_offered_and_checked(self):
+        from tests.factories import GoalFactory
+
+        sc = make_scenario()
+        goal = GoalFactory(pathway=sc.pathway, text="Trouver un emploi")
+        client = client_for(sc.referent)
+        assert "Trouver un emploi" in client.get(create_url(sc)).content.decode()
+        response = client.post(create_url(sc), send_data(sc, goal=goal.pk + 1000))
+        assert response.status_code == 400
+        assert "Choisissez un objectif en cours de ce parcours." in response.content.decode()
+        response = client.post(create_url(sc), send_data(sc, goal=goal.pk))
+        assert response.status_code == 302
+        assert Referral.objects.get().step.goal == goal
+
+
+class TestSharedAddress:
+    """#9, defect 7: the address shared with a partner names the commune."""
+
+    def test_the_partner_reads_the_commune_name(self):
+        sc = make_scenario()
+        sc.person.address = "12 rue Victor Hugo"
+        sc.person.postal_code = "69120"
+        sc.person.commune_code = "69256"
+        sc.person.save()
+        referral = send(sc, shared_categories=["identity"])
+        text = page_text(client_for(sc.receiver).get(f"/orientations/{referral.pk}/"))
+        assert "12 rue Victor Hugo 69120 Vaulx-en-Velin" in text
+
+    def test_the_prescription_sheet_too(self):
+        from relais.network.referrals.documents import prescription_context
+
+        sc = make_scenario(external=True)
+        sc.person.address = "12 rue Victor Hugo"
+        sc.person.postal_code = "69120"
+        sc.person.commune_code = "69256"
+        sc.person.save()
+        referral = send(sc, shared_categories=["identity"])
+        context = prescription_context(referral, sc.person)
+        assert context["person_commune"] == "Vaulx-en-Velin"
+        from django.template.loader import render_to_string
+
+        html = render_to_string("network/referrals/prescription_pdf.html", context)
+        assert "12 rue Victor Hugo 69120 Vaulx-en-Velin" in html

@@ -26,7 +26,7 @@ from relais.network.directory.models import Service
 
 def _commune_name(code: str) -> str | None:
     commune = get_commune(code) if code else None
-    return commune.name.title() if commune else None
+    return commune.name if commune else None
 
 
 def _or_none(value: Any) -> Any:
