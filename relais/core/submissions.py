@@ -5,7 +5,8 @@ field); an API client may send an `Idempotency-Key` header. `submit_once` runs t
 a transaction that first inserts the token: a second request with the same token waits on
 the unique index until the first commits, then finds it and returns what the first created
 (`created=False`), so the view answers as if it had created it. Without a token the create
-simply runs. Tokens older than two days are pruned now and then.
+simply runs, in one transaction all the same (what it writes, journal included, is all or
+nothing). Tokens older than two days are pruned now and then.
 """
 
 from __future__ import annotations
@@ -29,11 +30,22 @@ def new_token() -> str:
     return secrets.token_urlsafe(24)
 
 
+def already_submitted(*, token: str, actor, model: type[T]) -> T | None:
+    """What a previous submission with this token created, if any: a view that checks
+    things before creating (possible duplicates) asks first."""
+    token = (token or "").strip()[:64]
+    if not token:
+        return None
+    first = Submission.objects.filter(token=token, actor=actor, target_id__isnull=False).first()
+    return model._default_manager.filter(pk=first.target_id).first() if first else None
+
+
 def submit_once(*, token: str, actor, create: Callable[[], T], model: type[T]) -> tuple[T, bool]:
     """`create()` once per token (and actor): (the object, whether this call created it)."""
     token = (token or "").strip()[:64]
     if not token:
-        return create(), True
+        with transaction.atomic():  # still all or nothing
+            return create(), True
     with transaction.atomic():
         try:
             with transaction.atomic():

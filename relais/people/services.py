@@ -6,7 +6,7 @@ shown to the user as is."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from django.core.files import File
@@ -15,10 +15,11 @@ from django.utils import timezone
 
 from relais.accounts.models import Organisation, OrganisationKind, User
 from relais.core.errors import DomainError
+from relais.core.locks import serialise
 from relais.core.text import CONTROL_CHARS, fold, one_line
 from relais.core.uploads import check_upload, refuse, sha256_of
 from relais.core.versioning import update_versioned
-from relais.people.duplicates import store_match_keys
+from relais.people.duplicates import find_duplicates, store_match_keys
 from relais.people.models import (
     Consent,
     ConsentMethod,
@@ -35,6 +36,18 @@ from relais.people.rules import check_referent, clean_person_data
 # --- Person: services ------------------------------------------------------------------------
 
 
+class DuplicatesFound(DomainError):
+    """At the moment of creating, records that may be this person exist that the user has
+    not seen and set aside (someone created one meanwhile, or the form was sent twice)."""
+
+    def __init__(self, candidates: list) -> None:
+        super().__init__(
+            "Des dossiers de la structure ressemblent à cette personne : vérifiez-les avant "
+            "de créer le dossier."
+        )
+        self.candidates = candidates
+
+
 @transaction.atomic
 def person_create(
     *,
@@ -42,14 +55,36 @@ def person_create(
     actor: User,
     data: Mapping[str, Any],
     referent: User | None = None,
+    set_aside: Collection[int] | None = None,
 ) -> Person:
     """Intake: create the person record. Possible duplicates are looked for beforehand
-    (`relais.people.duplicates.find_duplicates`) and confirmed away by the user."""
+    (`relais.people.duplicates.find_duplicates`) and confirmed away by the user.
+
+    With `set_aside` (the ids of the possible duplicates the user saw and said were someone
+    else; empty when none was shown), the check runs again here, serialised with every other
+    intake of the same birth date in the organisation: of two identical submissions at the
+    same instant, the second finds the first's record (DuplicatesFound) instead of making a
+    copy."""
     cleaned = clean_person_data(data)
     for required in ("birth_name", "first_names", "birth_date"):
         if required not in cleaned:
             raise DomainError("Nom, prénom et date de naissance sont obligatoires.", field=required)
     check_referent(organisation, referent)
+    if set_aside is not None:
+        serialise(f"intake:{organisation.pk}:{cleaned['birth_date'].isoformat()}")
+        candidates = find_duplicates(
+            organisation_id=organisation.pk,
+            birth_name=cleaned["birth_name"],
+            usage_name=cleaned.get("usage_name", ""),
+            first_names=cleaned["first_names"],
+            birth_date=cleaned["birth_date"],
+            sex=cleaned.get("sex") or "",
+            phone=cleaned.get("phone") or "",
+            email=cleaned.get("email") or "",
+            france_travail_id=cleaned.get("france_travail_id") or "",
+        )
+        if any(c.person.pk not in set_aside for c in candidates):
+            raise DuplicatesFound(candidates)
     person = Person(
         organisation=organisation,
         referent=referent,

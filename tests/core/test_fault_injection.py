@@ -10,8 +10,11 @@ from django.test import Client
 from django_tasks_db.models import DBTaskResult
 
 from relais.accounts.models import Invitation
+from relais.core.models import AccessLogEntry
+from relais.people.models import Person
 from tests.factories import PersonFactory
 from tests.helpers import login_verified
+from tests.web.people.test_intake import form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -63,6 +66,20 @@ def test_the_api_answers_a_json_503(referent, organisation):
         response = api.get(f"/api/v1/organisations/{organisation.pk}/persons")
     assert response.status_code == 503
     assert "rien n'a été enregistré" in response.json()["detail"]
+
+
+def test_a_failure_in_the_middle_of_an_intake_writes_nothing(referent_browser, organisation):
+    persons, journal = Person.objects.count(), AccessLogEntry.objects.count()
+    # The first write goes through, the next one fails: the service's transaction must not
+    # leave the first behind.
+    with connection.execute_wrapper(Unreachable(allow=1, only="INSERT")):
+        response = referent_browser.post(
+            "/personnes/nouvelle/", form_data(birth_name="Interrompu", confirm_different="on")
+        )
+    assert response.status_code == 503
+    assert Person.objects.count() == persons
+    assert not Person.objects.filter(birth_name="Interrompu").exists()
+    assert AccessLogEntry.objects.count() == journal
 
 
 def test_a_mail_server_down_never_fails_the_action(

@@ -33,6 +33,7 @@ from relais.api.schemas_people import (
 from relais.core import journal
 from relais.core.errors import DomainError, PermissionDenied
 from relais.core.models import JournalAction
+from relais.core.submissions import already_submitted, submit_once
 from relais.pathways import handover
 from relais.people import rules as person_rules
 from relais.people import services
@@ -272,6 +273,28 @@ def person_duplicates(
     return [_duplicate_out(c) for c in candidates]
 
 
+def _duplicates_conflict(request: HttpRequest, membership: Membership, candidates: list):
+    journal.record_request(
+        request,
+        JournalAction.LIST,
+        target_type="people.person",
+        organisation=membership.organisation,
+        summary=f"API accueil : {len(candidates)} doublon(s) possible(s) affiché(s)",
+        also_covers=[c.person for c in candidates],
+    )
+    return Status(
+        409,
+        {
+            "detail": (
+                "Des dossiers de la structure ressemblent à cette personne : vérifiez-les. "
+                "S'il s'agit bien d'une autre personne, renvoyez la demande avec "
+                "« confirm_different »: true."
+            ),
+            "duplicates": [_duplicate_out(c) for c in candidates],
+        },
+    )
+
+
 @router.post(
     "/organisations/{organisation_id}/persons",
     response={201: PersonOut, 409: DuplicateConflictOut, **ERRORS},
@@ -280,7 +303,9 @@ def person_duplicates(
         "Crée le dossier après avoir cherché les doublons possibles : s'il y en a, la "
         "réponse est 409 avec `duplicates` ; vérifiez-les, puis renvoyez la demande avec "
         "`confirm_different: true` s'il s'agit bien d'une autre personne. `situation` est "
-        "réservée aux référents et aux responsables."
+        "réservée aux référents et aux responsables. Un en-tête `Idempotency-Key` (valeur "
+        "aléatoire propre à la demande) fait qu'une demande renvoyée rend le même dossier au "
+        "lieu d'en créer un second."
     ),
 )
 def person_create(request: HttpRequest, organisation_id: OrganisationId, payload: PersonCreateIn):
@@ -291,38 +316,52 @@ def person_create(request: HttpRequest, organisation_id: OrganisationId, payload
     # Check the input first: the duplicate search runs on clean names and a real date.
     cleaned = person_rules.clean_person_data(data)
     referent = find_user(payload.referent_id)
+    key = request.headers.get("Idempotency-Key", "")
+    earlier = already_submitted(token=key, actor=request.user, model=Person)
+    if earlier is not None:
+        journal.record_request(
+            request, JournalAction.VIEW, earlier, summary="API accueil : demande répétée"
+        )
+        earlier = Person.objects.select_related("referent").get(pk=earlier.pk)
+        return Status(201, person_out(earlier, membership))
     candidates = _duplicates(membership, cleaned)
     found = [c.person for c in candidates]
     if candidates and not payload.confirm_different:
+        return _duplicates_conflict(request, membership, candidates)
+
+    def create() -> Person:
+        # The check runs again inside, serialised with other intakes; the journal entry is
+        # in the same transaction.
+        with api_fields(referent="referent_id"):
+            person = services.person_create(
+                organisation=membership.organisation,
+                actor=request.user,
+                data=data,
+                referent=referent,
+                set_aside={p.pk for p in found} if payload.confirm_different else set(),
+            )
+        summary = "API accueil : création du dossier"
+        if found:
+            summary += f" (doublons possibles écartés : {', '.join(f'n° {p.pk}' for p in found)})"
         journal.record_request(
-            request,
-            JournalAction.LIST,
-            target_type="people.person",
-            organisation=membership.organisation,
-            summary=f"API accueil : {len(candidates)} doublon(s) possible(s) affiché(s)",
-            also_covers=found,
+            request, JournalAction.CREATE, person, summary=summary, also_covers=found
         )
-        return Status(
-            409,
-            {
-                "detail": (
-                    "Des dossiers de la structure ressemblent à cette personne : vérifiez-les. "
-                    "S'il s'agit bien d'une autre personne, renvoyez la demande avec "
-                    "« confirm_different »: true."
-                ),
-                "duplicates": [_duplicate_out(c) for c in candidates],
-            },
+        return person
+
+    try:
+        # An `Idempotency-Key` header makes a retried request return the same record.
+        person, created = submit_once(
+            token=key,
+            actor=request.user,
+            create=create,
+            model=Person,
         )
-    with api_fields(referent="referent_id"):
-        person = services.person_create(
-            organisation=membership.organisation, actor=request.user, data=data, referent=referent
+    except services.DuplicatesFound as race:
+        return _duplicates_conflict(request, membership, race.candidates)
+    if not created:
+        journal.record_request(
+            request, JournalAction.VIEW, person, summary="API accueil : demande répétée"
         )
-    summary = "API accueil : création du dossier"
-    if found:
-        summary += f" (doublons possibles écartés : {', '.join(f'n° {p.pk}' for p in found)})"
-    journal.record_request(
-        request, JournalAction.CREATE, person, summary=summary, also_covers=found
-    )
     person = Person.objects.select_related("referent").get(pk=person.pk)
     return Status(201, person_out(person, membership))
 

@@ -31,6 +31,7 @@ from relais.people.models import (
     Resource,
     Sex,
 )
+from relais.web.forms_helpers import SubmissionField
 from relais.web.forms_helpers import date_field as shared_date_field
 
 
@@ -57,6 +58,8 @@ class ReferentChoiceField(forms.ModelChoiceField):
 class PersonForm(forms.Form):
     """Identity and contact (everyone who may create a record, reception included), plus
     the situation for those who accompany (référents, managers)."""
+
+    submission = SubmissionField()
 
     birth_name = forms.CharField(label="Nom de naissance", max_length=person_rules.NAME_MAX_LENGTH)
     usage_name = forms.CharField(

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 from relais.core import journal
 from relais.core.errors import DomainError, StaleObjectError
 from relais.core.models import JournalAction
+from relais.core.submissions import already_submitted, new_token, submit_once
 from relais.core.text import fold
 from relais.network.coordination import intake
 from relais.pathways import handover
@@ -155,7 +156,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
     if not can(membership, Capability.IDENTITY):
         raise PermissionDenied
     referents = selectors.assignable_referents(request.organisation)
-    initial = {}
+    initial = {"submission": new_token()}
     if membership.role in person_rules.REFERENT_ROLES:
         initial["referent"] = request.user.pk
     form = PersonForm(
@@ -168,6 +169,18 @@ def person_create(request: HttpRequest) -> HttpResponse:
     partner_hints = []
     check_key = ""
     if request.method == "POST" and form.is_valid():
+        earlier = already_submitted(
+            token=form.cleaned_data.get("submission", ""), actor=request.user, model=Person
+        )
+        if earlier is not None:
+            # The same form sent again (double click, back and resend): its record.
+            journal.record_request(
+                request,
+                JournalAction.VIEW,
+                earlier,
+                summary="accueil : dossier déjà créé (formulaire envoyé deux fois)",
+            )
+            return redirect("people:detail", pk=earlier.pk)
         data = form.person_data()
         check_key = _duplicate_check_key(request.organisation.pk, data)
         confirmed = (
@@ -215,16 +228,17 @@ def person_create(request: HttpRequest) -> HttpResponse:
                 "(nom de la structure seulement)",
             )
         if (not duplicates and not partner_hints) or confirmed:
-            try:
+
+            def create() -> Person:
+                # The duplicate check runs again inside, serialised with other intakes
+                # (services.person_create), and the journal entry is in the same transaction.
                 person = services.person_create(
                     organisation=request.organisation,
                     actor=request.user,
                     data=data,
                     referent=form.cleaned_data.get("referent"),
+                    set_aside={c.pk for c in candidates} if confirmed else set(),
                 )
-            except DomainError as error:
-                apply_domain_error(form, error)
-            else:
                 summary = "accueil : création du dossier"
                 if duplicates:
                     numbers = ", ".join(f"n° {c.pk}" for c in candidates)
@@ -236,6 +250,30 @@ def person_create(request: HttpRequest) -> HttpResponse:
                     summary=summary,
                     also_covers=candidates,
                 )
+                return person
+
+            try:
+                # A double click or a resent form gives the record the first one created.
+                person, created = submit_once(
+                    token=form.cleaned_data.get("submission", ""),
+                    actor=request.user,
+                    create=create,
+                    model=Person,
+                )
+            except services.DuplicatesFound as found:
+                duplicates = found.candidates
+                candidates = [d.person for d in duplicates]
+                check_key = _duplicate_check_key(request.organisation.pk, data)
+            except DomainError as error:
+                apply_domain_error(form, error)
+            else:
+                if not created:
+                    journal.record_request(
+                        request,
+                        JournalAction.VIEW,
+                        person,
+                        summary="accueil : dossier déjà créé (formulaire envoyé deux fois)",
+                    )
                 messages.success(request, f"Le dossier de {person.display_name} est créé.")
                 return redirect("people:detail", pk=person.pk)
     if duplicates:
