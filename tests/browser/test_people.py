@@ -251,4 +251,5 @@ def test_intake_suggests_communes_as_the_service_search_does(page, login_as, org
     expect(page.get_by_text("Le dossier de MARTIN Inès est créé.")).to_be_visible()
     person = Person.objects.get(birth_name="Martin")
     assert person.commune_code == "69383"
-    expect(page.get_by_text("Lyon 3e Arrondissement").first).to_be_visible()
+    identity = open_person_section(page, "identite")
+    expect(identity.get_by_text("Lyon 3e Arrondissement").first).to_be_visible()
