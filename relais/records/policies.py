@@ -7,6 +7,11 @@
 | record an erasure / rectification request| yes                    | yes            | yes     | no    |
 | extend or close a request                | no                     | no             | yes     | no    |
 | postpone an erasure, set the retention   | no                     | no             | yes     | no    |
+| export the person's own copy (art. 15)   | no                     | no             | yes     | no    |
+
+The person's own copy holds every note, « Moi seul·e » ones included (the right of access
+covers them): only a manager, who answers the request for the organisation, downloads it.
+A professional's own copy of the record leaves out the notes they may not read.
 
 Archiving ends the accompaniment's active life: the person's référent decides it for their
 own caseload, a manager for anyone. Unarchiving reopens a record that was closed on purpose,
@@ -57,3 +62,7 @@ def can_record_request(membership: Membership | None, person) -> bool:
 def can_manage_lifecycle(membership: Membership | None, organisation_id: int) -> bool:
     """Decide on requests, postpone erasures, set the retention policy, list records due."""
     return _own_manager(membership, organisation_id)
+
+
+def can_export_for_the_person(membership: Membership | None, person) -> bool:
+    return _own_manager(membership, person.organisation_id)

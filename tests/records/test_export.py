@@ -73,7 +73,7 @@ def full_record(organisation, referent):
 
 
 def test_json_holds_everything(full_record, referent):
-    data = export.as_json(export.person_export(full_record, actor=referent))
+    data = export.as_json(export.person_export(full_record, actor=referent, for_the_person=True))
     text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)
     assert data["Identité et contact"]["Nom de naissance"] == "Dupré"
     assert data["Situation"]["Âge des enfants"] == ["3 ans", "7 ans"]
@@ -95,6 +95,10 @@ def test_json_holds_everything(full_record, referent):
     private = next(n for n in notes if n["Contenu"] == "Note privée")
     assert private["Auteur"] == "Zoé Privée"
     assert private["Visible par"] == "Moi seul·e"
+    # A professional's own copy leaves out another professional's private notes.
+    own_copy = export.as_json(export.person_export(full_record, actor=referent))
+    contents = [n["Contenu"] for n in own_copy["Écrits professionnels"]]
+    assert "Note partagée" in contents and "Note privée" not in contents
     assert data["Identité et contact"]["Date de naissance"] == full_record.birth_date.isoformat()
     pathway = data["Parcours"][0]
     assert pathway["Objectifs"][0]["Objectif"] == "Obtenir le permis B"

@@ -31,9 +31,11 @@ from relais.records.export.structure import Group, Item, PersonExport, display, 
 __all__ = ["Group", "Item", "PersonExport", "as_json", "display", "person_export", "render_pdf"]
 
 
-def person_export(person: Person, *, actor) -> PersonExport:
-    """Everything held about `person`. The caller has checked the right to export and
-    journals the export."""
+def person_export(person: Person, *, actor, for_the_person: bool = False) -> PersonExport:
+    """What is held about `person`. `for_the_person`: the copy given to the person (right
+    of access, art. 15 RGPD) — everything, other professionals' « Moi seul·e » notes
+    included; otherwise a professional's copy, without the notes they may not read. The
+    caller has checked the right to export (`relais.records.policies`) and journals it."""
     person = Person.objects.select_related("organisation", "referent", "created_by").get(
         pk=person.pk
     )
@@ -58,7 +60,11 @@ def person_export(person: Person, *, actor) -> PersonExport:
             Group("documents", "Documents (liste)", own_file.documents(person)),
             Group("diagnostics", "Diagnostics", accompaniment.diagnostics(person)),
             Group("parcours", "Parcours", accompaniment.pathways(person)),
-            Group("ecrits", "Écrits professionnels", accompaniment.notes(person)),
+            Group(
+                "ecrits",
+                "Écrits professionnels",
+                accompaniment.notes(person, reader=None if for_the_person else actor),
+            ),
             Group("rendez_vous", "Rendez-vous", accompaniment.appointments(person)),
             Group(
                 "orientations",

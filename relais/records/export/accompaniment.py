@@ -3,12 +3,12 @@ professional notes and appointments."""
 
 from __future__ import annotations
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from relais.diagnostics.domains import barrier_label
 from relais.diagnostics.models import Diagnostic
-from relais.pathways.models import Appointment, GoalReview, Note, Pathway, Review
+from relais.pathways.models import Appointment, GoalReview, Note, NoteVisibility, Pathway, Review
 from relais.people.models import Person
 from relais.records.export.structure import Group, Item, label_of, user_name
 
@@ -197,12 +197,16 @@ def pathways(person: Person) -> list[Item]:
     return items
 
 
-def notes(person: Person) -> list[Item]:
+def notes(person: Person, *, reader=None) -> list[Item]:
+    """Every note for the person's own copy (`reader=None`); for a professional's copy, the
+    notes they may read: another professional's « Moi seul·e » notes are left out."""
     notes = (
         Note.objects.filter(person=person)
         .select_related("author", "pathway")
         .order_by("occurred_on", "id")
     )
+    if reader is not None:
+        notes = notes.exclude(Q(visibility=NoteVisibility.AUTHOR) & ~Q(author=reader))
     return [
         Item(
             f"{note.occurred_on:%d/%m/%Y} — {note.get_kind_display()}",

@@ -50,7 +50,11 @@ class NoteForm(forms.Form):
         choices=NoteVisibility.choices,
         widget=forms.RadioSelect,
         initial=NoteVisibility.ORGANISATION,
-        help_text="« Moi seul·e » : ni vos collègues ni votre responsable ne le verront.",
+        help_text=(
+            "« Moi seul·e » : ni vos collègues ni votre responsable ne le liront, pas même dans "
+            "leurs exports du dossier. La personne, elle, peut en obtenir copie : le droit "
+            "d'accès (RGPD art. 15) couvre tout ce que son dossier contient."
+        ),
     )
     body = forms.CharField(
         label="Contenu",

@@ -31,6 +31,7 @@ from relais.people.duplicates import find_duplicates
 from relais.people.models import Consent, ConsentStatus, Document, Person
 from relais.people.policies import Capability, access, can
 from relais.records import export
+from relais.records.policies import can_export_for_the_person
 from relais.web.forms_helpers import apply_domain_error
 from relais.web.organisations.views import organisation_required
 from relais.web.people.access import get_person
@@ -101,6 +102,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_edit": person.archived_at is None
             and can(request.membership, Capability.IDENTITY, person),
             "can_export": can(request.membership, Capability.ACCOMPANIMENT, person),
+            "can_export_for_the_person": can_export_for_the_person(request.membership, person),
         },
     )
 
@@ -601,13 +603,29 @@ def _export_filename(person: Person, extension: str) -> str:
     return f"dossier-{person.pk}-{timezone.localdate():%Y-%m-%d}.{extension}"
 
 
+def _export_for_the_person(request: HttpRequest, person: Person) -> bool:
+    """`?pour=personne`: the person's own copy, managers only (relais.records.policies)."""
+    if request.GET.get("pour") != "personne":
+        return False
+    if not can_export_for_the_person(request.membership, person):
+        raise PermissionDenied
+    return True
+
+
+def _export_summary(for_the_person: bool, kind: str) -> str:
+    if for_the_person:
+        return f"droit d'accès (RGPD art. 15) : copie remise à la personne, {kind}"
+    return f"export du dossier (copie professionnelle, sans les écrits réservés à leur auteur) : {kind}"
+
+
 @organisation_required
 @require_GET
 def person_export_json(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_person(request, pk, Capability.ACCOMPANIMENT)
-    data = export.person_export(person, actor=request.user)
+    for_the_person = _export_for_the_person(request, person)
+    data = export.person_export(person, actor=request.user, for_the_person=for_the_person)
     journal.record_request(
-        request, JournalAction.EXPORT, person, summary="droit d'accès (RGPD art. 15) : JSON"
+        request, JournalAction.EXPORT, person, summary=_export_summary(for_the_person, "JSON")
     )
     body = json.dumps(export.as_json(data), cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
@@ -620,10 +638,11 @@ def person_export_json(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def person_export_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_person(request, pk, Capability.ACCOMPANIMENT)
-    data = export.person_export(person, actor=request.user)
+    for_the_person = _export_for_the_person(request, person)
+    data = export.person_export(person, actor=request.user, for_the_person=for_the_person)
     pdf = export.render_pdf(data)
     journal.record_request(
-        request, JournalAction.EXPORT, person, summary="droit d'accès (RGPD art. 15) : PDF"
+        request, JournalAction.EXPORT, person, summary=_export_summary(for_the_person, "PDF")
     )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{_export_filename(person, "pdf")}"'
