@@ -16,7 +16,7 @@ from django.utils.crypto import salted_hmac
 
 from relais.accounts.validators import validate_commune_code, validate_siret
 from relais.core.communes import get_commune
-from relais.core.models import AppendOnlyModel, TimeStampedModel
+from relais.core.models import AppendOnlyModel, TimeStampedModel, VersionedModel
 
 
 class OrganisationKind(models.TextChoices):
@@ -37,7 +37,7 @@ class OrganisationKind(models.TextChoices):
     OTHER = "other", "Autre"
 
 
-class Organisation(TimeStampedModel):
+class Organisation(TimeStampedModel, VersionedModel):
     name = models.CharField("nom", max_length=200)
     kind = models.CharField("type de structure", max_length=20, choices=OrganisationKind.choices)
     siret = models.CharField(

@@ -203,11 +203,12 @@ def external_organisation_create(
 
 @transaction.atomic
 def organisation_directory_update(
-    *, organisation: Organisation, actor: User, **changes: Any
+    *, organisation: Organisation, actor: User, expected_version: int, **changes: Any
 ) -> Organisation:
     """Change a directory entry. An organisation on the platform keeps its identity (name,
     type, SIRET, commune: the platform administrators' part); a partner "hors plateforme"
-    may change everything."""
+    may change everything. Refused (StaleObjectError) if someone saved it since
+    `expected_version` was read."""
     allowed = DIRECTORY_FIELDS + (IDENTITY_FIELDS if organisation.is_external else ())
     unexpected = set(changes) - set(allowed)
     if unexpected:
@@ -226,10 +227,12 @@ def organisation_directory_update(
             # A new commune moves the default point, unless precise coordinates were given.
             values["latitude"] = values["longitude"] = None
     values = with_location({"commune_code": organisation.commune_code, **values})
-    for name in allowed:
-        setattr(organisation, name, values[name])
-    organisation.save()
-    return organisation
+    return update_versioned(
+        organisation,
+        expected_version=expected_version,
+        actor=actor,
+        changes={name: values[name] for name in allowed if name in values},
+    )
 
 
 # --- Services ------------------------------------------------------------------------------

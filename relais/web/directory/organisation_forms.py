@@ -58,6 +58,10 @@ class DirectoryFilterForm(forms.Form):
 class OrganisationEntryForm(LocationFormMixin, forms.Form):
     """What the managers of an organisation on the platform maintain in the directory."""
 
+    # The version the manager started from: two managers editing at once do not overwrite
+    # each other (absent when creating a partner).
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
+
     description = forms.CharField(
         label="Présentation",
         required=False,
@@ -149,6 +153,7 @@ def organisation_initial(organisation: Organisation) -> dict:
         "networks": list(organisation.networks or []),
         "latitude": organisation.latitude,
         "longitude": organisation.longitude,
+        "version": organisation.version,
     }
     blank_if_commune_centre(initial, organisation.commune_code)
     return initial
@@ -157,6 +162,7 @@ def organisation_initial(organisation: Organisation) -> dict:
 def organisation_values(form: forms.Form) -> dict:
     """The cleaned data under the service layer's names."""
     values = dict(form.cleaned_data)
+    values.pop("version", None)
     if "commune" in values:
         values["commune_code"] = values.pop("commune")
     return values

@@ -188,13 +188,16 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form_class = PartnerForm if organisation.is_external else OrganisationEntryForm
     form = form_class(request.POST or None, initial=organisation_initial(organisation))
     if request.method == "POST" and form.is_valid():
+        version = form.cleaned_data.get("version") or organisation.version
         saved = save_form(
             form,
             lambda: services_catalogue.organisation_directory_update(
                 organisation=organisation,
                 actor=request.user,
+                expected_version=version,
                 **organisation_values(form),
             ),
+            reload=lambda: Organisation.objects.get(pk=organisation.pk),
         )
         if saved.ok:
             messages.success(request, "Fiche de l'annuaire enregistrée.")

@@ -81,6 +81,7 @@ def test_on_platform_entry_keeps_its_identity():
     organisation_directory_update(
         organisation=organisation,
         actor=UserFactory(),
+        expected_version=1,
         address="1 place Sathonay",
         phone="0472000000",
         latitude=None,
@@ -91,7 +92,9 @@ def test_on_platform_entry_keeps_its_identity():
     assert organisation.phone == "04 72 00 00 00"
     assert organisation.latitude == 45.76404  # centre of Lyon
     with pytest.raises(DomainError, match="administration de la plateforme"):
-        organisation_directory_update(organisation=organisation, actor=UserFactory(), name="Autre")
+        organisation_directory_update(
+            organisation=organisation, actor=UserFactory(), expected_version=2, name="Autre"
+        )
 
 
 def test_external_partner_may_move():
@@ -101,6 +104,7 @@ def test_external_partner_may_move():
     organisation_directory_update(
         organisation=partner,
         actor=UserFactory(),
+        expected_version=1,
         name="Boutique solidaire de Bron",
         commune_code="69029",
         latitude=None,
@@ -170,3 +174,19 @@ def test_confirm_publish_unpublish():
     service_publish(service=service, actor=actor)
     service.refresh_from_db()
     assert service.is_published
+
+
+def test_two_managers_editing_the_entry_at_once_do_not_overwrite_each_other():
+    """#11, 3: the directory entry has optimistic locking like the other shared records."""
+    organisation = OrganisationFactory(name="CCAS de Lyon")
+    first, second = UserFactory(first_name="Awa", last_name="Diallo"), UserFactory()
+    organisation_directory_update(
+        organisation=organisation, actor=first, expected_version=1, phone="0472000001"
+    )
+    with pytest.raises(StaleObjectError, match="Awa Diallo"):
+        organisation_directory_update(
+            organisation=organisation, actor=second, expected_version=1, phone="0472000002"
+        )
+    organisation.refresh_from_db()
+    assert organisation.phone == "04 72 00 00 01"
+    assert organisation.version == 2

@@ -207,3 +207,20 @@ def test_manager_edits_the_directory_entry(manager_client, organisation):
     organisation.refresh_from_db()
     assert organisation.address == "1 place Bellecour"
     assert organisation.networks == ["plie"]
+
+
+def test_a_stale_directory_entry_form_is_refused_and_keeps_the_input(manager_client, organisation):
+    """#11, 3: a manager saving a form opened before a colleague's save is told, and what
+    they typed is kept with the current version."""
+    url = f"/annuaire/structures/{organisation.pk}/modifier/"
+    form = {"address": "2 rue Neuve", "phone": "0478000001", "description": "Ma version"}
+    manager_client.post(url, {**form, "version": "1"})
+    stale = manager_client.post(url, {**form, "address": "3 rue Vieille", "version": "1"})
+    assert stale.status_code == 200
+    text = page_text(stale)
+    assert "Modifié entre-temps" in text
+    assert 'value="3 rue Vieille"' in stale.content.decode()
+    organisation.refresh_from_db()
+    assert organisation.address == "2 rue Neuve"
+    again = manager_client.post(url, {**form, "address": "3 rue Vieille", "version": "2"})
+    assert again.status_code == 302
