@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from relais.core.mail import held_back
 from relais.demo.accompaniment import seed_accompaniment
 from relais.demo.accounts import ORGANISATIONS, seed_accounts
 from relais.demo.network import seed_network
@@ -27,6 +28,22 @@ class Command(BaseCommand):
                 "développement. Utilisez --force pour une démonstration isolée, jamais en production."
             )
         started = time.monotonic()
+        # The notices of the demo's actions go to fictitious addresses: counted, not sent.
+        with held_back() as unsent:
+            self._seed()
+        if unsent.count:
+            self.stdout.write(
+                f"{unsent.count} e-mail(s) de démonstration non envoyé(s) "
+                "(avis des actions fictives, adressés à des comptes fictifs)."
+            )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Données de démonstration prêtes ({len(ORGANISATIONS)} structures, "
+                f"{time.monotonic() - started:.1f} s)."
+            )
+        )
+
+    def _seed(self) -> None:
         organisations = seed_accounts()
         report = seed_accompaniment(organisations)
         names = {o.key: o.name for o in ORGANISATIONS}
@@ -50,10 +67,4 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Coordination : {network.services} services, {network.referrals} orientations, "
             f"{network.teams} équipes de coordination, {network.partnerships} partenariats."
-        )
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Données de démonstration prêtes ({len(organisations)} structures, "
-                f"{time.monotonic() - started:.1f} s)."
-            )
         )
