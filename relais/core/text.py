@@ -84,6 +84,6 @@ def name_character_error(name: str, label: str) -> str | None:
         return None
     shown = ", ".join(f"« {c} »" for c in refused[:5] if c.isprintable())
     return (
-        f"« {label} » ne peut contenir que des lettres, des espaces, des traits d’union, "
+        f"« {label} » ne peut contenir que des lettres, des espaces, des traits d'union, "
         f"des apostrophes et des points" + (f" (refusé : {shown})." if shown else ".")
     )

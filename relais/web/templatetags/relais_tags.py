@@ -119,3 +119,14 @@ def options(choices) -> SafeString:
     """<option> elements for (value, label) pairs, in one go: long lists (a structure's
     référents) rendered by a template loop cost a few milliseconds per page."""
     return format_html_join("", '<option value="{}">{}</option>', choices)
+
+
+@register.filter
+def de(name: object) -> str:
+    """« de » before a name, elided before a vowel: « Rôle d'Anne », « Journal d'Élan
+    Emploi », « Chronologie de DUPONT Jean » (never « de Anne »)."""
+    import unicodedata
+
+    text = str(name or "")
+    first = unicodedata.normalize("NFD", text[:1])[:1].lower()
+    return f"d'{text}" if first and first in "aeiou" else f"de {text}"
