@@ -6,6 +6,7 @@ notifications and the navigation entry."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.test import Client
@@ -166,6 +167,34 @@ class TestSending:
         consent = Consent.objects.get()
         assert consent.purpose == "share_category"
         assert consent.partner_category == "mission_locale"
+
+    def test_reason_gets_the_writing_check_then_may_be_sent_anyway(self):
+        """Defect: the reason, read by the partner, went out without any relecture."""
+        sc = make_scenario()
+        client = client_for(sc.referent)
+        reason = "Monsieur est fainéant et toxicomane."
+        response = client.post(create_url(sc), send_data(sc, reason=reason))
+        assert response.status_code == 200
+        text = page_text(response)
+        assert "Relecture : 2 mots à reconsidérer" in text
+        assert '<mark class="relais-flag">fainéant</mark>' in text
+        assert "Envoyer quand même" in text
+        assert 'value="Un premier entretien."' in text or "Un premier entretien." in text
+        assert not Referral.objects.exists()
+        seen = re.search(r'name="flags_seen" value="([0-9a-f]+)"', text).group(1)
+        # « Envoyer quand même » is a button of its own: no « action » comes with it.
+        data = send_data(sc, reason=reason, flags_seen=seen, save_anyway="1")
+        del data["action"]
+        response = client.post(create_url(sc), data)
+        assert response.status_code == 302
+        assert Referral.objects.get().reason == reason
+
+    def test_request_text_gets_the_writing_check(self):
+        sc = make_scenario()
+        client = client_for(sc.referent)
+        response = client.post(create_url(sc), send_data(sc, asked_for="Il est schizophrène."))
+        assert "Relecture : 1 mot à reconsidérer" in page_text(response)
+        assert not Referral.objects.exists()
 
     def test_field_errors_keep_the_input(self):
         sc = make_scenario()
