@@ -101,3 +101,17 @@ def test_no_known_mistake_in_templates_and_messages():
                 if re.search(pattern, text):
                     found.append(f"{path.relative_to(RELAIS)}:{number}: {why}: {line.strip()}")
     assert found == []
+
+
+def test_every_form_shows_the_shared_error_summary():
+    """Each page with a form to fill in includes the error summary that lists and links
+    each field in error (includes/form_errors.html, or its list for the diagnostic)."""
+    missing = []
+    for path in (RELAIS / "web" / "templates").rglob("*.html"):
+        text = path.read_text()
+        fills_in = 'method="post"' in text and "dsfr_field" in text
+        summary = "includes/form_errors.html" in text or "includes/error_links.html" in text
+        if fills_in and not summary:
+            missing.append(str(path.relative_to(RELAIS)))
+    # The caseload's form is a selection of rows for reassignment, without fields of its own.
+    assert missing == ["web/templates/caseload/caseload.html"]

@@ -232,3 +232,14 @@ def test_minutes_update_gets_the_writing_check(referent_client, person, referent
     assert "Relecture : 1 mot à reconsidérer" in page_text(response)
     conference.refresh_from_db()
     assert conference.agenda == "Point d'étape"
+
+
+def test_no_participant_reported_with_the_missing_date(referent_client, person, referent):
+    """Every error at once: « Indiquez qui a participé » came after the date was fixed."""
+    PathwayFactory(person=person, referent=referent)
+    data = form_data(referent, held_on="")
+    del data["participants"]
+    text = page_text(referent_client.post(url(person), data))
+    assert "Indiquez qui a participé à la réunion." in text
+    assert "Indiquez la date." in text or "obligatoire" in text
+    assert not CaseConference.objects.exists()
