@@ -38,10 +38,15 @@ def test_manager_adds_a_service_and_finds_it_in_the_directory(page, login_as, or
     page.get_by_label("Zone d'éligibilité").fill("69 lyon")  # bad input first
     page.get_by_role("textbox", name=re.compile(r"^Commune")).fill("")
     page.get_by_role("button", name="Ajouter le service").click()
-    expect(page.get_by_text("« LYON » n'est pas un code reconnu")).to_be_visible()
-    expect(
-        page.get_by_text("Indiquez la commune où le service accueille le public")
-    ).to_be_visible()
+    expect(page.locator("#id_zone_eligibilite-error")).to_contain_text(
+        "« LYON » n'est pas un code reconnu"
+    )
+    # The error summary at the top links to the field.
+    page.get_by_test_id("error-summary").get_by_role("link", name="Zone d'éligibilité").click()
+    expect(page.locator("#id_zone_eligibilite")).to_be_focused()
+    expect(page.locator("#id_commune-error")).to_contain_text(
+        "Indiquez la commune où le service accueille le public"
+    )
     expect(page.get_by_label("Nom du service")).to_have_value("Auto-école sociale")
     expect(page.get_by_role("checkbox", name="Préparer un permis")).to_be_checked()
 
