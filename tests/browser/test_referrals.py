@@ -174,6 +174,17 @@ def test_referral_closed_loop(page, login_as, browser, live_server, axe_reports)
     assert TeamMember.objects.filter(user=receiver, organisation=mission_locale).exists()
     assert Step.objects.get(pk=referral.step_id).status == StepStatus.DONE
 
+    # --- The référent finds the answer on the home page and in the menu, opens it.
+    page.goto("/")
+    expect(page.get_by_test_id("nav-answers")).to_contain_text("1")
+    answers = page.get_by_test_id("referral-answers")
+    expect(answers).to_contain_text("terminée, résultat transmis par Mission locale Lyon Est")
+    answers.get_by_role("link", name=re.compile("Garantie jeunes renforcée")).click()
+    expect(page.get_by_test_id("referral-status")).to_have_text("Terminée")
+    page.goto("/")
+    expect(page.get_by_test_id("referral-answers")).to_have_count(0)
+    expect(page.get_by_test_id("nav-answers")).to_have_count(0)
+
     # --- The référent sees the outcome in the person's timeline.
     page.goto(f"/personnes/{person.pk}/")
     timeline = page.locator("#chronologie")

@@ -146,6 +146,19 @@ def test_demo_emails_summed_up_on_one_line_not_queued(seeded):
     assert len(seeded["first_output"].splitlines()) < 20
 
 
+def test_demo_notifications_start_read_and_answers_opened(seeded):
+    from relais.network.referrals.models import ANSWER_STATUSES, Referral
+    from relais.network.referrals.selectors import unseen_answers_q
+    from relais.notifications.models import Notification
+
+    assert Notification.objects.exists()
+    assert not Notification.objects.filter(read_at__isnull=True).exists()
+    answered = Referral.objects.filter(status__in=ANSWER_STATUSES, answered_by_hand=False)
+    assert answered.exists()
+    for sender_id, organisation_id in answered.values_list("sender_id", "sender_organisation_id"):
+        assert not Referral.objects.filter(unseen_answers_q(sender_id, organisation_id)).exists()
+
+
 def test_second_run_only_looks(seeded):
     # Runs at every `make run`: once seeded, it checks which persons exist and stops (the
     # first run takes a few seconds on SQLite; not asserted here, machines vary).

@@ -23,6 +23,7 @@ from tests.factories import (
     DiagnosticFactory,
     DocumentFactory,
     DomainAssessmentFactory,
+    MembershipFactory,
     NoteFactory,
     OrganisationFactory,
     ServiceFactory,
@@ -779,3 +780,72 @@ def test_an_organisation_that_only_sends_lands_on_its_sent_list():
     assert "Envoyées : 1 orientation" in text
     assert f"n° {referral.pk}" in text
     assert "À traiter" in page_text(client_for(sc.receiver).get("/orientations/"))
+
+
+class TestAnswersToMyReferrals:
+    """The home page and the menu show the partner's answers to the referrals one sent, not
+    only the referrals received."""
+
+    def test_answer_shown_until_opened_then_again_at_the_next_answer(self):
+        sc = make_scenario()
+        referral = send(sc)
+        client = client_for(sc.referent)
+        home = page_text(client.get("/"))
+        assert 'data-testid="referral-answers"' not in home
+        assert 'data-testid="nav-answers"' not in home
+        referral = referral_answers.referral_accept(
+            referral=referral, actor=sc.receiver, organisation=sc.receiver_org, expected_version=1
+        )
+        home = page_text(client.get("/"))
+        assert "Réponses à vos orientations" in home
+        assert (
+            f"Orientation n° {referral.pk} vers « Garantie jeunes renforcée »</a> : acceptée "
+            "par Mission locale Lyon Est" in home
+        )
+        assert (
+            "Lefèvre" not in home.split('data-testid="referral-answers"')[1].split("</section>")[0]
+        )
+        assert re.search(r'data-testid="nav-answers">1<span class="fr-sr-only"> réponse à', home)
+        # Opening it: no longer new.
+        assert client.get(f"/orientations/{referral.pk}/").status_code == 200
+        home = page_text(client.get("/"))
+        assert 'data-testid="referral-answers"' not in home
+        assert 'data-testid="nav-answers"' not in home
+        # The partner completes it: new again.
+        referral.refresh_from_db()
+        referral_answers.referral_complete(
+            referral=referral,
+            actor=sc.receiver,
+            organisation=sc.receiver_org,
+            expected_version=referral.version,
+            outcome="Inscrite en formation.",
+        )
+        home = page_text(client.get("/"))
+        assert "terminée, résultat transmis par Mission locale Lyon Est" in home
+
+    def test_only_the_sender_and_not_the_answers_recorded_by_hand(self):
+        sc = make_scenario()
+        referral = send(sc)
+        referral_answers.referral_refuse(
+            referral=referral,
+            actor=sc.receiver,
+            organisation=sc.receiver_org,
+            expected_version=1,
+            refusal_reason="no_capacity",
+        )
+        colleague = client_for(MembershipFactory(organisation=sc.sender_org, role="referent").user)
+        assert "Réponses à vos orientations" not in page_text(colleague.get("/"))
+        assert "refusée par Mission locale" in page_text(client_for(sc.referent).get("/"))
+
+        external = make_scenario(external=True)
+        referral = send(external)
+        referral_answers.referral_record_answer(
+            referral=referral,
+            actor=external.referent,
+            organisation=external.sender_org,
+            expected_version=1,
+            decision="accepted",
+        )
+        assert "Réponses à vos orientations" not in page_text(
+            client_for(external.referent).get("/")
+        )

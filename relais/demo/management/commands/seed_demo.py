@@ -8,6 +8,23 @@ from relais.core.mail import held_back
 from relais.demo.accompaniment import seed_accompaniment
 from relais.demo.accounts import ORGANISATIONS, seed_accounts
 from relais.demo.network import seed_network
+from relais.network.referrals.answers import referral_mark_answer_seen
+from relais.network.referrals.models import ANSWER_STATUSES, Referral
+from relais.notifications.services import mark_all_read
+
+
+def settle_news(organisations) -> None:
+    """The demo starts as a day at work does: the notices of its own seeding already read,
+    the partners' answers to its referrals already opened (what happens next is news)."""
+    for organisation in organisations.values():
+        mark_all_read(organisation)
+    answered = Referral.objects.filter(
+        sender_organisation__in=organisations.values(),
+        status__in=ANSWER_STATUSES,
+        answer_seen_at__isnull=True,
+    ).select_related("sender_organisation")
+    for referral in answered:
+        referral_mark_answer_seen(referral=referral, organisation=referral.sender_organisation)
 
 
 class Command(BaseCommand):
@@ -64,6 +81,7 @@ class Command(BaseCommand):
                 f"Personnes accompagnées de démonstration déjà présentes ({report.skipped})."
             )
         network = seed_network(organisations)
+        settle_news(organisations)
         self.stdout.write(
             f"Coordination : {network.services} services, {network.referrals} orientations, "
             f"{network.teams} équipes de coordination, {network.partnerships} partenariats."
