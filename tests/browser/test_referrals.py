@@ -127,7 +127,15 @@ def test_referral_closed_loop(page, login_as, browser, live_server, axe_reports)
     expect(page.get_by_label(re.compile(r"^Motif de l'orientation"))).to_have_value(
         "Souhaite trouver un emploi dans la logistique après sa formation."
     )
+    # The reason leaves the organisation: it is read over first; the référent keeps it.
+    page.get_by_label(re.compile(r"^Motif de l'orientation")).fill(
+        "Souhaite trouver un emploi dans la logistique après sa formation. Dit être dépressive."
+    )
     page.get_by_role("button", name="Envoyer l'orientation").click()
+    check = page.get_by_test_id("writing-check")
+    expect(check).to_contain_text("Relecture : 1 mot à reconsidérer")
+    assert not Referral.objects.exists()
+    check.get_by_role("button", name="Envoyer quand même").click()
     expect(
         page.get_by_text("Orientation envoyée à Mission locale Lyon Est.", exact=False)
     ).to_be_visible()
