@@ -36,6 +36,7 @@ from django.utils import timezone
 
 from bench import names
 from bench.common import Ids, Inserter, reset_sequences, step
+from bench.identity import add_match_keys
 from relais.accounts.models import Membership, Organisation, OrganisationKind, Role, User
 from relais.core.communes import all_communes
 from relais.core.text import fold
@@ -374,6 +375,7 @@ class _Builder:
             updated_at=created,
         )
         self.out.add(Person, vars(person))
+        add_match_keys(self.out, self.ids, person)
         self.timeline_items += 1  # the record's opening
         return person
 

@@ -49,7 +49,7 @@ class BenchError(Exception):
     """The benchmark cannot give a meaningful figure (bad answer, server down…)."""
 
 
-PARTS = ("foundation", "accompaniment", "coordination")
+PARTS = ("foundation", "accompaniment", "coordination", "identity")
 
 
 @dataclass
@@ -115,6 +115,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         type=int,
         default=20_000,
         help="journal entries held by the measured organisation",
+    )
+    parser.add_argument(
+        "--identity-persons",
+        type=int,
+        default=100_000,
+        help="persons of the one organisation where the duplicate check is measured",
     )
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument(
@@ -218,6 +224,7 @@ class Prepared:
     accompaniment: object | None
     coordination: object | None
     durations: dict[str, float]
+    identity: object | None = None
 
 
 def prepare_database(args: argparse.Namespace) -> Prepared:
@@ -284,6 +291,17 @@ def prepare_database(args: argparse.Namespace) -> Prepared:
             exclude_person=accompaniment.big_person_id if accompaniment else None,
         )
         durations["coordination"] = time.perf_counter() - start
+    identity = None
+    if "identity" in args.parts:
+        from bench.identity import generate_identity
+
+        print("  identity:")
+        start = time.perf_counter()
+        identity = generate_identity(
+            persons=args.identity_persons,
+            rng=random.Random(f"{SEED}-identity"),  # noqa: S311 — fake data
+        )
+        durations["identity"] = time.perf_counter() - start
     stack.close()
     if connection.vendor == "postgresql":
         # What autovacuum does a minute after a bulk load; done now so that it does not
@@ -293,7 +311,7 @@ def prepare_database(args: argparse.Namespace) -> Prepared:
     with timed("collectstatic", "collectstatic"):
         call_command("collectstatic", interactive=False, verbosity=0)
     connections.close_all()
-    return Prepared(foundation, accompaniment, coordination, durations)
+    return Prepared(foundation, accompaniment, coordination, durations, identity)
 
 
 # Each measured send makes a new referral: one prepared person per request.
@@ -771,6 +789,11 @@ def main(argv: list[str] | None = None) -> int:
             generation = sum(prepared.durations.values())
             print(f"  preparation: {generation:.0f} s")
             endpoints = build_endpoints(prepared, args.parts)
+            identity_lines = []
+            if prepared.identity is not None:
+                from bench.identity import measure
+
+                identity_lines = measure(prepared.identity)
 
             port = free_port()
             server = Gunicorn(port=port, workers=args.workers, log_path=Path(tmp) / "gunicorn.log")
@@ -817,6 +840,8 @@ def main(argv: list[str] | None = None) -> int:
                 )
             for note in notes:
                 print(note)
+            for line in identity_lines:
+                print(line)
             total_s = time.perf_counter() - started
             durations = ", ".join(f"{k} {v:.0f} s" for k, v in prepared.durations.items())
             print(f"Preparation: {durations}; measurement {measured_s:.0f} s")

@@ -23,5 +23,7 @@ urlpatterns = [
     path("recherche/", include("relais.web.search.urls")),
     path("orientations/", include("relais.web.referrals.urls")),
     path("equipes/", include("relais.web.teams.urls")),
+    path("agenda/", include("relais.web.agenda.urls")),
+    path("", include("relais.web.lifecycle.urls")),
     path("", include("relais.web.common.urls")),
 ]

@@ -72,3 +72,33 @@ def run_task_worker(**options) -> None:
 
     with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
         call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0, **options)
+
+
+PERSON_SECTION_RE = re.compile(r'hx-get="(/personnes/\d+/sections/([^"/]+)/)"')
+
+
+def person_page_text(client, person, *keys: str) -> str:
+    """The person page's text with its sections opened, as a user who opens them sees it
+    (they load on demand): the sections `keys`, or every section the page lists."""
+    pk = getattr(person, "pk", person)
+    page = client.get(f"/personnes/{pk}/")
+    assert page.status_code == 200, page.status_code
+    text = page_text(page)
+    for url, key in PERSON_SECTION_RE.findall(page.content.decode()):
+        if not keys or key in keys:
+            section = client.get(url)
+            assert section.status_code == 200, (url, section.status_code)
+            text += page_text(section)
+    return text
+
+
+def open_person_section(page, key: str):
+    """In a browser: open the section `key` of the person page (sections load on demand)
+    and wait until its content is there. Returns the section."""
+    from playwright.sync_api import expect
+
+    section = page.locator(f"details#{key}")
+    if not section.evaluate("element => element.open"):
+        section.locator("summary").click()
+    expect(section.locator("[data-section-loaded]")).to_have_count(1)
+    return section

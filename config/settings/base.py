@@ -52,8 +52,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "relais.core.middleware.ServerTimingMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "relais.core.middleware.RequestSizeLimitMiddleware",
     "relais.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "relais.core.middleware.NoStoreMiddleware",
+    "relais.core.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -65,7 +68,10 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "relais.accounts.middleware.SecondFactorMiddleware",
     "relais.accounts.middleware.CurrentOrganisationMiddleware",
+    "relais.accounts.middleware.RefusalAlertMiddleware",
     "relais.core.journal.JournalGuardMiddleware",
+    "relais.people.archive.ArchiveGuardMiddleware",
+    "relais.web.common.archived.ArchivedRecordMiddleware",
     # With DEBUG on (the demo), the French 404 and 500 pages rather than Django's own.
     "relais.web.common.errors.FrenchErrorPagesMiddleware",
     # Axes must be last: it turns a lockout into its French response.
@@ -209,6 +215,22 @@ STORAGES = {
 
 # Documents attached to a person's record (identity papers, certificates, CV…).
 RELAIS_DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
+# Any request body (a document and the form around it): refused with 413 above this.
+RELAIS_MAX_REQUEST_BYTES = int(
+    os.environ.get("RELAIS_MAX_REQUEST_BYTES", RELAIS_DOCUMENT_MAX_BYTES + 2 * 1024 * 1024)
+)
+# API: requests per token, and per address without a valid token (django-ninja throttles).
+RELAIS_API_RATE = os.environ.get("RELAIS_API_RATE", "600/m")
+RELAIS_API_ANON_RATE = os.environ.get("RELAIS_API_ANON_RATE", "60/m")
+# The OpenAPI schema and its documentation: public here (development); production requires
+# a signed-in user (config.settings.prod).
+RELAIS_API_DOCS_PUBLIC = True
+# An account refused access this many times within the window (seconds) raises an alert.
+RELAIS_REFUSAL_ALERT_THRESHOLD = 200
+RELAIS_REFUSAL_ALERT_WINDOW = 600
+# Optional virus scan of uploads by a ClamAV daemon: « unix:/run/clamav/clamd.ctl » or
+# « tcp:127.0.0.1:3310 »; empty = no scan (relais.core.antivirus).
+RELAIS_CLAMAV_ADDRESS = os.environ.get("RELAIS_CLAMAV_ADDRESS", "")
 
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = "Relais <ne-pas-repondre@relais.localhost>"
@@ -226,6 +248,9 @@ RELAIS_DEBUG_ERROR_PAGES = env_bool("RELAIS_DEBUG_ERROR_PAGES", False)
 RELAIS_BASE_URL = os.environ.get("RELAIS_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Seconds before each new attempt at an e-mail that failed (relais.core.mail).
 RELAIS_EMAIL_RETRY_DELAYS = (60, 300, 1800, 7200)
+# Text messages (relais.core.sms): the console backend prints them; production names the
+# class that wraps its operator's API.
+RELAIS_SMS_BACKEND = os.environ.get("RELAIS_SMS_BACKEND", "relais.core.sms.ConsoleBackend")
 
 # Referrals (orientations) with no answer after this many days expire (manage.py expire_referrals).
 RELAIS_REFERRAL_EXPIRY_DAYS = 30

@@ -30,6 +30,7 @@ CSRF_TRUSTED_ORIGINS = [
 
 DEBUG = False
 RELAIS_OTP_REQUIRED = True  # never optional in production
+RELAIS_API_DOCS_PUBLIC = False  # the API schema for signed-in users only
 
 SECURE_SSL_REDIRECT = os.environ.get("SECURE_SSL_REDIRECT", "true").lower() != "false"
 # Load balancers probe /healthz over plain HTTP inside the private network.

@@ -9,6 +9,7 @@ ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 DATABASES = {"default": database_from_env(":memory:")}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+RELAIS_SMS_BACKEND = "relais.core.sms.MemoryBackend"
 RELAIS_BASE_URL = "http://testserver"
 RELAIS_OTP_REQUIRED = True
 RELAIS_JOURNAL_STRICT = True

@@ -4,6 +4,8 @@ No model holding personal data of accompanied persons is ever registered here (a
 checks it): platform administrators manage the platform, they do not read case files.
 """
 
+import contextlib
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -13,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from relais.accounts import services
 from relais.accounts.models import (
@@ -21,10 +24,12 @@ from relais.accounts.models import (
     Organisation,
     Role,
     SecurityEvent,
+    SecurityEventKind,
     User,
 )
 from relais.accounts.validators import normalise_siret
 from relais.core.errors import DomainError
+from relais.core.journal import client_ip
 
 admin.site.site_header = "Relais — administration de la plateforme"
 admin.site.site_title = "Administration Relais"
@@ -73,11 +78,25 @@ class OrganisationAdminForm(forms.ModelForm):
 
 
 class MembershipInline(admin.TabularInline):
+    """Shown for information only. A platform administrator never grants, changes or
+    activates a membership (that would open an organisation's case files to whoever they
+    chose): people join an organisation by accepting an invitation, and only that
+    organisation's managers change roles and activation, in Relais itself."""
+
     model = Membership
     extra = 0
     fields = ["user", "organisation", "role", "is_active", "deactivated_at"]
-    readonly_fields = ["deactivated_at"]
-    autocomplete_fields = ["user", "organisation"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Organisation)
@@ -116,6 +135,45 @@ class UserAdmin(DjangoUserAdmin):
         )
     ]
     filter_horizontal: list[str] = []
+
+    # Each change of an account by a platform administrator is recorded as a security event
+    # and told to the owner and their organisations' managers (services).
+    ACCOUNT_FIELDS = {
+        "is_active": SecurityEventKind.ADMIN_ACTIVATION,
+        "is_staff": SecurityEventKind.ADMIN_RIGHTS,
+        "is_superuser": SecurityEventKind.ADMIN_RIGHTS,
+    }
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change:
+            return
+        changed = [name for name in self.ACCOUNT_FIELDS if name in form.changed_data]
+        for kind in dict.fromkeys(self.ACCOUNT_FIELDS[name] for name in changed):
+            detail = ", ".join(
+                f"{User._meta.get_field(name).verbose_name} : {'oui' if getattr(obj, name) else 'non'}"
+                for name in changed
+                if self.ACCOUNT_FIELDS[name] == kind
+            )
+            services.admin_account_change_record(
+                kind=kind, user=obj, actor=request.user, detail=detail, ip=client_ip(request)
+            )
+
+    def user_change_password(self, request, id, form_url=""):
+        before = User.objects.filter(pk=id).values_list("password", flat=True).first()
+        response = super().user_change_password(request, id, form_url)
+        user = User.objects.filter(pk=id).first()
+        if user is not None and before is not None and user.password != before:
+            services.admin_account_change_record(
+                kind=SecurityEventKind.ADMIN_PASSWORD,
+                user=user,
+                actor=request.user,
+                detail=""
+                if user.has_usable_password()
+                else "connexion par mot de passe désactivée",
+                ip=client_ip(request),
+            )
+        return response
 
 
 class InvitationAdminForm(forms.ModelForm):
@@ -191,3 +249,43 @@ class SecurityEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# The second-factor devices: a platform administrator may only remove one (an account whose
+# owner lost their phone enrols again at the next login); never add or change one, which
+# would let them sign in as someone else. Each removal is recorded and told.
+with contextlib.suppress(admin.sites.NotRegistered):
+    admin.site.unregister(TOTPDevice)
+
+
+@admin.register(TOTPDevice)
+class TOTPDeviceAdmin(admin.ModelAdmin):
+    list_display = ["user", "name", "confirmed", "created_at", "last_used_at"]
+    list_select_related = ["user"]
+    search_fields = ["user__email"]
+    fields = ["user", "name", "confirmed", "created_at", "last_used_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def delete_model(self, request, obj):
+        self._record_removal(request, [obj])
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        self._record_removal(request, list(queryset.select_related("user")))
+        super().delete_queryset(request, queryset)
+
+    def _record_removal(self, request, devices):
+        for device in devices:
+            services.admin_account_change_record(
+                kind=SecurityEventKind.ADMIN_OTP_DEVICE,
+                user=device.user,
+                actor=request.user,
+                detail=f"appareil « {device.name} » supprimé",
+                ip=client_ip(request),
+            )

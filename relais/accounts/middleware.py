@@ -1,17 +1,23 @@
-"""Second-factor enforcement and the current organisation of the request."""
+"""Second-factor enforcement, the current organisation of the request, and the alert on
+accounts refused access in series."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
+from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 from django_otp import user_has_device
 
+from relais.accounts import services
 from relais.accounts.models import Membership
 from relais.accounts.policies import requires_second_factor
+from relais.core.journal import client_ip
 
 SESSION_ORGANISATION_KEY = "relais_organisation_id"
 
@@ -70,3 +76,36 @@ class CurrentOrganisationMiddleware:
                 request.membership = membership
                 request.organisation = membership.organisation
         return self.get_response(request)
+
+
+class RefusalAlertMiddleware:
+    """An account refused access (403/404) hundreds of times within minutes is probing for
+    records it may not read — a stolen session or token, a script. At
+    `RELAIS_REFUSAL_ALERT_THRESHOLD` refusals in a `RELAIS_REFUSAL_ALERT_WINDOW` (seconds)
+    window, once per window: a security event, and an e-mail to the managers of the
+    account's organisations and to the platform operators. Counted in the cache."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.status_code in (403, 404):
+            user = getattr(request, "user", None)  # the API's token sets it in the view
+            if user is not None and user.is_authenticated:
+                refusal_count(user=user, ip=client_ip(request))
+        return response
+
+
+def refusal_count(*, user, ip: str | None) -> int:
+    window = settings.RELAIS_REFUSAL_ALERT_WINDOW
+    key = f"relais-refusals:{user.pk}:{int(time.time()) // window}"
+    cache.add(key, 0, timeout=window * 2)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired in between
+        cache.set(key, 1, timeout=window * 2)
+        count = 1
+    if count == settings.RELAIS_REFUSAL_ALERT_THRESHOLD:
+        services.refusals_alert(user=user, count=count, minutes=window // 60, ip=ip)
+    return count

@@ -283,8 +283,22 @@ class Invitation(TimeStampedModel):
         return self.accepted_at is None and self.revoked_at is None and not self.is_expired
 
 
+class ApiTokenScope(models.TextChoices):
+    READ = "read", "lecture seule"
+    WRITE = "write", "lecture et écriture"
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def usable(self):
+        """Neither revoked nor expired, of an active account."""
+        return self.filter(
+            revoked_at__isnull=True, expires_at__gt=timezone.now(), user__is_active=True
+        )
+
+
 class ApiToken(TimeStampedModel):
-    """A personal API token. Acts with the rights of its user, in the user's organisations."""
+    """A personal API token. Acts with the rights of its user, in the user's organisations,
+    for a limited time, reading only or reading and writing (its scope)."""
 
     user = models.ForeignKey(
         User, verbose_name="utilisateur", on_delete=models.CASCADE, related_name="api_tokens"
@@ -294,6 +308,12 @@ class ApiToken(TimeStampedModel):
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
     last_used_at = models.DateTimeField("dernière utilisation", null=True, blank=True)
     revoked_at = models.DateTimeField("révoqué le", null=True, blank=True)
+    expires_at = models.DateTimeField("expire le")
+    scope = models.CharField(
+        "droits", max_length=5, choices=ApiTokenScope.choices, default=ApiTokenScope.READ
+    )
+
+    objects = ApiTokenQuerySet.as_manager()
 
     class Meta:
         verbose_name = "jeton d'API"
@@ -321,6 +341,13 @@ class SecurityEventKind(models.TextChoices):
     MEMBERSHIP_REACTIVATED = "membership_on", "membre réactivé"
     TOKEN_CREATED = "token_created", "jeton d'API créé"
     TOKEN_REVOKED = "token_revoked", "jeton d'API révoqué"
+    PASSWORD_RESET_DONE = "password_reset_done", "mot de passe réinitialisé"
+    # Done by a platform administrator on someone else's account (owner and managers told).
+    ADMIN_PASSWORD = "admin_password", "mot de passe changé par l'administration"
+    ADMIN_OTP_DEVICE = "admin_otp_device", "double authentification changée par l'administration"
+    ADMIN_ACTIVATION = "admin_activation", "activation du compte changée par l'administration"
+    ADMIN_RIGHTS = "admin_rights", "droits sur la plateforme changés par l'administration"
+    REFUSALS = "refusals", "accès refusés en série"
 
 
 class SecurityEvent(AppendOnlyModel):

@@ -3,6 +3,7 @@ with a French message when a rule refuses the operation."""
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 
 from django.conf import settings
@@ -17,6 +18,7 @@ from django_tasks import task
 
 from relais.accounts.models import (
     ApiToken,
+    ApiTokenScope,
     Invitation,
     Membership,
     Organisation,
@@ -28,7 +30,7 @@ from relais.accounts.models import (
 )
 from relais.core.errors import DomainError
 from relais.core.links import absolute, link
-from relais.core.mail import enqueue_on_commit, retried
+from relais.core.mail import enqueue_on_commit, queue_email, retried
 from relais.core.text import name_character_error, one_line
 
 
@@ -51,6 +53,72 @@ def security_event_record(
         ip=ip,
         detail=detail[:300],
     )
+
+
+# Platform administrators act on accounts (password, second factor, activation, rights);
+# each such action is recorded and told to the account's owner and to the managers of the
+# organisations they belong to, so that an administrator cannot quietly take an account over.
+ADMIN_ACCOUNT_KINDS = {
+    SecurityEventKind.ADMIN_PASSWORD,
+    SecurityEventKind.ADMIN_OTP_DEVICE,
+    SecurityEventKind.ADMIN_ACTIVATION,
+    SecurityEventKind.ADMIN_RIGHTS,
+}
+
+
+def admin_account_change_record(
+    *, kind: str, user: User, actor: User, detail: str = "", ip: str | None = None
+) -> SecurityEvent:
+    """Record a platform administrator's action on `user`'s account and tell the people
+    concerned (e-mails queued on commit)."""
+    if kind not in ADMIN_ACCOUNT_KINDS:
+        raise ValueError(f"not an administration event: {kind}")
+    event = security_event_record(kind=kind, user=user, actor=actor, ip=ip, detail=detail)
+    context = {"event": event, "site_name": settings.RELAIS_SITE_NAME}
+    queue_email(
+        subject=f"{settings.RELAIS_SITE_NAME} : action de l'administration sur un compte",
+        body=render_to_string("accounts/emails/admin_account_change.txt", context),
+        to=admin_account_change_recipients(user),
+    )
+    return event
+
+
+def admin_account_change_recipients(user: User) -> set[str]:
+    """The account's owner and the active managers of each organisation it belongs to."""
+    managers = (
+        Membership.objects.active()
+        .filter(role=Role.MANAGER, organisation__memberships__user=user)
+        .values_list("user__email", flat=True)
+    )
+    return {user.email, *managers} - {""}
+
+
+def refusals_alert(*, user: User, count: int, minutes: int, ip: str | None) -> SecurityEvent:
+    """Record and tell that `user` was refused access `count` times in `minutes` minutes."""
+    event = security_event_record(
+        kind=SecurityEventKind.REFUSALS,
+        user=user,
+        ip=ip,
+        detail=f"{count} refus en {minutes} minutes",
+    )
+    managers = (
+        Membership.objects.active()
+        .filter(role=Role.MANAGER, organisation__memberships__user=user)
+        .values_list("user__email", flat=True)
+    )
+    operators = User.objects.filter(is_staff=True, is_active=True).values_list("email", flat=True)
+    context = {
+        "event": event,
+        "count": count,
+        "minutes": minutes,
+        "site_name": settings.RELAIS_SITE_NAME,
+    }
+    queue_email(
+        subject=f"{settings.RELAIS_SITE_NAME} : accès refusés en série pour un compte",
+        body=render_to_string("accounts/emails/refusals_alert.txt", context),
+        to={*managers, *operators} - {user.email, ""},
+    )
+    return event
 
 
 @task()
@@ -293,17 +361,27 @@ def membership_reactivate(
 
 @transaction.atomic
 def user_logout_everywhere(*, user: User, ip: str | None = None) -> None:
-    """Invalidate every session of the user, this one included."""
+    """Invalidate every session of the user, this one included, and their API tokens."""
     user.rotate_session_salt()
     user.save(update_fields=["session_salt"])
     security_event_record(kind=SecurityEventKind.LOGOUT_EVERYWHERE, user=user, actor=user, ip=ip)
+    api_tokens_revoke_all(user=user, actor=user, ip=ip, why="déconnexion de tous les appareils")
 
 
 API_TOKEN_PREFIX = "rls_"
+# The lifetimes offered when creating a token (days); the longest is the most a token lives.
+API_TOKEN_DAYS = (30, 90, 365)
 
 
 @transaction.atomic
-def api_token_create(*, user: User, name: str, ip: str | None = None) -> tuple[ApiToken, str]:
+def api_token_create(
+    *,
+    user: User,
+    name: str,
+    scope: str = ApiTokenScope.WRITE,
+    days: int = 90,
+    ip: str | None = None,
+) -> tuple[ApiToken, str]:
     """Create a token and return it with its clear value, shown once and never stored."""
     name = name.strip()
     if not name:
@@ -312,12 +390,30 @@ def api_token_create(*, user: User, name: str, ip: str | None = None) -> tuple[A
         )
     if len(name) > 100:
         raise DomainError("Le nom du jeton ne peut dépasser 100 caractères.", field="name")
+    if scope not in ApiTokenScope.values:
+        raise DomainError("Choisissez les droits du jeton.", field="scope")
+    if days not in API_TOKEN_DAYS:
+        raise DomainError(
+            "Choisissez une durée de validité de "
+            + ", ".join(str(d) for d in API_TOKEN_DAYS[:-1])
+            + f" ou {API_TOKEN_DAYS[-1]} jours.",
+            field="days",
+        )
     raw = API_TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
-        user=user, name=name, prefix=raw[4:12], key_hash=hash_token(raw)
+        user=user,
+        name=name,
+        prefix=raw[4:12],
+        key_hash=hash_token(raw),
+        scope=scope,
+        expires_at=timezone.now() + dt.timedelta(days=days),
     )
     security_event_record(
-        kind=SecurityEventKind.TOKEN_CREATED, user=user, actor=user, ip=ip, detail=name
+        kind=SecurityEventKind.TOKEN_CREATED,
+        user=user,
+        actor=user,
+        ip=ip,
+        detail=f"{name} ({token.get_scope_display()}, {days} jours)",
     )
     return token, raw
 
@@ -337,20 +433,42 @@ def api_token_revoke(*, token: ApiToken, actor: User, ip: str | None = None) -> 
     return token
 
 
-def api_token_authenticate(raw: str) -> User | None:
+def api_tokens_revoke_all(
+    *, user: User, actor: User | None, why: str, ip: str | None = None
+) -> int:
+    """Revoke every token of the user still in use (logout everywhere, lockout)."""
+    count = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
+        revoked_at=timezone.now(), updated_at=timezone.now()
+    )
+    if count:
+        security_event_record(
+            kind=SecurityEventKind.TOKEN_REVOKED,
+            user=user,
+            actor=actor,
+            ip=ip,
+            detail=f"{count} jeton(s) : {why}",
+        )
+    return count
+
+
+def api_token_find(raw: str) -> ApiToken | None:
+    """The usable token with this clear value (its user loaded), or None."""
     if not raw.startswith(API_TOKEN_PREFIX):
         return None
     token = (
-        ApiToken.objects.select_related("user")
-        .filter(key_hash=hash_token(raw), revoked_at__isnull=True, user__is_active=True)
-        .first()
+        ApiToken.objects.usable().select_related("user").filter(key_hash=hash_token(raw)).first()
     )
     if token is None:
         return None
     now = timezone.now()
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+    return token
+
+
+def api_token_authenticate(raw: str) -> User | None:
+    token = api_token_find(raw)
+    return token.user if token is not None else None
 
 
 # --- Password reset -------------------------------------------------------------------------

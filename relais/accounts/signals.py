@@ -5,7 +5,7 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.dispatch import receiver
 
 from relais.accounts.models import SecurityEventKind, User
-from relais.accounts.services import security_event_record
+from relais.accounts.services import api_tokens_revoke_all, security_event_record
 
 
 def _ip(request) -> str | None:
@@ -38,3 +38,6 @@ def on_lockout(sender, request, username, ip_address, **kwargs):
     security_event_record(
         kind=SecurityEventKind.LOCKOUT, user=user, email=username or "", ip=ip_address
     )
+    if user is not None:
+        # Whoever is guessing the password may hold a token already: it stops working too.
+        api_tokens_revoke_all(user=user, actor=None, why="compte verrouillé", ip=ip_address)

@@ -13,7 +13,7 @@ from relais.accounts.models import Membership
 from relais.core.errors import PermissionDenied
 from relais.people.access import record_denied, record_person_denied
 from relais.people.models import Person
-from relais.people.policies import Capability, can, hides
+from relais.people.policies import Capability, can, capability_label, hides
 
 FORBIDDEN_MESSAGES = {
     Capability.ACCOMPANIMENT: (
@@ -62,7 +62,9 @@ def person_for(
         record_person_denied(request, person_id, "API : dossier hors de portée")
         raise Http404
     if not can(membership, capability, person):
-        record_person_denied(request, person_id, f"API : droit manquant : {capability.value}")
+        record_person_denied(
+            request, person_id, f"API : droit manquant : {capability_label(capability)}"
+        )
         if hides(membership, person):  # co-followed person: the API is for own records
             raise Http404
         raise forbidden(capability)
@@ -99,7 +101,9 @@ def person_record_for(
     person = Person.objects.select_related("referent").get(pk=record.person_id)
     if not can(membership, Capability.ACCOMPANIMENT, person):
         record_person_denied(
-            request, person.pk, f"API : droit manquant : {Capability.ACCOMPANIMENT.value}"
+            request,
+            person.pk,
+            f"API : droit manquant : {capability_label(Capability.ACCOMPANIMENT)}",
         )
         if hides(membership, person):  # co-followed person: the API is for own records
             raise Http404

@@ -2,16 +2,72 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
-from relais.api.auth import ApiTokenAuth
+from relais.api.auth import ApiTokenAuth, throttles
 from relais.api.routers import accounts, diagnostics, pathways, people
 from relais.core.errors import DomainError, StaleObjectError
 from relais.core.errors import PermissionDenied as DomainPermissionDenied
 
-api = NinjaAPI(
+
+def docs_access(view):
+    """The schema and its documentation: public in development, for signed-in users in
+    production (`RELAIS_API_DOCS_PUBLIC`)."""
+
+    def wrapped(request, *args, **kwargs):
+        if not settings.RELAIS_API_DOCS_PUBLIC and not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _error_response(description: str) -> dict:
+    return {
+        "description": description,
+        "content": {
+            "application/json": {
+                "schema": {
+                    "type": "object",
+                    "properties": {"detail": {"type": "string"}},
+                    "required": ["detail"],
+                }
+            }
+        },
+    }
+
+
+# Answers any operation may give, whatever it does: declared once for all of them.
+COMMON_ERRORS = {
+    "413": _error_response("Requête trop volumineuse."),
+    "429": _error_response("Trop de requêtes : réessayer après le délai de Retry-After."),
+}
+AUTHENTICATED_ERRORS = {
+    "401": _error_response("Jeton absent, invalide, expiré ou révoqué."),
+    "403": _error_response("Action refusée (droits, ou jeton en lecture seule)."),
+}
+
+
+class RelaisAPI(NinjaAPI):
+    def get_openapi_schema(self, *args, **kwargs):
+        schema = super().get_openapi_schema(*args, **kwargs)
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                extra = {
+                    **COMMON_ERRORS,
+                    **(AUTHENTICATED_ERRORS if operation.get("security") else {}),
+                }
+                for status, response in extra.items():
+                    responses.setdefault(status, response)
+        return schema
+
+
+api = RelaisAPI(
     title="API Relais",
     version="1",
     description=(
@@ -20,8 +76,10 @@ api = NinjaAPI(
         "l'utilisateur du jeton, dans ses structures uniquement."
     ),
     auth=ApiTokenAuth(),
+    throttle=throttles(),
     urls_namespace="api-1",
     docs_url="/docs",
+    docs_decorator=docs_access,
 )
 api.add_router("/", accounts.router)
 api.add_router("/", people.router)
@@ -71,6 +129,11 @@ def on_stale(request, exc):
 @api.exception_handler(DomainError)
 def on_domain_error(request, exc):
     return _error(request, exc.message, 400, field=exc.field)
+
+
+@api.exception_handler(Throttled)
+def on_throttled(request, exc):
+    return _error(request, "Trop de requêtes : attendez un peu avant de recommencer.", 429)
 
 
 @api.exception_handler(HttpError)

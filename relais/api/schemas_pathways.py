@@ -88,6 +88,14 @@ class ExitIn(InputSchema):
             "(sinon 400 avec la liste de ces étapes)."
         ),
     )
+    goal_outcomes: dict[int, Literal["achieved", "abandoned"]] = Field(
+        default_factory=dict,
+        description=(
+            "Pour chaque objectif encore en cours (identifiant → `achieved` atteint ou "
+            "`abandoned` abandonné) : tous sont requis, sinon 400 nommant le premier "
+            "(`field` : `goal_<id>`)."
+        ),
+    )
 
 
 class ExitOut(Schema):
@@ -98,6 +106,13 @@ class ExitOut(Schema):
     is_dynamic: bool = Field(
         description="Sortie dynamique (emploi durable, de transition, positive)."
     )
+    family: str = Field(
+        description=(
+            "Famille : `dynamic` (sortie dynamique), `other` (autre sortie), `neutral` "
+            "(sortie neutralisée : déménagement, santé, incarcération, décès)."
+        )
+    )
+    family_label: str
 
 
 class GoalIn(InputSchema):
@@ -335,6 +350,8 @@ def _exit_out(pathway: Pathway) -> dict | None:
         "category_label": exit_record.get_category_display(),
         "comment": exit_record.comment,
         "is_dynamic": exit_record.is_dynamic,
+        "family": exit_record.family,
+        "family_label": exit_record.get_family_display(),
     }
 
 

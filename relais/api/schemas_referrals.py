@@ -176,6 +176,18 @@ class ReferralIn(InputSchema):
         le=MAX_ID,
         description="Parcours en cours où inscrire l'étape (facultatif s'il n'y en a qu'un).",
     )
+    goal_id: int | None = Field(
+        None, ge=1, le=MAX_ID, description="Objectif en cours du parcours que sert l'orientation."
+    )
+    step_id: int | None = Field(
+        None,
+        ge=1,
+        le=MAX_ID,
+        description=(
+            "Étape prévue (ou en attente) du parcours que réalise l'orientation : elle est "
+            "utilisée au lieu d'en ajouter une seconde."
+        ),
+    )
     reason: str = Field(
         description="Motif de l'orientation.", json_schema_extra={"maxLength": 3000}
     )

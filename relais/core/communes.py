@@ -1,14 +1,21 @@
-"""French communes (COG / INSEE codes) from the shipped reference file, loaded once."""
+"""French communes (COG / INSEE codes) from the shipped reference files, loaded once.
+
+Two files (see `data/README.md`): La Poste's postal file gives each code a postal code and
+coordinates; the official geographic code (COG, from the npm package
+@etalab/decoupage-administratif) gives the official names — « Vaulx-en-Velin », « Lyon 3e
+Arrondissement », where the postal file writes « VAULX EN VELIN », « LYON 03 » — and the
+communes created since the postal file (without coordinates). Names shown are the COG's."""
 
 from __future__ import annotations
 
 import csv
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
 DATA_FILE = Path(__file__).parent / "data" / "communes.csv"
+COG_FILE = Path(__file__).parent / "data" / "cog_communes.csv"
 INSEE_CODE_RE = re.compile(r"^(?:\d{2}|2[AB])\d{3}$")
 
 
@@ -22,7 +29,7 @@ class Commune:
 
     @property
     def label(self) -> str:
-        return f"{self.name.title()} ({self.postal_code})"
+        return f"{self.name} ({self.postal_code})"
 
 
 # La Poste's file lists Paris, Lyon and Marseille by municipal arrondissement only (75101…,
@@ -51,6 +58,19 @@ def _communes() -> dict[str, Commune]:
         }
     for commune in _PLM_COMMUNES:
         communes.setdefault(commune.code, commune)
+    with COG_FILE.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            known = communes.get(row["code"])
+            if known is not None:
+                communes[row["code"]] = replace(known, name=row["name"])
+            elif row["kind"] in ("commune", "arrondissement"):
+                communes[row["code"]] = Commune(
+                    code=row["code"],
+                    name=row["name"],
+                    postal_code=row["postal_code"],
+                    latitude=None,
+                    longitude=None,
+                )
     return communes
 
 

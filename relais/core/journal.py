@@ -206,3 +206,25 @@ class JournalGuardMiddleware:
                     raise JournalMissingError(message)
                 logger.error(message)
         return response
+
+
+# --- Reading the journal ---------------------------------------------------------------------
+
+
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def target_label(target_type: str, target_id: Any = "") -> str:
+    """How the journal page names a record: the model's French name and its number — the
+    dossier number for a person (« Dossier de personne n° 61 », « Parcours n° 12 »), the
+    plural name for a list without a number (« Personnes »). Unknown types stay as written."""
+    try:
+        meta = apps.get_model(target_type)._meta
+    except (LookupError, ValueError):
+        return f"{target_type} n° {target_id}" if target_id else target_type
+    if not target_id:
+        return _capitalised(str(meta.verbose_name_plural))
+    if target_type == "people.person":
+        return f"Dossier de personne n° {target_id}"
+    return f"{_capitalised(str(meta.verbose_name))} n° {target_id}"

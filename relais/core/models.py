@@ -1,5 +1,6 @@
 """Base models shared by every domain app. No domain knowledge here."""
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
@@ -164,3 +165,23 @@ class VersionedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class Submission(models.Model):
+    """One form submission or API request that creates something, by its token: a second
+    submission with the same token (a double click, a browser resending, an API client
+    retrying) gets what the first created instead of a copy (relais.core.submissions)."""
+
+    token = models.CharField(max_length=64, unique=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", null=True
+    )
+    target_type = models.CharField(max_length=100, blank=True)
+    target_id = models.BigIntegerField(null=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = "soumission"
+
+    def __str__(self) -> str:
+        return f"{self.target_type} {self.target_id}"

@@ -5,17 +5,39 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from anyascii import anyascii
+
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 
 
+def _transliterated(value: str) -> str:
+    # Letters, marks and digits of any script are transliterated to ASCII (anyascii: « Ł »
+    # → "L", « ß » → "ss", « Œ » → "OE", « Þ » → "Th", Cyrillic, Greek, Arabic, Chinese…);
+    # symbols and punctuation (emoji included) become spaces, never words.
+    kept = "".join(
+        c if unicodedata.category(c)[0] in "LMN" else " "
+        for c in unicodedata.normalize("NFC", value)
+    )
+    return anyascii(kept)
+
+
 def fold(value: str) -> str:
-    """Lowercase, strip accents, turn hyphens/apostrophes/punctuation into single spaces:
-    « Marie-Hélène  D'Arc » → "marie helene d arc". Used for search and duplicate keys."""
-    if (value or "").isascii():  # no accents to strip: the same result, much faster
-        return _NON_ALNUM.sub(" ", (value or "").lower()).strip()
-    decomposed = unicodedata.normalize("NFKD", value or "")
-    ascii_only = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return _NON_ALNUM.sub(" ", ascii_only.lower()).strip()
+    """Lowercase ASCII, letters and digits only, words separated by one space:
+    « Marie-Hélène  D'Arc » → "marie helene d arc", « Łukasik » → "lukasik", « Cœur » →
+    "coeur", « Strauß » → "strauss", « Иванов » → "ivanov". Letters that do not decompose
+    are transliterated, never dropped, and a name in another script keeps a searchable
+    romanisation. The one folding of names: the name search, `Person.name_key` and the
+    duplicate check's keys all use it."""
+    value = value or ""
+    if value.isascii():  # nothing to transliterate: the same result, much faster
+        return _NON_ALNUM.sub(" ", value.lower()).strip()
+    return _NON_ALNUM.sub(" ", _transliterated(value).lower()).strip()
+
+
+def collapse(value: str) -> str:
+    """The folded value without its spaces: « Le Goff », « LEGOFF » and « N'Diaye » /
+    « Ndiaye » give the same "legoff", "ndiaye" (particles joined or split)."""
+    return fold(value).replace(" ", "")
 
 
 def normalise_french_phone(value: str) -> str:

@@ -1,10 +1,12 @@
-"""Uploaded files: their real type read from their content (not their name), their size,
-a safe original name, their hash. No domain knowledge: the people's documents and consents'
+"""Uploaded files: their real type read from their content (not their name), their whole
+structure checked (relais.core.file_checks), an optional virus scan, their size, a safe
+original name, their hash. No domain knowledge: the people's documents and consents'
 signed forms use it, and so may any module that stores a file."""
 
 from __future__ import annotations
 
 import hashlib
+import math
 import zipfile
 from dataclasses import dataclass
 from pathlib import PurePath
@@ -12,7 +14,10 @@ from typing import IO, Any
 
 from django.conf import settings
 
-from relais.core.errors import DomainError
+from relais.core import file_checks
+from relais.core.antivirus import scan_for_viruses
+from relais.core.file_checks import RefusedFile as RefusedFile  # re-exported for callers
+from relais.core.file_checks import refuse
 from relais.core.text import one_line
 
 
@@ -49,14 +54,6 @@ ALLOWED_TYPES_TEXT = (
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ODF_TYPES = {ODT.content_type: ODT, ODS.content_type: ODS}
-
-
-class RefusedFile(DomainError):
-    """The uploaded file is not accepted (type, size, content)."""
-
-
-def refuse(message: str) -> RefusedFile:
-    return RefusedFile(message, field="file")
 
 
 def _sniff_zip(stream: IO[bytes]) -> FileType:
@@ -142,9 +139,11 @@ def sniff_file_type(stream: IO[bytes], filename: str = "") -> FileType:
     )
 
 
-def size_in_mb(size: int) -> str:
-    value = size / (1024 * 1024)
-    text = f"{value:.1f}".replace(".", ",")
+def size_in_mb(size: int, *, rounding=round) -> str:
+    """« 2,5 » for 2.5 MiB, to one decimal; `rounding=math.ceil` never shows a size smaller
+    than it is (a file just over the limit must not read « 10 Mo : maximum 10 Mo »)."""
+    tenths = rounding(size * 10 / (1024 * 1024))
+    text = f"{tenths / 10:.1f}".replace(".", ",")
     return text.removesuffix(",0")
 
 
@@ -156,7 +155,7 @@ def check_upload(uploaded: Any) -> tuple[FileType, str]:
         raise refuse("Le fichier est vide.")
     if size > limit:
         raise refuse(
-            f"Le fichier fait {size_in_mb(size)} Mo : la taille maximale est de "
+            f"Le fichier fait {size_in_mb(size, rounding=math.ceil)} Mo : la taille maximale est de "
             f"{size_in_mb(limit)} Mo. Réduisez-le (par exemple en le numérisant en "
             "noir et blanc ou en PDF) puis déposez-le de nouveau."
         )
@@ -172,7 +171,21 @@ def check_upload(uploaded: Any) -> tuple[FileType, str]:
             f"fichier {file_type.label} : renommez-le en « .{file_type.extensions[0]} » "
             "ou déposez le bon fichier."
         )
+    check_structure(uploaded, file_type)
+    scan_for_viruses(uploaded)
     return file_type, original
+
+
+def check_structure(stream: IO[bytes], file_type: FileType) -> None:
+    """Open the file as its type for real (relais.core.file_checks)."""
+    if file_type is PDF:
+        file_checks.check_pdf(stream)
+    elif file_type in (JPEG, PNG, WEBP):
+        file_checks.check_image(stream)
+    elif file_type in (DOCX, XLSX, ODT, ODS):
+        file_checks.check_zip_document(stream)
+    elif file_type in (DOC, XLS):
+        file_checks.check_ole_document(stream)
 
 
 def sha256_of(stream: IO[bytes]) -> str:

@@ -5,11 +5,17 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 from django.db import models
+from django.dispatch import Signal
 from django.utils import timezone
 
 from relais.core.errors import StaleObjectError
 
 M = TypeVar("M", bound=models.Model)
+
+# Sent before the UPDATE with `sender` (the model) and `instance`: `update_versioned` does not
+# call save(), so a guard that watches `pre_save` (the read-only archived record, see
+# relais.people.archive) listens here too. A receiver refuses by raising a DomainError.
+pre_versioned_update = Signal()
 
 
 def update_versioned(
@@ -20,6 +26,7 @@ def update_versioned(
     Raises StaleObjectError with a French message when someone saved in between; the
     caller keeps the user's input and shows it again."""
     model = type(instance)
+    pre_versioned_update.send(sender=model, instance=instance)
     values = dict(changes)
     values["version"] = models.F("version") + 1
     values["updated_by"] = actor

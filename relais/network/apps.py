@@ -10,6 +10,10 @@ class NetworkConfig(AppConfig):
         # Co-following professionals' access to a person's record is decided by the
         # coordination wing; `people` (a lower layer) asks it through this seam.
         from relais.network.coordination import sharing
+        from relais.network.referrals import closing as referral_closing
+        from relais.pathways import closing
         from relais.people import cofollowing
 
         cofollowing.register(sharing)
+        # Closing a pathway cancels its open referrals (a layer above pathways).
+        closing.register(referral_closing)

@@ -10,6 +10,12 @@ derived in Python from the row's values, which costs nothing). The contract aler
 four queries (see below), whatever the number of persons.
 
 Definitions (shown to users in the page's help):
+- followed (the default view): a person with a pathway in progress, or a contact in the last
+  `RECENT_CONTACT_MONTHS` (6) months — a note, an honoured appointment, or the record
+  opened in that time (a new intake). Six months: two review periods at the usual rhythm
+  (three months), long enough for a person between two pathways, short enough for a
+  closed pathway without news to leave the list. The others (« anciens suivis ») are one
+  filter away (`followed`);
 - current pathway: the most recently started pathway still in progress;
 - urgency: the level retained in the latest diagnostic (none if no diagnostic);
 - next step: the step still to do (planned or in progress; steps on hold are set aside) of
@@ -61,6 +67,7 @@ from django.utils import timezone
 from relais.accounts.models import Role
 from relais.diagnostics.models import Diagnostic, Urgency
 from relais.pathways import contract as contract_terms
+from relais.pathways.checks import add_months
 from relais.pathways.models import (
     Appointment,
     Contract,
@@ -75,6 +82,15 @@ from relais.pathways.models import (
 from relais.pathways.selectors import OVERDUE_STEP_STATUSES
 from relais.people.models import Person
 
+RECENT_CONTACT_MONTHS = 6
+FOLLOWED_CURRENT = ""
+FOLLOWED_OTHERS = "anciens"
+FOLLOWED_ALL = "tous"
+FOLLOWED_CHOICES = [
+    (FOLLOWED_CURRENT, "Suivies actuellement"),
+    (FOLLOWED_OTHERS, "Anciens suivis (sans parcours ni contact depuis 6 mois)"),
+    (FOLLOWED_ALL, "Toutes"),
+]
 NO_CONTACT_WARNING_DAYS = 30
 NO_CONTACT_CRITICAL_DAYS = 60
 PAGE_SIZE = 50
@@ -283,6 +299,27 @@ class CaseloadFilters:
     alert: str = ""  # an Alert, or "any"
     search: str = ""
     sort: str = Sort.NAME  # a Sort, "-" prefix for descending
+    followed: str = FOLLOWED_CURRENT  # FOLLOWED_CURRENT, FOLLOWED_OTHERS or FOLLOWED_ALL
+
+
+def currently_followed_q(today: dt.date) -> Q:
+    """Persons with a pathway in progress or a contact in the last RECENT_CONTACT_MONTHS
+    months (a note, an honoured appointment, or the record opened since)."""
+    since = add_months(today, -RECENT_CONTACT_MONTHS)
+    return (
+        Q(Exists(_active_pathways()))
+        | Q(Exists(Note.objects.filter(person=OuterRef("pk"), occurred_on__gte=since)))
+        | Q(
+            Exists(
+                Appointment.objects.filter(
+                    person=OuterRef("pk"),
+                    participation=Participation.SEEN,
+                    starts_at__date__gte=since,
+                )
+            )
+        )
+        | Q(created_at__date__gte=since)
+    )
 
 
 def scope(membership) -> QuerySet[Person]:
@@ -297,8 +334,12 @@ def scope(membership) -> QuerySet[Person]:
     return persons.none()
 
 
-_SORT_COLUMNS: dict[str, list[str]] = {
-    Sort.NAME: ["birth_name", "first_names"],
+# The name the list shows (`Person.display_name`): the usage name when there is one, else the
+# birth name, then the first names.
+SHOWN_NAME = Coalesce(NullIf(F("usage_name"), Value("")), F("birth_name"))
+
+_SORT_COLUMNS: dict[str, list] = {
+    Sort.NAME: [SHOWN_NAME, "first_names"],
     Sort.REFERENT: ["referent__last_name", "referent__first_name"],
     Sort.SCHEME: ["current_scheme"],
     Sort.URGENCY: ["urgency"],
@@ -318,11 +359,12 @@ def _order(sort: str) -> list:
     descending = sort.startswith("-")
     key = sort.lstrip("-")
     columns = _SORT_COLUMNS.get(key, _SORT_COLUMNS[Sort.NAME])
+    expressions = [F(c) if isinstance(c, str) else c for c in columns]
     ordering = [
-        F(c).desc(nulls_last=True) if descending else F(c).asc(nulls_last=True) for c in columns
+        e.desc(nulls_last=True) if descending else e.asc(nulls_last=True) for e in expressions
     ]
     if key != Sort.NAME:
-        ordering += [F("birth_name").asc(), F("first_names").asc()]
+        ordering += [SHOWN_NAME.asc(), F("first_names").asc()]
     return [*ordering, F("id").asc()]
 
 
@@ -337,6 +379,10 @@ def caseload(
     sort_key = filters.sort.lstrip("-")
     columns = columns or bool(filters.urgency or filters.alert) or sort_key not in _PLAIN_SORTS
     persons = scope(membership)
+    if filters.followed == FOLLOWED_OTHERS:
+        persons = persons.exclude(currently_followed_q(today))
+    elif filters.followed != FOLLOWED_ALL:
+        persons = persons.filter(currently_followed_q(today))
     if filters.search.strip() and membership is not None:
         persons = persons.search(filters.search, organisation_id=membership.organisation_id)
     if filters.referent and membership is not None and membership.role == Role.MANAGER:

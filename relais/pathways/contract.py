@@ -32,7 +32,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from relais.accounts.models import User
-from relais.core import pdf
+from relais.core import pdf, uploads
 from relais.core.errors import DomainError
 from relais.core.text import clean_text
 from relais.diagnostics.domains import Domain
@@ -49,6 +49,8 @@ from relais.pathways.models import (
     StepOwner,
     StepStatus,
 )
+from relais.people.models import DocumentKind, Sex
+from relais.people.services import document_upload
 
 CONTENT_FORMAT = 1
 
@@ -140,6 +142,7 @@ def parties_of(pathway: Pathway) -> dict[str, Any]:
         "organisation": pathway.organisation.name,
         "person_name": person.display_name,
         "person_birth_date": _iso(person.birth_date),
+        "person_sex": person.sex,
         "referent_name": str(pathway.referent),
         "scheme": pathway.scheme,
         "scheme_detail": pathway.scheme_detail,
@@ -152,8 +155,24 @@ def parties_of(pathway: Pathway) -> dict[str, Any]:
 def snapshot(pathway: Pathway) -> tuple[dict[str, Any], str]:
     """(content, hash) of a new contract version for the pathway as it is now."""
     terms = current_terms(pathway)
-    content = {"format": CONTENT_FORMAT, **terms, "parties": parties_of(pathway)}
+    content = {
+        "format": CONTENT_FORMAT,
+        **terms,
+        "parties": parties_of(pathway),
+        "progress": progress_of(pathway.steps.all()),
+    }
     return content, terms_hash(terms)
+
+
+def progress_of(steps: Iterable[Step]) -> dict[str, str]:
+    """{step id: done date} of the steps already done when the version is drawn up. Not part
+    of the terms (nor of their hash): doing a step does not call for a new contract, but the
+    printed version says it is done rather than « à définir »."""
+    return {
+        str(s.pk): s.done_on.isoformat()
+        for s in steps
+        if s.status == StepStatus.DONE and s.done_on is not None
+    }
 
 
 # --- Printing ------------------------------------------------------------------------------
@@ -183,6 +202,9 @@ def printable(contract: Contract) -> dict[str, Any]:
     parties["started_on"] = _date(parties.get("started_on"))
     parties["next_review_on"] = _date(parties.get("next_review_on"))
     parties["scheme_label"] = _label(Scheme, parties.get("scheme", ""))
+    # « née le », « né le », « né·e le » when the sex is not recorded (older versions too).
+    parties["born"] = {Sex.FEMALE: "née", Sex.MALE: "né"}.get(parties.get("person_sex"), "né·e")
+    done = content.get("progress", {})
     goals = []
     titles = {}
     for index, goal in enumerate(content.get("goals", []), start=1):
@@ -207,6 +229,7 @@ def printable(contract: Contract) -> dict[str, Any]:
             "owner": _label(StepOwner, step["owner"]),
             "owner_name": step["owner_name"],
             "planned_on": _date(step["planned_on"]),
+            "done_on": _date(done.get(str(step["id"]))),
         }
         if step["goal"] in by_goal:
             by_goal[step["goal"]]["steps"].append(row)
@@ -300,11 +323,69 @@ def contract_generate(
     )
 
 
+SCAN_TYPES = (uploads.PDF, uploads.JPEG, uploads.PNG, uploads.WEBP)
+
+
+def check_scan(uploaded_file: Any) -> None:
+    """A scan of the signed paper: the upload checks (size, real type, name), and a PDF or
+    an image only."""
+    file_type, _name = uploads.check_upload(uploaded_file)
+    if file_type not in SCAN_TYPES:
+        raise DomainError(
+            f"Ce fichier est un {file_type.label} : déposez le contrat signé numérisé, en "
+            "PDF ou en image (JPEG, PNG, WebP).",
+            field="file",
+        )
+
+
+def _attach_scan(contract: Contract, *, actor: User, uploaded_file: Any) -> Contract:
+    document = document_upload(
+        person=contract.pathway.person,
+        actor=actor,
+        uploaded_file=uploaded_file,
+        kind=DocumentKind.CONTRACT,
+        title=f"Contrat d'engagement v{contract.number} signé le {contract.signed_on:%d/%m/%Y}",
+    )
+    contract.signed_scan = document
+    contract.save(update_fields=["signed_scan", "updated_at"])
+    return contract
+
+
+@transaction.atomic
+def contract_attach_scan(*, contract: Contract, actor: User, uploaded_file: Any) -> Contract:
+    """Attach the scan of the signed paper to a signed version that has none yet (it was
+    not at hand when the signature was recorded). It joins the person's documents."""
+    pathway = locked_pathway(contract.pathway, actor)
+    current = Contract.objects.select_for_update().get(pk=contract.pk)
+    current.pathway = pathway
+    if current.signed_on is None:
+        raise DomainError(
+            "Enregistrez d'abord la signature de cette version : le contrat signé numérisé "
+            "s'y joint ensuite.",
+            field="file",
+        )
+    if current.signed_scan_id is not None:
+        raise DomainError(
+            f"Le contrat signé numérisé de la version {current.number} est déjà joint.",
+            field="file",
+        )
+    check_scan(uploaded_file)
+    return _attach_scan(current, actor=actor, uploaded_file=uploaded_file)
+
+
 @transaction.atomic
 def contract_sign(
-    *, contract: Contract, actor: User, signed_on: dt.date, signature_mode: str
+    *,
+    contract: Contract,
+    actor: User,
+    signed_on: dt.date,
+    signature_mode: str,
+    scan: Any = None,
 ) -> Contract:
-    """Records the signature of a version. A signed version is never changed again."""
+    """Records the signature of a version, with the scan of the signed paper if at hand
+    (`scan`, an uploaded file). A signed version is never changed again."""
+    if scan is not None:
+        check_scan(scan)  # before anything: a refused file signs nothing
     pathway = locked_pathway(contract.pathway, actor)
     current = Contract.objects.select_for_update().get(pk=contract.pk)
     if current.signed_on is not None:
@@ -337,4 +418,7 @@ def contract_sign(
     current.signed_on = signed_on
     current.signature_mode = signature_mode
     current.save(update_fields=["signed_on", "signature_mode", "updated_at"])
+    if scan is not None:
+        current.pathway = pathway
+        _attach_scan(current, actor=actor, uploaded_file=scan)
     return current

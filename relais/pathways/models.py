@@ -256,6 +256,16 @@ class Contract(_PathwayChild, TimeStampedModel):
         "mode de signature", max_length=12, choices=SignatureMode.choices, blank=True
     )
     valid_until = models.DateField("valable jusqu'au", null=True, blank=True)
+    # The scan of the signed paper, kept among the person's documents (people.Document):
+    # its download is permission-checked and journaled there.
+    signed_scan = models.ForeignKey(
+        "people.Document",
+        verbose_name="contrat signé numérisé",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = "contrat d'engagement"
@@ -341,20 +351,51 @@ class GoalReview(models.Model):
 
 
 class ExitCategory(models.TextChoices):
+    """Why a pathway ends, as the field says it; each category belongs to one family
+    (`EXIT_FAMILY`)."""
+
     SUSTAINABLE_EMPLOYMENT = "sustainable_employment", "Sortie dynamique — emploi durable"
     TRANSITION_EMPLOYMENT = "transition_employment", "Sortie dynamique — emploi de transition"
     POSITIVE = "positive", "Sortie dynamique — sortie positive (formation qualifiante…)"
-    MOVED = "moved", "Déménagement"
+    REORIENTED = "reoriented", "Réorientation vers un autre référent ou dispositif"
+    END_OF_RIGHTS = "end_of_rights", "Fin de droits"
     LOST_CONTACT = "lost_contact", "Perte de contact"
     ENDED_BY_PERSON = "ended_by_person", "Arrêt à l'initiative de la personne"
+    MOVED = "moved", "Déménagement"
+    HEALTH = "health", "Raisons de santé"
+    INCARCERATION = "incarceration", "Incarcération"
+    DEATH = "death", "Décès"
     OTHER = "other", "Autre sortie"
 
 
-DYNAMIC_EXITS = (
-    ExitCategory.SUSTAINABLE_EMPLOYMENT,
-    ExitCategory.TRANSITION_EMPLOYMENT,
-    ExitCategory.POSITIVE,
-)
+class ExitFamily(models.TextChoices):
+    """The families used to count exits. Dynamic exits (emploi durable, de transition,
+    sortie positive) make the rate of dynamic exits; neutral ones (move, health,
+    incarceration, death) say nothing of the accompaniment's result and are set aside from
+    that rate, as the insertion schemes' reporting does; the others count in it without
+    being dynamic (a réorientation goes on elsewhere: not a result of this pathway)."""
+
+    DYNAMIC = "dynamic", "Sortie dynamique"
+    OTHER = "other", "Autre sortie"
+    NEUTRAL = "neutral", "Sortie neutralisée (hors taux de sorties dynamiques)"
+
+
+EXIT_FAMILY: dict[str, str] = {
+    ExitCategory.SUSTAINABLE_EMPLOYMENT: ExitFamily.DYNAMIC,
+    ExitCategory.TRANSITION_EMPLOYMENT: ExitFamily.DYNAMIC,
+    ExitCategory.POSITIVE: ExitFamily.DYNAMIC,
+    ExitCategory.REORIENTED: ExitFamily.OTHER,
+    ExitCategory.END_OF_RIGHTS: ExitFamily.OTHER,
+    ExitCategory.LOST_CONTACT: ExitFamily.OTHER,
+    ExitCategory.ENDED_BY_PERSON: ExitFamily.OTHER,
+    ExitCategory.OTHER: ExitFamily.OTHER,
+    ExitCategory.MOVED: ExitFamily.NEUTRAL,
+    ExitCategory.HEALTH: ExitFamily.NEUTRAL,
+    ExitCategory.INCARCERATION: ExitFamily.NEUTRAL,
+    ExitCategory.DEATH: ExitFamily.NEUTRAL,
+}
+
+DYNAMIC_EXITS = tuple(c for c, family in EXIT_FAMILY.items() if family == ExitFamily.DYNAMIC)
 
 
 class Exit(_PathwayChild, TimeStampedModel):
@@ -378,6 +419,13 @@ class Exit(_PathwayChild, TimeStampedModel):
     @property
     def is_dynamic(self) -> bool:
         return self.category in DYNAMIC_EXITS
+
+    @property
+    def family(self) -> str:
+        return EXIT_FAMILY.get(self.category, ExitFamily.OTHER)
+
+    def get_family_display(self) -> str:
+        return ExitFamily(self.family).label
 
 
 class NoteKind(models.TextChoices):
@@ -488,9 +536,47 @@ class Appointment(_PersonChild, TimeStampedModel):
     participation = models.CharField(
         "participation", max_length=10, choices=Participation.choices, default=Participation.PLANNED
     )
+    # Set once the reminder was queued (relais.pathways.agenda.appointment_reminders_send):
+    # a second run of the scheduled command never sends it again.
+    reminder_sent_at = models.DateTimeField("rappel envoyé le", null=True, blank=True)
 
     class Meta:
         verbose_name = "rendez-vous"
         verbose_name_plural = "rendez-vous"
         ordering = ["-starts_at"]
-        indexes = [models.Index(fields=["person", "-starts_at"], name="appointment_person_date")]
+        indexes = [
+            models.Index(fields=["person", "-starts_at"], name="appointment_person_date"),
+            models.Index(fields=["with_user", "starts_at"], name="appointment_user_date"),
+        ]
+
+
+class CalendarFeed(TimeStampedModel):
+    """A professional's subscription link to their appointments (ICS), for one organisation.
+    Only the SHA-256 of the secret is stored (decision 0008); a new link revokes the previous
+    one, and a revoked link answers 404."""
+
+    user = models.ForeignKey(
+        "accounts.User",
+        verbose_name="professionnel",
+        on_delete=models.CASCADE,
+        related_name="calendar_feeds",
+    )
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name="structure",
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    prefix = models.CharField(max_length=8, editable=False)
+    last_used_at = models.DateTimeField("dernière lecture", null=True, blank=True)
+    revoked_at = models.DateTimeField("révoqué le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "abonnement d'agenda"
+        verbose_name_plural = "abonnements d'agenda"
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "organisation"], name="calendarfeed_user_org")]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}…"

@@ -138,3 +138,41 @@ def review_record(
         next_review_on=review.next_review_on, updated_at=timezone.now()
     )
     return review
+
+
+# --- The printable review ----------------------------------------------------------------------
+
+
+def printable(review: Review) -> dict:
+    """What the review's PDF shows (to give to the person or sign with them): the results of
+    the goals, the analysis and the person's view, the next review. `review` comes with its
+    pathway (person, organisation, referent), author and goal reviews."""
+    from relais.diagnostics.printing import born_word
+
+    pathway = review.pathway
+    person = pathway.person
+    author = review.author
+    referent = pathway.referent
+    return {
+        "review": review,
+        "pathway": pathway,
+        "person_name": person.display_name,
+        "born": born_word(person.sex),
+        "birth_date": person.birth_date,
+        "organisation": pathway.organisation.name,
+        "scheme": pathway.get_scheme_display(),
+        "author_name": author.get_full_name() or author.email,
+        "referent_name": referent.get_full_name() or referent.email,
+        "goal_reviews": [
+            {"goal": gr.goal.text, "result": gr.get_result_display(), "gap": gr.gap}
+            for gr in review.goal_reviews.all()
+        ],
+        "printed_on": timezone.localdate(),
+        "title": f"Bilan du {review.held_on:%d/%m/%Y} — {person.display_name}",
+    }
+
+
+def render_pdf(review: Review) -> bytes:
+    from relais.core import pdf
+
+    return pdf.render_pdf("pathways/review_pdf.html", printable(review))

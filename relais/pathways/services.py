@@ -11,12 +11,18 @@ Rules decided here (the issue left them open):
 - Exit: open steps (planned, on hold, in progress) are cancelled, with a line added to
   their outcome. Steps *in progress* are work the person is doing: the user must confirm
   (`confirm_in_progress=True`) before they are cancelled.
+- Exit: every goal still in progress is settled, reached or abandoned (`goal_outcomes`,
+  asked per goal in the exit form): a closed pathway keeps no goal « en cours ».
+- Exit: the pathway's open referrals are cancelled through the referral workflow, the
+  partner notified, in the same transaction (`relais.pathways.closing`, a seam the referrals
+  wing fills); their steps follow them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import Max
@@ -26,6 +32,7 @@ from relais.accounts.models import Membership, Role, User
 from relais.core.errors import DomainError
 from relais.core.text import clean_text
 from relais.core.versioning import update_versioned
+from relais.pathways import closing
 from relais.pathways.checks import (
     add_months,
     check_date,
@@ -40,6 +47,8 @@ from relais.pathways.models import (
     OPEN_STEP_STATUSES,
     Exit,
     ExitCategory,
+    Goal,
+    GoalStatus,
     Pathway,
     PathwayStatus,
     Step,
@@ -205,6 +214,7 @@ def pathway_update(
 class ExitOutcome:
     exit: Exit
     cancelled_steps: list[Step]
+    cancelled_referrals: list = field(default_factory=list)
 
 
 @transaction.atomic
@@ -217,9 +227,12 @@ def pathway_exit(
     category: str,
     comment: str = "",
     confirm_in_progress: bool = False,
+    goal_outcomes: Mapping[int, str] | None = None,
 ) -> ExitOutcome:
     """Closes the pathway. Its open steps are cancelled (steps in progress only once the
-    user has confirmed); the pathway becomes read-only and has no next review."""
+    user has confirmed), its open referrals too; each goal still in progress is settled as
+    `goal_outcomes` says ({goal id: "achieved" or "abandoned"}, every one required); the
+    pathway becomes read-only and has no next review."""
     current = locked_pathway(pathway, actor)
     check_version(current, expected_version)
     if exited_on is None:
@@ -235,11 +248,7 @@ def pathway_exit(
         recorded_by=actor,
     )
     validate(exit_record, ["comment"])
-    open_steps = list(
-        Step.objects.select_for_update()
-        .filter(pathway=current, status__in=OPEN_STEP_STATUSES)
-        .order_by("planned_on", "pk")
-    )
+    open_steps = _open_steps(current)
     in_progress = [s for s in open_steps if s.status == StepStatus.IN_PROGRESS]
     if in_progress and not confirm_in_progress:
         titles = ", ".join(f"« {s.title} »" for s in in_progress[:5])
@@ -249,14 +258,21 @@ def pathway_exit(
             "annulation pour clore le parcours, ou mettez-les d'abord à jour.",
             field="confirm_in_progress",
         )
+    settled = _settled_goals(current, goal_outcomes or {})
+    # The referrals first: each cancels its own step with the referral's reason.
+    cancelled_referrals = closing.close_referrals(pathway=current, actor=actor, exited_on=exited_on)
     note = f"Annulée à la sortie du parcours le {format_date(exited_on)}."
-    for step in open_steps:
+    for step in _open_steps(current):
         outcome = f"{step.outcome}\n{note}".strip() if step.outcome else note
         update_versioned(
             step,
             expected_version=step.version,
             actor=actor,
             changes={"status": StepStatus.CANCELLED, "outcome": outcome[:3000]},
+        )
+    for goal, status in settled:
+        update_versioned(
+            goal, expected_version=goal.version, actor=actor, changes={"status": status}
         )
     exit_record.save()
     update_versioned(
@@ -265,4 +281,46 @@ def pathway_exit(
         actor=actor,
         changes={"status": PathwayStatus.CLOSED, "next_review_on": None},
     )
-    return ExitOutcome(exit=exit_record, cancelled_steps=open_steps)
+    return ExitOutcome(
+        exit=exit_record,
+        cancelled_steps=open_steps,
+        cancelled_referrals=cancelled_referrals,
+    )
+
+
+GOAL_EXIT_STATUSES = (GoalStatus.ACHIEVED, GoalStatus.ABANDONED)
+
+
+def _settled_goals(pathway: Pathway, outcomes: Mapping[int, str]) -> list[tuple[Goal, str]]:
+    """Each goal still in progress with the status it closes with; refused when one is not
+    settled, or settled otherwise than reached or abandoned."""
+    open_goals = list(
+        Goal.objects.select_for_update()
+        .filter(pathway=pathway, status=GoalStatus.IN_PROGRESS)
+        .order_by("deadline", "pk")
+    )
+    known = {g.pk for g in open_goals}
+    if any(int(key) not in known for key in outcomes):
+        raise DomainError(
+            "Un des objectifs indiqués n'est pas un objectif en cours de ce parcours.",
+            field="goal_outcomes",
+        )
+    given = {int(key): value for key, value in outcomes.items()}
+    settled = []
+    for goal in open_goals:
+        status = given.get(goal.pk)
+        if status not in GOAL_EXIT_STATUSES:
+            raise DomainError(
+                f"Indiquez si l'objectif « {goal.text} » est atteint ou abandonné.",
+                field=f"goal_{goal.pk}",
+            )
+        settled.append((goal, status))
+    return settled
+
+
+def _open_steps(pathway: Pathway) -> list[Step]:
+    return list(
+        Step.objects.select_for_update()
+        .filter(pathway=pathway, status__in=OPEN_STEP_STATUSES)
+        .order_by("planned_on", "pk")
+    )

@@ -1,88 +1,107 @@
-"""Possible duplicates at intake: is this person already known to the organisation?
+"""Possible duplicates: is the person being typed already known to the organisation?
 
-Two records are likely the same person when their names are the same or close — whatever
-the accents, case, hyphens, or first and last names typed the wrong way round — and their
-birth dates are close: the same date, day and month swapped, the same day and month with
-another year (a typo in the year), or within about a year when the names are very close.
+Candidates come from blocking keys stored with every person (`PersonMatchKey`, index
+(organisation, key)) — never from a scan of the organisation's persons:
 
-Speed matters (the check runs at every intake, on organisations with 100,000 records): the
-candidates come from two indexed queries — the organisation's persons born within a year
-of the date typed (index `person_org_birth`) and those whose folded name is exactly one of
-the typed name's orderings (index `person_org_namekey`) — never from a scan of the whole
-organisation. Only a few columns are read; rapidfuzz then scores them in C.
-"""
+- ``n:<a>|<b>``: the phonetic keys of a surname (birth or usage) and of a given name, in
+  either order (names typed the wrong way round share it): same names, whatever the date;
+- ``d:<date>|<a>``: the birth date with the phonetic key of any one of the names: the
+  typed identity looks them up for its birth date *and its variants* (day and month
+  swapped, one digit changed, two adjacent digits swapped, a year off, up to a month off),
+  so that a typo in one name *and* a near date is still found;
+- the persons born on the same date or with day and month swapped (index
+  `person_org_birth`), whatever their names: a typo in every name is still found.
+
+``s:<a>`` and ``g:<a>`` count how many persons carry a surname or a given name (one
+grouped count on the index): the frequency weights of the model. Each candidate is then
+scored by relais.people.matching (record linkage, reasons in French)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import operator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import reduce
 
-from django.db.models import Q
-from rapidfuzz import fuzz, process
+from django.db.models import Count
 
-from relais.core.text import fold
-from relais.people.models import Person
+from relais.people.matching import THRESHOLD, Match, Profile, compare
+from relais.people.models import Person, PersonMatchKey
 
-WINDOW_DAYS = 366
-# Minimal name similarity (0-100) for a candidate, by how close the birth dates are.
-NAME_THRESHOLD_SAME_DATE = 70
-NAME_THRESHOLD_SWAPPED = 80
-NAME_THRESHOLD_OTHER_YEAR = 90
-NAME_THRESHOLD_NEAR_DATE = 90
-NAME_WEIGHT = 0.7
-MAX_SCORED = 200
-MIN_WORD = 3  # shorter words of a name (« le », « da ») do not select candidates
+MAX_SCORED = 300
+CODE_LENGTH = 30
+NEAR_DAYS = 31
+PROFILE_FIELDS = (
+    "pk",
+    "birth_name",
+    "usage_name",
+    "first_names",
+    "birth_date",
+    "sex",
+    "phone",
+    "email",
+    "france_travail_id",
+)
 
 
 @dataclass(frozen=True)
 class DuplicateCandidate:
     person: Person
     score: int  # 0-100: how likely the typed person is this existing record
-    name_score: int
+    name_score: int  # kept for the API: 100 when both names agree exactly
     reasons: tuple[str, ...] = field(default=())
+    weight: float = 0.0
 
 
-@dataclass(frozen=True)
-class _Names:
-    lasts: tuple[str, ...]
-    firsts: tuple[str, ...]  # all the first names, then the first one alone
-    birth: str
-    first: str
-
-    @classmethod
-    def of(cls, birth_name: str, usage_name: str, first_names: str) -> _Names:
-        birth, usage, first = fold(birth_name), fold(usage_name), fold(first_names)
-        lasts = tuple(dict.fromkeys(n for n in (birth, usage) if n))
-        tokens = first.split()
-        firsts = (first, tokens[0]) if len(tokens) > 1 else (first,)
-        return cls(lasts=lasts, firsts=firsts, birth=birth, first=first)
+def name_codes(profile: Profile) -> tuple[set[str], set[str]]:
+    surnames = {n.phonetic[:CODE_LENGTH] for _, n in profile.surnames if n.phonetic}
+    given = {n.phonetic[:CODE_LENGTH] for n in profile.given_words if n.phonetic}
+    if profile.given and profile.given.phonetic:
+        given.add(profile.given.phonetic[:CODE_LENGTH])
+    return surnames, given
 
 
-def name_similarity(a: _Names, b: _Names) -> int:
-    """0-100. Compares « last first » strings with sorted tokens (so an inversion of first
-    and last names does not matter), birth and usage names alike; when only the first of
-    several first names matches (« Jean » / « Jean-Pierre »), the score is slightly lowered."""
-    best = 0.0
-    for last_a in a.lasts:
-        for last_b in b.lasts:
-            for i, first_a in enumerate(a.firsts):
-                for j, first_b in enumerate(b.firsts):
-                    score = fuzz.token_sort_ratio(f"{last_a} {first_a}", f"{last_b} {first_b}")
-                    if i or j:
-                        score *= 0.95
-                    best = max(best, score)
-    return round(best)
+def _pair_keys(surnames: set[str], given: set[str]) -> set[str]:
+    return {"n:" + "|".join(sorted((s, g))) for s in surnames for g in given}
 
 
-def _is_inverted(a: _Names, b: _Names) -> bool:
+def keys_of(profile: Profile) -> set[str]:
+    """The blocking keys stored for one person."""
+    surnames, given = name_codes(profile)
+    day = profile.birth_date.isoformat()
     return (
-        a.birth != a.first
-        and fuzz.ratio(a.birth, b.first) >= 90
-        and fuzz.ratio(a.first, b.birth) >= 90
-        and fuzz.ratio(a.birth, b.birth) < 90
+        {f"s:{c}" for c in surnames}
+        | {f"g:{c}" for c in given}
+        | _pair_keys(surnames, given)
+        | {f"d:{day}|{c}" for c in surnames | given}
     )
+
+
+def _profile(person: Person) -> Profile:
+    return Profile(**{name: getattr(person, name) for name in PROFILE_FIELDS})
+
+
+def store_match_keys(persons: Iterable[Person], *, replace: bool = True) -> None:
+    """Write the blocking keys of these persons (replacing their previous ones)."""
+    persons = list(persons)
+    if not persons:
+        return
+    if replace:
+        PersonMatchKey.objects.filter(person__in=[p.pk for p in persons]).delete()
+    PersonMatchKey.objects.bulk_create(
+        [
+            PersonMatchKey(organisation_id=p.organisation_id, person_id=p.pk, key=key)
+            for p in persons
+            for key in sorted(keys_of(_profile(p)))
+        ],
+        batch_size=2000,
+    )
+
+
+def _valid(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
 
 
 def swapped_day_month(day: dt.date) -> dt.date | None:
@@ -91,31 +110,103 @@ def swapped_day_month(day: dt.date) -> dt.date | None:
     return day.replace(month=day.day, day=day.month)
 
 
-def date_closeness(typed: dt.date, existing: dt.date) -> tuple[int, int, str] | None:
-    """(date score 0-100, name threshold, reason) or None when the dates are not close."""
-    if typed == existing:
-        return 100, NAME_THRESHOLD_SAME_DATE, "même date de naissance"
-    if swapped_day_month(typed) == existing:
-        return 90, NAME_THRESHOLD_SWAPPED, "jour et mois de naissance inversés"
-    if (typed.month, typed.day) == (existing.month, existing.day):
-        return 75, NAME_THRESHOLD_OTHER_YEAR, "même jour et mois de naissance, autre année"
-    days = abs((typed - existing).days)
-    if days <= WINDOW_DAYS:
-        return (
-            80 - round(40 * days / WINDOW_DAYS),
-            NAME_THRESHOLD_NEAR_DATE,
-            f"dates de naissance proches ({days} jour{'s' if days > 1 else ''} d'écart)",
-        )
-    return None
+def date_variants(born: dt.date) -> set[dt.date]:
+    """The dates a birth date may have been typed as: itself, day and month swapped, one
+    digit changed, two adjacent digits swapped, a year off, up to a month off (the 29th
+    of February has fewer: no 29th in another year)."""
+    found = {born + dt.timedelta(days=d) for d in range(-NEAR_DAYS, NEAR_DAYS + 1)}
+    found |= {d for d in (_valid(born.year + y, born.month, born.day) for y in (-1, 1)) if d}
+    if swapped := swapped_day_month(born):
+        found.add(swapped)
+    digits = born.strftime("%d%m%Y")
+
+    def parse(text: str) -> dt.date | None:
+        return _valid(int(text[4:]), int(text[2:4]), int(text[:2])) if text[4] != "0" else None
+
+    for i in range(8):
+        for d in "0123456789":
+            if d != digits[i]:
+                found.add(parse(digits[:i] + d + digits[i + 1 :]))
+        if i < 7 and digits[i] != digits[i + 1]:
+            found.add(parse(digits[:i] + digits[i + 1] + digits[i] + digits[i + 2 :]))
+    return {d for d in found if d and abs((d - born).days) < 365 * 15}
 
 
-def name_keys(birth_name: str, usage_name: str, first_names: str) -> set[str]:
-    """The folded keys (`Person.name_key`) this name would have, in either order."""
-    birth, usage, first = fold(birth_name), fold(usage_name), fold(first_names)
-    keys = {fold(f"{birth} {usage} {first}"), fold(f"{birth} {first}"), fold(f"{first} {birth}")}
-    if usage:
-        keys |= {fold(f"{usage} {first}"), fold(f"{first} {usage}")}
-    return {k for k in keys if k}
+def query_keys(profile: Profile) -> set[str]:
+    """The blocking keys the typed identity looks up."""
+    surnames, given = name_codes(profile)
+    codes = surnames | given
+    keys = _pair_keys(surnames, given) | _pair_keys(given, surnames)
+    for day in date_variants(profile.birth_date):
+        keys |= {f"d:{day.isoformat()}|{c}" for c in codes}
+    return keys
+
+
+def name_frequencies(organisation_id: int, profile: Profile) -> dict[tuple[str, str], int]:
+    """How many of the organisation's persons carry the typed names (one indexed count)."""
+    surnames, given = name_codes(profile)
+    keys = {f"s:{c}" for c in surnames} | {f"g:{c}" for c in given}
+    rows = (
+        PersonMatchKey.objects.filter(organisation_id=organisation_id, key__in=keys)
+        .order_by()
+        .values("key")
+        .annotate(n=Count("person_id"))
+        .values_list("key", "n")
+    )
+    return {(key[0], key[2:]): n for key, n in rows}
+
+
+def score_candidates(
+    typed: Profile,
+    candidate_ids: Iterable[int],
+    frequencies: dict[tuple[str, str], int],
+) -> list[tuple[Match, int]]:
+    """(match, pk) of the candidates likely to be `typed`, best first (plain values read)."""
+    ids = list(candidate_ids)
+    if not ids:
+        return []
+    rows = Person.objects.filter(pk__in=ids).order_by().values_list(*PROFILE_FIELDS)
+    scored = []
+    for row in rows:
+        match = compare(typed, Profile(**dict(zip(PROFILE_FIELDS, row, strict=True))), frequencies)
+        if match.weight >= THRESHOLD:
+            scored.append((match, row[0]))
+    scored.sort(key=lambda item: (-item[0].weight, item[1]))
+    return scored
+
+
+def candidate_ids(
+    organisation_id: int, typed: Profile, *, exclude_pk: int | None = None
+) -> list[int]:
+    """The organisation's persons sharing a blocking key with the typed identity."""
+    keys = sorted(query_keys(typed))
+    by_key = PersonMatchKey.objects.filter(
+        organisation_id=organisation_id, key__in=keys
+    ).values_list("person_id", flat=True)
+    same_dates = [typed.birth_date] + [d for d in [swapped_day_month(typed.birth_date)] if d]
+    by_date = Person.objects.filter(
+        organisation_id=organisation_id, birth_date__in=same_dates, merged_into__isnull=True
+    ).values_list("pk", flat=True)
+    ids = list(dict.fromkeys([*by_key.order_by()[: MAX_SCORED * 3], *by_date.order_by()]))
+    if exclude_pk is not None:
+        ids = [pk for pk in ids if pk != exclude_pk]
+    return ids[: MAX_SCORED * 3]
+
+
+def likely_among(
+    *, organisation_id: int, among: set[int], identity: dict, limit: int = 3
+) -> list[tuple[int, Match]]:
+    """(pk, match) of the persons of `among` (persons of `organisation_id`) likely to be the
+    typed `identity` — primary keys only: nothing of those records is loaded as a record
+    (the cross-organisation hint at intake shows the organisation's name only)."""
+    typed = Profile(**identity)
+    if not typed.is_comparable or not among:
+        return []
+    ids = [pk for pk in candidate_ids(organisation_id, typed) if pk in among]
+    if not ids:
+        return []
+    frequencies = name_frequencies(organisation_id, typed)
+    return [(pk, match) for match, pk in score_candidates(typed, ids, frequencies)[:limit]]
 
 
 def find_duplicates(
@@ -125,95 +216,40 @@ def find_duplicates(
     first_names: str,
     birth_date: dt.date,
     usage_name: str = "",
+    sex: str = "",
+    phone: str = "",
+    email: str = "",
+    france_travail_id: str = "",
     exclude_pk: int | None = None,
     limit: int = 8,
 ) -> list[DuplicateCandidate]:
     """The organisation's records that may be the person being typed, best first."""
-    typed = _Names.of(birth_name, usage_name, first_names)
-    if not typed.lasts or not typed.first:
-        return []
-    base = Person.objects.filter(organisation_id=organisation_id).order_by()
-    if exclude_pk is not None:
-        base = base.exclude(pk=exclude_pk)
-    typed_key = fold(f"{birth_name} {usage_name} {first_names}")
-
-    def shortlist(queryset, cutoff: int) -> list[tuple[float, int]]:
-        # Only (pk, folded name) travel: the first pass runs in C on the folded keys
-        # (token_set_ratio: « martin marie » still matches « martin dupont marie »).
-        rows = list(queryset.values_list("pk", "name_key"))
-        if not rows:
-            return []
-        matches = process.extract(
-            typed_key,
-            [key for _, key in rows],
-            scorer=fuzz.token_set_ratio,
-            processor=None,
-            score_cutoff=cutoff,
-            limit=None,
-        )
-        return [(score, rows[index][0]) for _, score, index in matches]
-
-    same_dates = [birth_date] + [d for d in [swapped_day_month(birth_date)] if d]
-    window = (
-        birth_date - dt.timedelta(days=WINDOW_DAYS),
-        birth_date + dt.timedelta(days=WINDOW_DAYS),
+    typed = Profile(
+        birth_name=birth_name,
+        usage_name=usage_name,
+        first_names=first_names,
+        birth_date=birth_date,
+        sex=sex,
+        phone=phone,
+        email=email,
+        france_travail_id=france_travail_id,
     )
-    # Born within a year: only very close names count, so only the rows sharing at least
-    # one word of the name are read (the database filters them on the folded key); a
-    # record with a typo in every one of its names *and* another birth date is missed.
-    near = base.filter(birth_date__range=window)
-    words = sorted({w for w in typed_key.split() if len(w) >= MIN_WORD}, key=len, reverse=True)
-    if words:
-        near = near.filter(reduce(operator.or_, (Q(name_key__contains=w) for w in words[:6])))
-    shortlisted = [
-        # Same date or day/month swapped: a looser name may still be the same person.
-        *shortlist(base.filter(birth_date__in=same_dates), 55),
-        *shortlist(near, 75),
-    ]
-    # Exactly the same folded name, whatever the date (a typo in the year).
-    keys = name_keys(birth_name, usage_name, first_names)
-    shortlisted += [
-        (100.0, pk) for pk in base.filter(name_key__in=keys).values_list("pk", flat=True)
-    ]
-    shortlisted.sort(reverse=True)
-    ids = list(dict.fromkeys(pk for _, pk in shortlisted))[:MAX_SCORED]
+    if not typed.is_comparable:
+        return []
+    ids = candidate_ids(organisation_id, typed, exclude_pk=exclude_pk)
     if not ids:
         return []
-
-    # Score on plain values: a record that is not retained is never loaded as a model
-    # instance (what is loaded is shown, hence journaled, by the caller).
-    scored = []
-    # By primary key only (the ids come from the organisation's records): with the
-    # organisation in the filter too, SQLite may walk the organisation's index instead.
-    details = (
-        Person.objects.filter(pk__in=ids)
-        .order_by()
-        .values_list("pk", "birth_name", "usage_name", "first_names", "birth_date")
-    )
-    for pk, birth, usage, first, born in details:
-        closeness = date_closeness(birth_date, born)
-        if closeness is None:
-            continue
-        date_score, threshold, date_reason = closeness
-        existing = _Names.of(birth, usage, first)
-        similarity = name_similarity(typed, existing)
-        if similarity < threshold:
-            continue
-        reasons = []
-        if similarity == 100:
-            reasons.append("même nom et même prénom")
-        else:
-            reasons.append(f"nom et prénom proches ({similarity} %)")
-        if _is_inverted(typed, existing):
-            reasons.append("nom et prénom inversés")
-        reasons.append(date_reason)
-        score = round(NAME_WEIGHT * similarity + (1 - NAME_WEIGHT) * date_score)
-        scored.append((score, pk, similarity, tuple(reasons)))
-    scored.sort(key=lambda row: (-row[0], row[1]))
-    scored = scored[:limit]
-    persons = Person.objects.select_related("referent").in_bulk([row[1] for row in scored])
+    frequencies = name_frequencies(organisation_id, typed)
+    scored = score_candidates(typed, ids, frequencies)[:limit]
+    persons = Person.objects.select_related("referent").in_bulk([pk for _, pk in scored])
     return [
-        DuplicateCandidate(person=persons[pk], score=score, name_score=similarity, reasons=reasons)
-        for score, pk, similarity, reasons in scored
+        DuplicateCandidate(
+            person=persons[pk],
+            score=match.score,
+            name_score=100 if (match.surname, match.given) == ("exact", "exact") else 0,
+            reasons=match.reasons,
+            weight=match.weight,
+        )
+        for match, pk in scored
         if pk in persons
     ]

@@ -96,7 +96,8 @@ class PersonQuerySet(models.QuerySet):
             return self.none()
         return self.filter(
             models.Q(organisation_id=membership.organisation_id)
-            | cofollowing.provider().cofollowed_q(membership)
+            | cofollowing.provider().cofollowed_q(membership),
+            merged_into__isnull=True,
         )
 
     def own_of(self, membership) -> PersonQuerySet:
@@ -107,7 +108,7 @@ class PersonQuerySet(models.QuerySet):
         co-following condition would be evaluated for nothing on every person."""
         if membership is None or not membership.is_active:
             return self.none()
-        return self.filter(organisation_id=membership.organisation_id)
+        return self.filter(organisation_id=membership.organisation_id, merged_into__isnull=True)
 
     def search(self, text: str, *, organisation_id: int) -> PersonQuerySet:
         """Accent-, case- and hyphen-insensitive search on every name, among the persons of
@@ -117,7 +118,7 @@ class PersonQuerySet(models.QuerySet):
         terms = fold(text).split()[:5]
         if not terms:
             return self
-        matching = Person.objects.filter(organisation_id=organisation_id)
+        matching = Person.objects.filter(organisation_id=organisation_id, merged_into__isnull=True)
         for term in terms:
             matching = matching.filter(name_key__contains=term)
         return self.filter(pk__in=matching.values("pk"))
@@ -181,6 +182,16 @@ class Person(TimeStampedModel, VersionedModel):
     # Folded names for search and duplicate detection (kept in sync by save()).
     name_key = models.CharField(max_length=400, editable=False, db_index=False)
     archived_at = models.DateTimeField("archivé le", null=True, blank=True)
+    # A record merged into another one (relais.people.merging): kept for 30 days so that
+    # the merge can be undone, and hidden everywhere meanwhile.
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name="fusionné dans",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     objects = PersonQuerySet.as_manager()
 
@@ -231,7 +242,48 @@ class Person(TimeStampedModel, VersionedModel):
         self.refresh_name_key()
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "name_key"}
+        identity = (self.birth_name, self.usage_name, self.first_names, self.birth_date)
+        changed = identity != getattr(self, "_saved_identity", None)
         super().save(*args, **kwargs)
+        if changed:
+            from relais.people.duplicates import store_match_keys
+
+            store_match_keys([self], replace=not kwargs.get("force_insert", False))
+            self._saved_identity = identity
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        person = super().from_db(db, field_names, values)
+        values = person.__dict__
+        if {"birth_name", "usage_name", "first_names", "birth_date"} <= values.keys():
+            person._saved_identity = (
+                values["birth_name"],
+                values["usage_name"],
+                values["first_names"],
+                values["birth_date"],
+            )
+        return person
+
+
+class PersonMatchKey(models.Model):
+    """A blocking key of the duplicate check (relais.people.duplicates): the phonetic keys
+    of a person's names, paired together and with the birth date. Found through the index
+    (organisation, key), never by reading the persons. Kept by Person.save; rows written
+    otherwise (bulk loads) call `relais.people.duplicates.store_match_keys`."""
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="match_keys")
+    key = models.CharField(max_length=80)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["organisation", "key", "person"], name="matchkey_org_key"),
+        ]
+
+    def __str__(self) -> str:
+        return self.key
 
 
 class ConsentPurpose(models.TextChoices):
@@ -427,3 +479,117 @@ class Document(TimeStampedModel):
     @property
     def journal_organisation_id(self) -> int:
         return self.person.organisation_id
+
+
+class DistinctPersons(models.Model):
+    """« Pas la même personne »: a manager decided that two records that look alike are two
+    persons; the search for duplicates no longer proposes the pair (`first` < `second`)."""
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    first = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    second = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    decided_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["first", "second"], name="distinct_persons_pair"),
+            models.CheckConstraint(
+                condition=models.Q(first__lt=models.F("second")), name="distinct_persons_order"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_id} ≠ {self.second_id}"
+
+
+class DuplicateSearchStatus(models.TextChoices):
+    PENDING = "pending", "en attente"
+    RUNNING = "running", "en cours"
+    DONE = "done", "terminée"
+    FAILED = "failed", "échouée"
+
+
+class DuplicateSearch(models.Model):
+    """A search for likely duplicate pairs in an organisation (a background task), its
+    progress and, once done, its pairs (`DuplicatePair`)."""
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    requested_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    status = models.CharField(
+        max_length=10, choices=DuplicateSearchStatus.choices, default=DuplicateSearchStatus.PENDING
+    )
+    progress = models.PositiveSmallIntegerField(default=0)  # percent
+    pair_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"recherche de doublons n° {self.pk}"
+
+
+class DuplicatePair(models.Model):
+    """Two records of the organisation that may be one person (`first` < `second`)."""
+
+    search = models.ForeignKey(DuplicateSearch, on_delete=models.CASCADE, related_name="pairs")
+    first = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    second = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    score = models.PositiveSmallIntegerField()
+    weight = models.FloatField()
+    reasons = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["-weight", "first_id", "second_id"]
+
+    def __str__(self) -> str:
+        return f"{self.first_id} ~ {self.second_id}"
+
+
+class PersonMerge(models.Model):
+    """One merge: `merged` moved into `kept`. What is needed to undo it within 30 days:
+    the kept record's identity before the merge, and the child records moved (model label
+    → primary keys)."""
+
+    holds_personal_data = True
+    journal_parent = ("people.person", "kept_id")
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    kept = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    merged = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    kept_identity_before = models.JSONField(default=dict)
+    moved = models.JSONField(default=dict)
+    merged_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    merged_at = models.DateTimeField(auto_now_add=True)
+    undone_at = models.DateTimeField(null=True, blank=True)
+    undone_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-merged_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"fusion du dossier n° {self.merged_id} dans le n° {self.kept_id}"
+
+    @property
+    def journal_person_id(self) -> int:
+        return self.kept_id
+
+    @property
+    def journal_organisation_id(self) -> int:
+        return self.organisation_id

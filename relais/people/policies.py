@@ -53,6 +53,31 @@ class Capability(StrEnum):
     MANAGE_TEAM = "manage_team"  # add members, change what is shared, end memberships
 
 
+# How a capability is named to people (the access journal's refusals).
+CAPABILITY_LABELS: dict[Capability, str] = {
+    Capability.IDENTITY: "identité et coordonnées",
+    Capability.APPOINTMENTS: "rendez-vous",
+    Capability.ACCOMPANIMENT: "accompagnement",
+    Capability.REASSIGN: "réattribution du référent",
+    Capability.VIEW: "consultation du dossier",
+    Capability.READ_IDENTITY: "lecture de l'identité",
+    Capability.READ_SITUATION: "lecture de la situation",
+    Capability.READ_DIAGNOSTIC: "lecture du diagnostic",
+    Capability.READ_STEPS: "lecture du parcours",
+    Capability.ADD_STEP: "ajout d'étape",
+    Capability.READ_NOTES: "lecture des écrits",
+    Capability.ADD_NOTE: "ajout d'écrit",
+    Capability.READ_DOCUMENTS: "lecture des documents",
+    Capability.ADD_APPOINTMENT: "ajout de rendez-vous",
+    Capability.TEAM: "équipe de coordination",
+    Capability.MANAGE_TEAM: "gestion de l'équipe de coordination",
+}
+
+
+def capability_label(capability: Capability | str) -> str:
+    return CAPABILITY_LABELS.get(Capability(capability), str(capability))
+
+
 _ACCOMPANIMENT_DETAIL = frozenset(
     {
         Capability.VIEW,

@@ -18,6 +18,7 @@ from relais.core.errors import DomainError
 from relais.core.text import CONTROL_CHARS, fold, one_line
 from relais.core.uploads import check_upload, refuse, sha256_of
 from relais.core.versioning import update_versioned
+from relais.people.duplicates import store_match_keys
 from relais.people.models import (
     Consent,
     ConsentMethod,
@@ -77,7 +78,13 @@ def person_update(
     cleaned["name_key"] = fold(
         f"{names['birth_name']} {names['usage_name']} {names['first_names']}"
     )
-    return update_versioned(person, expected_version=expected_version, actor=actor, changes=cleaned)
+    identity = (person.birth_name, person.usage_name, person.first_names, person.birth_date)
+    person = update_versioned(
+        person, expected_version=expected_version, actor=actor, changes=cleaned
+    )
+    if identity != (person.birth_name, person.usage_name, person.first_names, person.birth_date):
+        store_match_keys([person])
+    return person
 
 
 # --- Consents --------------------------------------------------------------------------------

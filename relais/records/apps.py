@@ -2,8 +2,8 @@ from django.apps import AppConfig
 
 
 class RecordsConfig(AppConfig):
-    """Readers of a whole person record across the domains (timeline, right-of-access export).
-    No models: it only reads."""
+    """A whole person record across the domains: its readers (timeline, right-of-access
+    export) and its lifecycle (archive, retention, erasure, the person's requests)."""
 
     name = "relais.records"
     label = "records"

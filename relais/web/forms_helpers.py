@@ -99,3 +99,14 @@ def save_form(
     except DomainError as error:
         apply_domain_error(form, error)
         return Saved(False)
+
+
+class SubmissionField(forms.CharField):
+    """The hidden token that makes a create form save once (relais.core.submissions): give
+    it `new_token()` as initial value when the empty form is shown; a form shown again with
+    errors keeps the token it was posted with."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(required=False, max_length=64, **kwargs)

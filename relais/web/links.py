@@ -17,6 +17,7 @@ PAGES = {
     "service": "directory:service",
     "invitation": "accounts:invitation",
     "password_reset": "accounts:password_reset_confirm",
+    "retention": "lifecycle:overview",
 }
 
 

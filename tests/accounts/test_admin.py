@@ -136,7 +136,7 @@ class TestOrganisationAdmin:
         organisation = Organisation.objects.get()
         assert organisation.name == "CCAS de Vénissieux"
         assert organisation.siret == siret
-        assert organisation.commune.name == "LYON"
+        assert organisation.commune.name == "Lyon"
 
     def test_siret_typed_with_spaces_is_stored_as_digits(self, admin_client):
         siret = valid_siret(7_000_003)
@@ -236,3 +236,165 @@ def test_security_events_are_read_only(admin_client, manager):
     )
     assert response.status_code == 403
     assert SecurityEvent.objects.filter(pk=event.pk).exists()
+
+
+class TestAccountsCannotBeTakenOver:
+    """A platform administrator manages accounts; they must never be able to open an
+    organisation's case files to themselves or anyone, nor quietly take an account over."""
+
+    def user_form(self, user, **overrides) -> dict:
+        data = {
+            "email": user.email,
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "is_active": "on",
+            "last_login_0": "",
+            "last_login_1": "",
+            "date_joined_0": "01/01/2026",
+            "date_joined_1": "10:00:00",
+            "memberships-TOTAL_FORMS": "0",
+            "memberships-INITIAL_FORMS": "0",
+            "memberships-MIN_NUM_FORMS": "0",
+            "memberships-MAX_NUM_FORMS": "1000",
+        }
+        data.update(overrides)
+        return {k: v for k, v in data.items() if v is not None}
+
+    def test_no_membership_can_be_granted_from_a_user_page(
+        self, admin_client, platform_admin, organisation
+    ):
+        data = self.user_form(
+            platform_admin,
+            is_staff="on",
+            is_superuser="on",
+            **{
+                "memberships-TOTAL_FORMS": "1",
+                "memberships-0-organisation": str(organisation.pk),
+                "memberships-0-role": Role.MANAGER,
+                "memberships-0-is_active": "on",
+            },
+        )
+        admin_client.post(f"/admin/accounts/user/{platform_admin.pk}/change/", data)
+        assert not platform_admin.memberships.exists()
+        page = admin_client.get(f"/admin/accounts/user/{platform_admin.pk}/change/")
+        assert 'name="memberships-0-role"' not in page.content.decode()
+
+    def test_no_membership_can_be_granted_from_an_organisation_page(
+        self, admin_client, platform_admin, organisation
+    ):
+        data = organisation_form(
+            name=organisation.name,
+            siret=organisation.siret,
+            commune_code=organisation.commune_code,
+            **{
+                "memberships-TOTAL_FORMS": "1",
+                "memberships-0-user": str(platform_admin.pk),
+                "memberships-0-role": Role.MANAGER,
+                "memberships-0-is_active": "on",
+            },
+        )
+        admin_client.post(f"/admin/accounts/organisation/{organisation.pk}/change/", data)
+        assert not platform_admin.memberships.exists()
+
+    def test_an_existing_membership_cannot_be_changed_or_activated(
+        self, admin_client, organisation
+    ):
+        membership = MembershipFactory(organisation=organisation, role=Role.REFERENT)
+        membership.is_active = False
+        membership.save()
+        data = self.user_form(
+            membership.user,
+            **{
+                "memberships-TOTAL_FORMS": "1",
+                "memberships-INITIAL_FORMS": "1",
+                "memberships-0-id": str(membership.pk),
+                "memberships-0-user": str(membership.user.pk),
+                "memberships-0-organisation": str(organisation.pk),
+                "memberships-0-role": Role.MANAGER,
+                "memberships-0-is_active": "on",
+            },
+        )
+        admin_client.post(f"/admin/accounts/user/{membership.user.pk}/change/", data)
+        membership.refresh_from_db()
+        assert (membership.role, membership.is_active) == (Role.REFERENT, False)
+
+    def test_deactivating_an_account_is_recorded_and_told(
+        self,
+        admin_client,
+        platform_admin,
+        organisation,
+        manager,
+        django_capture_on_commit_callbacks,
+    ):
+        member = MembershipFactory(organisation=organisation, role=Role.REFERENT).user
+        with django_capture_on_commit_callbacks(execute=True):
+            response = admin_client.post(
+                f"/admin/accounts/user/{member.pk}/change/",
+                self.user_form(member, is_active=None),
+            )
+        assert response.status_code == 302
+        member.refresh_from_db()
+        assert not member.is_active
+        event = SecurityEvent.objects.get(kind="admin_activation")
+        assert (event.user, event.actor) == (member, platform_admin)
+        assert sorted(m.to[0] for m in mail.outbox) == sorted([member.email, manager.email])
+        assert "activation du compte changée par l'administration" in mail.outbox[0].body
+
+    def test_a_plain_edit_records_nothing(self, admin_client, organisation):
+        member = MembershipFactory(organisation=organisation).user
+        admin_client.post(
+            f"/admin/accounts/user/{member.pk}/change/",
+            self.user_form(member, first_name="Renommée"),
+        )
+        member.refresh_from_db()
+        assert member.first_name == "Renommée"
+        assert not SecurityEvent.objects.filter(kind__startswith="admin_").exists()
+
+    def test_setting_a_password_is_recorded_and_told(
+        self,
+        admin_client,
+        platform_admin,
+        organisation,
+        manager,
+        django_capture_on_commit_callbacks,
+    ):
+        member = MembershipFactory(organisation=organisation).user
+        with django_capture_on_commit_callbacks(execute=True):
+            response = admin_client.post(
+                f"/admin/accounts/user/{member.pk}/password/",
+                {
+                    "password1": "Un-nouveau-mot-de-passe-42",
+                    "password2": "Un-nouveau-mot-de-passe-42",
+                    "usable_password": "true",
+                },
+            )
+        assert response.status_code == 302
+        event = SecurityEvent.objects.get(kind="admin_password")
+        assert (event.user, event.actor) == (member, platform_admin)
+        assert sorted(m.to[0] for m in mail.outbox) == sorted([member.email, manager.email])
+
+    def test_a_refused_password_records_nothing(self, admin_client, organisation):
+        member = MembershipFactory(organisation=organisation).user
+        response = admin_client.post(
+            f"/admin/accounts/user/{member.pk}/password/",
+            {"password1": "a", "password2": "b", "usable_password": "true"},
+        )
+        assert response.status_code == 200
+        assert not SecurityEvent.objects.filter(kind="admin_password").exists()
+
+    def test_second_factor_devices_can_be_removed_not_added(
+        self, admin_client, platform_admin, organisation, django_capture_on_commit_callbacks
+    ):
+        member = UserFactory(with_totp=True)
+        MembershipFactory(user=member, organisation=organisation)
+        device = confirmed_device(member)
+        assert admin_client.get("/admin/otp_totp/totpdevice/add/").status_code == 403
+        with django_capture_on_commit_callbacks(execute=True):
+            response = admin_client.post(
+                f"/admin/otp_totp/totpdevice/{device.pk}/delete/", {"post": "yes"}
+            )
+        assert response.status_code == 302
+        assert not type(device).objects.filter(pk=device.pk).exists()
+        event = SecurityEvent.objects.get(kind="admin_otp_device")
+        assert (event.user, event.actor) == (member, platform_admin)
+        assert [m.to[0] for m in mail.outbox] == [member.email]

@@ -62,7 +62,9 @@ class TestApiTokens:
         assert token.key_hash == hash_token(raw)
         assert raw not in str(ApiToken.objects.filter(pk=token.pk).values().get())
         assert SecurityEvent.objects.filter(
-            kind=SecurityEventKind.TOKEN_CREATED, user=manager, detail="Tableur"
+            kind=SecurityEventKind.TOKEN_CREATED,
+            user=manager,
+            detail="Tableur (lecture et écriture, 90 jours)",
         ).exists()
 
     @pytest.mark.parametrize(

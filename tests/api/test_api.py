@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import pytest
 from django.core import mail
+from django.core.cache import cache
+from django.test import Client
+from django.utils import timezone
 
 from relais.accounts import services
-from relais.accounts.models import Invitation, Role
+from relais.accounts.models import ApiToken, Invitation, Role
 from tests.api.conftest import ApiClient
 from tests.factories import MembershipFactory, OrganisationFactory
-from tests.helpers import invitation_path
+from tests.helpers import invitation_path, login_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -216,3 +219,64 @@ class TestInvite:
 
     def test_get_is_not_allowed(self, manager_api, organisation):
         assert manager_api.get(invitations_url(organisation)).status_code == 405
+
+
+class TestTokenHygiene:
+    """Tokens expire, carry a scope, are revoked with the sessions and by a lockout, and are
+    rate-limited."""
+
+    def test_an_expired_token_is_refused(self, manager):
+        token, raw = services.api_token_create(user=manager, name="Outil", days=30)
+        client = Client(headers={"Authorization": f"Bearer {raw}"})
+        assert client.get("/api/v1/me").status_code == 200
+        ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now())
+        assert client.get("/api/v1/me").status_code == 401
+
+    def test_a_read_only_token_reads_but_cannot_write(self, manager, organisation):
+        _token, raw = services.api_token_create(user=manager, name="Lecture", scope="read")
+        client = Client(headers={"Authorization": f"Bearer {raw}"})
+        assert client.get(f"/api/v1/organisations/{organisation.pk}/persons").status_code == 200
+        response = client.post(
+            f"/api/v1/organisations/{organisation.pk}/persons",
+            data={"birth_name": "Martin", "first_names": "Léa", "birth_date": "1990-01-01"},
+            content_type="application/json",
+        )
+        assert response.status_code == 403
+        assert "lecture seule" in response.json()["detail"]
+        assert not organisation.persons.exists()
+
+    def test_logout_everywhere_revokes_every_token(self, manager):
+        _token, raw = services.api_token_create(user=manager, name="Outil")
+        services.user_logout_everywhere(user=manager)
+        response = Client(headers={"Authorization": f"Bearer {raw}"}).get("/api/v1/me")
+        assert response.status_code == 401
+
+    def test_a_lockout_revokes_every_token(self, manager, client, settings):
+        _token, raw = services.api_token_create(user=manager, name="Outil")
+        for _ in range(settings.AXES_FAILURE_LIMIT):
+            client.post("/connexion/", {"username": manager.email, "password": "faux"})
+        response = Client(headers={"Authorization": f"Bearer {raw}"}).get("/api/v1/me")
+        assert response.status_code == 401
+        assert ApiToken.objects.get(user=manager).revoked_at is not None
+
+    def test_requests_beyond_the_rate_are_refused_with_retry_after(self, manager, settings):
+        settings.RELAIS_API_RATE = "3/m"
+        cache.clear()
+        _token, raw = services.api_token_create(user=manager, name="Outil")
+        client = Client(headers={"Authorization": f"Bearer {raw}"})
+        responses = [client.get("/api/v1/me") for _ in range(5)]
+        assert [r.status_code for r in responses] == [200, 200, 200, 429, 429]
+        assert int(responses[-1]["Retry-After"]) > 0
+        assert "Trop de requêtes" in responses[-1].json()["detail"]
+        _other, other_raw = services.api_token_create(user=manager, name="Autre")
+        other = Client(headers={"Authorization": f"Bearer {other_raw}"})
+        assert other.get("/api/v1/me").status_code == 200
+
+    def test_the_schema_needs_a_signed_in_user_in_production(self, client, settings, manager):
+        settings.RELAIS_API_DOCS_PUBLIC = False
+        response = client.get("/api/v1/openapi.json")
+        assert response.status_code == 302
+        assert response["Location"].startswith("/connexion/")
+        assert client.get("/api/v1/docs").status_code == 302
+        login_verified(client, manager)
+        assert client.get("/api/v1/openapi.json").status_code == 200

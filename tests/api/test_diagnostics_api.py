@@ -86,7 +86,7 @@ class TestPermissions:
         assert response.status_code == 403
         assert "accompagnement" in response.json()["detail"]
         entry = assert_denied(person.pk, organisation=organisation)
-        assert entry.summary == "API : droit manquant : accompaniment"
+        assert entry.summary == "API : droit manquant : accompagnement"
         assert Diagnostic.objects.count() == 1
 
     def test_another_organisation_is_a_404_and_journaled(

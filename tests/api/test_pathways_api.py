@@ -228,14 +228,22 @@ class TestPathway:
         response = referent_api.post(pathway_url(pathway, "/exit"), payload)
         assert response.status_code == 400
         assert response.json()["field"] == "confirm_in_progress"
+        confirmed = {**payload, "confirm_in_progress": True}
+        response = referent_api.post(pathway_url(pathway, "/exit"), confirmed)
+        assert response.status_code == 400
+        assert response.json()["field"] == f"goal_{goal.pk}"
         response = referent_api.post(
-            pathway_url(pathway, "/exit"), {**payload, "confirm_in_progress": True}
+            pathway_url(pathway, "/exit"),
+            {**confirmed, "goal_outcomes": {str(goal.pk): "achieved"}},
         )
         assert response.status_code == 200, response.json()
+        goal.refresh_from_db()
+        assert goal.status == "achieved"
         data = response.json()
         assert data["status"] == "closed"
         assert data["exit"]["category"] == "sustainable_employment"
         assert data["exit"]["is_dynamic"] is True
+        assert data["exit"]["family"] == "dynamic"
         for step in (running, planned):
             step.refresh_from_db()
             assert step.status == "cancelled"

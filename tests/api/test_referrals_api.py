@@ -265,3 +265,21 @@ class TestReceiverSide:
             for tag in operation.get("tags", [])
         }
         assert tags == {"Orientations"}
+
+
+def test_send_from_a_planned_step_serving_a_goal(api_client_for):
+    """#9: the API sends from a planned step (no second step) and links the goal."""
+    from tests.factories import GoalFactory, StepFactory
+
+    sc = make_scenario()
+    goal = GoalFactory(pathway=sc.pathway)
+    planned = StepFactory(pathway=sc.pathway, goal=goal, owner="partner")
+    api = api_client_for(sc.referent)
+    wrong = api.post(base(sc.sender_org), payload(sc, goal_id=goal.pk + 100))
+    assert wrong.status_code == 400
+    assert wrong.json()["field"] == "goal_id"
+    created = api.post(base(sc.sender_org), payload(sc, step_id=planned.pk, goal_id=goal.pk))
+    assert created.status_code == 201, created.json()
+    referral = Referral.objects.get()
+    assert referral.step_id == planned.pk
+    assert sc.pathway.steps.count() == 1

@@ -71,7 +71,7 @@ def test_actor_map_renders_with_nodes_tables_and_small_counts(page, login_as):
     expect(organisations).to_contain_text("Association sans lien")
 
     # A manager declares a partnership: it joins the table and the diagram (dashed).
-    page.get_by_label("Structure partenaire").select_option(label="Jardin d'insertion (Venissieux)")
+    page.get_by_label("Structure partenaire").select_option(label="Jardin d'insertion (Vénissieux)")
     page.get_by_label("Nature du partenariat").select_option(label="Convention")
     page.get_by_label(re.compile(r"^Précision")).fill("Convention d'orientation 2026")
     page.get_by_role("button", name="Déclarer le partenariat").click()

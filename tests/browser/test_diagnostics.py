@@ -19,6 +19,7 @@ from tests.factories import (
     MembershipFactory,
     PersonFactory,
 )
+from tests.helpers import open_person_section
 
 
 def open_domain(page, label: str):
@@ -50,7 +51,7 @@ def test_referent_builds_two_diagnostics_and_sees_the_evolution(page, login_as, 
     login_as(referent, organisation)
 
     page.goto(f"/personnes/{person.pk}/")
-    section = page.locator("#diagnostic")
+    section = open_person_section(page, "diagnostic")
     expect(section.get_by_text("Aucun diagnostic partagé pour l'instant.")).to_be_visible()
     section.get_by_role("link", name="Nouveau diagnostic").click()
     expect(page.get_by_role("heading", name="Nouveau diagnostic partagé")).to_be_visible()
@@ -131,7 +132,7 @@ def test_referent_builds_two_diagnostics_and_sees_the_evolution(page, login_as, 
 
     # The person page shows the latest diagnostic and the evolution, chart and table.
     page.goto(f"/personnes/{person.pk}/")
-    section = page.locator("#diagnostic")
+    section = open_person_section(page, "diagnostic")
     expect(section.get_by_test_id("section-urgency")).to_have_text("Pas d'urgence")
     chart = section.get_by_role("img", name="Évolution des difficultés par domaine de vie")
     expect(chart).to_be_visible()

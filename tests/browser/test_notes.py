@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 from relais.pathways.models import Note, NoteDraft
 from relais.web.pathways import notes as notes_views
 from tests.factories import AppointmentFactory, MembershipFactory, NoteFactory, PersonFactory
+from tests.helpers import open_person_section
 
 
 @pytest.fixture
@@ -44,6 +45,7 @@ def local_drafts(page) -> list[str]:
 
 def open_new_note(page, person):
     page.goto(f"/personnes/{person.pk}/")
+    open_person_section(page, "ecrits")
     page.get_by_role("link", name="Nouvel écrit").click()
     expect(page.get_by_role("heading", name=re.compile("Nouvel écrit"))).to_be_visible()
 
@@ -171,6 +173,7 @@ def test_discard_a_draft(page, login_as, organisation, person, referent):
     login_as(referent, organisation)
     NoteDraft.objects.create(person=person, author=referent, data={"body": "À jeter", "note": ""})
     page.goto(f"/personnes/{person.pk}/")
+    open_person_section(page, "ecrits")
     page.get_by_role("link", name=re.compile("Reprendre le brouillon")).click()
     expect(page.get_by_label("Contenu")).to_have_value("À jeter")
     page.get_by_role("button", name="Supprimer le brouillon").click()
@@ -189,6 +192,7 @@ def test_appointment_participation_and_timeline(page, login_as, organisation, pe
     )
     login_as(referent, organisation)
     page.goto(f"/personnes/{person.pk}/")
+    open_person_section(page, "rendez-vous")
     page.get_by_role("link", name="Nouveau rendez-vous").click()
     tomorrow = timezone.localdate() + dt.timedelta(days=1)
     page.get_by_label("Date", exact=True).fill(tomorrow.isoformat())
@@ -205,6 +209,7 @@ def test_appointment_participation_and_timeline(page, login_as, organisation, pe
     past.get_by_role("button", name=re.compile("Noter")).click()
     expect(page.get_by_text("notée : honoré")).to_be_visible()
 
+    open_person_section(page, "chronologie")
     timeline = page.get_by_test_id("timeline")
     expect(timeline).to_contain_text("Premier entretien d'accueil")
     expect(timeline).to_contain_text("Atelier CV")

@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 
 from relais.pathways.models import Contract, Pathway
 from tests.factories import MembershipFactory, PersonFactory
+from tests.helpers import open_person_section
 from tests.pathways.pathway_helpers import pdf_title
 
 
@@ -44,7 +45,7 @@ def test_pathway_from_goals_to_exit(page, login_as, organisation):
 
     # Create the pathway from the person page.
     page.goto(f"/personnes/{person.pk}/")
-    section = page.locator("#parcours")
+    section = open_person_section(page, "parcours")
     expect(section.get_by_text("Aucun parcours pour le moment.")).to_be_visible()
     section.get_by_role("link", name="Nouveau parcours").click()
     page.get_by_label(re.compile(r"^Dispositif")).select_option(label="PLIE")
@@ -139,6 +140,8 @@ def test_pathway_from_goals_to_exit(page, login_as, organisation):
         page.get_by_test_id("pathway-badges").get_by_text("Contrat à renouveler")
     ).to_be_visible()
     page.goto(f"/personnes/{person.pk}/")
+    expect(page.get_by_test_id("summary-alerts")).to_contain_text("Contrat à renouveler")
+    open_person_section(page, "parcours")
     expect(
         page.get_by_test_id("pathway-summary").get_by_text("Contrat à renouveler")
     ).to_be_visible()
@@ -169,6 +172,10 @@ def test_pathway_from_goals_to_exit(page, login_as, organisation):
     expect(page.get_by_text("Immersion en EHPAD (PMSMP) — en cours")).to_be_visible()
     choose(page, "Sortie dynamique — emploi durable")
     page.get_by_label(re.compile(r"^Commentaire")).fill("CDI d'agent de service hospitalier.")
+    # The goal still in progress is settled in the exit form.
+    goal = page.get_by_test_id("exit-goal")
+    expect(goal).to_contain_text("Objectif « Devenir aide-soignante »")
+    choose(goal, "Atteint")
     page.get_by_role("button", name="Enregistrer la sortie").click()
     expect(page.locator("#id_confirm_in_progress-error")).to_contain_text("encore en cours")
     choose(page, "Je confirme l'annulation des étapes encore en cours")

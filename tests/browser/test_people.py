@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from relais.people.models import Consent, Document, Person
 from tests.factories import ConsentFactory, MembershipFactory, PersonFactory
+from tests.helpers import open_person_section
 from tests.people import files
 from tests.records.test_export import pdf_title
 
@@ -52,11 +53,18 @@ def test_intake_with_duplicate_warning_then_confirmation(page, login_as, organis
     expect(row.get_by_test_id("duplicate-score")).to_have_text(re.compile(r"^\d{2,3} %$"))
     expect(row.get_by_role("link")).to_have_attribute("href", f"/personnes/{existing.pk}/")
     assert Person.objects.count() == 1
+    # The primary choice opens the existing record; creating another one is secondary.
+    open_existing = page.get_by_test_id("open-existing")
+    expect(open_existing).to_have_class(re.compile(r"(^| )fr-btn( |$)"))
+    expect(open_existing).to_have_attribute("href", f"/personnes/{existing.pk}/")
+    create = page.get_by_role("button", name="C’est une autre personne, créer le dossier")
+    expect(create).to_have_class(re.compile("fr-btn--secondary"))
 
-    page.get_by_role("button", name="C'est une autre personne, créer le dossier").click()
+    create.click()
     expect(page.get_by_text("Le dossier de DUPONT Jean est créé.")).to_be_visible()
     created = Person.objects.exclude(pk=existing.pk).get()
     expect(page).to_have_url(re.compile(rf"/personnes/{created.pk}/$"))
+    open_person_section(page, "identite")
     assert created.phone == "06 12 34 56 78"
     assert created.children_ages == [3, 7]
     assert created.referent == referent
@@ -68,6 +76,7 @@ def test_upload_a_document_then_download_it(page, login_as, organisation, tmp_pa
     person = PersonFactory(organisation=organisation, referent=referent)
     login_as(referent, organisation)
     page.goto(f"/personnes/{person.pk}/")
+    open_person_section(page, "documents")
     page.get_by_role("link", name="Déposer un document").click()
 
     fake = tmp_path / "attestation.pdf"
@@ -99,6 +108,7 @@ def test_record_then_withdraw_a_consent(page, login_as, organisation):
     person = PersonFactory(organisation=organisation, referent=referent)
     login_as(referent, organisation)
     page.goto(f"/personnes/{person.pk}/")
+    open_person_section(page, "consentements")
     page.get_by_role("link", name="Recueillir un consentement").click()
     page.get_by_label("Être contacté·e par SMS").check(force=True)
     page.get_by_label("Oral, devant témoin").check(force=True)
@@ -165,6 +175,7 @@ def test_add_a_key_life_event(page, login_as, organisation):
     )
     login_as(referent, organisation)
     page.goto(f"/personnes/{person.pk}/")
+    open_person_section(page, "evenements")
     page.get_by_role("link", name="Ajouter un événement").click()
     page.get_by_label("Événement", exact=True).select_option(label="Expulsion, perte de logement")
     page.get_by_label(re.compile(r"^Date")).fill("2024-11-02")
@@ -212,9 +223,32 @@ def test_manager_reassigns_the_referent(page, login_as, organisation):
     person = PersonFactory(organisation=organisation, referent=old)
     login_as(manager, organisation)
     page.goto(f"/personnes/{person.pk}/")
+    open_person_section(page, "identite")
     page.get_by_label("Changer de référent").select_option(label="Inès Roux")
     page.get_by_role("button", name="Réattribuer").click()
     expect(page.get_by_text("Inès Roux est maintenant référent de la personne.")).to_be_visible()
+    open_person_section(page, "identite")
     expect(page.get_by_test_id("person-referent")).to_have_text("Inès Roux")
     person.refresh_from_db()
     assert person.referent == new
+
+
+def test_intake_suggests_communes_as_the_service_search_does(page, login_as, organisation):
+    """#9, defect 6: the commune is typed as people say it, chosen among suggestions with
+    their official names, and shown back by name."""
+    referent = MembershipFactory(organisation=organisation, role="referent").user
+    login_as(referent, organisation)
+    page.goto("/personnes/nouvelle/")
+    page.get_by_label("Nom de naissance").fill("Martin")
+    page.get_by_label("Prénom(s)").fill("Inès")
+    page.get_by_label("Date de naissance").fill("1992-06-01")
+    commune = page.get_by_label(re.compile(r"^Commune"))
+    commune.press_sequentially("Lyon 3", delay=30)
+    options = page.locator("#communes-suggestions option")
+    expect(options.first).to_have_attribute("value", "Lyon 3e Arrondissement (69383)")
+    commune.fill("Lyon 3e Arrondissement (69383)")
+    page.get_by_role("button", name="Vérifier les doublons et créer le dossier").click()
+    expect(page.get_by_text("Le dossier de MARTIN Inès est créé.")).to_be_visible()
+    person = Person.objects.get(birth_name="Martin")
+    assert person.commune_code == "69383"
+    expect(page.get_by_text("Lyon 3e Arrondissement").first).to_be_visible()

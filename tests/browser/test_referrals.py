@@ -25,7 +25,7 @@ from tests.factories import (
     PersonFactory,
     ServiceFactory,
 )
-from tests.helpers import confirmed_device
+from tests.helpers import confirmed_device, open_person_section
 
 
 def choose(scope, label: str) -> None:
@@ -87,7 +87,7 @@ def test_referral_closed_loop(page, login_as, browser, live_server, axe_reports)
     # --- The référent prepares the referral from the person page.
     login_as(referent, ccas)
     page.goto(f"/personnes/{person.pk}/")
-    section = page.locator("#orientations")
+    section = open_person_section(page, "orientations")
     expect(section.get_by_text("Aucune orientation pour le moment.")).to_be_visible()
     section.get_by_role("link", name="Orienter vers un service").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("choisir un service")
@@ -195,7 +195,8 @@ def test_referral_closed_loop(page, login_as, browser, live_server, axe_reports)
 
     # --- The référent sees the outcome in the person's timeline.
     page.goto(f"/personnes/{person.pk}/")
-    timeline = page.locator("#chronologie")
+    timeline = open_person_section(page, "chronologie")
+    open_person_section(page, "orientations")
     expect(
         timeline.get_by_text(re.compile("Orientation terminée : Garantie jeunes renforcée"))
     ).to_be_visible()

@@ -15,6 +15,7 @@ from tests.factories import (
     OrganisationFactory,
     PersonFactory,
 )
+from tests.helpers import open_person_section
 
 PERMIS = "mobilite--preparer-un-permis"
 SHELTER = "logement-hebergement--rechercher-une-solution-dhebergement-temporaire"
@@ -144,7 +145,7 @@ def test_from_a_barrier_of_the_diagnostic_to_a_referral(page, login_as, organisa
     login_as(referent, organisation)
 
     page.goto(f"/personnes/{person.pk}/")
-    schemes = page.locator("#dispositifs")
+    schemes = open_person_section(page, "dispositifs")
     expect(schemes.get_by_test_id("scheme-iae").get_by_test_id("scheme-status")).to_have_text(
         "Probablement éligible"
     )

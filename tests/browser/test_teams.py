@@ -24,6 +24,7 @@ from tests.factories import (
     PersonFactory,
     StepFactory,
 )
+from tests.helpers import open_person_section
 
 
 def test_team_sharing_withdrawal_and_case_conference(page, login_as, organisation):
@@ -63,7 +64,7 @@ def test_team_sharing_withdrawal_and_case_conference(page, login_as, organisatio
     # The référent invites the professional, sharing identity and steps.
     login_as(referent, organisation)
     page.goto(f"/personnes/{person.pk}/")
-    team = page.locator("#equipe")
+    team = open_person_section(page, "equipe")
     expect(team.get_by_test_id("team-empty")).to_be_visible()
     team.get_by_role("link", name="Inviter un professionnel d'une autre structure").click()
     page.get_by_label(re.compile(r"^Structure du professionnel")).select_option(str(partner.pk))
@@ -123,6 +124,7 @@ def test_team_sharing_withdrawal_and_case_conference(page, login_as, organisatio
     page.get_by_label("Nom du témoin").fill("Paul Roux")
     page.get_by_role("button", name="Enregistrer le retrait").click()
     expect(page.get_by_text("Le retrait du consentement est enregistré.")).to_be_visible()
+    open_person_section(page, "equipe")
     expect(page.get_by_test_id("member-suspended")).to_be_visible()
 
     # The professional has lost access at once.

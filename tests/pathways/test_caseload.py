@@ -61,6 +61,9 @@ def seen(person, days_ago: int, author=None):
 
 
 def listing(membership, **filters):
+    # Everyone the référent follows or followed: the "currently followed" default view is
+    # tested in test_caseload_current.py.
+    filters.setdefault("followed", caseload.FOLLOWED_ALL)
     return list(caseload.caseload(membership, CaseloadFilters(**filters), today=today()))
 
 

@@ -6,11 +6,29 @@ import io
 import zipfile
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+from pypdf import PdfWriter
 
-PDF_BYTES = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
-PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
-JPEG_BYTES = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 32
-WEBP_BYTES = b"RIFF\x24\x00\x00\x00WEBPVP8 " + b"\x00" * 32
+
+def pdf_bytes(pages: int = 1) -> bytes:
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=595, height=842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def image_bytes(kind: str, size: tuple[int, int] = (8, 8)) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (200, 30, 30)).save(buffer, kind)
+    return buffer.getvalue()
+
+
+PDF_BYTES = pdf_bytes()
+PNG_BYTES = image_bytes("PNG")
+JPEG_BYTES = image_bytes("JPEG")
+WEBP_BYTES = image_bytes("WEBP")
 EXE_BYTES = b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 64 + b"This program cannot be run in DOS mode"
 
 
@@ -22,12 +40,15 @@ def zip_bytes(entries: dict[str, bytes]) -> bytes:
     return buffer.getvalue()
 
 
-def ooxml(main: str) -> bytes:
-    types = (
+def ooxml_types(main: str) -> bytes:
+    return (
         '<?xml version="1.0"?><Types><Override PartName="/main.xml" '
         f'ContentType="application/vnd.openxmlformats-officedocument.{main}"/></Types>'
-    )
-    return zip_bytes({"[Content_Types].xml": types.encode(), "word/document.xml": b"<w/>"})
+    ).encode()
+
+
+def ooxml(main: str) -> bytes:
+    return zip_bytes({"[Content_Types].xml": ooxml_types(main), "word/document.xml": b"<w/>"})
 
 
 DOCX_BYTES = ooxml("wordprocessingml.document.main+xml")

@@ -61,8 +61,14 @@ class TestUpload:
 
     def test_oversize_refused_with_the_limit_in_mb(self, referent, settings):
         settings.RELAIS_DOCUMENT_MAX_BYTES = 1024 * 1024
-        data = files.PDF_BYTES + b"0" * (1024 * 1024 + 512 * 1024)
+        data = files.PDF_BYTES + b"0" * (1024 * 1024 + 512 * 1024 - len(files.PDF_BYTES))
         with pytest.raises(RefusedFile, match=r"fait 1,5 Mo : la taille maximale est de 1 Mo"):
+            self.upload(PersonFactory(), referent, data=data)
+
+    def test_a_file_just_over_the_limit_does_not_read_as_the_limit(self, referent, settings):
+        settings.RELAIS_DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
+        data = files.PDF_BYTES + b"0" * (10 * 1024 * 1024 + 1 - len(files.PDF_BYTES))
+        with pytest.raises(RefusedFile, match=r"fait 10,1 Mo : la taille maximale est de 10 Mo"):
             self.upload(PersonFactory(), referent, data=data)
 
     def test_default_limit_is_10_mb(self, settings):

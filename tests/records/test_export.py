@@ -116,3 +116,97 @@ def test_html_in_text_is_escaped_in_the_pdf_source(referent):
     )
     assert "<script>" not in html
     assert "&lt;script&gt;" in html
+
+
+def test_what_went_to_other_organisations_is_in_the_export(referent):
+    """#9, defect 3: referrals (what was shared, with whom, when, the status history), the
+    coordination team and the case conferences with their minutes (art. 15: the recipients)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from relais.network.coordination.models import ConferenceDecision
+    from relais.network.referrals.models import ReferralTransition
+    from tests.factories import (
+        CaseConferenceFactory,
+        CoordinationTeamFactory,
+        DocumentFactory,
+        OrganisationFactory,
+        ReferralFactory,
+        ServiceFactory,
+        TeamMemberFactory,
+    )
+
+    person = PersonFactory(organisation=referent.memberships.get().organisation)
+    partner = OrganisationFactory(name="Mission locale Lyon Est")
+    service = ServiceFactory(organisation=partner, name="Garantie jeunes")
+    cv = DocumentFactory(person=person, uploaded_by=referent, title="CV à jour")
+    referral = ReferralFactory(
+        person=person,
+        service=service,
+        sender=referent,
+        shared_categories=["identity", "diagnostic"],
+        shared_domains=["housing"],
+        reason="Recherche d'un premier emploi.",
+        status="accepted",
+    )
+    referral.attachments.set([cv])
+    sent = timezone.now() - dt.timedelta(days=3)
+    ReferralTransition.objects.create(
+        referral=referral, from_status="", to_status="sent", actor=referent, at=sent
+    )
+    ReferralTransition.objects.create(
+        referral=referral,
+        from_status="sent",
+        to_status="accepted",
+        actor_organisation=partner,
+        at=sent + dt.timedelta(days=1),
+        comment="Rendez-vous proposé.",
+    )
+    team = CoordinationTeamFactory(person=person)
+    TeamMemberFactory(
+        team=team,
+        organisation=partner,
+        user__first_name="Karim",
+        user__last_name="Benali",
+        role="Conseiller emploi",
+        shared_categories=["identity", "steps"],
+    )
+    conference = CaseConferenceFactory(
+        person=person,
+        organisation=person.organisation,
+        author=referent,
+        agenda="Point logement",
+        minutes="Dossier DALO à relancer.",
+    )
+    conference.participants.set([referent])
+    ConferenceDecision.objects.create(
+        conference=conference, text="Relancer le DALO", owner_name="CCAS"
+    )
+
+    data = export.as_json(export.person_export(person, actor=referent))
+    [sent_referral] = data["Orientations vers des partenaires"]
+    assert sent_referral["Structure destinataire"] == "Mission locale Lyon Est"
+    assert sent_referral["Service"] == "Garantie jeunes"
+    assert sent_referral["Informations partagées"] == [
+        "Identité et coordonnées",
+        "Diagnostic (domaines choisis)",
+    ]
+    assert sent_referral["Domaines du diagnostic partagés"] == ["Logement et hébergement"]
+    assert sent_referral["Pièces jointes"] == ["CV à jour"]
+    assert sent_referral["Motif de l'orientation"] == "Recherche d'un premier emploi."
+    assert sent_referral["Statut"] == "Acceptée"
+    history = sent_referral["Historique"]
+    assert [h["Statut"] for h in history] == ["Envoyée", "Acceptée"]
+    assert history[1]["Par"] == "Mission locale Lyon Est"
+    assert history[1]["Commentaire"] == "Rendez-vous proposé."
+    [member] = data["Équipe de coordination"]
+    assert member["Professionnel"] == "Karim Benali"
+    assert member["Structure"] == "Mission locale Lyon Est"
+    assert member["Informations partagées"] == ["Identité et coordonnées", "Étapes du parcours"]
+    [meeting] = data["Réunions de synthèse"]
+    assert meeting["Compte rendu"] == "Dossier DALO à relancer."
+    assert meeting["Ordre du jour"] == "Point logement"
+    assert meeting["Décisions"][0]["Décision"] == "Relancer le DALO"
+    pdf = export.render_pdf(export.person_export(person, actor=referent))
+    assert pdf.startswith(b"%PDF")

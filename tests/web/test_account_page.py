@@ -21,9 +21,11 @@ def test_account_page_lists_memberships(manager_client, organisation):
 
 
 def test_create_token_shows_it_once(manager_client, manager):
-    response = manager_client.post(ACCOUNT, {"name": "Tableur"})
+    response = manager_client.post(ACCOUNT, {"name": "Tableur", "scope": "read", "days": "30"})
     assert response.status_code == 200
     token = ApiToken.objects.get(user=manager)
+    assert token.scope == "read"
+    assert 29 < (token.expires_at - token.created_at).total_seconds() / 86400 <= 30
     text = page_text(response)
     shown = text.split('data-testid="new-token">')[1].split("<")[0]
     assert shown.startswith("rls_")
@@ -33,9 +35,11 @@ def test_create_token_shows_it_once(manager_client, manager):
     assert f"rls_{token.prefix}…" in again
 
 
-def test_token_name_required(manager_client):
-    response = manager_client.post(ACCOUNT, {"name": ""})
-    assert "Ce champ est obligatoire." in page_text(response)
+def test_token_form_reports_every_error_at_once(manager_client):
+    response = manager_client.post(ACCOUNT, {"name": "", "scope": "admin", "days": "3650"})
+    text = page_text(response)
+    assert text.count("Ce champ est obligatoire.") == 1
+    assert text.count("Sélectionnez un choix valide.") == 2
     assert not ApiToken.objects.exists()
 
 

@@ -170,3 +170,41 @@ def test_query_count_does_not_grow_with_entries(manager_client, organisation):
     assert rows(response) == 30
     with_30 = count_queries(lambda: manager_client.get(JOURNAL))
     assert with_30 == with_5
+
+
+def test_records_are_named_in_french_with_the_dossier_number(manager_client, organisation):
+    """#9, defect 5: no model codes (`people.person`, `network.caseconference`) and no English
+    capability codes on the manager's page."""
+    AccessLogEntryFactory(
+        organisation=organisation, target_type="people.person", target_id="61", person_id=61
+    )
+    AccessLogEntryFactory(
+        organisation=organisation,
+        target_type="network.caseconference",
+        target_id="5",
+        person_id=61,
+    )
+    AccessLogEntryFactory(
+        organisation=organisation,
+        action=JournalAction.DENIED,
+        target_type="people.person",
+        target_id="62",
+        person_id=62,
+        summary="droit manquant : accompaniment",
+    )
+    AccessLogEntryFactory(
+        organisation=organisation,
+        action=JournalAction.LIST,
+        target_type="people.person",
+        target_id="",
+        person_id=None,
+        summary="file active : 3 personne(s), page 1",
+    )
+    text = page_text(manager_client.get(JOURNAL))
+    assert "people.person" not in text
+    assert "network.caseconference" not in text
+    assert "accompaniment" not in text
+    assert "Dossier de personne n° 61" in text
+    assert "Réunion de synthèse n° 5" in text
+    assert "droit manquant : accompagnement" in text
+    assert "Personnes" in text

@@ -7,6 +7,7 @@ import re
 import pytest
 from django.core import mail
 
+from relais.accounts.models import SecurityEvent
 from tests.factories import UserFactory
 from tests.helpers import page_text
 
@@ -61,6 +62,8 @@ def test_the_link_sets_a_new_password_that_follows_the_rules(
     assert done["Location"] == "/mot-de-passe/nouveau/termine/"
     user.refresh_from_db()
     assert user.check_password("Nouveau-Secret-2026")
+    assert SecurityEvent.objects.filter(kind="password_reset_done", user=user).count() == 1
+    assert not SecurityEvent.objects.filter(kind="password_reset_done").exclude(user=user)
 
     reused = client.get(path)
     assert "n'est plus valable" in page_text(reused)

@@ -252,7 +252,9 @@ def pathway_update(
     summary="Enregistrer la sortie (clore le parcours)",
     description=(
         "Clôt le parcours : ses étapes non réalisées sont annulées (celles en cours seulement "
-        "avec `confirm_in_progress: true`) ; il devient consultable seulement."
+        "avec `confirm_in_progress: true`), ses orientations en cours aussi (le partenaire est "
+        "prévenu) ; chaque objectif en cours est déclaré atteint ou abandonné "
+        "(`goal_outcomes`) ; il devient consultable seulement."
     ),
 )
 def pathway_exit(
@@ -267,6 +269,7 @@ def pathway_exit(
         category=payload.category,
         comment=payload.comment,
         confirm_in_progress=payload.confirm_in_progress,
+        goal_outcomes=payload.goal_outcomes,
     )
     _journal(
         request,

@@ -234,6 +234,10 @@ def _duplicates(membership: Membership, data: dict) -> list[DuplicateCandidate]:
         usage_name=data.get("usage_name", ""),
         first_names=data["first_names"],
         birth_date=data["birth_date"],
+        sex=data.get("sex") or "",
+        phone=data.get("phone") or "",
+        email=data.get("email") or "",
+        france_travail_id=data.get("france_travail_id") or "",
     )
 
 

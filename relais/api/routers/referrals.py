@@ -150,6 +150,8 @@ def create(request: HttpRequest, organisation_id: OrganisationId, payload: Refer
             actor=request.user,
             membership=membership,
             pathway=payload.pathway_id,
+            goal=payload.goal_id,
+            step=payload.step_id,
             reason=payload.reason,
             asked_for=payload.request,
             availability=payload.availability,
@@ -170,6 +172,8 @@ def create(request: HttpRequest, organisation_id: OrganisationId, payload: Refer
         error.field = {
             "service": "service_id",
             "pathway": "pathway_id",
+            "goal": "goal_id",
+            "step": "step_id",
             "attachments": "attachment_ids",
             "asked_for": "request",
         }.get(error.field or "", error.field)

@@ -1011,6 +1011,8 @@ class PersonSeeder:
         self.settle(until=exited_on, mode="silent" if bound is not None else "final")
         pathway = Pathway.objects.get(pk=self.pathway.pk)
         comment = self.text(texts.EXIT_COMMENTS[category])
+        # The goals still in progress: reached on a dynamic exit, else abandoned.
+        settled = GoalStatus.ACHIEVED if category in DYNAMIC_EXITS else GoalStatus.ABANDONED
         pathway_services.pathway_exit(
             pathway=pathway,
             actor=self.actor,
@@ -1019,6 +1021,12 @@ class PersonSeeder:
             category=category,
             comment=comment,
             confirm_in_progress=True,
+            goal_outcomes={
+                pk: settled
+                for pk in pathway.goals.filter(status=GoalStatus.IN_PROGRESS).values_list(
+                    "pk", flat=True
+                )
+            },
         )
         kind = NoteKind.PHONE if category == ExitCategory.MOVED else NoteKind.INTERVIEW
         self.note(exited_on, kind, texts.EXIT_NOTES[category])

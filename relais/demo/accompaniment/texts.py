@@ -129,6 +129,15 @@ EXIT_COMMENTS = {
     "{il} se sent en mesure de poursuivre seul{e} ses démarches.",
     ExitCategory.OTHER: "Orientation vers un accompagnement spécialisé (Cap emploi), plus "
     "adapté à la situation.",
+    ExitCategory.REORIENTED: "Réorientation vers l'accompagnement RSA du Département, plus "
+    "adapté à la situation actuelle ; le relais est pris par la nouvelle référente.",
+    ExitCategory.END_OF_RIGHTS: "Fin des droits au dispositif ; les démarches en cours "
+    "sont confiées au CCAS de la commune, avec l'accord de {civ} {nom}.",
+    ExitCategory.HEALTH: "Arrêt du parcours pour raisons de santé ; {civ} {nom} pourra le "
+    "reprendre à sa demande.",
+    ExitCategory.INCARCERATION: "Parcours interrompu : {civ} {nom} est incarcéré{e}. Le SPIP "
+    "est informé, avec son accord, pour préparer la sortie.",
+    ExitCategory.DEATH: "Décès de {civ} {nom}, appris par sa famille.",
 }
 
 EXIT_NOTES = {
@@ -148,6 +157,15 @@ EXIT_NOTES = {
     "{nom}. Les démarches en cours sont reprises ensemble ; {il} sait pouvoir revenir.",
     ExitCategory.OTHER: "Entretien de fin de parcours : orientation vers Cap emploi acceptée "
     "par {civ} {nom} ; premier rendez-vous fixé.",
+    ExitCategory.REORIENTED: "Entretien de fin de parcours : le relais avec la référente RSA "
+    "du Département est organisé ; {civ} {nom} a son premier rendez-vous.",
+    ExitCategory.END_OF_RIGHTS: "Entretien de fin de parcours : fin des droits au dispositif. "
+    "Les démarches en cours sont reprises avec le CCAS.",
+    ExitCategory.HEALTH: "Appel de {civ} {nom} : hospitalisation prévue pour plusieurs mois. "
+    "Le parcours s'arrête ; {il} sait pouvoir revenir.",
+    ExitCategory.INCARCERATION: "Information de la famille : {civ} {nom} est incarcéré{e}. "
+    "Le parcours est clos ; contact pris avec le SPIP.",
+    ExitCategory.DEATH: "Clôture du dossier après le décès de {civ} {nom}.",
 }
 
 FOLLOW_UPS = {

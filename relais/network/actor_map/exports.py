@@ -3,9 +3,9 @@ open directly), and the diagram as an SVG file of its own."""
 
 from __future__ import annotations
 
-import csv
 import io
 
+from relais.core.cells import SafeWriter
 from relais.network.actor_map.diagram import actor_map_svg
 from relais.network.actor_map.graph import ActorMap
 
@@ -28,7 +28,7 @@ def actor_map_csv(actor_map: ActorMap) -> str:
     """Flows and partnerships, one line each, « ; » separated (what French spreadsheets
     open directly); small counts masked as in the tables."""
     out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer = SafeWriter(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(CSV_HEADER)
     for f in actor_map.flows:
         writer.writerow(

@@ -97,7 +97,7 @@ class Node:
     @property
     def commune_name(self) -> str:
         commune = get_commune(self.commune_code) if self.commune_code else None
-        return commune.name.title() if commune else self.commune_code
+        return commune.name if commune else self.commune_code
 
     @property
     def sent_label(self) -> str:

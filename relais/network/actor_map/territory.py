@@ -31,7 +31,7 @@ class Territory:
         names = []
         for code in self.communes[:4]:
             commune = get_commune(code)
-            names.append(commune.name.title() if commune else code)
+            names.append(commune.name if commune else code)
         more = len(self.communes) - len(names)
         return ", ".join(names) + (f" et {more} autre{'s' if more > 1 else ''}" if more else "")
 

@@ -123,11 +123,24 @@ def communes_within(lat: float, lon: float, radius_km: float) -> dict[str, float
     return result
 
 
+_SHORT_WORDS = {"saint": "st", "sainte": "ste"}
+# « 3e », « 03 », « 3ème », « 1er », « 1ere » after a name: an arrondissement's number.
+_ORDINAL_RE = re.compile(r"^0*(\d{1,2})(?:e|er|ere|eme|me)?$")
+
+
 def _name_key(value: str) -> str:
-    """Folded commune name, with "saint"/"sainte" written as La Poste does ("st", "ste")."""
-    words = fold(value).split()
-    short = {"saint": "st", "sainte": "ste"}
-    return " ".join(short.get(w, w) for w in words)
+    """Folded commune name, as people write it: accents, case, hyphens and apostrophes
+    ignored, « saint »/« sainte » and « st »/« ste » alike, and an arrondissement's number
+    however it is written (« Lyon 3e Arrondissement », « Lyon 3e », « Lyon 03 », « lyon 3 »
+    all give "lyon 3")."""
+    words = [_SHORT_WORDS.get(w, w) for w in fold(value).split()]
+    if len(words) >= 2 and words[-1] in ("arrondissement", "arr", "arrdt"):
+        words = words[:-1]
+    if len(words) >= 2:
+        number = _ORDINAL_RE.match(words[-1])
+        if number:
+            words[-1] = str(int(number.group(1)))
+    return " ".join(words)
 
 
 @cache
@@ -146,7 +159,7 @@ def _sorted_names() -> tuple[str, ...]:
 def commune_display(commune: Commune) -> str:
     """« Villeurbanne (69266) »: the commune's name and INSEE code, as typed back into the
     search form (the code removes any ambiguity between homonyms)."""
-    return f"{commune.name.title()} ({commune.code})"
+    return f"{commune.name} ({commune.code})"
 
 
 def suggest_communes(text: str, limit: int = 15) -> list[Commune]:

@@ -350,12 +350,12 @@ def _reasons(hit: ServiceHit, query: ServiceQuery, centre: Commune | None) -> li
     if hit.distance_km is not None:
         where = f"à {format_km(hit.distance_km)}"
         if centre is not None:
-            where += f" de {centre.name.title()}"
+            where += f" de {centre.name}"
         if hit.from_commune_centre:
             where += " (centre de sa commune)"
         reasons.append(where)
     elif hit.zone == "commune" and centre is not None:
-        reasons.append(f"intervient sur la commune de {centre.name.title()}")
+        reasons.append(f"intervient sur la commune de {centre.name}")
     elif hit.zone == "departement" and centre is not None:
         reasons.append(f"intervient dans tout le département ({departement_of(centre.code)})")
     elif hit.zone == "france":

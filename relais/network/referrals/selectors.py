@@ -10,6 +10,7 @@ from django.db.models import DurationField, ExpressionWrapper, F, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from relais.core.communes import get_commune
 from relais.diagnostics.models import Diagnostic, DomainAssessment
 from relais.network.coordination.models import SharedCategory
 from relais.network.referrals.models import ANSWER_STATUSES, Referral
@@ -74,6 +75,11 @@ class SharedView:
             self.person = Person.objects.only(*fields).get(pk=referral.person_id)
             self.loaded.append(self.person)
         self.situation_rows = self._situation_rows() if self.situation else []
+        # The address ends with its commune's name (a postal code alone is ambiguous).
+        self.commune_name = ""
+        if self.identity and self.person.commune_code:
+            commune = get_commune(self.person.commune_code)
+            self.commune_name = commune.name if commune else ""
         self.domains = receiver_domains(referral, self.categories)
         self.diagnostic_on = None
         self.assessments: list[DomainAssessment] = []

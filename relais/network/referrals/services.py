@@ -9,6 +9,10 @@ Rules decided here:
   confirmation that the person explicitly agreed (see `referral_policies`).
 - A referral lives in a pathway (it becomes one of its steps): with no active pathway the
   referral is refused with a message inviting to open one; with several, the user chooses.
+- It may serve a goal of that pathway (in progress): its step is linked to the goal.
+- Sent from a step already planned (planned or on hold, of that pathway, not carrying a
+  referral yet), it uses that step — which becomes a referral step carried by the partner,
+  keeping its title, date and goal — instead of adding a second one.
 - A second active referral of the same person to the same service is refused; a referral to
   a service of one's own organisation too (that is a step, not a referral).
 - "Accepted" may go straight to "done" (a one-off service has nothing "in progress").
@@ -33,6 +37,7 @@ from django.utils import timezone
 from relais.accounts.models import Membership, Organisation, User
 from relais.core.errors import DomainError, PermissionDenied
 from relais.core.text import clean_text
+from relais.core.versioning import update_versioned
 from relais.network.coordination.models import SharedCategory
 from relais.network.directory.models import Service
 from relais.network.referrals import redundancy
@@ -53,7 +58,7 @@ from relais.network.referrals.workflow import (
 )
 from relais.notifications.services import Email, notify
 from relais.pathways import steps as step_services
-from relais.pathways.models import Pathway, StepKind, StepOwner
+from relais.pathways.models import Goal, GoalStatus, Pathway, Step, StepKind, StepOwner, StepStatus
 from relais.people.models import Document, Person
 from relais.people.policies import Capability, can
 
@@ -98,6 +103,56 @@ def _lock_pathway(person: Person, pathway: Pathway | int | None) -> Pathway:
     return pathways[0]
 
 
+def _goal_of(pathway: Pathway, goal: Goal | int | None) -> Goal | None:
+    if goal is None or goal == "":
+        return None
+    found = Goal.objects.filter(
+        pk=getattr(goal, "pk", goal), pathway=pathway, status=GoalStatus.IN_PROGRESS
+    ).first()
+    if found is None:
+        raise DomainError("Choisissez un objectif en cours de ce parcours.", field="goal")
+    return found
+
+
+def _use_planned_step(
+    pathway: Pathway, step: Step | int, *, goal: Goal | None, receiver: Organisation, actor: User
+) -> Step:
+    """The planned step the referral carries out, become a referral step (see the rules)."""
+    found = (
+        Step.objects.select_for_update()
+        .filter(pk=getattr(step, "pk", step), pathway=pathway)
+        .first()
+    )
+    if found is None:
+        raise DomainError("Cette étape n'est pas une étape de ce parcours.", field="step")
+    if found.status not in (StepStatus.PLANNED, StepStatus.ON_HOLD):
+        raise DomainError(
+            f"L'étape « {found.title} » n'est plus à faire "
+            f"({found.get_status_display().lower()}) : elle ne peut pas porter l'orientation.",
+            field="step",
+        )
+    already = Referral.objects.filter(step=found).values_list("pk", flat=True).first()
+    if already is not None:
+        raise DomainError(
+            f"L'étape « {found.title} » porte déjà l'orientation n° {already}.", field="step"
+        )
+    if goal is not None and found.goal_id not in (None, goal.pk):
+        raise DomainError(
+            f"L'étape « {found.title} » sert un autre objectif que celui choisi.", field="goal"
+        )
+    return update_versioned(
+        found,
+        expected_version=found.version,
+        actor=actor,
+        changes={
+            "kind": StepKind.REFERRAL,
+            "owner": StepOwner.PARTNER,
+            "owner_name": receiver.name[:200],
+            "goal": goal or found.goal,
+        },
+    )
+
+
 def _step_title(service: Service) -> str:
     title = f"Orientation vers « {service.name} » — {service.organisation.name}"
     return title if len(title) <= 300 else title[:299] + "…"
@@ -113,6 +168,8 @@ def referral_send(
     reason: str,
     asked_for: str,
     pathway: Pathway | int | None = None,
+    goal: Goal | int | None = None,
+    step: Step | int | None = None,
     availability: str = "",
     contact_preference: str = "",
     shared_categories: Iterable[str] = (),
@@ -185,14 +242,19 @@ def referral_send(
         )
     found = redundancy.referral_redundancies_among(open_referrals, service.thematiques, receiver)
     redundancy.check_confirmed(found, confirmed_redundancy)
-    step = step_services.step_add_to_locked_pathway(
-        pathway=pathway,
-        actor=actor,
-        kind=StepKind.REFERRAL,
-        title=_step_title(service),
-        owner=StepOwner.PARTNER,
-        owner_name=receiver.name[:200],
-    )
+    goal = _goal_of(pathway, goal)
+    if step is not None:
+        step = _use_planned_step(pathway, step, goal=goal, receiver=receiver, actor=actor)
+    else:
+        step = step_services.step_add_to_locked_pathway(
+            pathway=pathway,
+            actor=actor,
+            kind=StepKind.REFERRAL,
+            title=_step_title(service),
+            goal=goal,
+            owner=StepOwner.PARTNER,
+            owner_name=receiver.name[:200],
+        )
     now = timezone.now()
     referral = Referral.objects.create(
         person=person,

@@ -11,6 +11,7 @@ from django.utils import timezone
 from relais.core.links import link
 from relais.diagnostics.models import Diagnostic, Urgency
 from relais.pathways.models import (
+    DYNAMIC_EXITS,
     Appointment,
     Contract,
     Exit,
@@ -314,14 +315,7 @@ def _exits(person: Person, membership, n: int) -> list[TimelineItem]:
             on=r["exited_on"],
             title=f"Sortie du parcours {Scheme(r['pathway__scheme']).label}",
             detail=ExitCategory(r["category"]).label,
-            badge="Sortie dynamique"
-            if r["category"]
-            in (
-                ExitCategory.SUSTAINABLE_EMPLOYMENT,
-                ExitCategory.TRANSITION_EMPLOYMENT,
-                ExitCategory.POSITIVE,
-            )
-            else "",
+            badge="Sortie dynamique" if r["category"] in DYNAMIC_EXITS else "",
             badge_level="success",
             url=_pathway_url(person, r["pathway_id"]),
             key=f"exit-{r['id']}",

@@ -2,7 +2,8 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 
-from relais.accounts.models import User
+from relais.accounts.models import ApiTokenScope, User
+from relais.accounts.services import API_TOKEN_DAYS
 from relais.core.text import name_character_error, one_line
 
 
@@ -112,4 +113,17 @@ class ApiTokenForm(forms.Form):
         label="Nom du jeton",
         max_length=100,
         help_text="Par exemple, le nom de l'outil qui l'utilisera.",
+    )
+    scope = forms.ChoiceField(
+        label="Droits",
+        choices=ApiTokenScope.choices,
+        initial=ApiTokenScope.READ,
+        widget=forms.RadioSelect,
+        help_text="Un outil qui ne fait que lire n'a pas besoin de pouvoir écrire.",
+    )
+    days = forms.TypedChoiceField(
+        label="Valable",
+        choices=[(d, f"{d} jours") for d in API_TOKEN_DAYS],
+        coerce=int,
+        initial=90,
     )

@@ -199,14 +199,18 @@ def account(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and token_form.is_valid():
         try:
             _token, new_token = services.api_token_create(
-                user=request.user, name=token_form.cleaned_data["name"], ip=client_ip(request)
+                user=request.user,
+                name=token_form.cleaned_data["name"],
+                scope=token_form.cleaned_data["scope"],
+                days=token_form.cleaned_data["days"],
+                ip=client_ip(request),
             )
         except DomainError as error:
             token_form.add_error("name", error.message)
         else:
             token_form = ApiTokenForm()
     memberships = Membership.objects.filter(user=request.user).select_related("organisation")
-    tokens = ApiToken.objects.filter(user=request.user, revoked_at__isnull=True)
+    tokens = ApiToken.objects.usable().filter(user=request.user)
     return render(
         request,
         "accounts/account.html",
@@ -268,6 +272,13 @@ class PasswordResetDoneView(auth_views.PasswordResetDoneView):
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.security_event_record(
+            kind=SecurityEventKind.PASSWORD_RESET_DONE, user=form.user, ip=client_ip(self.request)
+        )
+        return response
 
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):

@@ -1,8 +1,12 @@
 """French error pages, and the answer to a locked-out login (django-axes)."""
 
+import sys
+
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+
+from relais.core.middleware import database_unavailable_response
 
 
 def _minutes(delta) -> int:
@@ -47,6 +51,9 @@ def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    unavailable = database_unavailable_response(request, sys.exc_info()[1])
+    if unavailable is not None:
+        return unavailable
     # No context processors here: the error may come from them.
     from django.template.loader import get_template
 

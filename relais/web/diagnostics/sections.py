@@ -42,5 +42,6 @@ SECTIONS = [
         "Diagnostic partagé et évolution",
         "diagnostics/sections/diagnostic.html",
         diagnostic,
+        Capability.ACCOMPANIMENT,
     ),
 ]

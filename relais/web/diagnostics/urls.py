@@ -8,6 +8,7 @@ urlpatterns = [
     path("<int:pk>/diagnostics/nouveau/", views.diagnostic_create, name="create"),
     path("<int:pk>/diagnostics/<int:diagnostic_pk>/", views.diagnostic_detail, name="detail"),
     path("<int:pk>/diagnostics/<int:diagnostic_pk>/modifier/", views.diagnostic_edit, name="edit"),
+    path("<int:pk>/diagnostics/<int:diagnostic_pk>/pdf/", views.diagnostic_pdf, name="pdf"),
     path(
         "<int:pk>/diagnostics/<int:diagnostic_pk>/valider/",
         views.diagnostic_validate,

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from relais.core import journal
 from relais.core.errors import DomainError, StaleObjectError
 from relais.core.models import JournalAction
-from relais.diagnostics import services
+from relais.diagnostics import printing, services
 from relais.diagnostics.models import Diagnostic, Urgency
 from relais.diagnostics.selectors import latest_diagnostic
 from relais.diagnostics.urgency import RULE_HELP
@@ -154,6 +154,27 @@ def diagnostic_detail(request: HttpRequest, pk: int, diagnostic_pk: int) -> Http
         "diagnostics/diagnostic_detail.html",
         _detail_context(person, diagnostic, _validate_form(diagnostic)),
     )
+
+
+@organisation_required
+def diagnostic_pdf(request: HttpRequest, pk: int, diagnostic_pk: int) -> HttpResponse:
+    """The printable diagnostic, to give to the person or to sign with them."""
+    person = get_person(request, pk, Capability.ACCOMPANIMENT)
+    diagnostic = _diagnostic_of(person, diagnostic_pk)
+    document = printing.render_pdf(diagnostic)
+    journal.record_request(
+        request,
+        JournalAction.EXPORT,
+        diagnostic,
+        also_covers=[person],
+        summary=f"PDF du diagnostic du {diagnostic.assessed_on:%d/%m/%Y}",
+    )
+    response = HttpResponse(document, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="diagnostic-{person.pk}-{diagnostic.assessed_on:%Y-%m-%d}.pdf"'
+    )
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @organisation_required

@@ -20,7 +20,7 @@ from relais.network.directory.models import Service
 
 def commune_label(code: str) -> str:
     commune = get_commune(code) if code else None
-    return commune.name.title() if commune else code
+    return commune.name if commune else code
 
 
 def active_organisation(pk: int) -> Organisation:
@@ -60,7 +60,7 @@ def service_facts(service: Service) -> dict:
         if code in ("france", "99100"):
             zone.append("France entière")
         elif commune is not None:
-            zone.append(f"{commune.name.title()} ({code})")
+            zone.append(f"{commune.name} ({code})")
         elif len(code) == 9:
             zone.append(f"EPCI {code}")
         else:

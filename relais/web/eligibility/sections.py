@@ -59,5 +59,6 @@ SECTIONS = [
         "Dispositifs mobilisables",
         "network/eligibility/section.html",
         schemes,
+        Capability.ACCOMPANIMENT,
     ),
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import datetime, time
 from functools import wraps
@@ -20,9 +21,11 @@ from relais.accounts import services
 from relais.accounts.middleware import SESSION_ORGANISATION_KEY
 from relais.accounts.models import Invitation, Membership, Role
 from relais.accounts.policies import can_manage_members, can_read_journal
+from relais.core import journal as access_journal
 from relais.core.errors import DomainError
 from relais.core.journal import client_ip
 from relais.core.models import AccessLogEntry
+from relais.people.policies import Capability, capability_label
 from relais.web.organisations.forms import InvitationForm, JournalFilterForm, RoleForm
 
 JOURNAL_PAGE_SIZE = 50
@@ -150,6 +153,21 @@ def member_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     return redirect("organisations:members")
 
 
+_CAPABILITY_CODE = re.compile(r"(droit manquant|catégorie non partagée) : ([a-z_]+)")
+
+
+def readable_summary(summary: str) -> str:
+    """Entries written before capabilities were named in French keep their code: named here."""
+
+    def label(match: re.Match) -> str:
+        code = match.group(2)
+        if code not in Capability.__members__.values():
+            return match.group(0)
+        return f"{match.group(1)} : {capability_label(code)}"
+
+    return _CAPABILITY_CODE.sub(label, summary)
+
+
 @organisation_required
 def journal(request: HttpRequest) -> HttpResponse:
     organisation = request.organisation
@@ -183,6 +201,9 @@ def journal(request: HttpRequest) -> HttpResponse:
     elif form.is_bound:
         entries = entries.none()
     page = Paginator(entries, JOURNAL_PAGE_SIZE).get_page(request.GET.get("page"))
+    for entry in page:  # named in French: « Parcours n° 12 », not « pathways.pathway n° 12 »
+        entry.target_label = access_journal.target_label(entry.target_type, entry.target_id)
+        entry.summary_label = readable_summary(entry.summary)
     query = request.GET.copy()
     query.pop("page", None)
     return render(

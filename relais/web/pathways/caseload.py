@@ -101,12 +101,20 @@ def caseload_page(request: HttpRequest) -> HttpResponse:
             "sort_links": _sort_links(form, filters.sort),
             "query": _query(form, page=""),
             "has_filters": any(
-                [filters.referent, filters.scheme, filters.urgency, filters.alert, filters.search]
+                [
+                    filters.referent,
+                    filters.scheme,
+                    filters.urgency,
+                    filters.alert,
+                    filters.search,
+                    filters.followed,
+                ]
             ),
             "create_url": _create_person_url(),
             "referent_choices": [(u.pk, u.get_full_name() or u.email) for u in referents],
             "can_reassign": can(membership, Capability.REASSIGN),
             "alert_labels": caseload.ALERT_LABELS,
+            "recent_contact_months": caseload.RECENT_CONTACT_MONTHS,
             "no_contact_days": (
                 caseload.NO_CONTACT_WARNING_DAYS,
                 caseload.NO_CONTACT_CRITICAL_DAYS,
@@ -125,7 +133,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
             Person.objects.own_of(request.membership)
             .filter(archived_at__isnull=True)
             .search(query, organisation_id=request.organisation.pk)
-            .order_by("birth_name", "first_names", "pk")[: SEARCH_RESULTS + 1]
+            .order_by(caseload.SHOWN_NAME, "first_names", "pk")[: SEARCH_RESULTS + 1]
         )
         journal.record_request(
             request,

@@ -36,6 +36,7 @@ def _contract_page(
     *,
     generate_form: forms.ContractGenerateForm | None = None,
     sign_form: forms.ContractSignForm | None = None,
+    scan_form: forms.ContractScanForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     pathway = selectors.pathway_of(person, pathway_id)
@@ -59,15 +60,27 @@ def _contract_page(
         current_hash = terms_hash(current_terms(pathway))
     if sign_form is None and signable:
         sign_form = forms.ContractSignForm()
+    # The latest signed version without its scan may receive it.
+    contracts = list(pathway.contracts.all())
+    scan_target = max((c for c in contracts if c.signed_on), key=lambda c: c.number, default=None)
+    if scan_target is not None and (scan_target.signed_scan_id or not is_open):
+        scan_target = None
+    scan_number = scan_target.number if scan_target is not None else None
+    if scan_form is None and scan_target is not None:
+        scan_form = forms.ContractScanForm()
+    elif scan_form is not None:  # a refused attachment: shown with its errors
+        scan_number = scan_form.version_number
     return render(
         request,
         "pathways/contract.html",
         {
             **base_context(person, pathway),
             "plan": plan,
-            "contracts": list(pathway.contracts.all()),
+            "contracts": contracts,
             "generate_form": generate_form if is_open else None,
             "sign_form": sign_form if signable else None,
+            "scan_form": scan_form,
+            "scan_number": scan_number,
             "latest": latest,
             "latest_is_current": latest is not None and latest.content_hash == current_hash,
         },
@@ -118,13 +131,13 @@ def contract_sign(request: HttpRequest, pk: int, pathway_id: int, number: int) -
     if pathway.status == PathwayStatus.CLOSED:
         return closed_redirect(request, person, pathway)
     version = _contract(request, person, pathway, number)
-    form = forms.ContractSignForm(request.POST)
+    form = forms.ContractSignForm(request.POST, request.FILES)
     if form.is_valid():
+        data = dict(form.cleaned_data)
+        scan = data.pop("file", None)
         saved = save_form(
             form,
-            lambda: services.contract_sign(
-                contract=version, actor=request.user, **form.cleaned_data
-            ),
+            lambda: services.contract_sign(contract=version, actor=request.user, scan=scan, **data),
         )
         if saved.ok:
             signed = saved.result
@@ -133,15 +146,50 @@ def contract_sign(request: HttpRequest, pk: int, pathway_id: int, number: int) -
                 JournalAction.UPDATE,
                 signed,
                 person,
-                f"signature ({signed.get_signature_mode_display().lower()})",
+                f"signature ({signed.get_signature_mode_display().lower()})"
+                + (", contrat signé numérisé joint" if scan is not None else ""),
             )
             messages.success(
                 request,
                 f"Signature de la version {signed.number} enregistrée (signée le "
-                f"{signed.signed_on:%d/%m/%Y}).",
+                f"{signed.signed_on:%d/%m/%Y})"
+                + (", avec le contrat signé numérisé." if scan is not None else "."),
             )
             return redirect("pathways:contract", pk=person.pk, pathway_id=pathway.pk)
     return _contract_page(request, person, pathway_id, sign_form=form)
+
+
+@organisation_required
+@require_POST
+def contract_scan(request: HttpRequest, pk: int, pathway_id: int, number: int) -> HttpResponse:
+    """Attach the scan of the signed paper to a signed version (when it was not at hand at
+    the signature)."""
+    person, pathway = person_and_pathway(request, pk, pathway_id)
+    if pathway.status == PathwayStatus.CLOSED:
+        return closed_redirect(request, person, pathway)
+    version = _contract(request, person, pathway, number)
+    form = forms.ContractScanForm(request.POST, request.FILES)
+    form.version_number = version.number
+    if form.is_valid():
+        saved = save_form(
+            form,
+            lambda: services.contract_attach_scan(
+                contract=version, actor=request.user, uploaded_file=form.cleaned_data["file"]
+            ),
+        )
+        if saved.ok:
+            journal_with_person(
+                request,
+                JournalAction.UPDATE,
+                saved.result,
+                person,
+                f"contrat signé numérisé joint à la v{version.number}",
+            )
+            messages.success(
+                request, f"Contrat signé numérisé joint à la version {version.number}."
+            )
+            return redirect("pathways:contract", pk=person.pk, pathway_id=pathway.pk)
+    return _contract_page(request, person, pathway_id, scan_form=form, status=400)
 
 
 @organisation_required

@@ -264,10 +264,33 @@ class ContractGenerateForm(forms.Form):
     )
 
 
+SCAN_HELP = (
+    "Le contrat signé, numérisé ou photographié : PDF, JPEG, PNG ou WebP. Il rejoint les "
+    "documents de la personne."
+)
+
+
 class ContractSignForm(forms.Form):
     signed_on = date_field("Date de signature", initial=timezone.localdate)
     signature_mode = forms.ChoiceField(
         label="Mode de signature", choices=SignatureMode.choices, widget=forms.RadioSelect
+    )
+    file = forms.FileField(
+        label="Contrat signé numérisé (facultatif)",
+        required=False,
+        help_text=SCAN_HELP,
+        error_messages={"empty": "Le fichier est vide."},
+    )
+
+
+class ContractScanForm(forms.Form):
+    file = forms.FileField(
+        label="Contrat signé numérisé",
+        help_text=SCAN_HELP,
+        error_messages={
+            "required": "Choisissez le fichier du contrat signé.",
+            "empty": "Le fichier est vide.",
+        },
     )
 
 
@@ -379,11 +402,33 @@ class ExitForm(forms.Form):
     )
     version = VersionField()
 
-    def __init__(self, *args, steps_in_progress: int, pathway: Pathway, **kwargs) -> None:
+    def __init__(
+        self, *args, steps_in_progress: int, pathway: Pathway, goals: list[Goal] = (), **kwargs
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.pathway = pathway
         if not steps_in_progress:
             del self.fields["confirm_in_progress"]
+        self.goals = list(goals)
+        for goal in self.goals:
+            name = goal.text if len(goal.text) <= 60 else goal.text[:59] + "…"
+            self.fields[f"goal_{goal.pk}"] = forms.ChoiceField(
+                label=f"Objectif « {name} »",
+                choices=[
+                    (GoalStatus.ACHIEVED, "Atteint"),
+                    (GoalStatus.ABANDONED, "Abandonné"),
+                ],
+                widget=forms.RadioSelect,
+                error_messages={
+                    "required": f"Indiquez si l'objectif « {name} » est atteint ou abandonné."
+                },
+            )
+
+    def goal_fields(self) -> list:
+        return [self[f"goal_{goal.pk}"] for goal in self.goals]
+
+    def goal_outcomes(self) -> dict[int, str]:
+        return {goal.pk: self.cleaned_data[f"goal_{goal.pk}"] for goal in self.goals}
 
     def clean(self):
         data = super().clean()

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from relais.core import journal
 from relais.core.errors import DomainError, StaleObjectError
 from relais.core.models import JournalAction
+from relais.core.submissions import new_token, submit_once
 from relais.pathways import notes as services
 from relais.pathways import writing_check
 from relais.pathways.models import Note, NoteDraft, NoteVisibility
@@ -127,18 +128,35 @@ def note_create(request: HttpRequest, person_pk: int) -> HttpResponse:
         if form.is_valid():
             flags, accepted = _checked_flags(form)
             if accepted:
-                try:
+
+                def create() -> Note:
                     note = services.note_create(
-                        person=person,
-                        author=request.user,
-                        **_note_fields(form, flags),
+                        person=person, author=request.user, **_note_fields(form, flags)
+                    )
+                    journal.record_request(
+                        request, JournalAction.CREATE, note, also_covers=[person]
+                    )
+                    return note
+
+                try:
+                    # A double click or a resent form saves one note, not two.
+                    note, created = submit_once(
+                        token=form.cleaned_data["submission"],
+                        actor=request.user,
+                        create=create,
+                        model=Note,
                     )
                 except DomainError as error:
                     apply_domain_error(form, error)
                 else:
-                    journal.record_request(
-                        request, JournalAction.CREATE, note, also_covers=[person]
-                    )
+                    if not created:
+                        journal.record_request(
+                            request,
+                            JournalAction.VIEW,
+                            note,
+                            also_covers=[person],
+                            summary="écrit déjà enregistré (formulaire envoyé deux fois)",
+                        )
                     request.session[DRAFT_CLEAR_SESSION_KEY] = person.pk
                     messages.success(request, "Écrit enregistré.")
                     return redirect(person_url(person, "#ecrits"))
@@ -158,7 +176,7 @@ def note_create(request: HttpRequest, person_pk: int) -> HttpResponse:
         initial.update({k: v for k, v in _draft_initial(draft).items() if v})
     elif draft is not None:
         other_draft = draft
-    form = NoteForm(initial=initial, person=person)
+    form = NoteForm(initial={**initial, "submission": new_token()}, person=person)
     journal.record_request(request, JournalAction.VIEW, person, summary="nouvel écrit")
     return _note_page(
         request, person=person, form=form, note=None, restored=restored, other_draft=other_draft

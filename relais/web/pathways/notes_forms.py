@@ -22,7 +22,7 @@ from relais.pathways.models import (
 from relais.pathways.notes import APPOINTMENT_MAX_MINUTES, APPOINTMENT_MIN_MINUTES
 from relais.pathways.selectors import overlapping_appointments
 from relais.people.models import Person
-from relais.web.forms_helpers import UserChoiceField, date_field
+from relais.web.forms_helpers import SubmissionField, UserChoiceField, date_field
 
 
 class PathwayChoiceField(forms.ModelChoiceField):
@@ -65,6 +65,7 @@ class NoteForm(forms.Form):
         strip=True,
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    submission = SubmissionField()
     # Fingerprint of the writing-check warnings the author has seen (see writing_check).
     flags_seen = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
@@ -227,6 +228,7 @@ class CaseloadFilterForm(forms.Form):
     alert = forms.ChoiceField(
         label="Alerte", required=False, choices=[("", "Toutes"), *caseload.alert_choices()]
     )
+    suivi = forms.ChoiceField(label="Personnes", required=False, choices=caseload.FOLLOWED_CHOICES)
     tri = forms.CharField(required=False, widget=forms.HiddenInput, max_length=20)
 
     def __init__(self, *args, referents=(), show_referent: bool = False, **kwargs) -> None:
@@ -252,6 +254,7 @@ class CaseloadFilterForm(forms.Form):
             alert=data.get("alert", "") or "",
             search=data.get("q", "") or "",
             sort=sort,
+            followed=data.get("suivi", "") or "",
         )
 
 

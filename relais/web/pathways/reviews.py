@@ -108,3 +108,28 @@ def review_detail(request: HttpRequest, pk: int, review_id: int) -> HttpResponse
             "goal_reviews": list(review.goal_reviews.all()),
         },
     )
+
+
+@organisation_required
+def review_pdf(request: HttpRequest, pk: int, review_id: int) -> HttpResponse:
+    """The printable review, to give to the person or to sign with them."""
+    person = get_person(request, pk, Capability.ACCOMPANIMENT)
+    review = (
+        Review.objects.filter(pathway__person=person, pk=review_id)
+        .select_related("pathway__referent", "pathway__organisation", "author")
+        .prefetch_related("goal_reviews__goal")
+        .first()
+    )
+    if review is None:
+        raise not_found(request, person, "pathways.review", review_id)
+    review.pathway.person = person
+    document = services.render_pdf(review)
+    journal_with_person(
+        request, JournalAction.EXPORT, review, person, f"PDF du bilan du {review.held_on:%d/%m/%Y}"
+    )
+    response = HttpResponse(document, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="bilan-{person.pk}-{review.held_on:%Y-%m-%d}.pdf"'
+    )
+    response["Cache-Control"] = "no-store"
+    return response

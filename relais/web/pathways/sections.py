@@ -27,13 +27,32 @@ def pathways_section(request: HttpRequest, person: Person) -> dict | None:
 
 
 SECTIONS: list = [
-    Section("parcours", "Parcours, objectifs et étapes", "pathways/section.html", pathways_section),
+    Section(
+        "parcours",
+        "Parcours, objectifs et étapes",
+        "pathways/section.html",
+        pathways_section,
+        Capability.ACCOMPANIMENT,
+    ),
     Section(
         "rendez-vous",
         "Rendez-vous",
         "pathways/notes/section_appointments.html",
         appointments_section,
+        Capability.APPOINTMENTS,
     ),
-    Section("ecrits", "Écrits professionnels", "pathways/notes/section_notes.html", notes_section),
-    Section("chronologie", "Chronologie", "pathways/timeline_section.html", timeline_section),
+    Section(
+        "ecrits",
+        "Écrits professionnels",
+        "pathways/notes/section_notes.html",
+        notes_section,
+        Capability.ACCOMPANIMENT,
+    ),
+    Section(
+        "chronologie",
+        "Chronologie",
+        "pathways/timeline_section.html",
+        timeline_section,
+        Capability.IDENTITY,
+    ),
 ]

@@ -51,6 +51,11 @@ urlpatterns = [
         name="contract_sign",
     ),
     path(
+        "<int:pk>/parcours/<int:pathway_id>/contrat/v<int:number>/scan/",
+        contract.contract_scan,
+        name="contract_scan",
+    ),
+    path(
         "<int:pk>/parcours/<int:pathway_id>/contrat/v<int:number>/pdf/",
         contract.contract_pdf,
         name="contract_pdf",
@@ -61,6 +66,7 @@ urlpatterns = [
         name="review_create",
     ),
     path("<int:pk>/bilans/<int:review_id>/", reviews.review_detail, name="review_detail"),
+    path("<int:pk>/bilans/<int:review_id>/pdf/", reviews.review_pdf, name="review_pdf"),
     path("<int:pk>/parcours/<int:pathway_id>/sortie/", views.pathway_exit, name="exit"),
 ]
 

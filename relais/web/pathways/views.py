@@ -9,12 +9,23 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from relais.core import journal
 from relais.core.models import JournalAction
-from relais.pathways import selectors, services
-from relais.pathways.models import PathwayStatus, Step, StepStatus
+from relais.network.referrals.models import Referral
+from relais.network.referrals.policies import can_send as can_refer
+from relais.pathways import closing, selectors, services
+from relais.pathways.models import (
+    Goal,
+    GoalStatus,
+    PathwayStatus,
+    Step,
+    StepKind,
+    StepOwner,
+    StepStatus,
+)
 from relais.people.policies import Capability
 from relais.web.forms_helpers import save_form
 from relais.web.organisations.views import organisation_required
@@ -40,6 +51,23 @@ def pathway_detail(request: HttpRequest, pk: int, pathway_id: int) -> HttpRespon
     journal_with_person(request, JournalAction.VIEW, pathway, person)
     plan = selectors.plan_of(pathway)
     reviews = list(pathway.reviews.all())
+    # Planned steps carried out by a partner may be sent as a referral from here: that step
+    # is used rather than a second one added (steps already carrying a referral are not).
+    referable = []
+    if pathway.status == PathwayStatus.ACTIVE and can_refer(request.membership, person):
+        carried = set(
+            Referral.objects.filter(pathway=pathway)
+            .exclude(step=None)
+            .values_list("step_id", flat=True)
+        )
+        referable = [
+            row.step.pk
+            for block in plan.blocks
+            for row in block.steps
+            if row.step.status in (StepStatus.PLANNED, StepStatus.ON_HOLD)
+            and (row.step.kind == StepKind.REFERRAL or row.step.owner == StepOwner.PARTNER)
+            and row.step.pk not in carried
+        ]
     return render(
         request,
         "pathways/detail.html",
@@ -48,6 +76,8 @@ def pathway_detail(request: HttpRequest, pk: int, pathway_id: int) -> HttpRespon
             "plan": plan,
             "contracts": list(pathway.contracts.all()),
             "reviews": reviews,
+            "referable_steps": referable,
+            "referral_create_url": reverse("referrals:create"),
         },
     )
 
@@ -141,9 +171,16 @@ def pathway_exit(request: HttpRequest, pk: int, pathway_id: int) -> HttpResponse
         ).order_by("planned_on", "pk")
     )
     in_progress = [s for s in open_steps if s.status == StepStatus.IN_PROGRESS]
+    open_referrals = closing.open_referrals(pathway)
+    open_goals = list(
+        Goal.objects.filter(pathway=pathway, status=GoalStatus.IN_PROGRESS).order_by(
+            "deadline", "pk"
+        )
+    )
     form = forms.ExitForm(
         request.POST or None,
         steps_in_progress=len(in_progress),
+        goals=open_goals,
         pathway=pathway,
         initial={"version": pathway.version},
     )
@@ -159,6 +196,7 @@ def pathway_exit(request: HttpRequest, pk: int, pathway_id: int) -> HttpResponse
                 category=values["category"],
                 comment=values["comment"],
                 confirm_in_progress=values.get("confirm_in_progress", False),
+                goal_outcomes=form.goal_outcomes(),
             ),
             reload=lambda: find_pathway(request, person, pathway_id),
         )
@@ -174,6 +212,11 @@ def pathway_exit(request: HttpRequest, pk: int, pathway_id: int) -> HttpResponse
             message = "Sortie enregistrée : le parcours est terminé."
             if outcome.cancelled_steps:
                 message += f" {len(outcome.cancelled_steps)} étape(s) non réalisée(s) annulée(s)."
+            if outcome.cancelled_referrals:
+                message += (
+                    f" {len(outcome.cancelled_referrals)} orientation(s) annulée(s) : "
+                    "les partenaires en ont été prévenus."
+                )
             messages.success(request, message)
             return redirect(detail_url(pathway))
     journal_with_person(request, JournalAction.VIEW, pathway, person)
@@ -185,5 +228,6 @@ def pathway_exit(request: HttpRequest, pk: int, pathway_id: int) -> HttpResponse
             "form": form,
             "open_steps": open_steps,
             "in_progress": in_progress,
+            "open_referrals": open_referrals,
         },
     )

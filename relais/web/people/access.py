@@ -7,7 +7,7 @@ from django.http import Http404, HttpRequest
 
 from relais.people.access import record_person_denied
 from relais.people.models import Person
-from relais.people.policies import Capability, can, hides
+from relais.people.policies import Capability, can, capability_label, hides
 
 
 def get_person(
@@ -28,8 +28,10 @@ def get_person(
         raise Http404
     if not can(request.membership, capability, person):
         if hides(request.membership, person):
-            record_person_denied(request, pk, f"catégorie non partagée : {capability.value}")
+            record_person_denied(
+                request, pk, f"catégorie non partagée : {capability_label(capability)}"
+            )
             raise Http404
-        record_person_denied(request, pk, f"droit manquant : {capability.value}")
+        record_person_denied(request, pk, f"droit manquant : {capability_label(capability)}")
         raise PermissionDenied
     return person

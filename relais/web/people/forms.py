@@ -8,10 +8,13 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.urls import reverse_lazy
 
 from relais.accounts.models import Organisation, OrganisationKind, User
 from relais.core import uploads
+from relais.core.communes import get_commune, is_well_formed_insee_code
 from relais.core.errors import DomainError
+from relais.network.directory.geo import CommuneLookupError, commune_display, resolve_commune
 from relais.people import rules as person_rules
 from relais.people.models import (
     AdministrativeStatus,
@@ -88,11 +91,25 @@ class PersonForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"inputmode": "numeric"}),
     )
+    # What the user types (« Lyon 3e », « Vaulx-en-Velin (69256) », a code) with the
+    # suggestions of the service search; the commune's INSEE code is what is recorded.
     commune_code = forms.CharField(
-        label="Commune (code INSEE)",
-        max_length=5,
+        label="Commune",
+        max_length=120,
         required=False,
-        help_text="5 caractères, ex. 69383 pour Lyon 3e, 2A004 pour Ajaccio.",
+        help_text="Commencez à taper son nom, puis choisissez-la dans la liste (ex. Lyon 3e, "
+        "Vaulx-en-Velin) ; le code INSEE est aussi accepté.",
+        widget=forms.TextInput(
+            attrs={
+                "list": "communes-suggestions",
+                "autocomplete": "off",
+                "hx-get": reverse_lazy("search:communes"),
+                "hx-trigger": "input changed delay:250ms",
+                "hx-target": "#communes-suggestions",
+                "hx-swap": "innerHTML",
+                "hx-sync": "this:replace",
+            }
+        ),
     )
     france_travail_id = forms.CharField(
         label="Identifiant France Travail",
@@ -200,7 +217,13 @@ class PersonForm(forms.Form):
         return _rule(person_rules.clean_postal_code, self.cleaned_data["postal_code"])
 
     def clean_commune_code(self) -> str:
-        return _rule(person_rules.clean_commune_code, self.cleaned_data["commune_code"])
+        text = (self.cleaned_data["commune_code"] or "").strip()
+        if text and not is_well_formed_insee_code(text):
+            try:
+                text = resolve_commune(text).code
+            except CommuneLookupError as error:
+                raise forms.ValidationError(error.message) from None
+        return _rule(person_rules.clean_commune_code, text)
 
     def clean_france_travail_id(self) -> str:
         return _rule(person_rules.clean_france_travail_id, self.cleaned_data["france_travail_id"])
@@ -239,6 +262,9 @@ class PersonForm(forms.Form):
     def initial_from(cls, person: Person) -> dict[str, Any]:
         initial = {name: getattr(person, name) for name in person_rules.PERSON_FIELDS}
         initial["children_ages"] = ", ".join(str(a) for a in person.children_ages or [])
+        commune = get_commune(person.commune_code) if person.commune_code else None
+        if commune is not None:
+            initial["commune_code"] = commune_display(commune)
         return initial
 
 

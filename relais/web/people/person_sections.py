@@ -24,7 +24,8 @@ def identity(request: HttpRequest, person: Person) -> dict | None:
     return {
         "person": person,
         "commune": get_commune(person.commune_code) if person.commune_code else None,
-        "can_edit": can(request.membership, Capability.IDENTITY, person),
+        "can_edit": person.archived_at is None
+        and can(request.membership, Capability.IDENTITY, person),
         "referent_choices": referent_choices,
     }
 
@@ -37,7 +38,7 @@ def situation(request: HttpRequest, person: Person) -> dict | None:
         "person": person,
         "children_count": len(person.children_ages or []),
         "resources": [labels.get(r, r) for r in person.resources or []],
-        "can_edit": True,
+        "can_edit": person.archived_at is None,
     }
 
 
@@ -75,14 +76,39 @@ def consents(request: HttpRequest, person: Person) -> dict | None:
 
 
 SECTIONS = [
-    Section("identite", "Identité et contact", "people/sections/identity.html", identity),
-    Section("situation", "Situation", "people/sections/situation.html", situation),
+    Section(
+        "identite",
+        "Identité et contact",
+        "people/sections/identity.html",
+        identity,
+        Capability.VIEW,
+    ),
+    Section(
+        "situation",
+        "Situation",
+        "people/sections/situation.html",
+        situation,
+        Capability.ACCOMPANIMENT,
+    ),
     Section(
         "evenements",
         "Éléments clefs de l'histoire",
         "people/sections/life_events.html",
         life_events,
+        Capability.ACCOMPANIMENT,
     ),
-    Section("documents", "Documents", "people/sections/documents.html", documents),
-    Section("consentements", "Consentements", "people/sections/consents.html", consents),
+    Section(
+        "documents",
+        "Documents",
+        "people/sections/documents.html",
+        documents,
+        Capability.ACCOMPANIMENT,
+    ),
+    Section(
+        "consentements",
+        "Consentements",
+        "people/sections/consents.html",
+        consents,
+        Capability.ACCOMPANIMENT,
+    ),
 ]

@@ -22,6 +22,7 @@ from relais.core import journal
 from relais.core.errors import DomainError, StaleObjectError
 from relais.core.models import JournalAction
 from relais.core.text import fold
+from relais.network.coordination import intake
 from relais.pathways import handover
 from relais.people import rules as person_rules
 from relais.people import selectors, services
@@ -42,6 +43,7 @@ from relais.web.people.forms import (
     ReassignReferentForm,
 )
 from relais.web.people.sections import person_sections
+from relais.web.people.summary import person_summary
 
 
 def _detail_url(person: Person, anchor: str = "") -> str:
@@ -54,6 +56,9 @@ def _detail_url(person: Person, anchor: str = "") -> str:
 
 @organisation_required
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The summary of the person's situation first; the sections below are listed by
+    title and load when opened (`person_section`), except those that do not say which
+    capability they need, rendered here."""
     person = get_person(request, pk, Capability.VIEW)
     if access(request.membership, person).is_team:
         # A professional of another organisation who co-follows the person: only what is
@@ -64,6 +69,16 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     journal.record_request(request, JournalAction.VIEW, person)
     sections = []
     for section in person_sections():
+        if section.capability is not None:
+            if can(request.membership, section.capability, person):
+                sections.append(
+                    {
+                        "key": section.key,
+                        "title": section.title,
+                        "url": reverse("people:section", args=[person.pk, section.key]),
+                    }
+                )
+            continue
         context = section.context(request, person)
         if context is not None:
             sections.append(
@@ -79,11 +94,41 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "people/person_detail.html",
         {
             "person": person,
+            "summary": person_summary(request, person),
             "sections": sections,
-            "can_edit": can(request.membership, Capability.IDENTITY, person),
+            # An archived record is read-only (relais.people.archive): no edit button.
+            "can_edit": person.archived_at is None
+            and can(request.membership, Capability.IDENTITY, person),
             "can_export": can(request.membership, Capability.ACCOMPANIMENT, person),
         },
     )
+
+
+@require_GET
+@organisation_required
+def person_section(request: HttpRequest, pk: int, key: str) -> HttpResponse:
+    """One section of the person page, loaded when the user opens it. Each load is a read
+    of the record: journaled as one `view` entry naming the section."""
+    person = get_person(request, pk, Capability.VIEW)
+    if access(request.membership, person).is_team:
+        raise Http404
+    for section in person_sections():
+        if section.key != key or section.capability is None:
+            continue
+        if not can(request.membership, section.capability, person):
+            continue
+        context = section.context(request, person)
+        if context is None:
+            continue
+        journal.record_request(
+            request, JournalAction.VIEW, person, summary=f"section « {section.title} »"
+        )
+        return render(
+            request,
+            "people/section_body.html",
+            {"person": person, "template": section.template, "context": context},
+        )
+    raise Http404
 
 
 # --- Intake ----------------------------------------------------------------------------------
@@ -120,6 +165,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
         initial=initial,
     )
     duplicates = []
+    partner_hints = []
     check_key = ""
     if request.method == "POST" and form.is_valid():
         data = form.person_data()
@@ -134,9 +180,41 @@ def person_create(request: HttpRequest) -> HttpResponse:
             usage_name=data["usage_name"],
             first_names=data["first_names"],
             birth_date=data["birth_date"],
+            sex=data.get("sex") or "",
+            phone=data.get("phone") or "",
+            email=data.get("email") or "",
+            france_travail_id=data.get("france_travail_id") or "",
         )
         candidates = [d.person for d in duplicates]
-        if not duplicates or confirmed:
+        partner_hints = intake.partner_hints(
+            request.organisation,
+            {
+                name: data.get(name) or ""
+                for name in (
+                    "birth_name",
+                    "usage_name",
+                    "first_names",
+                    "sex",
+                    "phone",
+                    "email",
+                    "france_travail_id",
+                )
+            }
+            | {"birth_date": data["birth_date"]},
+        )
+        for hint in partner_hints:
+            # Looked up at a partner: journaled on the partner's side (their record).
+            journal.record_request(
+                request,
+                JournalAction.LIST,
+                target_type="people.person",
+                target_id=hint.person_id,
+                organisation=hint.organisation_id,
+                person_id=hint.person_id,
+                summary="accueil d’une structure partenaire : correspondance probable signalée "
+                "(nom de la structure seulement)",
+            )
+        if (not duplicates and not partner_hints) or confirmed:
             try:
                 person = services.person_create(
                     organisation=request.organisation,
@@ -177,10 +255,36 @@ def person_create(request: HttpRequest) -> HttpResponse:
             "form": form,
             "person": None,
             "duplicates": duplicates,
+            "partner_hints": partner_hints,
             "check_key": check_key,
             "differences": [],
         },
     )
+
+
+@organisation_required
+@require_POST
+def partner_join_request(request: HttpRequest) -> HttpResponse:
+    """From the intake hint: ask the partner organisation to add the user to the team of
+    the person it follows (the partner is notified; nothing of its record is shown here)."""
+    if not can(request.membership, Capability.IDENTITY):
+        raise PermissionDenied
+    try:
+        partner = intake.join_request_send(
+            organisation=request.organisation,
+            actor=request.user,
+            token=request.POST.get("token", ""),
+            link_of=lambda pk: reverse("people:detail", args=[pk]),
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            f"Votre demande est transmise à « {partner.name} » : sa structure vous ajoutera à "
+            "l’équipe de coordination si la personne le souhaite.",
+        )
+    return redirect("people:create")
 
 
 # --- Identity and situation ------------------------------------------------------------------

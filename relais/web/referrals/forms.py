@@ -13,7 +13,7 @@ from relais.network.coordination.models import SharedCategory
 from relais.network.referrals.answers import ANSWERS_BY_HAND
 from relais.network.referrals.models import ReferralStatus, RefusalReason
 from relais.network.referrals.services import CONTACT_PREFERENCES
-from relais.pathways.models import Pathway
+from relais.pathways.models import Goal, Pathway, Step
 from relais.people.models import Document, Person
 from relais.web.people.forms import _SignedFormMixin, date_field
 
@@ -64,6 +64,14 @@ class ReferralForm(forms.Form):
             "invalid": "Choisissez un parcours en cours de la personne.",
         },
     )
+    goal = forms.IntegerField(
+        label="Objectif du parcours servi par l'orientation",
+        required=False,
+        widget=forms.Select,
+        error_messages={"invalid": "Choisissez un objectif en cours du parcours."},
+    )
+    # The planned step the referral carries out (sent from the pathway page), if any.
+    step = forms.IntegerField(required=False, widget=forms.HiddenInput)
     reason = forms.CharField(
         label="Motif de l'orientation",
         max_length=3000,
@@ -127,15 +135,34 @@ class ReferralForm(forms.Form):
             f"{d.title} ({d.get_kind_display()}, déposé le {d.created_at:%d/%m/%Y})"
         )
 
-    def show_choices(self, *, pathways: list[Pathway], domains: list[tuple[str, str]]) -> None:
-        """The choices the page shows: the person's pathways in progress, the domains of
-        their latest diagnostic."""
+    def show_choices(
+        self,
+        *,
+        pathways: list[Pathway],
+        domains: list[tuple[str, str]],
+        goals: list[Goal] = (),
+        step: Step | None = None,
+    ) -> None:
+        """The choices the page shows: the person's pathways in progress, their goals in
+        progress, the domains of their latest diagnostic; the planned step sent from."""
         self.fields["pathway"].widget.choices = [
             ("", "— Choisir —"),
             *[(p.pk, str(p)) for p in pathways],
         ]
         if len(pathways) == 1:
             self.fields["pathway"].initial = pathways[0].pk
+        several = len(pathways) > 1
+        self.fields["goal"].widget.choices = [
+            ("", "— Aucun objectif en particulier —"),
+            *[
+                (g.pk, f"{g.text} ({g.pathway.get_scheme_display()})" if several else g.text)
+                for g in goals
+            ],
+        ]
+        if step is not None:
+            self.fields["pathway"].initial = step.pathway_id
+            self.fields["goal"].initial = step.goal_id
+            self.fields["step"].initial = step.pk
         self.fields["shared_domains"].choices = domains
 
 

@@ -63,5 +63,6 @@ SECTIONS: list = [
         "Orientations",
         "network/referrals/section.html",
         referrals_section,
+        Capability.ACCOMPANIMENT,
     ),
 ]

@@ -22,7 +22,7 @@ from relais.network.referrals import services as referrals
 from relais.network.referrals.policies import (
     sharing_scope,
 )
-from relais.pathways.models import Pathway
+from relais.pathways.models import Goal, GoalStatus, Pathway, Step
 from relais.people import services as people_services
 from relais.people.models import ConsentPurpose, Person
 from relais.people.policies import Capability
@@ -43,12 +43,16 @@ def _int(value: str | None) -> int | None:
     return int(value) if value.isdigit() and len(value) < 12 else None
 
 
-def _create_url(person_pk: int | None = None, service_pk: int | None = None) -> str:
+def _create_url(
+    person_pk: int | None = None, service_pk: int | None = None, step_pk: int | None = None
+) -> str:
     params = []
     if service_pk:
         params.append(f"service={service_pk}")
     if person_pk:
         params.append(f"personne={person_pk}")
+    if step_pk:
+        params.append(f"etape={step_pk}")
     return reverse("referrals:create") + ("?" + "&".join(params) if params else "")
 
 
@@ -135,6 +139,7 @@ def create(request: HttpRequest) -> HttpResponse:
     source = request.POST if request.method == "POST" else request.GET
     person_pk = _int(request.GET.get("personne") or source.get("personne"))
     service_pk = _int(request.GET.get("service") or source.get("service"))
+    step_pk = _int(request.GET.get("etape") or source.get("etape") or source.get("step"))
     service = (
         Service.objects.select_related("organisation").filter(pk=service_pk).first()
         if service_pk
@@ -143,7 +148,7 @@ def create(request: HttpRequest) -> HttpResponse:
     if person_pk is None:
         return _pick_person(request, service)
     person = get_person(request, person_pk, Capability.ACCOMPANIMENT)
-    context: dict = {"person": person, "service": service, "unavailable": ""}
+    context: dict = {"person": person, "service": service, "unavailable": "", "step_pk": step_pk}
     if service is None:
         search = rf.ServiceSearchForm(
             request.GET if "q" in request.GET or "thematique" in request.GET else None
@@ -162,7 +167,7 @@ def create(request: HttpRequest) -> HttpResponse:
                 "results": [
                     {
                         "service": s,
-                        "url": _create_url(person.pk, s.pk),
+                        "url": _create_url(person.pk, s.pk, step_pk),
                         "thematiques": thematiques.labels(s.thematiques, limit=3),
                     }
                     for s in found
@@ -189,10 +194,12 @@ def create(request: HttpRequest) -> HttpResponse:
             },
             status=400 if request.method == "POST" else 200,
         )
-    return _send_page(request, person, service)
+    return _send_page(request, person, service, step_pk)
 
 
-def _send_page(request: HttpRequest, person: Person, service: Service) -> HttpResponse:
+def _send_page(
+    request: HttpRequest, person: Person, service: Service, step_pk: int | None = None
+) -> HttpResponse:
     """Prepare and send a referral. A POST goes straight to the service, which checks every
     rule once (consent, pathway, similar actions to confirm…); what the page shows is read
     only to show it (a GET, or a POST refused)."""
@@ -208,6 +215,12 @@ def _send_page(request: HttpRequest, person: Person, service: Service) -> HttpRe
         organisation=service.organisation,
         initial={"decided_on": timezone.localdate()},
     )
+    step = (
+        Step.objects.filter(pk=step_pk, pathway__person=person, pathway__status="active").first()
+        if step_pk
+        else None
+    )
+    form.planned_step = step
     if action == "send":
         return _send(request, person, service, form, consent_form)
     if action == "consent":
@@ -234,6 +247,8 @@ def _send(request, person, service, form, consent_form) -> HttpResponse:
                 actor=request.user,
                 membership=request.membership,
                 pathway=d["pathway"],
+                goal=d["goal"],
+                step=d["step"],
                 reason=d["reason"],
                 asked_for=d["asked_for"],
                 availability=d["availability"],
@@ -329,8 +344,14 @@ def _render_send_page(
 ) -> HttpResponse:
     receiver = service.organisation
     pathways = list(Pathway.objects.active().filter(person=person).order_by("-started_on", "-id"))
+    goals = list(
+        Goal.objects.filter(pathway__in=pathways, status=GoalStatus.IN_PROGRESS)
+        .select_related("pathway")
+        .order_by("pathway__started_on", "deadline", "pk")
+    )
     domains = _pathway_domains(person)
-    form.show_choices(pathways=pathways, domains=domains)
+    step = getattr(form, "planned_step", None)
+    form.show_choices(pathways=pathways, domains=domains, goals=goals, step=step)
     scope = sharing_scope(person, receiver)
     found = redundancy.redundant_with(
         person, thematiques=service.thematiques, organisation=receiver
@@ -356,6 +377,7 @@ def _render_send_page(
             "health_allowed": scope.health_allowed,
             "scope_by_category": scope.by_category and not scope.named,
             "pathways": pathways,
+            "planned_step": step,
             "has_diagnostic": bool(domains),
             "redundancies": found,
             "thematiques": thematiques.labels(service.thematiques, limit=6),

@@ -97,7 +97,7 @@ def _contact(service) -> dict:
         for part in (
             service.address,
             service.postal_code or (commune.postal_code if commune else ""),
-            commune.name.title() if commune else "",
+            commune.name if commune else "",
         )
         if part
     )
@@ -216,7 +216,8 @@ def service_search(request: HttpRequest) -> HttpResponse:
 @require_GET
 def commune_suggestions(request: HttpRequest) -> HttpResponse:
     """<option>s of a <datalist>, asked by htmx as the user types a commune."""
-    text = request.GET.get("commune", "")[:120]
+    # « commune » from the service search, « commune_code » from the person form.
+    text = (request.GET.get("commune") or request.GET.get("commune_code") or "")[:120]
     communes = suggest_communes(text) if len(text.strip()) >= 2 else []
     options = [
         {"value": commune_display(c), "label": f"code postal {c.postal_code}"} for c in communes

@@ -295,7 +295,13 @@ SECTIONS: list = [
         "network/teams/shared/pathways.html",
         shared_pathways,
     ),
-    Section("equipe", "Équipe de coordination", "network/teams/section.html", team_section),
+    Section(
+        "equipe",
+        "Équipe de coordination",
+        "network/teams/section.html",
+        team_section,
+        Capability.TEAM,
+    ),
     Section(
         "rendez-vous",
         "Vos rendez-vous avec la personne",

@@ -36,5 +36,5 @@ def test_parse_territory_errors(text):
 def test_territory_label():
     assert Territory(departement="69").label == "département 69"
     assert Territory(communes=("69123", "69266", "69259", "69034", "38185")).label == (
-        "Lyon, Villeurbanne, Venissieux, Caluire Et Cuire et 1 autre"
+        "Lyon, Villeurbanne, Vénissieux, Caluire-et-Cuire et 1 autre"
     )

@@ -145,3 +145,34 @@ def test_suggest_communes():
     assert geo.suggest_communes("") == []
     assert len(geo.suggest_communes("saint", limit=5)) == 5
     assert geo.commune_display(geo.resolve_commune("69266")) == "Villeurbanne (69266)"
+
+
+@pytest.mark.parametrize(
+    ("typed", "code"),
+    [
+        ("Lyon 3e", "69383"),
+        ("Lyon 03", "69383"),
+        ("lyon 3", "69383"),
+        ("Lyon 3ème", "69383"),
+        ("Lyon 3e arrondissement", "69383"),
+        ("Lyon 1er", "69381"),
+        ("Marseille 13e", "13213"),
+        ("Paris 20e", "75120"),
+        ("St Priest (69290)", "69290"),
+        ("Vaulx en Velin", "69256"),
+        ("VAULX-EN-VELIN", "69256"),
+        ("Venissieux", "69259"),
+        ("Ste Foy les Lyon", "69202"),
+        ("Sainte-Foy-lès-Lyon", "69202"),
+    ],
+)
+def test_common_spellings_are_accepted(typed, code):
+    """#9, defect 6: « Lyon 3e » was refused; St/Saint, hyphens and accents are ignored."""
+    assert geo.resolve_commune(typed).code == code
+
+
+def test_suggestions_show_the_official_names():
+    lyon3 = geo.suggest_communes("Lyon 3")[0]
+    assert lyon3.code == "69383"
+    assert geo.commune_display(lyon3) == "Lyon 3e Arrondissement (69383)"
+    assert geo.commune_display(geo.resolve_commune("69256")) == "Vaulx-en-Velin (69256)"

@@ -476,7 +476,7 @@ class TestPermissions:
             assert "Accès refusé" in page_text(response)
         denied = entries(JournalAction.DENIED, person_id=person.pk, actor=staff_member)
         assert denied.count() == 6
-        assert all("accompaniment" in e.summary for e in denied)
+        assert all("accompagnement" in e.summary for e in denied)
         diagnostic.refresh_from_db()
         assert diagnostic.version == 1
 

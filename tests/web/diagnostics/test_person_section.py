@@ -140,10 +140,10 @@ class TestPersonPage:
     def test_section_on_the_page_and_constant_queries(self, client, person, referent):
         login_verified(client, referent)
         make_diagnostics(person, 1, author=referent)
-        path = f"/personnes/{person.pk}/"
-        response = client.get(path)
+        response = client.get(f"/personnes/{person.pk}/")
         assert response.status_code == 200
         assert "Diagnostic partagé et évolution" in page_text(response)
+        path = f"/personnes/{person.pk}/sections/diagnostic/"  # loaded when opened
         with_one = count_queries(lambda: client.get(path))
         make_diagnostics(person, 9, author=referent)
         response = client.get(path)

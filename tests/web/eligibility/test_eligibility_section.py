@@ -31,9 +31,14 @@ def person(organisation, referent):
     )
 
 
-def section(text: str) -> str:
-    start = text.index('id="dispositifs"')
-    return text[start : text.index("</section>", start)]
+def section_text(client, person) -> str:
+    """The section, as loaded when the user opens it on the person page."""
+    page = page_text(client.get(f"/personnes/{person.pk}/"))
+    assert 'id="dispositifs"' in page
+    assert "Dispositifs mobilisables" in page
+    return "Dispositifs mobilisables\n" + page_text(
+        client.get(f"/personnes/{person.pk}/sections/dispositifs/")
+    )
 
 
 def scheme_block(text: str, key: str) -> str:
@@ -45,7 +50,7 @@ def scheme_block(text: str, key: str) -> str:
 def test_referent_sees_the_schemes(referent_client, person):
     diagnostic = DiagnosticFactory(person=person)
     DomainAssessmentFactory(diagnostic=diagnostic, domain="housing", barriers=["FT24"])
-    text = section(page_text(referent_client.get(f"/personnes/{person.pk}/")))
+    text = section_text(referent_client, person)
     assert "Dispositifs mobilisables" in text
     iae = scheme_block(text, "iae")
     assert "Probablement éligible" in iae
@@ -62,7 +67,7 @@ def test_referent_sees_the_schemes(referent_client, person):
 
 def test_unknowns_are_listed_with_what_to_check(referent_client, organisation, referent):
     person = PersonFactory(organisation=organisation, referent=referent)
-    text = section(page_text(referent_client.get(f"/personnes/{person.pk}/")))
+    text = section_text(referent_client, person)
     iae = scheme_block(text, "iae")
     assert "À vérifier" in iae
     assert "ressources non renseignées dans le dossier" in iae
@@ -71,7 +76,7 @@ def test_unknowns_are_listed_with_what_to_check(referent_client, organisation, r
 
 def test_pathway_in_progress_is_shown(referent_client, person):
     PathwayFactory(person=person, scheme="rsa")
-    text = section(page_text(referent_client.get(f"/personnes/{person.pk}/")))
+    text = section_text(referent_client, person)
     assert "Parcours en cours" in scheme_block(text, "rsa")
 
 
@@ -83,7 +88,7 @@ def test_staff_does_not_see_the_section(client, staff_member, person):
 
 
 def test_queries_do_not_grow_with_the_record(referent_client, person):
-    url = f"/personnes/{person.pk}/"
+    url = f"/personnes/{person.pk}/sections/dispositifs/"
     referent_client.get(url)
     few = count_queries(lambda: referent_client.get(url))
     for _ in range(3):

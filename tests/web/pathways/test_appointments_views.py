@@ -13,7 +13,7 @@ from django.utils import timezone
 from relais.core.models import AccessLogEntry
 from relais.pathways.models import Appointment
 from tests.factories import AppointmentFactory, MembershipFactory, PathwayFactory, PersonFactory
-from tests.helpers import login_verified, page_text
+from tests.helpers import login_verified, page_text, person_page_text
 
 pytestmark = pytest.mark.django_db
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
@@ -97,7 +97,7 @@ def test_participation_from_the_section(client, staff_member, referent, person):
     )
     future = AppointmentFactory(person=person, with_user=referent, purpose="Demain")
     login_verified(client, staff_member)
-    detail = page_text(client.get(reverse("people:detail", args=[person.pk])))
+    detail = person_page_text(client, person, "rendez-vous")
     assert "À venir" in detail and "Demain" in detail
     assert "À renseigner" in detail  # past and still "planned"
     url = reverse("pathways:appointment_participation", args=[person.pk, past.pk])

@@ -24,7 +24,8 @@ pytestmark = pytest.mark.django_db
 
 
 def person_of(referent, organisation, **kwargs):
-    kwargs.setdefault("created_at", timezone.now() - dt.timedelta(days=300))
+    # Opened long enough ago for the no-contact alerts, recently enough to be followed.
+    kwargs.setdefault("created_at", timezone.now() - dt.timedelta(days=150))
     person = PersonFactory(organisation=organisation, referent=referent, **kwargs)
     return person
 
@@ -190,3 +191,23 @@ class TestReassign:
         assert response.status_code == 403
         a.refresh_from_db()
         assert a.referent == referent
+
+
+def test_former_persons_are_one_filter_away(referent_client, referent, organisation):
+    """#9, defect 2: a person whose pathway closed without news for six months leaves the
+    file active, and « Anciens suivis » finds them."""
+    current = person_of(referent, organisation, birth_name="Présent")
+    former = person_of(
+        referent,
+        organisation,
+        birth_name="Parti",
+        created_at=timezone.now() - dt.timedelta(days=400),
+    )
+    PathwayFactory(person=former, referent=referent, status="closed")
+    text = page_text(referent_client.get("/"))
+    assert current.birth_name.upper() in text
+    assert "PARTI" not in text
+    text = page_text(referent_client.get("/?suivi=anciens"))
+    assert "PARTI" in text
+    assert current.birth_name.upper() not in text
+    assert "Anciens suivis" in text

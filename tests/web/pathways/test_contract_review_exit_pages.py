@@ -27,8 +27,9 @@ def url(name, pathway, **kwargs):
 
 
 def person_page(pathway_or_person):
+    """The pathways section of the person page (loaded on demand)."""
     pk = getattr(pathway_or_person, "person_id", None) or pathway_or_person.pk
-    return reverse("people:detail", kwargs={"pk": pk})
+    return reverse("people:section", kwargs={"pk": pk, "key": "parcours"})
 
 
 @pytest.fixture
@@ -205,7 +206,11 @@ class TestExit:
         response = referent_client.post(url("exit", pathway), data)
         assert response.status_code == 200
         assert "encore en cours" in page_text(response)
-        response = referent_client.post(url("exit", pathway), {**data, "confirm_in_progress": "on"})
+        goal = pathway.goals.get()
+        response = referent_client.post(
+            url("exit", pathway),
+            {**data, "confirm_in_progress": "on", f"goal_{goal.pk}": "achieved"},
+        )
         assert response.status_code == 302
         pathway.refresh_from_db()
         assert pathway.status == "closed"
@@ -213,7 +218,45 @@ class TestExit:
         entry = AccessLogEntry.objects.get(action="update", target_type="pathways.pathway")
         assert entry.summary == "sortie : Sortie dynamique — emploi de transition"
         detail = page_text(referent_client.get(url("detail", pathway)))
-        assert "Sortie dynamique — emploi de transition" in detail
+        assert "(sortie dynamique)" in detail
+        goal.refresh_from_db()
+        assert goal.status == "achieved"
+
+    def test_exit_form_asks_for_each_open_goal_and_reports_every_error_at_once(
+        self, referent_client, pathway
+    ):
+        goal = pathway.goals.get()
+        GoalFactory(pathway=pathway, text="Déjà atteint", status="achieved")
+        page = page_text(referent_client.get(url("exit", pathway)))
+        assert "Objectif « Obtenir le permis B »" in page
+        assert "Objectif « Déjà atteint »" not in page
+        response = referent_client.post(
+            url("exit", pathway),
+            {
+                "exited_on": today().isoformat(),
+                "comment": "Parti à Lille",
+                "version": pathway.version,
+            },
+        )
+        assert response.status_code == 200
+        text = page_text(response)
+        assert "Indiquez si l'objectif « Obtenir le permis B » est atteint ou abandonné." in text
+        assert "Type de sortie" in text and "Ce champ est obligatoire" in text
+        assert "Parti à Lille" in text
+        pathway.refresh_from_db()
+        assert pathway.status == "active"
+        response = referent_client.post(
+            url("exit", pathway),
+            {
+                "exited_on": today().isoformat(),
+                "category": "moved",
+                "version": pathway.version,
+                f"goal_{goal.pk}": "abandoned",
+            },
+        )
+        assert response.status_code == 302
+        goal.refresh_from_db()
+        assert goal.status == "abandoned"
 
 
 class TestQueryCounts:
@@ -257,5 +300,6 @@ class TestQueryCounts:
 
         pathway = make_pathway(referent)
         login_verified(client, MembershipFactory(organisation=organisation, role="staff").user)
-        text = page_text(client.get(person_page(pathway)))
+        text = page_text(client.get(reverse("people:detail", args=[pathway.person_id])))
         assert "Parcours, objectifs et étapes" not in text
+        assert client.get(person_page(pathway)).status_code == 404

@@ -13,7 +13,7 @@ from relais.core.models import AccessLogEntry
 from relais.pathways.models import Note, NoteDraft
 from relais.pathways.writing_check import check_text, flags_fingerprint
 from tests.factories import MembershipFactory, NoteFactory, PersonFactory
-from tests.helpers import login_verified, page_text
+from tests.helpers import login_verified, page_text, person_page_text
 
 pytestmark = pytest.mark.django_db
 
@@ -56,6 +56,22 @@ class TestCreate:
         assert "<script>" not in text  # no inline script (CSP)
         entry = AccessLogEntry.objects.get(action="view")
         assert entry.person_id == person.pk
+
+    def test_a_double_click_saves_one_note(self, referent_client, person):
+        page = page_text(referent_client.get(create_url(person)))
+        token = page.split('name="submission" value="')[1].split('"')[0]
+        assert len(token) >= 24
+        first = referent_client.post(create_url(person), note_data(submission=token))
+        second = referent_client.post(create_url(person), note_data(submission=token))
+        assert first.status_code == second.status_code == 302
+        assert first["Location"] == second["Location"]
+        assert Note.objects.count() == 1
+        assert (
+            AccessLogEntry.objects.filter(action="create", target_type="pathways.note").count() == 1
+        )
+        # A new form (a new token) is a new note.
+        referent_client.post(create_url(person), note_data(submission="autre-jeton-" + "x" * 20))
+        assert Note.objects.count() == 2
 
     def test_clean_text_is_saved_at_once(self, referent_client, referent, person):
         response = referent_client.post(create_url(person), note_data())
@@ -174,15 +190,15 @@ class TestDrafts:
         referent_client.post(draft_url(person), {"body": "brouillon"})
         referent_client.post(create_url(person), note_data())
         assert not NoteDraft.objects.exists()
-        detail = referent_client.get(reverse("people:detail", args=[person.pk]))
-        assert "data-note-draft-clear=" in detail.content.decode()
+        detail = person_page_text(referent_client, person, "ecrits")
+        assert "data-note-draft-clear=" in detail
         # Only once: the next visit leaves the browser's copy alone.
-        again = referent_client.get(reverse("people:detail", args=[person.pk]))
-        assert "data-note-draft-clear=" not in again.content.decode()
+        again = person_page_text(referent_client, person, "ecrits")
+        assert "data-note-draft-clear=" not in again
 
     def test_person_page_offers_to_resume_the_draft(self, referent_client, person):
         referent_client.post(draft_url(person), {"body": "repris plus tard"})
-        text = page_text(referent_client.get(reverse("people:detail", args=[person.pk])))
+        text = person_page_text(referent_client, person, "ecrits")
         assert "Reprendre le brouillon du" in text
 
     def test_expired_session_answers_401_json(self, client, person):
@@ -280,11 +296,11 @@ class TestDetailAndVisibility:
         NoteFactory(person=person, author=referent, visibility="author", body="Secret perso")
         NoteFactory(person=person, author=referent, visibility="organisation", body="Partagé")
         login_verified(client, manager)
-        text = page_text(client.get(reverse("people:detail", args=[person.pk])))
+        text = person_page_text(client, person, "ecrits")
         assert "Partagé" in text
         assert "Secret perso" not in text
         login_verified(client, referent)
-        text = page_text(client.get(reverse("people:detail", args=[person.pk])))
+        text = person_page_text(client, person, "ecrits")
         assert "Secret perso" in text
 
     def test_body_is_escaped(self, referent_client, referent, person):
@@ -292,8 +308,14 @@ class TestDetailAndVisibility:
         response = referent_client.get(reverse("pathways:note_detail", args=[person.pk, note.pk]))
         assert b"<script>alert(1)</script>" not in response.content
         assert b"&lt;script&gt;alert(1)&lt;/script&gt;" in response.content
-        section = referent_client.get(reverse("people:detail", args=[person.pk]))
-        assert b"<script>alert(1)</script>" not in section.content
+        section = person_page_text(referent_client, person, "ecrits")
+        assert "Partagé" not in section  # (the note's text is escaped, not run)
+        assert (
+            "&lt;script&gt;alert(1)"
+            in referent_client.get(
+                reverse("people:section", args=[person.pk, "ecrits"])
+            ).content.decode()
+        )
 
 
 class TestUpdate:

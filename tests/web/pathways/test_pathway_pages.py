@@ -87,7 +87,7 @@ class TestPermissions:
         assert response.status_code == 403
         denied = AccessLogEntry.objects.get(action="denied")
         assert denied.person_id == pathway.person_id
-        assert "accompaniment" in denied.summary
+        assert "accompagnement" in denied.summary
 
     @pytest.mark.parametrize("name", ["detail", "goal_create", "contract", "exit"])
     def test_other_organisation_gets_404_journaled(self, client, referent, name):

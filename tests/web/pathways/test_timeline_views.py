@@ -21,7 +21,7 @@ from tests.factories import (
     ReviewFactory,
     StepFactory,
 )
-from tests.helpers import count_queries, login_verified, page_text
+from tests.helpers import count_queries, login_verified, page_text, person_page_text
 
 pytestmark = pytest.mark.django_db
 
@@ -50,8 +50,7 @@ def fill(person, author, n):
 def test_section_on_the_person_page(referent_client, referent, person):
     NoteFactory(person=person, author=referent, body="Premier entretien")
     AppointmentFactory(person=person, purpose="Rendez-vous CAF")
-    response = referent_client.get(reverse("people:detail", args=[person.pk]))
-    text = page_text(response)
+    text = person_page_text(referent_client, person, "chronologie")
     assert 'id="chronologie"' in text
     assert "Chronologie" in text
     assert "Premier entretien" in text
@@ -64,11 +63,14 @@ def test_staff_timeline_has_appointments_and_identity_only(client, staff_member,
     DiagnosticFactory(person=person)
     AppointmentFactory(person=person, purpose="Accueil mardi")
     login_verified(client, staff_member)
-    for url in (
-        reverse("people:detail", args=[person.pk]),
-        reverse("pathways:timeline", args=[person.pk]) + "?type=note&type=diagnostic",
+    for text in (
+        person_page_text(client, person),
+        page_text(
+            client.get(
+                reverse("pathways:timeline", args=[person.pk]) + "?type=note&type=diagnostic"
+            )
+        ),
     ):
-        text = page_text(client.get(url))
         assert "Accueil mardi" in text
         assert "Secret d'accompagnement" not in text
         assert "Diagnostic partagé" not in text
@@ -93,8 +95,7 @@ def test_filter_page_and_htmx_fragment(referent_client, referent, person):
 
 def test_see_more(referent_client, referent, person):
     fill(person, referent, 45)  # 315 items + pathway + record
-    response = referent_client.get(reverse("people:detail", args=[person.pk]))
-    text = page_text(response)
+    text = person_page_text(referent_client, person, "chronologie")
     assert text.count('class="relais-chrono__item"') == 300
     assert "Voir plus" in text
     more = referent_client.get(reverse("pathways:timeline", args=[person.pk]) + "?nb=600")
@@ -117,7 +118,7 @@ def test_other_organisation_is_404(client, other_organisation, person):
 
 
 def test_person_page_queries_do_not_grow_with_300_timeline_items(referent_client, referent, person):
-    url = reverse("people:detail", args=[person.pk])
+    url = reverse("people:section", args=[person.pk, "chronologie"])
     fill(person, referent, 3)
     referent_client.get(url)  # warm caches (content types, sessions)
     small = count_queries(lambda: referent_client.get(url))

@@ -214,3 +214,42 @@ def test_confirmed_but_refused_by_the_service_shows_duplicates_again(
     assert response.status_code == 200
     assert "Refusé pour le test." in page_text(response)
     assert "déjà suivie" in page_text(response)
+
+
+class TestCommune:
+    """#9, defect 6: intake takes a commune as people say it, with the search page's
+    suggestions; nobody at a desk knows an INSEE code."""
+
+    @pytest.mark.parametrize(
+        ("typed", "code"),
+        [
+            ("Lyon 3e", "69383"),
+            ("Lyon 03", "69383"),
+            ("Vaulx-en-Velin (69256)", "69256"),
+            ("St Priest (69290)", "69290"),
+            ("69383", "69383"),
+        ],
+    )
+    def test_typed_as_people_say_it(self, referent_client, typed, code):
+        response = referent_client.post(URL, form_data(commune_code=typed))
+        assert response.status_code == 302, page_text(response)
+        assert Person.objects.get().commune_code == code
+
+    def test_ambiguous_or_unknown_is_explained_and_kept(self, referent_client):
+        response = referent_client.post(URL, form_data(commune_code="Saint-Denis"))
+        assert response.status_code == 200
+        assert "Plusieurs communes" in page_text(response)
+        assert 'value="Saint-Denis"' in response.content.decode()
+        assert not Person.objects.exists()
+
+    def test_the_field_asks_for_suggestions_and_shows_the_name(self, referent_client, referent):
+        page = referent_client.get(URL).content.decode()
+        assert 'list="communes-suggestions"' in page
+        assert "/recherche/communes/" in page
+        suggestions = referent_client.get("/recherche/communes/?commune_code=Lyon+3").content
+        assert "Lyon 3e Arrondissement (69383)" in suggestions.decode()
+        person = PersonFactory(organisation=referent.memberships.get().organisation)
+        person.commune_code = "69256"
+        person.save()
+        edit = referent_client.get(f"/personnes/{person.pk}/modifier/").content.decode()
+        assert 'value="Vaulx-en-Velin (69256)"' in edit

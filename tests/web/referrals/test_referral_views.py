@@ -28,7 +28,7 @@ from tests.factories import (
     OrganisationFactory,
     ServiceFactory,
 )
-from tests.helpers import count_queries, login_verified, page_text
+from tests.helpers import count_queries, login_verified, page_text, person_page_text
 from tests.network.referrals.support import (
     give_consent,
     index_thematiques,
@@ -297,10 +297,9 @@ class TestPersonSection:
     def test_section_lists_referrals_and_offers_to_send(self):
         sc = make_scenario()
         referral = send(sc)
-        page = client_for(sc.referent).get(reverse("people:detail", args=[sc.person.pk]))
-        text = page_text(page)
+        text = person_page_text(client_for(sc.referent), sc.person, "orientations")
         assert "Orienter vers un service" in text
-        assert f"/orientations/{referral.pk}/" in page.content.decode()
+        assert f"/orientations/{referral.pk}/" in text
         assert "Garantie jeunes renforcée" in text
 
     def test_person_page_queries_do_not_grow_with_referrals(self):
@@ -601,10 +600,8 @@ class TestAnswers:
         assert done.status_code == 302
         sender_page = client_for(sc.referent).get(f"/orientations/{referral.pk}/")
         assert "Inscrite en formation." in page_text(sender_page)
-        person_page = client_for(sc.referent).get(
-            reverse("people:detail", args=[sc.person.pk]) + "?types=referral"
-        )
-        assert "Orientation terminée" in page_text(person_page)
+        person_page = person_page_text(client_for(sc.referent), sc.person, "chronologie")
+        assert "Orientation terminée" in person_page
 
     def test_receiver_cannot_cancel_and_sender_cannot_accept(self):
         sc = make_scenario()
@@ -849,3 +846,78 @@ class TestAnswersToMyReferrals:
         assert "Réponses à vos orientations" not in page_text(
             client_for(external.referent).get("/")
         )
+
+
+class TestFromAPlannedStep:
+    """#9: a referral serves a goal; sent from a planned step, it uses that step."""
+
+    def test_the_pathway_page_offers_it_and_the_referral_uses_the_step(self):
+        from tests.factories import GoalFactory, StepFactory
+
+        sc = make_scenario()
+        goal = GoalFactory(pathway=sc.pathway, text="Trouver un emploi")
+        planned = StepFactory(
+            pathway=sc.pathway,
+            goal=goal,
+            title="Rencontrer la Mission locale",
+            kind="referral",
+            owner="partner",
+        )
+        StepFactory(pathway=sc.pathway, title="Refaire son CV", owner="person", kind="other")
+        client = client_for(sc.referent)
+        page = client.get(f"/personnes/{sc.person.pk}/parcours/{sc.pathway.pk}/").content.decode()
+        assert page.count('data-testid="refer-step"') == 1
+        assert f"etape={planned.pk}" in page
+        form = client.get(create_url(sc) + f"&etape={planned.pk}").content.decode()
+        assert "réalise l'étape prévue « Rencontrer la Mission locale »" in form
+        response = client.post(create_url(sc), send_data(sc, step=planned.pk, goal=goal.pk))
+        assert response.status_code == 302
+        referral = Referral.objects.get()
+        assert referral.step_id == planned.pk
+        assert sc.pathway.steps.count() == 2
+        page = client.get(f"/personnes/{sc.person.pk}/parcours/{sc.pathway.pk}/").content.decode()
+        assert 'data-testid="refer-step"' not in page
+
+    def test_goal_choice_is_offered_and_checked(self):
+        from tests.factories import GoalFactory
+
+        sc = make_scenario()
+        goal = GoalFactory(pathway=sc.pathway, text="Trouver un emploi")
+        client = client_for(sc.referent)
+        assert "Trouver un emploi" in client.get(create_url(sc)).content.decode()
+        response = client.post(create_url(sc), send_data(sc, goal=goal.pk + 1000))
+        assert response.status_code == 400
+        assert "Choisissez un objectif en cours de ce parcours." in response.content.decode()
+        response = client.post(create_url(sc), send_data(sc, goal=goal.pk))
+        assert response.status_code == 302
+        assert Referral.objects.get().step.goal == goal
+
+
+class TestSharedAddress:
+    """#9, defect 7: the address shared with a partner names the commune."""
+
+    def test_the_partner_reads_the_commune_name(self):
+        sc = make_scenario()
+        sc.person.address = "12 rue Victor Hugo"
+        sc.person.postal_code = "69120"
+        sc.person.commune_code = "69256"
+        sc.person.save()
+        referral = send(sc, shared_categories=["identity"])
+        text = page_text(client_for(sc.receiver).get(f"/orientations/{referral.pk}/"))
+        assert "12 rue Victor Hugo 69120 Vaulx-en-Velin" in text
+
+    def test_the_prescription_sheet_too(self):
+        from relais.network.referrals.documents import prescription_context
+
+        sc = make_scenario(external=True)
+        sc.person.address = "12 rue Victor Hugo"
+        sc.person.postal_code = "69120"
+        sc.person.commune_code = "69256"
+        sc.person.save()
+        referral = send(sc, shared_categories=["identity"])
+        context = prescription_context(referral, sc.person)
+        assert context["person_commune"] == "Vaulx-en-Velin"
+        from django.template.loader import render_to_string
+
+        html = render_to_string("network/referrals/prescription_pdf.html", context)
+        assert "12 rue Victor Hugo 69120 Vaulx-en-Velin" in html

@@ -16,7 +16,7 @@ from tests.factories import (
     OrganisationFactory,
     PersonFactory,
 )
-from tests.helpers import count_queries, login_verified, page_text
+from tests.helpers import count_queries, login_verified, page_text, person_page_text
 
 pytestmark = pytest.mark.django_db
 
@@ -209,7 +209,7 @@ def test_nav_entries(referent_client):
 
 def test_person_page_links_to_the_search_from_each_barrier(referent_client, person):
     with_barrier(person)
-    text = page_text(referent_client.get(f"/personnes/{person.pk}/"))
+    text = person_page_text(referent_client, person, "dispositifs")
     assert "Dispositifs mobilisables" in text
     assert f"/recherche/services/?personne={person.pk}&frein=FT24" in text
 

@@ -30,7 +30,7 @@ from tests.factories import (
     StepFactory,
     co_follower,
 )
-from tests.helpers import login_verified, page_text
+from tests.helpers import login_verified, page_text, person_page_text
 
 pytestmark = pytest.mark.django_db
 
@@ -311,7 +311,7 @@ def test_the_organisation_sees_the_team_note_of_a_member(client):
     assert response.status_code == 302
     client.logout()
     login_verified(client, s["referent"])
-    text = page_text(client.get(f"/personnes/{s['person'].pk}/"))
+    text = person_page_text(client, s["person"], "ecrits")
     assert "Appel du jour : rendez-vous fixé." in text
 
 

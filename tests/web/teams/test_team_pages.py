@@ -19,7 +19,7 @@ from tests.factories import (
     PersonFactory,
     co_follower,
 )
-from tests.helpers import count_queries, login_verified, page_text
+from tests.helpers import count_queries, login_verified, page_text, person_page_text
 from tests.web.teams.support import grow_record
 
 pytestmark = pytest.mark.django_db
@@ -56,7 +56,7 @@ def test_team_section_for_the_organisation(referent_client, person):
     member = co_follower(person, categories=["identity", "steps"], role="Conseillère emploi")
     co_follower(person, ended=True, role="Ancien conseiller")
     co_follower(person, consent="", role="Infirmière")
-    text = page_text(referent_client.get(f"/personnes/{person.pk}/"))
+    text = person_page_text(referent_client, person, "equipe")
     assert "Équipe de coordination" in text
     assert "Conseillère emploi" in text
     assert member.organisation.name in text

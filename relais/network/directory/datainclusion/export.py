@@ -4,7 +4,6 @@ the directory's export and public JSON pages and by the public search API."""
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections.abc import Iterable, Sequence
@@ -14,6 +13,7 @@ from typing import Any
 from django.utils import timezone
 
 from relais.accounts.models import Organisation
+from relais.core.cells import SafeWriter
 from relais.core.communes import get_commune
 from relais.network.directory.datainclusion.checks import zone_code_error
 from relais.network.directory.datainclusion.schema import (
@@ -26,7 +26,7 @@ from relais.network.directory.models import Service
 
 def _commune_name(code: str) -> str | None:
     commune = get_commune(code) if code else None
-    return commune.name.title() if commune else None
+    return commune.name if commune else None
 
 
 def _or_none(value: Any) -> Any:
@@ -125,7 +125,7 @@ def export_json(organisations: Iterable[Organisation], services: Iterable[Servic
 def export_csv(rows: Iterable[dict[str, Any]], fields: Sequence[str]) -> str:
     """CSV with the v1 field names as headers, "," as separator, lists joined by "|"."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = SafeWriter(buffer, lineterminator="\r\n")
     writer.writerow(fields)
     for row in rows:
         cells = []

@@ -253,6 +253,17 @@ def _item_offsets(text: str) -> dict[tuple[str | None, int], int]:
 def parse_json(text: str, file: ImportFile, report: ImportReport) -> list[Row]:
     try:
         document = json.loads(text)
+    except RecursionError:
+        # Hundreds of nested brackets: no data·inclusion file looks like that, and the
+        # parser gives up before the server does.
+        report.error(
+            file.name,
+            None,
+            "",
+            "JSON trop imbriqué : le fichier contient des listes ou des objets imbriqués sur "
+            "des centaines de niveaux, ce qui n'est pas un fichier data·inclusion.",
+        )
+        return []
     except json.JSONDecodeError as error:
         report.error(
             file.name,

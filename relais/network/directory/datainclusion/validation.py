@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 
 from relais.accounts.models import Membership, Organisation
 from relais.accounts.validators import normalise_siret, validate_siret
+from relais.core.cells import FORMULA_MESSAGE, looks_like_formula
 from relais.core.communes import get_commune
 from relais.network.directory import policies
 from relais.network.directory.datainclusion.checks import (
@@ -137,6 +138,10 @@ class RowValidator:
         for name in required:
             if data.get(name) in (None, [], ""):
                 error(name, "Champ obligatoire manquant.")
+        for name, value in data.items():
+            values = value if isinstance(value, list) else [value]
+            if name not in flagged and any(looks_like_formula(v) for v in values):
+                error(name, FORMULA_MESSAGE)
         for name in VOCABULARIES:
             if name not in model.model_fields or data.get(name) is None:
                 continue

@@ -8,7 +8,7 @@ import json
 import pytest
 from data_inclusion.schema import v1
 
-from relais.network.directory.datainclusion.export import export_json, service_to_v1
+from relais.network.directory.datainclusion.export import export_csv, export_json, service_to_v1
 from relais.network.directory.models import Service
 from tests.network.directory.datainclusion.support import (
     GOOD_SERVICE,
@@ -44,3 +44,14 @@ def test_a_persons_name_is_never_imported_nor_exported():
     service = Service.objects.select_related("organisation").get()
     assert "Jeanne" not in json.dumps([str(getattr(service, f.name)) for f in Service._meta.fields])
     assert service_to_v1(service)["contact_nom_prenom"] is None
+
+
+def test_csv_exports_neutralise_formula_cells():
+    rows = [
+        {"nom": '=HYPERLINK("http://x","clic")', "description": "+SUM(A1)", "telephone": "-1"},
+        {"nom": "@cmd", "description": "- une liste", "telephone": "+33 6 12 34 56 78"},
+    ]
+    content = export_csv(rows, ["nom", "description", "telephone"])
+    lines = content.splitlines()
+    assert lines[1] == '"\'=HYPERLINK(""http://x"",""clic"")",\'+SUM(A1),-1'
+    assert lines[2] == "'@cmd,'- une liste,'+33 6 12 34 56 78"

@@ -180,3 +180,27 @@ def test_too_big_files_are_refused():
 def test_empty_file():
     report = run_import(as_files(structures=""))
     assert report.errors[0].message == "Le fichier est vide."
+
+
+@pytest.mark.parametrize("opening", ["[", '{"services": ', '[{"nom": '])
+def test_a_deeply_nested_json_file_is_refused_in_french(opening):
+    content = (opening * 100_000).encode()
+    report = run_import([ImportFile("f.json", content, "json")])
+    assert [error.message[:21] for error in report.errors] == ["JSON trop imbriqué : "]
+    assert not Service.objects.exists()
+
+
+def test_formula_cells_are_refused_at_import_with_their_line():
+    formula = GOOD_SERVICE.replace("Aide alimentaire", '"=HYPERLINK(""http://x"",""clic"")"')
+    at_sign = GOOD_SERVICE.replace("Colis et épicerie", "@SUM(A1) épicerie").replace("sv1", "sv2")
+    report = run_import(as_files(structures_csv(GOOD_STRUCTURE), services_csv(formula, at_sign)))
+    assert errors_of(report) == [(2, "nom"), (3, "description")]
+    assert "formule de tableur" in report.errors[0].message
+    assert not Service.objects.exists()
+
+
+def test_text_that_only_starts_with_a_dash_or_plus_is_accepted():
+    dash = GOOD_SERVICE.replace("Colis et épicerie", "- Colis + épicerie")
+    report = run_import(as_files(structures_csv(GOOD_STRUCTURE), services_csv(dash)))
+    assert report.errors == []
+    assert Service.objects.get().description.startswith("- Colis")

@@ -1,0 +1,71 @@
+"""Right of access (RGPD art. 15): everything the organisation holds about a person, as a
+structure that renders to JSON and to PDF.
+
+Everything means everything recorded in the person's file: identity, situation, consents
+(superseded ones included), key life events, the list of documents (their metadata — the
+files themselves are given separately on request), diagnostics with their domain
+assessments, pathways with goals, steps, contracts, reviews and exit, professional notes —
+including those visible to their author only: the person's right of access covers them —
+and appointments; and what went to other organisations (art. 15 asks for the recipients):
+the referrals sent to partners (what was shared, with whom, when, their status history), the
+professionals of other organisations in the person's coordination team (what they see), and
+the case conferences about the person with their minutes and decisions. The access journal
+is not included.
+
+One module per part: `structure` (items and groups), `person` (the person's own file),
+`accompaniment`, `partners` (what left the organisation), `output` (JSON and PDF).
+
+Labels are French (the reader is the person); in JSON, dates are ISO 8601 and coded
+values are given by their label."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from relais.people.models import Person
+from relais.records.export import accompaniment, partners
+from relais.records.export import person as own_file
+from relais.records.export.output import as_json, render_pdf
+from relais.records.export.structure import Group, Item, PersonExport, display, user_name
+
+__all__ = ["Group", "Item", "PersonExport", "as_json", "display", "person_export", "render_pdf"]
+
+
+def person_export(person: Person, *, actor) -> PersonExport:
+    """Everything held about `person`. The caller has checked the right to export and
+    journals the export."""
+    person = Person.objects.select_related("organisation", "referent", "created_by").get(
+        pk=person.pk
+    )
+    return PersonExport(
+        person=person,
+        title=person.display_name,
+        generated_at=timezone.now(),
+        generated_by=user_name(actor),
+        organisation=person.organisation.name,
+        groups=[
+            Group(
+                "identite", "Identité et contact", [own_file.identity(person)], item_titles=False
+            ),
+            Group("situation", "Situation", [own_file.situation(person)], item_titles=False),
+            Group("consentements", "Consentements (historique complet)", own_file.consents(person)),
+            Group(
+                "droits",
+                "Demandes d'effacement, de rectification et conservation",
+                own_file.rights(person),
+            ),
+            Group("evenements", "Éléments clefs de l'histoire", own_file.life_events(person)),
+            Group("documents", "Documents (liste)", own_file.documents(person)),
+            Group("diagnostics", "Diagnostics", accompaniment.diagnostics(person)),
+            Group("parcours", "Parcours", accompaniment.pathways(person)),
+            Group("ecrits", "Écrits professionnels", accompaniment.notes(person)),
+            Group("rendez_vous", "Rendez-vous", accompaniment.appointments(person)),
+            Group(
+                "orientations",
+                "Orientations vers des partenaires",
+                partners.referrals(person),
+            ),
+            Group("equipe", "Équipe de coordination", partners.team_members(person)),
+            Group("syntheses", "Réunions de synthèse", partners.case_conferences(person)),
+        ],
+    )

@@ -1,0 +1,92 @@
+"""The situation at the top of the person page: urgency, current pathway, next step, next
+review, alerts, last contact, open referrals and next appointment — what a professional
+needs before anything else. The sections below load on demand (`person_section`).
+
+The facts are the caseload's (`relais.pathways.caseload`: same definitions, same alerts),
+read for one person; a fixed number of queries whatever the size of the record."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+
+from relais.network.referrals.models import Referral
+from relais.pathways import caseload
+from relais.pathways.models import Appointment, Participation, Pathway
+from relais.people.models import Person
+from relais.people.policies import Capability, can
+
+OPEN_REFERRALS_SHOWN = 5
+
+
+@dataclass
+class Summary:
+    person: Person
+    accompaniment: bool
+    appointments: bool = False
+    row: caseload.CaseloadRow | None = None
+    pathway: Pathway | None = None
+    other_pathways: int = 0
+    pathway_url: str = ""
+    referrals: list[Referral] = field(default_factory=list)
+    more_referrals: bool = False
+    next_appointment: Appointment | None = None
+    today: dt.date | None = None
+
+    @property
+    def next_step_overdue(self) -> bool:
+        on = self.row.person.next_step_on if self.row else None
+        return on is not None and on < self.today
+
+    @property
+    def next_review_overdue(self) -> bool:
+        on = self.row.person.next_review_on if self.row else None
+        return on is not None and on < self.today
+
+
+def person_summary(request: HttpRequest, person: Person) -> Summary:
+    """What the summary shows to this user: the accompaniment facts to those who may read
+    them, the next appointment to those who manage appointments (reception too)."""
+    today = timezone.localdate()
+    summary = Summary(
+        person=person,
+        accompaniment=can(request.membership, Capability.ACCOMPANIMENT, person),
+        today=today,
+    )
+    if summary.accompaniment:
+        annotated = caseload.with_caseload(Person.objects.filter(pk=person.pk)).first()
+        if annotated is not None:
+            summary.row = caseload.rows([annotated], today)[0]
+        pathways = list(
+            Pathway.objects.active()
+            .filter(person=person)
+            .select_related("referent")
+            .order_by("-started_on", "-id")[:2]
+        )
+        if pathways:
+            summary.pathway = pathways[0]
+            summary.other_pathways = len(pathways) - 1
+            summary.pathway_url = reverse("pathways:detail", args=[person.pk, pathways[0].pk])
+        referrals = list(
+            Referral.objects.open()
+            .filter(person=person)
+            .select_related("service", "receiver_organisation")
+            .order_by("-sent_at", "-id")[: OPEN_REFERRALS_SHOWN + 1]
+        )
+        summary.referrals = referrals[:OPEN_REFERRALS_SHOWN]
+        summary.more_referrals = len(referrals) > OPEN_REFERRALS_SHOWN
+    summary.appointments = can(request.membership, Capability.APPOINTMENTS, person)
+    if summary.appointments:
+        summary.next_appointment = (
+            Appointment.objects.filter(
+                person=person, starts_at__gte=timezone.now(), participation=Participation.PLANNED
+            )
+            .select_related("with_user")
+            .order_by("starts_at")
+            .first()
+        )
+    return summary

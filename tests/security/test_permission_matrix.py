@@ -1,0 +1,257 @@
+"""The permission matrix, generated from the URL configuration: every page and API operation,
+requested by every kind of user, against one organisation's records of every kind.
+
+Two layers:
+- **invariants**, true of every route whatever it does: an anonymous visitor never gets a
+  page or data except from the public routes; a professional of another organisation and a
+  platform administrator never get a 2xx from a route that names a person's record, nor from
+  the organisation's API;
+- **the recorded matrix** (`matrix.py`): the status each role gets on each route. A route
+  without a row fails (a new view must be added, and its statuses reviewed); a changed status
+  fails until the row is updated. `RELAIS_WRITE_MATRIX=1 pytest tests/security` rewrites
+  the file from what the app answers, to review in the diff.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from pprint import pformat
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from relais.accounts import services
+from tests.helpers import login_verified
+from tests.security.world import ROLES, build_world
+
+MATRIX_FILE = Path(__file__).with_name("matrix.py")
+WRITE = os.environ.get("RELAIS_WRITE_MATRIX") == "1"
+SKIPPED_PREFIXES = ("admin/",)  # Django's admin: tests/accounts/test_admin.py
+PUBLIC = {
+    "healthz",
+    "favicon.ico",
+    "web:privacy",
+    "accounts:login",
+    "accounts:otp_verify",
+    "accounts:otp_enrol",
+    "accounts:logout",
+    "accounts:invitation",
+    "accounts:password_reset",
+    "accounts:password_reset_done",
+    "accounts:password_reset_confirm",
+    "accounts:password_reset_complete",
+    "api-1:openapi-json",
+    "api-1:openapi-view",
+    "api-1:api-root",
+    "api-1:search",
+    "directory:services_json",
+    "directory:structure_json",
+}
+# Routes whose parameters name a person's record (or an object of one).
+PERSON_KWARGS = {
+    "person_pk",
+    "person_id",
+    "pathway_id",
+    "goal_id",
+    "step_id",
+    "review_id",
+    "diagnostic_pk",
+    "diagnostic_id",
+    "document_pk",
+    "consent_pk",
+    "member_pk",
+    "conference_pk",
+    "number",
+    "referral_id",
+}
+PERSON_NAMESPACES = ("people:", "diagnostics:", "pathways:", "teams:", "referrals:")
+
+
+def routes() -> list[tuple[str, str]]:
+    found: dict[str, str] = {}
+
+    def walk(resolver: URLResolver, prefix: str, namespace: str) -> None:
+        for entry in resolver.url_patterns:
+            if isinstance(entry, URLResolver):
+                inner = namespace + (f"{entry.namespace}:" if entry.namespace else "")
+                walk(entry, prefix + str(entry.pattern), inner)
+            elif isinstance(entry, URLPattern):
+                route = prefix + str(entry.pattern)
+                if route.startswith(SKIPPED_PREFIXES):
+                    continue
+                name = namespace + (entry.name or route.strip("/").replace("/", "_"))
+                found.setdefault(name, route)
+
+    walk(get_resolver(), "", "")
+    return sorted(found.items())
+
+
+ROUTES = routes()
+
+
+def _object_for(name: str, kwarg: str, objects: dict):
+    namespace = name.split(":")[0]
+    by_name = {
+        "person_pk": "person",
+        "person_id": "person",
+        "pathway_id": "pathway",
+        "goal_id": "goal",
+        "step_id": "step",
+        "review_id": "review",
+        "diagnostic_pk": "diagnostic",
+        "diagnostic_id": "diagnostic",
+        "consent_pk": "consent",
+        "member_pk": "team_member",
+        "conference_pk": "conference",
+        "referral_id": "referral",
+        "organisation_id": "organisation",
+        "document_pk": "document",
+    }
+    if kwarg == "pk":
+        if (
+            namespace in ("people", "diagnostics", "teams")
+            or name
+            in (
+                "pathways:create",
+                "pathways:detail",
+                "pathways:update",
+                "pathways:goal_create",
+                "pathways:goal_update",
+                "pathways:step_create",
+                "pathways:step_update",
+                "pathways:step_status",
+                "pathways:contract",
+                "pathways:contract_sign",
+                "pathways:contract_pdf",
+                "pathways:review_create",
+                "pathways:review_detail",
+                "pathways:exit",
+                "pathways:contract_scan",
+                "pathways:review_pdf",
+            )
+            or name.startswith("lifecycle:")
+        ):
+            return objects["person"].pk
+        if name.startswith("pathways:note"):
+            return objects["note"].pk
+        if name.startswith(("pathways:appointment", "agenda:appointment")):
+            return objects["appointment"].pk
+        if name == "lifecycle:request":
+            return objects["rights_request"].pk
+        if name.startswith("directory:service") and name not in (
+            "directory:service_create",
+            "directory:services_json",
+        ):
+            return objects["service"].pk
+        if namespace == "directory":
+            return objects["organisation"].pk
+        if namespace == "referrals":
+            return objects["referral"].pk
+        if name == "organisations:member_action":
+            return objects["membership"].pk
+        if name == "accounts:api_token_revoke":
+            return objects["token"].pk
+        if name == "search:partnership_end":
+            return objects["partnership"].pk
+        return objects["person"].pk
+    if kwarg == "number":
+        return objects["contract"].number
+    if kwarg in by_name:
+        return objects[by_name[kwarg]].pk
+    return {
+        "token": "jeton-inconnu",
+        "uidb64": "MQ",
+        "action": "deactivate",
+        "scope": "structures",
+        "key": "rendez-vous",
+        "filename": "structures.csv",
+    }.get(kwarg, "x")
+
+
+def url_of(name: str, route: str, objects: dict) -> str:
+    def fill(match: re.Match) -> str:
+        return str(_object_for(name, match.group(1), objects))
+
+    return "/" + re.sub(r"<(?:\w+:)?(\w+)>", fill, route)
+
+
+def client_for(role: str, world) -> Client:
+    client = Client(raise_request_exception=False)
+    user = world.users[role]
+    if user is not None:
+        login_verified(client, user)
+    return client
+
+
+def answer(client: Client, url: str, *, api_token: str | None) -> int:
+    """GET; for a route that does not take GET, an empty POST, then an empty PATCH (JSON on
+    the API). Empty bodies: a write never succeeds, so the world stays the same."""
+    headers = {"Authorization": f"Bearer {api_token}"} if api_token else {}
+    response = client.get(url, headers=headers)
+    if response.status_code != 405:
+        return response.status_code
+    if url.startswith("/api/"):
+        for method in (client.post, client.patch, client.put):
+            response = method(url, data="{}", content_type="application/json", headers=headers)
+            if response.status_code != 405:
+                break
+        return response.status_code
+    return client.post(url, {}, headers=headers).status_code
+
+
+def statuses_of(name: str, route: str, world) -> dict[str, int]:
+    url = url_of(name, route, world.objects)
+    result = {}
+    for role in ROLES:
+        client = client_for(role, world)
+        token = None
+        if url.startswith("/api/") and world.users[role] is not None:
+            _t, token = services.api_token_create(user=world.users[role], name="Matrice")
+        result[role] = answer(client, url, api_token=token)
+    return result
+
+
+def recorded() -> dict:
+    if not MATRIX_FILE.exists():
+        return {}
+    namespace: dict = {}
+    exec(MATRIX_FILE.read_text(encoding="utf-8"), namespace)
+    return namespace["MATRIX"]
+
+
+@pytest.fixture(scope="module")
+def written():
+    rows: dict = {}
+    yield rows
+    if WRITE:
+        MATRIX_FILE.write_text(
+            '"""Recorded by tests/security/test_permission_matrix.py (RELAIS_WRITE_MATRIX=1):\n'
+            'the status each role gets on each route. Review every change."""\n\n'
+            f"MATRIX = {pformat(dict(sorted(rows.items())), width=100, sort_dicts=False)}\n",
+            encoding="utf-8",
+        )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "route"), ROUTES, ids=[name for name, _ in ROUTES])
+def test_route(name, route, written):
+    world = build_world()
+    got = statuses_of(name, route, world)
+    kwargs = set(re.findall(r"<(?:\w+:)?(\w+)>", route))
+    names_a_person = bool(kwargs & PERSON_KWARGS) or (
+        name.startswith(PERSON_NAMESPACES) and "pk" in kwargs
+    )
+    if name not in PUBLIC:
+        assert not 200 <= got["anonymous"] < 300, (name, got)
+    if names_a_person or (name.startswith("api-1:") and "organisation_id" in kwargs):
+        for outsider in ("other_org", "platform_admin"):
+            assert not 200 <= got[outsider] < 300, (name, outsider, got)
+    if WRITE:
+        written[name] = got
+        return
+    matrix = recorded()
+    assert name in matrix, f"{name} has no row in tests/security/matrix.py: add it (see docstring)"
+    assert got == matrix[name], (name, got)

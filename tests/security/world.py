@@ -1,0 +1,120 @@
+"""One organisation's records of every kind, and the people around them, for the permission
+matrix: who may reach each page and API operation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from relais.accounts import services as account_services
+from relais.accounts.models import Membership, Role
+from relais.records.rights import rights_request_record
+from tests.factories import (
+    AppointmentFactory,
+    ConsentFactory,
+    ContractFactory,
+    DiagnosticFactory,
+    DocumentFactory,
+    GoalFactory,
+    LifeEventFactory,
+    MembershipFactory,
+    NoteFactory,
+    OrganisationFactory,
+    PathwayFactory,
+    PersonFactory,
+    ReviewFactory,
+    StepFactory,
+    UserFactory,
+)
+from tests.factories.network.coordination import (
+    CaseConferenceFactory,
+    PartnershipFactory,
+    co_follower,
+)
+from tests.factories.network.directory import ServiceFactory
+from tests.factories.network.referrals import ReferralFactory
+
+
+@dataclass
+class World:
+    objects: dict
+    users: dict
+
+
+ROLES = (
+    "referent",  # the person's référent, in the person's organisation
+    "manager",  # a manager of the person's organisation
+    "staff",  # reception of the person's organisation
+    "team_member",  # a professional of another organisation in the person's coordination team
+    "other_org",  # a manager of another organisation, unrelated to the person
+    "platform_admin",  # platform administrator, no membership
+    "anonymous",
+)
+
+
+def build_world() -> World:
+    organisation = OrganisationFactory()
+    referent = MembershipFactory(organisation=organisation, role=Role.REFERENT).user
+    manager = MembershipFactory(organisation=organisation, role=Role.MANAGER).user
+    staff = MembershipFactory(organisation=organisation, role=Role.STAFF).user
+    person = PersonFactory(organisation=organisation, referent=referent)
+    pathway = PathwayFactory(person=person)
+    goal = GoalFactory(pathway=pathway)
+    step = StepFactory(pathway=pathway)
+    review = ReviewFactory(pathway=pathway, author=referent)
+    contract = ContractFactory(pathway=pathway)
+    diagnostic = DiagnosticFactory(person=person)
+    note = NoteFactory(person=person, author=referent)
+    appointment = AppointmentFactory(person=person, with_user=referent)
+    consent = ConsentFactory(person=person)
+    document = DocumentFactory(person=person, uploaded_by=referent)
+    LifeEventFactory(person=person)
+    member = co_follower(person)
+    conference = CaseConferenceFactory(person=person, author=referent)
+    partner = OrganisationFactory()
+    service = ServiceFactory(organisation=organisation)
+    partner_service = ServiceFactory(organisation=partner)
+    referral = ReferralFactory(person=person, service=partner_service, sender=referent)
+    partnership = PartnershipFactory(source=organisation, target=partner, declared_by=manager)
+    other_manager = MembershipFactory(role=Role.MANAGER).user
+    token, _raw = account_services.api_token_create(user=referent, name="Matrice")
+    rights_request = rights_request_record(
+        person=person,
+        actor=referent,
+        kind="rectification",
+        received_on=timezone.localdate(),
+        details="Corriger l'adresse.",
+    )
+    objects = {
+        "organisation": organisation,
+        "person": person,
+        "pathway": pathway,
+        "goal": goal,
+        "step": step,
+        "review": review,
+        "contract": contract,
+        "diagnostic": diagnostic,
+        "note": note,
+        "appointment": appointment,
+        "consent": consent,
+        "document": document,
+        "team_member": member,
+        "conference": conference,
+        "service": service,
+        "referral": referral,
+        "partnership": partnership,
+        "membership": Membership.objects.get(user=referent),
+        "token": token,
+        "rights_request": rights_request,
+    }
+    users = {
+        "referent": referent,
+        "manager": manager,
+        "staff": staff,
+        "team_member": member.user,
+        "other_org": other_manager,
+        "platform_admin": UserFactory(is_staff=True, is_superuser=True),
+        "anonymous": None,
+    }
+    return World(objects, users)
