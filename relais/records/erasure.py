@@ -22,6 +22,7 @@ import logging
 
 from django.core.files.storage import default_storage
 from django.db import DEFAULT_DB_ALIAS, models, transaction
+from django.db.models import Q
 from django.db.models.deletion import Collector
 from django.utils import timezone
 
@@ -32,7 +33,7 @@ from relais.core.models import JournalAction
 from relais.network.referrals.models import Referral
 from relais.pathways.models import Pathway
 from relais.people.archive import forget, lifecycle_writes
-from relais.people.models import Consent, Person
+from relais.people.models import Consent, Person, PersonMerge
 from relais.records.models import ErasedRecord, RightsRequest
 
 logger = logging.getLogger("relais.records")
@@ -118,10 +119,19 @@ def person_erase(
             person=None,
             erased_record=erased,
         )
+        # Records merged into this one are the same person (kept 30 days for an undo):
+        # they go too, with the merges' undo data, which holds identity.
+        merged = list(Person.objects.filter(merged_into_id=person_id))
+        everyone = [person_id, *(m.pk for m in merged)]
+        PersonMerge.objects.filter(Q(kept_id__in=everyone) | Q(merged_id__in=everyone)).delete()
         # Consents point to their signed form and to the decision they replaced with
         # PROTECT (history must not be lost by accident); the whole record goes here.
-        Consent.objects.filter(person_id=person_id).update(document=None, supersedes=None)
-        files = _stored_files(current)
+        Consent.objects.filter(person_id__in=everyone).update(document=None, supersedes=None)
+        files: list[str] = []
+        for shell in merged:
+            files += _stored_files(shell)
+            shell.delete()
+        files += _stored_files(current)
         current.delete()
     forget(person_id)
     transaction.on_commit(lambda: _remove_files(files))

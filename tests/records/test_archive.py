@@ -161,6 +161,7 @@ def test_the_guard_reaches_the_person_from_every_personal_model():
     for model in apps.get_models():
         if not getattr(model, "holds_personal_data", False):
             continue
-        row = model._base_manager.first()
-        assert row is not None, f"full_record() creates no {model._meta.label}"
-        assert str(person_id_of(row)) == str(person.pk), model._meta.label
+        rows = list(model._base_manager.all()[:50])
+        assert rows, f"full_record() creates no {model._meta.label}"
+        # The record has namesakes and a merged twin: one row at least leads to the person.
+        assert str(person.pk) in {str(person_id_of(row)) for row in rows}, model._meta.label

@@ -22,7 +22,13 @@ from relais.diagnostics.models import Diagnostic
 from relais.network.coordination.models import ConferenceDecision
 from relais.network.referrals.models import ReferralTransition
 from relais.pathways.models import GoalReview, NoteDraft
-from relais.people.models import Person
+from relais.people.models import (
+    DistinctPersons,
+    DuplicatePair,
+    DuplicateSearch,
+    Person,
+    PersonMerge,
+)
 from relais.records.erasure import ERASED_TEXT, person_erase
 from relais.records.models import (
     ErasedRecord,
@@ -107,6 +113,23 @@ def full_record():
         person=person, until=dt.date(2020, 1, 1), reason=SECRET, decided_by=user
     )
     RetentionWarning.objects.create(person=person, due_on=dt.date.today(), sent_at=timezone.now())
+    # The same person recorded twice, merged (the undo data holds identity), and a pair
+    # found by a duplicate search, and a namesake said to be someone else.
+    shell = PersonFactory(organisation=organisation, birth_name=NAME, merged_into=person)
+    PersonMerge.objects.create(
+        organisation=organisation,
+        kept=person,
+        merged=shell,
+        kept_identity_before={"birth_name": NAME, "address": SECRET},
+        moved={},
+        merged_by=user,
+    )
+    search = DuplicateSearch.objects.create(organisation=organisation, requested_by=user)
+    namesake = PersonFactory(organisation=organisation)
+    DuplicatePair.objects.create(search=search, first=person, second=namesake, score=50, weight=5.0)
+    DistinctPersons.objects.create(
+        organisation=organisation, first=person, second=namesake, decided_by=user
+    )
     RightsRequest.objects.create(
         organisation=organisation,
         person=person,

@@ -2,7 +2,8 @@
 requested by every kind of user, against one organisation's records of every kind.
 
 Two layers:
-- **invariants**, true of every route whatever it does: an anonymous visitor never gets a
+- **invariants**, true of every route whatever it does: no server error for anyone; an
+  anonymous visitor never gets a
   page or data except from the public routes; a professional of another organisation and a
   platform administrator never get a 2xx from a route that names a person's record, nor from
   the organisation's API;
@@ -66,6 +67,9 @@ PERSON_KWARGS = {
     "conference_pk",
     "number",
     "referral_id",
+    "first",
+    "second",
+    "merge_id",
 }
 PERSON_NAMESPACES = ("people:", "diagnostics:", "pathways:", "teams:", "referrals:")
 
@@ -109,6 +113,10 @@ def _object_for(name: str, kwarg: str, objects: dict):
         "referral_id": "referral",
         "organisation_id": "organisation",
         "document_pk": "document",
+        "first": "person",
+        "second": "twin",
+        "merge_id": "merge",
+        "search_id": "duplicate_search",
     }
     if kwarg == "pk":
         if (
@@ -244,6 +252,7 @@ def test_route(name, route, written):
     names_a_person = bool(kwargs & PERSON_KWARGS) or (
         name.startswith(PERSON_NAMESPACES) and "pk" in kwargs
     )
+    assert all(status < 500 for status in got.values()), (name, got)
     if name not in PUBLIC:
         assert not 200 <= got["anonymous"] < 300, (name, got)
     if names_a_person or (name.startswith("api-1:") and "organisation_id" in kwargs):

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from relais.accounts import services as account_services
 from relais.accounts.models import Membership, Role
+from relais.people.models import DuplicateSearch, PersonMerge
 from relais.records.rights import rights_request_record
 from tests.factories import (
     AppointmentFactory,
@@ -86,8 +87,17 @@ def build_world() -> World:
         received_on=timezone.localdate(),
         details="Corriger l'adresse.",
     )
+    twin = PersonFactory(organisation=organisation, referent=referent)
+    shell = PersonFactory(organisation=organisation, merged_into=person)
+    merge = PersonMerge.objects.create(
+        organisation=organisation, kept=person, merged=shell, merged_by=manager
+    )
+    search = DuplicateSearch.objects.create(organisation=organisation, requested_by=manager)
     objects = {
         "organisation": organisation,
+        "twin": twin,
+        "merge": merge,
+        "duplicate_search": search,
         "person": person,
         "pathway": pathway,
         "goal": goal,

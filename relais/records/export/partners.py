@@ -102,7 +102,7 @@ def referrals(person: Person) -> list[Item]:
 def team_members(person: Person) -> list[Item]:
     members = (
         TeamMember.objects.of_person(person.pk)
-        .select_related("user", "organisation", "added_by")
+        .select_related("team", "user", "organisation", "added_by")
         .prefetch_related("shared_documents")
         .order_by("started_on", "id")
     )
