@@ -30,10 +30,11 @@ migrate: install
 seed: migrate
 	$(PY) manage.py seed_demo
 
-## Serve the demo on http://127.0.0.1:8000 (local demo: second factor not required), with the
-## task worker that sends the e-mails (printed on this console); Ctrl-C stops both.
+## Serve the demo on http://$(HOST):$(PORT) (by default http://127.0.0.1:8000; local demo: second
+## factor not required), with the task worker that sends the e-mails (printed on this console);
+## Ctrl-C stops both.
 run: seed
-	$(PY) manage.py print_demo_logins
+	RELAIS_BASE_URL=http://$(HOST):$(PORT) $(PY) manage.py print_demo_logins
 	@trap 'kill 0' EXIT INT TERM; \
 	RELAIS_BASE_URL=http://$(HOST):$(PORT) $(PY) manage.py db_worker --interval 1 & \
 	RELAIS_OTP_REQUIRED=0 RELAIS_BASE_URL=http://$(HOST):$(PORT) $(PY) manage.py runserver $(HOST):$(PORT)

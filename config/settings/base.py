@@ -72,6 +72,8 @@ MIDDLEWARE = [
     "relais.core.journal.JournalGuardMiddleware",
     "relais.people.archive.ArchiveGuardMiddleware",
     "relais.web.common.archived.ArchivedRecordMiddleware",
+    # With DEBUG on (the demo), the French 404 and 500 pages rather than Django's own.
+    "relais.web.common.errors.FrenchErrorPagesMiddleware",
     # Axes must be last: it turns a lockout into its French response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -239,6 +241,8 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 RELAIS_JOURNAL_STRICT = False
 
 RELAIS_SITE_NAME = "Relais"
+# With DEBUG on, Django's technical 404/500 pages instead of the French ones (developers only).
+RELAIS_DEBUG_ERROR_PAGES = env_bool("RELAIS_DEBUG_ERROR_PAGES", False)
 # The address users reach Relais at: absolute links in e-mails (invitations, notices) are
 # built on it. No trailing slash.
 RELAIS_BASE_URL = os.environ.get("RELAIS_BASE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -31,6 +31,7 @@ from relais.accounts.models import (
 from relais.core.errors import DomainError
 from relais.core.links import absolute, link
 from relais.core.mail import enqueue_on_commit, queue_email, retried
+from relais.core.text import name_character_error, one_line
 
 
 def security_event_record(
@@ -257,11 +258,18 @@ def invitation_accept_new_user(
         raise DomainError(
             "Un compte existe déjà pour cette adresse : connectez-vous pour accepter l'invitation."
         )
+    first_name, last_name = one_line(first_name), one_line(last_name)
+    for field, label, value in (
+        ("first_name", "Prénom", first_name),
+        ("last_name", "Nom", last_name),
+    ):
+        if error := name_character_error(value, label):
+            raise DomainError(error, field=field)
     user = User.objects.create_user(
         email=invitation.email,
         password=password,
-        first_name=first_name.strip(),
-        last_name=last_name.strip(),
+        first_name=first_name,
+        last_name=last_name,
     )
     _join(invitation=invitation, user=user)
     return user

@@ -15,6 +15,8 @@ import datetime as dt
 import logging
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -66,9 +68,36 @@ def send_email(*, subject: str, body: str, to: str, attempt: int = 1) -> None:
         send_mail(subject, body, None, [to], fail_silently=False)
 
 
+@dataclass
+class HeldBack:
+    """What `held_back()` kept from leaving: the number of e-mail tasks not queued."""
+
+    count: int = 0
+
+
+_held_back: ContextVar[HeldBack | None] = ContextVar("relais_mail_held_back", default=None)
+
+
+@contextmanager
+def held_back() -> Iterator[HeldBack]:
+    """Inside this block no e-mail task is queued: they are only counted. For the demo
+    seeding (`seed_demo`), whose notices go to fictitious addresses and would otherwise
+    flood the console of `make run` with hundreds of messages."""
+    held = HeldBack()
+    token = _held_back.set(held)
+    try:
+        yield held
+    finally:
+        _held_back.reset(token)
+
+
 def enqueue_on_commit(mail_task: Task, **kwargs: Any) -> None:
     """Queue `mail_task` when the current transaction commits (at once outside one).
     Queuing itself never fails the request (e.g. the task table unreachable): it logs."""
+    held = _held_back.get()
+    if held is not None:
+        held.count += 1
+        return
 
     def enqueue() -> None:
         try:

@@ -86,3 +86,26 @@ def clean_text(
             field=field,
         )
     return text
+
+
+# Besides letters (of any script, with their accents and marks): what a name may hold.
+NAME_PUNCTUATION = frozenset(" -‐'’ʼ.")
+
+
+def name_character_error(name: str, label: str) -> str | None:
+    """The French message for a name holding a character no name holds (markup, digits,
+    symbols), or None. Letters of every script are accepted, with spaces, hyphens,
+    apostrophes (' and ’) and dots (« Marie-Hélène d’Arc », « J.-P. », « Łukasz », « 王 »)."""
+    refused = []
+    for char in unicodedata.normalize("NFC", name):
+        if char in NAME_PUNCTUATION or unicodedata.category(char)[0] in ("L", "M"):
+            continue
+        if char not in refused:
+            refused.append(char)
+    if not refused:
+        return None
+    shown = ", ".join(f"« {c} »" for c in refused[:5] if c.isprintable())
+    return (
+        f"« {label} » ne peut contenir que des lettres, des espaces, des traits d'union, "
+        f"des apostrophes et des points" + (f" (refusé : {shown})." if shown else ".")
+    )

@@ -864,7 +864,7 @@ class NetworkSeeder:
                 "organisation_id", "name"
             )
         )
-        for spec in SERVICES:
+        for index, spec in enumerate(SERVICES):
             org = self.organisations[spec.org]
             if (org.pk, spec.name) in existing:
                 continue
@@ -883,6 +883,9 @@ class NetworkSeeder:
                 mobilisable_par=list(spec.par),
                 commune_code=spec.commune,
                 zone_eligibilite=["69"],
+                # Fictitious contacts (the 04 78 99 range and a reserved domain).
+                phone=f"04 78 99 {index // 10:02d} {index % 10 * 11:02d}",
+                email=f"service-{index + 1}@{spec.org.replace('_', '-')}-demo.example.org",
             )
         self.service_by_name = {
             s.name: s

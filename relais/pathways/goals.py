@@ -38,13 +38,18 @@ def _goal_fields(
         "deadline": deadline,
     }
     validate(Goal(pathway=pathway, **values), values)
+    check_goal_deadline(deadline, pathway)
+    return values
+
+
+def check_goal_deadline(deadline: dt.date | None, pathway: Pathway) -> None:
+    """The goal's deadline (the goal form calls it too, to show every problem at once)."""
     check_date(deadline, "deadline", "L'échéance")
     if deadline is not None and deadline < pathway.started_on:
         raise DomainError(
             f"L'échéance ne peut pas précéder le début du parcours ({format_date(pathway.started_on)}).",
             field="deadline",
         )
-    return values
 
 
 @transaction.atomic

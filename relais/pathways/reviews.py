@@ -35,6 +35,27 @@ class GoalOutcome:
     gap: str = ""
 
 
+# The rules of a review's dates: the service applies them, the review form calls them too so
+# that the user sees every problem at once.
+
+
+def check_review_date(held_on: dt.date, pathway: Pathway) -> None:
+    check_not_future(held_on, "held_on", "La date du bilan")
+    if held_on < pathway.started_on:
+        raise DomainError(
+            f"Le bilan ne peut pas précéder le début du parcours ({format_date(pathway.started_on)}).",
+            field="held_on",
+        )
+
+
+def check_next_review(next_review_on: dt.date, held_on: dt.date) -> None:
+    if next_review_on <= held_on:
+        raise DomainError(
+            "Le prochain bilan doit avoir lieu après celui-ci.", field="next_review_on"
+        )
+    check_date(next_review_on, "next_review_on", "La date du prochain bilan")
+
+
 @transaction.atomic
 def review_record(
     *,
@@ -54,12 +75,7 @@ def review_record(
     current = locked_pathway(pathway, actor)
     if held_on is None:
         raise DomainError("Indiquez la date du bilan.", field="held_on")
-    check_not_future(held_on, "held_on", "La date du bilan")
-    if held_on < current.started_on:
-        raise DomainError(
-            f"Le bilan ne peut pas précéder le début du parcours ({format_date(current.started_on)}).",
-            field="held_on",
-        )
+    check_review_date(held_on, current)
     review = Review(
         pathway=current,
         held_on=held_on,
@@ -72,11 +88,7 @@ def review_record(
         next_review_on=next_review_on or add_months(held_on, current.review_every_months),
     )
     validate(review, ["adjustments", "risks", "success_factors", "person_view"])
-    if review.next_review_on <= held_on:
-        raise DomainError(
-            "Le prochain bilan doit avoir lieu après celui-ci.", field="next_review_on"
-        )
-    check_date(review.next_review_on, "next_review_on", "La date du prochain bilan")
+    check_next_review(review.next_review_on, held_on)
     if diagnostic is not None and diagnostic.person_id != current.person_id:
         raise DomainError("Ce diagnostic ne concerne pas cette personne.", field="diagnostic")
 

@@ -19,10 +19,12 @@ from django.utils import timezone
 from relais.accounts.models import Membership, Role, User
 from relais.pathways import contract as contract_terms
 from relais.pathways.models import (
+    Appointment,
     Contract,
     Exit,
     Goal,
     GoalStatus,
+    Participation,
     Pathway,
     PathwayStatus,
     Review,
@@ -223,3 +225,43 @@ def _exit_of(pathway: Pathway) -> Exit | None:
         return pathway.exit
     except Exit.DoesNotExist:
         return None
+
+
+# --- Appointments --------------------------------------------------------------------------
+
+# Participations that keep the professional busy: a cancelled or excused appointment frees
+# its slot.
+_BUSY = (Participation.PLANNED, Participation.SEEN, Participation.NO_SHOW)
+
+
+def overlapping_appointments(
+    professional: User | int,
+    start: dt.datetime,
+    end: dt.datetime,
+    exclude: Appointment | int | None = None,
+) -> list[Appointment]:
+    """The appointments of `professional` (a user or its id) that overlap the slot
+    [start, end), earliest first, with their person; `exclude`: the appointment being
+    changed. Double booking is warned, never refused: the professional may mean it (a
+    three-way meeting entered for each person)."""
+    from relais.pathways.notes import APPOINTMENT_MAX_MINUTES
+
+    rows = Appointment.objects.filter(
+        with_user_id=getattr(professional, "pk", professional),
+        participation__in=_BUSY,
+        starts_at__lt=end,
+        starts_at__gt=start - dt.timedelta(minutes=APPOINTMENT_MAX_MINUTES),
+    )
+    if exclude is not None:
+        rows = rows.exclude(pk=getattr(exclude, "pk", exclude))
+    # The end is computed here (portable): only the overlapping ones are loaded as records.
+    pks = [
+        pk
+        for pk, starts_at, minutes in rows.values_list("pk", "starts_at", "duration_minutes")
+        if starts_at + dt.timedelta(minutes=minutes) > start
+    ]
+    if not pks:
+        return []
+    return list(
+        Appointment.objects.filter(pk__in=pks).select_related("person").order_by("starts_at", "pk")
+    )

@@ -74,6 +74,45 @@ def _check_referent(referent: User, organisation_id: int) -> None:
 # --- Pathway -------------------------------------------------------------------------------
 
 
+# The rules of a pathway's fields, one function each: the service applies them all, and the
+# pathway form calls them too so that the user sees every problem at once.
+
+
+def check_scheme_detail(scheme: str, scheme_detail: str) -> None:
+    if scheme == "other" and not (scheme_detail or "").strip():
+        raise DomainError("Précisez le dispositif.", field="scheme_detail")
+
+
+def check_review_rhythm(review_every_months: int) -> None:
+    if not 1 <= review_every_months <= 24:
+        raise DomainError(
+            "Le rythme des bilans doit être compris entre 1 et 24 mois.",
+            field="review_every_months",
+        )
+
+
+def check_pathway_start(started_on: dt.date, person: Person) -> None:
+    check_date(started_on, "started_on", "La date de début")
+    if started_on > add_months(timezone.localdate(), 12):
+        raise DomainError(
+            "Le parcours ne peut pas commencer plus d'un an après aujourd'hui.", field="started_on"
+        )
+    if started_on < person.birth_date:
+        raise DomainError(
+            "Le parcours ne peut pas commencer avant la naissance de la personne.",
+            field="started_on",
+        )
+
+
+def check_exit_date(exited_on: dt.date, pathway: Pathway) -> None:
+    check_not_future(exited_on, "exited_on", "La date de sortie")
+    if exited_on < pathway.started_on:
+        raise DomainError(
+            f"La sortie ne peut pas précéder le début du parcours ({format_date(pathway.started_on)}).",
+            field="exited_on",
+        )
+
+
 def _pathway_fields(
     *,
     person: Person,
@@ -94,23 +133,9 @@ def _pathway_fields(
         review_every_months=review_every_months,
     )
     validate(candidate, ["scheme", "scheme_detail", "started_on", "review_every_months"])
-    if scheme == "other" and not scheme_detail:
-        raise DomainError("Précisez le dispositif.", field="scheme_detail")
-    if not 1 <= review_every_months <= 24:
-        raise DomainError(
-            "Le rythme des bilans doit être compris entre 1 et 24 mois.",
-            field="review_every_months",
-        )
-    check_date(started_on, "started_on", "La date de début")
-    if started_on > add_months(timezone.localdate(), 12):
-        raise DomainError(
-            "Le parcours ne peut pas commencer plus d'un an après aujourd'hui.", field="started_on"
-        )
-    if started_on < person.birth_date:
-        raise DomainError(
-            "Le parcours ne peut pas commencer avant la naissance de la personne.",
-            field="started_on",
-        )
+    check_scheme_detail(scheme, scheme_detail)
+    check_review_rhythm(review_every_months)
+    check_pathway_start(started_on, person)
     _check_referent(referent, person.organisation_id)
     return {
         "scheme": scheme,
@@ -212,12 +237,7 @@ def pathway_exit(
     check_version(current, expected_version)
     if exited_on is None:
         raise DomainError("Indiquez la date de sortie.", field="exited_on")
-    check_not_future(exited_on, "exited_on", "La date de sortie")
-    if exited_on < current.started_on:
-        raise DomainError(
-            f"La sortie ne peut pas précéder le début du parcours ({format_date(current.started_on)}).",
-            field="exited_on",
-        )
+    check_exit_date(exited_on, current)
     if category not in ExitCategory.values:
         raise DomainError("Indiquez le type de sortie.", field="category")
     exit_record = Exit(

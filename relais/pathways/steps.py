@@ -58,6 +58,14 @@ def allowed_step_transitions(status: str) -> list[str]:
     return [s for s in StepStatus.values if s in allowed]
 
 
+def check_step_owner(owner: str, owner_name: str) -> None:
+    """A partner's step names who carries it (the step form calls it too)."""
+    if owner == StepOwner.PARTNER and not (owner_name or "").strip():
+        raise DomainError(
+            "Indiquez le professionnel ou la structure qui porte l'étape.", field="owner_name"
+        )
+
+
 def _step_fields(
     *,
     pathway: Pathway,
@@ -78,10 +86,7 @@ def _step_fields(
         "outcome": clean_text(outcome),
     }
     validate(Step(pathway=pathway, **values), values)
-    if owner == StepOwner.PARTNER and not values["owner_name"]:
-        raise DomainError(
-            "Indiquez le professionnel ou la structure qui porte l'étape.", field="owner_name"
-        )
+    check_step_owner(owner, values["owner_name"])
     if goal is not None and goal.pathway_id != pathway.pk:
         raise DomainError("Cet objectif n'appartient pas à ce parcours.", field="goal")
     check_date(planned_on, "planned_on", "La date prévue")
@@ -89,7 +94,7 @@ def _step_fields(
     return values
 
 
-def _check_done_on(status: str, done_on: dt.date | None) -> dt.date | None:
+def check_done_on(status: str, done_on: dt.date | None) -> dt.date | None:
     if status != StepStatus.DONE:
         return None
     if done_on is None:
@@ -137,7 +142,7 @@ def step_add_to_locked_pathway(
         raise DomainError(
             "Une nouvelle étape est prévue, en cours ou déjà réalisée.", field="status"
         )
-    values["done_on"] = _check_done_on(status, done_on)
+    values["done_on"] = check_done_on(status, done_on)
     return Step.objects.create(pathway=pathway, status=status, updated_by=actor, **values)
 
 
@@ -171,7 +176,7 @@ def step_update(
         planned_on=planned_on,
         outcome=outcome,
     )
-    changes["done_on"] = _check_done_on(current.status, done_on)
+    changes["done_on"] = check_done_on(current.status, done_on)
     return update_versioned(
         current, expected_version=expected_version, actor=actor, changes=changes
     )
@@ -200,7 +205,7 @@ def step_change_status(
             f"à « {StepStatus(status).label.lower()} ».",
             field="status",
         )
-    changes: dict = {"status": status, "done_on": _check_done_on(status, done_on)}
+    changes: dict = {"status": status, "done_on": check_done_on(status, done_on)}
     if outcome is not None:
         changes["outcome"] = clean_text(outcome)
         validate(Step(outcome=changes["outcome"]), ["outcome"])

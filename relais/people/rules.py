@@ -19,7 +19,7 @@ from django.utils import timezone
 from relais.accounts.models import Membership, Organisation, Role, User
 from relais.accounts.validators import validate_commune_code
 from relais.core.errors import DomainError
-from relais.core.text import normalise_french_phone, one_line
+from relais.core.text import name_character_error, normalise_french_phone, one_line
 from relais.people.models import (
     AdministrativeStatus,
     DrivingLicence,
@@ -96,6 +96,8 @@ def clean_name(value: Any, *, field: str, label: str, required: bool = True) -> 
         )
     if not any(c.isalpha() for c in name):
         raise DomainError(f"« {label} » doit contenir au moins une lettre.", field=field)
+    if error := name_character_error(name, label):
+        raise DomainError(error, field=field)
     return name
 
 

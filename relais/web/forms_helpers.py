@@ -50,6 +50,21 @@ def apply_domain_error(
     form.add_error(field if field in form.fields else None, error.message)
 
 
+def apply_rule(form: forms.Form, check: Callable[..., None], *values: Any) -> None:
+    """In a form's clean(): run one rule of the domain (a check that raises DomainError,
+    the same function the service applies) on the cleaned values, and put its error on its
+    field. So a form reports the service's rules together with its own errors, in one
+    round. Skipped when a value is missing (its field is empty or already in error), and
+    an error on a field already in error is not added twice."""
+    if any(value is None for value in values):
+        return
+    try:
+        check(*values)
+    except DomainError as error:
+        if (error.field or None) not in form.errors:
+            apply_domain_error(form, error)
+
+
 def keep_input_with_version(form: forms.Form, version: int) -> None:
     """After a stale save: keep what the user typed, but carry the current version so that
     saving again (after checking) goes through."""

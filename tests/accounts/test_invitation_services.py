@@ -143,6 +143,18 @@ class TestSend:
 
 
 class TestAcceptNewUser:
+    def test_markup_in_a_name_refused(self, organisation):
+        invitation = InvitationFactory(organisation=organisation, email="nina@exemple.fr")
+        with pytest.raises(DomainError) as error:
+            services.invitation_accept_new_user(
+                invitation=invitation,
+                first_name="Nina",
+                last_name="<b>Diallo</b>",
+                password=TEST_PASSWORD,
+            )
+        assert error.value.field == "last_name"
+        assert not User.objects.filter(email="nina@exemple.fr").exists()
+
     def test_creates_account_and_membership(self, organisation):
         invitation = InvitationFactory(
             organisation=organisation, email="nina@exemple.fr", role=Role.STAFF

@@ -496,6 +496,22 @@ class TestUpdate:
         response = patch(referent_api, person_url(person), payload)
         assert response.status_code == 422
 
+    def test_markup_in_a_name_refused(self, referent_api, person, organisation):
+        response = patch(
+            referent_api,
+            person_url(person),
+            {"version": person.version, "usage_name": "<img src=x onerror=alert(1)>"},
+        )
+        assert response.status_code == 400
+        assert response.json()["field"] == "usage_name"
+        assert "ne peut contenir que des lettres" in response.json()["detail"]
+        response = referent_api.post(
+            persons_url(organisation), new_person_payload(first_names="<script>")
+        )
+        assert response.status_code == 400
+        assert response.json()["field"] == "first_names"
+        assert Person.objects.count() == 1
+
     def test_rule_error_names_the_field(self, referent_api, person):
         response = patch(
             referent_api,

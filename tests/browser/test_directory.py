@@ -38,21 +38,30 @@ def test_manager_adds_a_service_and_finds_it_in_the_directory(page, login_as, or
     page.get_by_label("Zone d'éligibilité").fill("69 lyon")  # bad input first
     page.get_by_role("textbox", name=re.compile(r"^Commune")).fill("")
     page.get_by_role("button", name="Ajouter le service").click()
-    expect(page.get_by_text("« LYON » n'est pas un code reconnu")).to_be_visible()
-    expect(
-        page.get_by_text("Indiquez la commune où le service accueille le public")
-    ).to_be_visible()
+    expect(page.locator("#id_zone_eligibilite-error")).to_contain_text(
+        "« LYON » n'est pas un code reconnu"
+    )
+    # The error summary at the top links to the field.
+    page.get_by_test_id("error-summary").get_by_role("link", name="Zone d'éligibilité").click()
+    expect(page.locator("#id_zone_eligibilite")).to_be_focused()
+    expect(page.locator("#id_commune-error")).to_contain_text(
+        "Indiquez la commune où le service accueille le public"
+    )
     expect(page.get_by_label("Nom du service")).to_have_value("Auto-école sociale")
     expect(page.get_by_role("checkbox", name="Préparer un permis")).to_be_checked()
 
     page.get_by_label("Zone d'éligibilité").fill("69 200046977")
     page.get_by_role("textbox", name=re.compile(r"^Commune")).fill("Villeurbanne")
+    page.get_by_role("textbox", name=re.compile(r"^Téléphone")).fill("0478123456")
+    page.get_by_role("textbox", name=re.compile(r"^E-mail")).fill("permis@exemple.fr")
     page.get_by_role("button", name="Ajouter le service").click()
     expect(page.get_by_text("Service « Auto-école sociale » ajouté et publié.")).to_be_visible()
     facts = page.get_by_test_id("service-facts")
     expect(facts).to_contain_text("Mobilité : Préparer un permis")
     expect(facts).to_contain_text("Demandeurs d’emploi, Jeunes")
     expect(facts).to_contain_text("Département 69, EPCI 200046977")
+    expect(page.get_by_test_id("service-phone")).to_have_text("04 78 12 34 56")
+    expect(page.get_by_test_id("service-email")).to_have_text("permis@exemple.fr")
     service = Service.objects.get(name="Auto-école sociale")
     assert service.commune_code == "69266" and service.latitude is not None
 

@@ -79,7 +79,7 @@ def test_record_an_erasure_request_then_close_it(page, login_as, organisation):
     requests.get_by_role("link", name="MOREAU", exact=False).click()
     page.get_by_label("Décision").select_option(label="Demande refusée")
     page.get_by_role("button", name="Clore la demande").click()
-    expect(page.get_by_text("Un refus doit être motivé")).to_be_visible()
+    expect(page.locator("#id_clore-reason-error")).to_contain_text("Un refus doit être motivé")
     page.get_by_label("Décision").select_option(label="Demande satisfaite")
     page.get_by_role("button", name="Clore la demande").click()
     expect(page.get_by_text(f"le dossier n° {person.pk} est effacé")).to_be_visible()

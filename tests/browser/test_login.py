@@ -22,7 +22,7 @@ def test_login_with_password_then_totp_code(page, organisation):
         "000000" if current_code(device) != "000000" else "111111"
     )
     page.get_by_role("button", name="Valider").click()
-    expect(page.get_by_text("Ce code n'est pas valide")).to_be_visible()
+    expect(page.locator("#id_code-error")).to_contain_text("Ce code n'est pas valide")
     page.wait_for_timeout(1100)  # one failure throttles the device for one second
     page.get_by_label("Code à 6 chiffres").fill(current_code(device))
     page.get_by_role("button", name="Valider").click()

@@ -127,7 +127,15 @@ def test_referral_closed_loop(page, login_as, browser, live_server, axe_reports)
     expect(page.get_by_label(re.compile(r"^Motif de l'orientation"))).to_have_value(
         "Souhaite trouver un emploi dans la logistique après sa formation."
     )
+    # The reason leaves the organisation: it is read over first; the référent keeps it.
+    page.get_by_label(re.compile(r"^Motif de l'orientation")).fill(
+        "Souhaite trouver un emploi dans la logistique après sa formation. Dit être dépressive."
+    )
     page.get_by_role("button", name="Envoyer l'orientation").click()
+    check = page.get_by_test_id("writing-check")
+    expect(check).to_contain_text("Relecture : 1 mot à reconsidérer")
+    assert not Referral.objects.exists()
+    check.get_by_role("button", name="Envoyer quand même").click()
     expect(
         page.get_by_text("Orientation envoyée à Mission locale Lyon Est.", exact=False)
     ).to_be_visible()
@@ -173,6 +181,17 @@ def test_referral_closed_loop(page, login_as, browser, live_server, axe_reports)
     assert referral.status == ReferralStatus.DONE
     assert TeamMember.objects.filter(user=receiver, organisation=mission_locale).exists()
     assert Step.objects.get(pk=referral.step_id).status == StepStatus.DONE
+
+    # --- The référent finds the answer on the home page and in the menu, opens it.
+    page.goto("/")
+    expect(page.get_by_test_id("nav-answers")).to_contain_text("1")
+    answers = page.get_by_test_id("referral-answers")
+    expect(answers).to_contain_text("terminée, résultat transmis par Mission locale Lyon Est")
+    answers.get_by_role("link", name=re.compile("Garantie jeunes renforcée")).click()
+    expect(page.get_by_test_id("referral-status")).to_have_text("Terminée")
+    page.goto("/")
+    expect(page.get_by_test_id("referral-answers")).to_have_count(0)
+    expect(page.get_by_test_id("nav-answers")).to_have_count(0)
 
     # --- The référent sees the outcome in the person's timeline.
     page.goto(f"/personnes/{person.pk}/")

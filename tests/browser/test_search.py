@@ -98,9 +98,9 @@ def test_search_by_need_and_distance(page, login_as, organisation):
     # Bad input is explained next to the field, the typed value kept.
     page.get_by_label(re.compile(r"^Rayon")).fill("500")
     page.get_by_role("button", name="Rechercher").click()
-    expect(
-        page.get_by_text("Indiquez un rayon en kilomètres, nombre entier de 1 à 200.")
-    ).to_be_visible()
+    expect(page.locator("#id_rayon-error")).to_contain_text(
+        "Indiquez un rayon en kilomètres, nombre entier de 1 à 200."
+    )
     expect(page.get_by_label(re.compile(r"^Rayon"))).to_have_value("500")
 
     # The service's page in the directory.

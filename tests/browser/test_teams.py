@@ -145,7 +145,7 @@ def test_team_sharing_withdrawal_and_case_conference(page, login_as, organisatio
     page.get_by_label("La personne était présente").check(force=True)
     page.get_by_label(re.compile(r"^Ordre du jour")).fill("Logement et permis de conduire")
     page.get_by_label(re.compile(r"^Compte rendu")).fill(
-        "Mme Lefèvre souhaite un logement autonome avant la fin de l'année."
+        "Mme Lefèvre souhaite un logement autonome avant la fin de l'année. Elle est fainéante."
     )
     due = (timezone.localdate() + dt.timedelta(days=21)).isoformat()
     decisions = page.get_by_test_id("decision-row")
@@ -158,6 +158,14 @@ def test_team_sharing_withdrawal_and_case_conference(page, login_as, organisatio
     second.get_by_label(re.compile(r"^Type d'action")).select_option(label="Rendez-vous")
     second.get_by_label(re.compile(r"^Qui la porte")).select_option(label="Le référent")
     page.get_by_role("button", name="Enregistrer la réunion").click()
+    # The minutes are read over before saving, like a note: the author corrects them.
+    check = page.get_by_test_id("writing-check")
+    expect(check).to_contain_text("Relecture : 1 mot à reconsidérer")
+    expect(check.locator("mark")).to_have_text("fainéante")
+    page.get_by_label(re.compile(r"^Compte rendu")).fill(
+        "Mme Lefèvre souhaite un logement autonome avant la fin de l'année."
+    )
+    page.get_by_role("button", name="Relire et enregistrer").click()
     expect(
         page.get_by_text("Réunion de synthèse enregistrée : 2 décisions ajoutées au parcours.")
     ).to_be_visible()

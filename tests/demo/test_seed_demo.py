@@ -137,6 +137,28 @@ def test_seed_runs_and_second_run_changes_nothing(seeded):
     assert sum(c["persons"] for k, c in seeded["first"].items() if k != "_totals") == len(CAST)
 
 
+def test_demo_emails_summed_up_on_one_line_not_queued(seeded):
+    # The demo's notices went to the console one by one (~1,750 lines after the logins).
+    lines = [line for line in seeded["first_output"].splitlines() if "e-mail" in line]
+    assert len(lines) == 1
+    assert re.fullmatch(r"\d+ e-mail\(s\) de démonstration non envoyé\(s\) .*", lines[0])
+    assert int(lines[0].split()[0]) > 10
+    assert len(seeded["first_output"].splitlines()) < 20
+
+
+def test_demo_notifications_start_read_and_answers_opened(seeded):
+    from relais.network.referrals.models import ANSWER_STATUSES, Referral
+    from relais.network.referrals.selectors import unseen_answers_q
+    from relais.notifications.models import Notification
+
+    assert Notification.objects.exists()
+    assert not Notification.objects.filter(read_at__isnull=True).exists()
+    answered = Referral.objects.filter(status__in=ANSWER_STATUSES, answered_by_hand=False)
+    assert answered.exists()
+    for sender_id, organisation_id in answered.values_list("sender_id", "sender_organisation_id"):
+        assert not Referral.objects.filter(unseen_answers_q(sender_id, organisation_id)).exists()
+
+
 def test_second_run_only_looks(seeded):
     # Runs at every `make run`: once seeded, it checks which persons exist and stops (the
     # first run takes a few seconds on SQLite; not asserted here, machines vary).

@@ -79,3 +79,9 @@ def test_two_coordination_teams_and_partnerships(seeded):
     assert TeamMember.objects.filter(ended_on__isnull=True).count() == 2
     assert any("notes" in m.shared_categories for m in TeamMember.objects.all())
     assert Partnership.objects.count() >= 3
+
+
+def test_demo_services_have_a_phone_and_an_email(seeded):
+    services = list(Service.objects.all())
+    assert services
+    assert all(s.phone and s.email for s in services)

@@ -156,3 +156,21 @@ class TestUpdate:
                 duration_minutes=45,
             )
         assert error.value.field == "starts_at"
+
+
+def test_overlapping_appointments(referent):
+    """The seam the agenda reuses: the professional's appointments that overlap a slot."""
+    from relais.pathways.selectors import overlapping_appointments
+
+    start = timezone.now().replace(microsecond=0) + dt.timedelta(days=2)
+    long = AppointmentFactory(with_user=referent, starts_at=start - dt.timedelta(hours=7))
+    long.duration_minutes = 8 * 60
+    long.save()
+    inside = AppointmentFactory(with_user=referent, starts_at=start + dt.timedelta(minutes=10))
+    AppointmentFactory(with_user=referent, starts_at=start + dt.timedelta(hours=1))  # after
+    AppointmentFactory(with_user=referent, starts_at=start, participation=Participation.CANCELLED)
+    AppointmentFactory(starts_at=start)  # someone else
+    end = start + dt.timedelta(hours=1)
+    assert overlapping_appointments(referent, start, end) == [long, inside]
+    assert overlapping_appointments(referent.pk, start, end, exclude=long) == [inside]
+    assert overlapping_appointments(referent, start, end, exclude=inside.pk) == [long]

@@ -145,3 +145,44 @@ class TestSituation:
     def test_unknown_field_is_a_programming_error(self):
         with pytest.raises(ValueError):
             person_rules.clean_person_data({"nir": "1 85 03 69 123 456 78"})
+
+
+class TestNameCharacters:
+    """Defect: any markup was accepted (and stored) as a name."""
+
+    @pytest.mark.parametrize(
+        "name",
+        [
+            "Marie-Hélène",
+            "D’Arc",
+            "O'Connor",
+            "J.-P.",
+            "Łukasz",
+            "Nguyễn Thị",
+            "Ибрагимов",
+            "محمد",
+            "王小明",
+            "Zoë de la Fontaine",
+        ],
+    )
+    def test_names_of_every_script_accepted(self, name):
+        assert person_rules.clean_name(name, field="f", label="Nom") == name
+
+    @pytest.mark.parametrize(
+        ("name", "shown"),
+        [
+            ("<b>Dupont</b>", "« < »"),
+            ("Dupont<script>alert(1)</script>", "« < »"),
+            ("Jean2", "« 2 »"),
+            ("Dupont & fils", "« & »"),
+            ("Robert_Tables", "« _ »"),
+            ("Dupont; DROP", "« ; »"),
+            ("Smiley 😀", "« 😀 »"),
+        ],
+    )
+    def test_markup_digits_and_symbols_refused(self, name, shown):
+        with pytest.raises(DomainError) as error:
+            person_rules.clean_name(name, field="birth_name", label="Nom de naissance")
+        assert error.value.field == "birth_name"
+        assert "ne peut contenir que des lettres" in error.value.message
+        assert shown in error.value.message

@@ -38,8 +38,10 @@ def test_create_token_shows_it_once(manager_client, manager):
 def test_token_form_reports_every_error_at_once(manager_client):
     response = manager_client.post(ACCOUNT, {"name": "", "scope": "admin", "days": "3650"})
     text = page_text(response)
-    assert text.count("Ce champ est obligatoire.") == 1
-    assert text.count("Sélectionnez un choix valide.") == 2
+    # Each error next to its field, and in the summary at the top that links to the field.
+    assert text.count("Ce champ est obligatoire.") == 2
+    assert text.count("Sélectionnez un choix valide.") == 4
+    assert 'data-testid="error-summary"' in text and 'href="#id_name"' in text
     assert not ApiToken.objects.exists()
 
 

@@ -109,3 +109,48 @@ def test_csrf_failure_page_in_french(manager):
     response = browser.post("/structure/changer/", {"organisation": "1"})
     assert response.status_code == 403
     assert "Le formulaire a expiré" in page_text(response)
+
+
+@pytest.mark.parametrize("path", ["/nulle-part/", "/personnes/999999/"])
+def test_404_in_french_with_debug_on_as_in_the_demo(manager_client, settings, path):
+    settings.DEBUG = True
+    response = manager_client.get(path)
+    assert response.status_code == 404
+    text = page_text(response)
+    assert "Page introuvable (erreur 404)" in text
+    assert "Page not found" not in text
+    assert "Using the URLconf" not in text
+
+
+def test_403_in_french_with_debug_on(client, settings, staff_member):
+    settings.DEBUG = True
+    login_verified(client, staff_member)
+    response = client.get("/structure/membres/")
+    assert response.status_code == 403
+    assert "Accès refusé (erreur 403)" in page_text(response)
+
+
+def test_500_in_french_with_debug_on(manager, settings):
+    settings.DEBUG = True
+    settings.ROOT_URLCONF = "tests.web.debug_error_urls"
+    browser = Client(raise_request_exception=False)
+    response = browser.get("/panne/")
+    assert response.status_code == 500
+    text = response.content.decode()
+    assert "Erreur du serveur (erreur 500)" in text
+    assert "Traceback" not in text
+
+
+def test_developers_may_ask_for_the_technical_pages(manager_client, settings):
+    settings.DEBUG = True
+    settings.RELAIS_DEBUG_ERROR_PAGES = True
+    response = manager_client.get("/nulle-part/")
+    assert response.status_code == 404
+    assert "Page introuvable (erreur 404)" not in page_text(response)
+
+
+def test_api_404_stays_json_with_debug_on(manager_client, settings):
+    settings.DEBUG = True
+    response = manager_client.get("/api/v1/nulle-part")
+    assert response.status_code == 404
+    assert "Page introuvable" not in response.content.decode()

@@ -105,6 +105,14 @@ class TestSignup:
         assert 'value="N\'Diaye"' in text
         assert not User.objects.filter(email="nina@exemple.fr").exists()
 
+    def test_markup_in_the_name_refused(self, client, invitation):
+        response = signup(client, first_name="<i>Nina</i>", last_name="Diallo42")
+        assert response.status_code == 200
+        text = page_text(response)
+        assert "« Prénom » ne peut contenir que des lettres" in text
+        assert "« Nom » ne peut contenir que des lettres" in text
+        assert not User.objects.filter(email="nina@exemple.fr").exists()
+
     def test_password_mismatch(self, client, invitation):
         response = signup(client, password2=STRONG + "x")
         assert response.status_code == 200

@@ -7,6 +7,7 @@ from django.core import mail
 from django.test import Client
 
 from relais.accounts.models import Invitation, Membership, Role
+from relais.web.templatetags.relais_tags import de
 from tests.factories import InvitationFactory, MembershipFactory, OrganisationFactory
 from tests.helpers import count_queries, invitation_path, login_verified, page_text
 
@@ -27,7 +28,7 @@ class TestAccess:
         response = manager_client.get(MEMBERS)
         assert response.status_code == 200
         text = page_text(response)
-        assert f"Membres de {organisation.name}" in text
+        assert f"Membres {de(organisation.name)}" in text
         assert 'data-testid="member-collegue@exemple.fr"' in text
         assert colleague.user.get_full_name() in text
         assert "ailleurs@exemple.fr" not in text
@@ -74,7 +75,9 @@ class TestActions:
             action_url(membership, "role"), {"role": Role.STAFF}, follow=True
         )
         assert response.redirect_chain == [(MEMBERS, 302)]
-        assert f"Rôle de {membership.user} modifié." in page_text(response)
+        assert f"{membership.user} : rôle changé en « Accueil / assistant administratif »." in (
+            page_text(response)
+        )
         membership.refresh_from_db()
         assert membership.role == Role.STAFF
 

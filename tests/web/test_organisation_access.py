@@ -78,7 +78,7 @@ class TestSwitch:
         assert client.session[SESSION_ORGANISATION_KEY] == second.pk
         home = page_text(client.get("/"))
         assert f"Vous travaillez pour <strong>{second.name}</strong>" in home
-        assert "en tant que responsable" in home
+        assert "avec le rôle « Responsable »" in home
 
     @pytest.mark.parametrize("target", ["other", "inactive", "garbage", "missing"])
     def test_only_to_active_memberships(self, client, two_organisations, target):

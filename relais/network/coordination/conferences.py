@@ -95,6 +95,12 @@ def _ensure_writes(membership: Membership, actor: User, person: Person) -> None:
         )
 
 
+def check_someone_took_part(participants: Iterable[User], other_participants: str) -> None:
+    """A conference has participants (the conference form calls it too)."""
+    if not list(participants or []) and not (other_participants or "").strip():
+        raise DomainError("Indiquez qui a participé à la réunion.", field="participants")
+
+
 def _clean_fields(
     *,
     person: Person,
@@ -123,8 +129,7 @@ def _clean_fields(
             "l'équipe de coordination ; écrivez les autres dans « Autres participants ».",
             field="participants",
         )
-    if not participants and not values["other_participants"]:
-        raise DomainError("Indiquez qui a participé à la réunion.", field="participants")
+    check_someone_took_part(participants, values["other_participants"])
     values["held_on"] = held_on
     values["participants"] = participants
     return values

@@ -16,7 +16,7 @@ from relais.core.errors import DomainError, PermissionDenied
 from relais.core.text import clean_text
 from relais.diagnostics.domains import Domain
 from relais.network.coordination.models import CoordinationTeam, SharedCategory, TeamMember
-from relais.network.referrals.models import Referral
+from relais.network.referrals.models import ANSWER_STATUSES, Referral
 from relais.network.referrals.policies import (
     Side,
     sharing_scope,
@@ -56,6 +56,17 @@ def referral_mark_seen(*, referral: Referral, actor: User, organisation: Organis
         bump=False,
         locked=current,
     )
+
+
+# --- Sender side -------------------------------------------------------------------------------
+
+
+def referral_mark_answer_seen(*, referral: Referral, organisation: Organisation) -> None:
+    """The sending side opened a referral the partner answered: its answer is no longer new
+    (a read receipt: neither the version nor `updated_at` moves)."""
+    if referral.sender_organisation_id != organisation.pk or referral.status not in ANSWER_STATUSES:
+        return
+    Referral.objects.filter(pk=referral.pk).update(answer_seen_at=timezone.now())
 
 
 def _join_team(referral: Referral, actor: User, organisation: Organisation) -> TeamMember | None:

@@ -33,6 +33,13 @@ CLOSED_STATUSES = (
     ReferralStatus.EXPIRED,
 )
 ANSWERED_STATUSES = (ReferralStatus.ACCEPTED, ReferralStatus.REFUSED)
+# What the partner tells the sender: accepted, refused, taken in charge, completed.
+ANSWER_STATUSES = (
+    ReferralStatus.ACCEPTED,
+    ReferralStatus.REFUSED,
+    ReferralStatus.IN_PROGRESS,
+    ReferralStatus.DONE,
+)
 
 
 class RefusalReason(models.TextChoices):
@@ -140,6 +147,9 @@ class Referral(TimeStampedModel, VersionedModel):
     answered_by_hand = models.BooleanField(
         "réponse saisie par l'émetteur (hors plateforme)", default=False
     )
+    # The sending side opened the referral after the partner's last change: the answer is
+    # no longer « new » on its home page and in its menu (see selectors.unseen_answers).
+    answer_seen_at = models.DateTimeField("réponse vue par l'émetteur le", null=True, blank=True)
 
     objects = ReferralQuerySet.as_manager()
 

@@ -6,14 +6,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import DurationField, ExpressionWrapper, F, QuerySet
+from django.db.models import DurationField, ExpressionWrapper, F, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from relais.core.communes import get_commune
 from relais.diagnostics.models import Diagnostic, DomainAssessment
 from relais.network.coordination.models import SharedCategory
-from relais.network.referrals.models import Referral
+from relais.network.referrals.models import ANSWER_STATUSES, Referral
 from relais.network.referrals.policies import (
     Side,
     receiver_categories,
@@ -194,3 +194,32 @@ def format_delay(value: dt.timedelta | None) -> str:
         return f"{hours} h"
     days = int(seconds // 86400)
     return f"{days} j"
+
+
+# --- Answers to the referrals one sent ------------------------------------------------------
+
+
+def unseen_answers_q(user_id: int, organisation_id: int) -> Q:
+    """The referrals `user` sent from `organisation` that the partner answered (accepted,
+    refused, took in charge, completed) since the sending side last opened them. An answer
+    the sender recorded by hand (partner « hors plateforme ») is not news."""
+    return (
+        Q(sender_id=user_id, sender_organisation_id=organisation_id)
+        & Q(status__in=ANSWER_STATUSES, answered_by_hand=False)
+        & (Q(answer_seen_at__isnull=True) | Q(answer_seen_at__lt=F("updated_at")))
+    )
+
+
+def unseen_answers(user_id: int, organisation_id: int, limit: int = 10) -> list[dict]:
+    """The latest of them, as values (no person: the home page names none), newest first."""
+    return list(
+        Referral.objects.filter(unseen_answers_q(user_id, organisation_id))
+        .order_by("-updated_at", "-pk")
+        .values(
+            "pk",
+            "status",
+            "updated_at",
+            "service__name",
+            "receiver_organisation__name",
+        )[:limit]
+    )

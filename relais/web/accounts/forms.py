@@ -4,6 +4,7 @@ from django.contrib.auth.forms import AuthenticationForm
 
 from relais.accounts.models import ApiTokenScope, User
 from relais.accounts.services import API_TOKEN_DAYS
+from relais.core.text import name_character_error, one_line
 
 
 class LoginForm(AuthenticationForm):
@@ -76,6 +77,18 @@ class InvitationSignupForm(forms.Form):
     def __init__(self, *args, email: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.email = email
+
+    def _clean_name(self, field: str, label: str) -> str:
+        name = one_line(self.cleaned_data[field])
+        if error := name_character_error(name, label):
+            raise forms.ValidationError(error)
+        return name
+
+    def clean_first_name(self) -> str:
+        return self._clean_name("first_name", "Prénom")
+
+    def clean_last_name(self) -> str:
+        return self._clean_name("last_name", "Nom")
 
     def clean(self):
         cleaned = super().clean()

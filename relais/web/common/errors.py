@@ -45,7 +45,9 @@ def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:
 
 
 def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
-    return render(request, "404.html", status=404)
+    response = render(request, "404.html", status=404)
+    response.relais_error_page = True
+    return response
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
@@ -55,6 +57,36 @@ def server_error(request: HttpRequest) -> HttpResponse:
     # No context processors here: the error may come from them.
     from django.template.loader import get_template
 
-    return HttpResponse(
+    response = HttpResponse(
         get_template("500.html").render({"brand_name": settings.RELAIS_SITE_NAME}), status=500
     )
+    response.relais_error_page = True
+    return response
+
+
+class FrenchErrorPagesMiddleware:
+    """With DEBUG on (the demo of `make run`), show the French 404 and 500 pages anyway.
+
+    Django answers an `Http404` or an uncaught exception with its English technical page
+    whenever DEBUG is on, before the handlers of config/urls.py are consulted. A newcomer
+    trying the demo should see what a user sees; a developer who wants the technical pages
+    sets RELAIS_DEBUG_ERROR_PAGES=1 (the traceback of a 500 is logged on the console anyway).
+    Without DEBUG this middleware does nothing: Django already calls the French handlers.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            not settings.DEBUG
+            or getattr(settings, "RELAIS_DEBUG_ERROR_PAGES", False)
+            or getattr(response, "relais_error_page", False)
+            or response.status_code not in (404, 500)
+            or request.path_info.startswith(("/api/", "/static/"))
+        ):
+            return response
+        if response.status_code == 404:
+            return page_not_found(request)
+        return server_error(request)

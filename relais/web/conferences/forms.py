@@ -6,9 +6,10 @@ from __future__ import annotations
 from django import forms
 
 from relais.accounts.models import User
+from relais.network.coordination.conferences import check_someone_took_part
 from relais.network.coordination.contributions import ADDABLE_STEP_KINDS
 from relais.pathways.models import Pathway, StepKind, StepOwner
-from relais.web.forms_helpers import date_field
+from relais.web.forms_helpers import apply_rule, date_field
 from relais.web.teams.forms import PathwayChoiceField
 
 
@@ -75,6 +76,17 @@ class ConferenceForm(forms.Form):
                 self.fields["pathway"].empty_label = None
         else:
             del self.fields["pathway"]
+
+    def clean(self):
+        data = super().clean()
+        if "participants" not in self.errors and "other_participants" not in self.errors:
+            apply_rule(
+                self,
+                check_someone_took_part,
+                data.get("participants"),
+                data.get("other_participants", ""),
+            )
+        return data
 
 
 class DecisionForm(forms.Form):

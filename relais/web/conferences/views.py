@@ -19,6 +19,7 @@ from relais.network.coordination.models import CaseConference, ConferenceDecisio
 from relais.network.coordination.sharing import person_label
 from relais.people.models import Person
 from relais.people.policies import Capability, access
+from relais.web import writing
 from relais.web.conferences import forms
 from relais.web.forms_helpers import apply_domain_error
 from relais.web.organisations.views import organisation_required
@@ -78,7 +79,17 @@ def _conference_error(form, formset, error: DomainError) -> None:
     apply_domain_error(form, error)
 
 
-def _conference_page(request, person, *, form, formset, conference, status=200):
+def _writing(form, request) -> writing.WritingReview:
+    """The writing check on the agenda and minutes (they go to the team's members, and to
+    the person who asks for them)."""
+    data = form.cleaned_data
+    return writing.review(
+        {"Ordre du jour": data.get("agenda", ""), "Compte rendu": data.get("minutes", "")},
+        request.POST,
+    )
+
+
+def _conference_page(request, person, *, form, formset, conference, status=200, review=None):
     return render(
         request,
         "network/conferences/conference_form.html",
@@ -88,6 +99,7 @@ def _conference_page(request, person, *, form, formset, conference, status=200):
             "formset": formset,
             "conference": conference,
             "has_pathway": "pathway" in form.fields,
+            "writing": review,
         },
         status=status,
     )
@@ -105,8 +117,11 @@ def conference_create(request: HttpRequest, pk: int) -> HttpResponse:
         initial={"held_on": timezone.localdate(), "participants": [request.user.pk]},
     )
     formset = forms.DecisionFormSet(request.POST or None, prefix="decision")
+    review = None
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         data = form.cleaned_data
+        review = _writing(form, request)
+    if review is not None and review.accepted:
         try:
             conference = conference_services.case_conference_create(
                 membership=request.membership,
@@ -137,7 +152,9 @@ def conference_create(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return redirect("teams:conference_detail", pk=person.pk, conference_pk=conference.pk)
     journal_person(request, JournalAction.VIEW, person, summary="nouvelle réunion de synthèse")
-    return _conference_page(request, person, form=form, formset=formset, conference=None)
+    return _conference_page(
+        request, person, form=form, formset=formset, conference=None, review=review
+    )
 
 
 def _conference_fields(data: dict) -> dict:
@@ -166,8 +183,11 @@ def conference_update(request: HttpRequest, pk: int, conference_pk: int) -> Http
         },
     )
     formset = forms.DecisionFormSet(request.POST or None, prefix="decision")
+    review = None
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         data = form.cleaned_data
+        review = _writing(form, request)
+    if review is not None and review.accepted:
         try:
             conference_services.case_conference_update(
                 membership=request.membership,
@@ -185,7 +205,9 @@ def conference_update(request: HttpRequest, pk: int, conference_pk: int) -> Http
             messages.success(request, "Réunion de synthèse mise à jour.")
             return redirect("teams:conference_detail", pk=person.pk, conference_pk=conference.pk)
     journal_person(request, JournalAction.VIEW, person, conference)
-    return _conference_page(request, person, form=form, formset=formset, conference=conference)
+    return _conference_page(
+        request, person, form=form, formset=formset, conference=conference, review=review
+    )
 
 
 @organisation_required

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from relais.accounts import services
 from relais.accounts.middleware import SESSION_ORGANISATION_KEY
-from relais.accounts.models import Invitation, Membership
+from relais.accounts.models import Invitation, Membership, Role
 from relais.accounts.policies import can_manage_members, can_read_journal
 from relais.core import journal as access_journal
 from relais.core.errors import DomainError
@@ -132,7 +132,10 @@ def member_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                 actor=request.user,
                 ip=client_ip(request),
             )
-            messages.success(request, f"Rôle de {membership.user} modifié.")
+            messages.success(
+                request,
+                f"{membership.user} : rôle changé en « {Role(form.cleaned_data['role']).label} ».",
+            )
         elif action == "deactivate":
             services.membership_deactivate(
                 membership=membership, actor=request.user, ip=client_ip(request)

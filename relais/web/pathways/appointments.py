@@ -3,6 +3,8 @@ person came; and the person page's section that lists them (upcoming and past)."
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -27,7 +29,26 @@ PAST_APPOINTMENTS_ON_PAGE = 20
 UPCOMING_APPOINTMENTS_ON_PAGE = 50
 
 
-def _appointment_page(request, *, person, form, appointment, status=200) -> HttpResponse:
+def _overlaps(request: HttpRequest, form: AppointmentForm, appointment=None) -> list:
+    """The double booking to confirm (see AppointmentForm.overlap_to_confirm); the other
+    appointments read are journaled (they may be another person's)."""
+    if not form.is_valid():
+        return []
+    overlaps = form.overlap_to_confirm(appointment)
+    for other in form.overlapping:
+        journal.record_request(
+            request,
+            JournalAction.VIEW,
+            other,
+            also_covers=[other.person],
+            summary="rendez-vous du professionnel au même moment",
+        )
+    return overlaps
+
+
+def _appointment_page(
+    request, *, person, form, appointment, status=200, overlaps=()
+) -> HttpResponse:
     return render(
         request,
         "pathways/notes/appointment_form.html",
@@ -36,6 +57,20 @@ def _appointment_page(request, *, person, form, appointment, status=200) -> Http
             "form": form,
             "appointment": appointment,
             "show_pathway": "pathway" in form.fields,
+            "overlaps": [
+                {
+                    "starts_at": other.starts_at,
+                    "ends_at": other.starts_at + dt.timedelta(minutes=other.duration_minutes),
+                    "purpose": other.purpose,
+                    # Only the persons of this record's organisation are named.
+                    "person": other.person.display_name
+                    if other.person.organisation_id == person.organisation_id
+                    else "une personne suivie par une autre structure",
+                    "same_person": other.person_id == person.pk,
+                }
+                for other in overlaps
+            ],
+            "professional": form.cleaned_data.get("with_user") if overlaps else None,
         },
         status=status,
     )
@@ -65,7 +100,8 @@ def appointment_create(request: HttpRequest, person_pk: int) -> HttpResponse:
     person = get_person(request, person_pk, Capability.APPOINTMENTS)
     if request.method == "POST":
         form = _appointment_form(request, person, request.POST)
-        if form.is_valid():
+        overlaps = _overlaps(request, form)
+        if form.is_valid() and not overlaps:
             try:
                 appointment = services.appointment_create(
                     person=person,
@@ -81,11 +117,12 @@ def appointment_create(request: HttpRequest, person_pk: int) -> HttpResponse:
                 messages.success(request, "Rendez-vous enregistré.")
                 return redirect(person_url(person, "#rendez-vous"))
     else:
+        overlaps = []
         form = _appointment_form(
             request, person, initial={"with_user": request.user.pk, "duration_minutes": 45}
         )
     journal.record_request(request, JournalAction.VIEW, person, summary="nouveau rendez-vous")
-    return _appointment_page(request, person=person, form=form, appointment=None)
+    return _appointment_page(request, person=person, form=form, appointment=None, overlaps=overlaps)
 
 
 def _appointment_of(person: Person, pk: int) -> Appointment:
@@ -98,7 +135,8 @@ def appointment_update(request: HttpRequest, person_pk: int, pk: int) -> HttpRes
     appointment = _appointment_of(person, pk)
     if request.method == "POST":
         form = _appointment_form(request, person, request.POST)
-        if form.is_valid():
+        overlaps = _overlaps(request, form, appointment)
+        if form.is_valid() and not overlaps:
             try:
                 services.appointment_update(
                     appointment=appointment,
@@ -114,9 +152,12 @@ def appointment_update(request: HttpRequest, person_pk: int, pk: int) -> HttpRes
                 messages.success(request, "Rendez-vous modifié.")
                 return redirect(person_url(person, "#rendez-vous"))
     else:
+        overlaps = []
         form = _appointment_form(request, person, initial=AppointmentForm.initial_for(appointment))
     journal.record_request(request, JournalAction.VIEW, appointment, also_covers=[person])
-    return _appointment_page(request, person=person, form=form, appointment=appointment)
+    return _appointment_page(
+        request, person=person, form=form, appointment=appointment, overlaps=overlaps
+    )
 
 
 @organisation_required

@@ -10,6 +10,7 @@ from django.utils import timezone
 from relais.accounts.models import User
 from relais.diagnostics.domains import Domain
 from relais.diagnostics.models import Diagnostic
+from relais.pathways.goals import check_goal_deadline
 from relais.pathways.models import (
     Contract,
     ExitCategory,
@@ -25,9 +26,16 @@ from relais.pathways.models import (
     StepOwner,
     StepStatus,
 )
-from relais.pathways.services import DEFAULT_REVIEW_EVERY_MONTHS
-from relais.pathways.steps import INITIAL_STEP_STATUSES
-from relais.web.forms_helpers import UserChoiceField
+from relais.pathways.reviews import check_next_review, check_review_date
+from relais.pathways.services import (
+    DEFAULT_REVIEW_EVERY_MONTHS,
+    check_exit_date,
+    check_pathway_start,
+    check_review_rhythm,
+    check_scheme_detail,
+)
+from relais.pathways.steps import INITIAL_STEP_STATUSES, check_done_on, check_step_owner
+from relais.web.forms_helpers import UserChoiceField, apply_rule
 from relais.web.forms_helpers import date_field as shared_date_field
 
 
@@ -79,9 +87,17 @@ class PathwayForm(forms.Form):
         help_text="Le prochain bilan est calculé à partir du début du parcours, puis de chaque bilan.",
     )
 
-    def __init__(self, *args, referents, **kwargs) -> None:
+    def __init__(self, *args, referents, person, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["referent"].queryset = referents
+        self.person = person
+
+    def clean(self):
+        data = super().clean()
+        apply_rule(self, check_scheme_detail, data.get("scheme"), data.get("scheme_detail", ""))
+        apply_rule(self, check_review_rhythm, data.get("review_every_months"))
+        apply_rule(self, check_pathway_start, data.get("started_on"), self.person)
+        return data
 
 
 class PathwayEditForm(PathwayForm):
@@ -119,6 +135,15 @@ class GoalForm(forms.Form):
         required=False,
         help_text="Un objectif sans indicateur, cible ou échéance est accepté, mais signalé « à préciser ».",
     )
+
+    def __init__(self, *args, pathway: Pathway, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.pathway = pathway
+
+    def clean(self):
+        data = super().clean()
+        apply_rule(self, check_goal_deadline, data.get("deadline"), self.pathway)
+        return data
 
 
 class GoalEditForm(GoalForm):
@@ -178,6 +203,13 @@ class StepForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["goal"].queryset = goals
 
+    def clean(self):
+        data = super().clean()
+        apply_rule(self, check_step_owner, data.get("owner"), data.get("owner_name", ""))
+        if data.get("status") and "done_on" not in self.errors:  # an empty date is an error
+            apply_rule(self, lambda: check_done_on(data["status"], data.get("done_on")))
+        return data
+
 
 class StepEditForm(StepForm):
     version = VersionField()
@@ -206,6 +238,12 @@ class StepStatusForm(forms.Form):
     def __init__(self, *args, allowed: list[str], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [(s, StepStatus(s).label) for s in allowed]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("status") and "done_on" not in self.errors:  # an empty date is an error
+            apply_rule(self, lambda: check_done_on(data["status"], data.get("done_on")))
+        return data
 
 
 # --- Contract ------------------------------------------------------------------------------
@@ -304,9 +342,12 @@ class ReviewForm(forms.Form):
         empty_label="Aucun diagnostic lié",
     )
 
-    def __init__(self, *args, goals: list[Goal], diagnostics, rhythm: int, **kwargs) -> None:
+    def __init__(
+        self, *args, goals: list[Goal], diagnostics, rhythm: int, pathway: Pathway, **kwargs
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.goals = goals
+        self.pathway = pathway
         self.fields["diagnostic"].queryset = diagnostics
         self.fields[
             "next_review_on"
@@ -326,6 +367,13 @@ class ReviewForm(forms.Form):
                 widget=text_area(2),
                 help_text="Ce qui explique l'écart entre l'objectif et le résultat.",
             )
+
+    def clean(self):
+        data = super().clean()
+        apply_rule(self, check_review_date, data.get("held_on"), self.pathway)
+        if "held_on" not in self.errors:
+            apply_rule(self, check_next_review, data.get("next_review_on"), data.get("held_on"))
+        return data
 
     def goal_rows(self) -> list[dict]:
         return [
@@ -354,8 +402,11 @@ class ExitForm(forms.Form):
     )
     version = VersionField()
 
-    def __init__(self, *args, steps_in_progress: int, goals: list[Goal] = (), **kwargs) -> None:
+    def __init__(
+        self, *args, steps_in_progress: int, pathway: Pathway, goals: list[Goal] = (), **kwargs
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.pathway = pathway
         if not steps_in_progress:
             del self.fields["confirm_in_progress"]
         self.goals = list(goals)
@@ -378,3 +429,8 @@ class ExitForm(forms.Form):
 
     def goal_outcomes(self) -> dict[int, str]:
         return {goal.pk: self.cleaned_data[f"goal_{goal.pk}"] for goal in self.goals}
+
+    def clean(self):
+        data = super().clean()
+        apply_rule(self, check_exit_date, data.get("exited_on"), self.pathway)
+        return data

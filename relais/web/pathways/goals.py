@@ -28,7 +28,7 @@ def goal_create(request: HttpRequest, pk: int, pathway_id: int) -> HttpResponse:
     person, pathway = person_and_pathway(request, pk, pathway_id)
     if pathway.status == PathwayStatus.CLOSED:
         return closed_redirect(request, person, pathway)
-    form = forms.GoalForm(request.POST or None)
+    form = forms.GoalForm(request.POST or None, pathway=pathway)
     if request.method == "POST" and form.is_valid():
         saved = save_form(
             form,
@@ -64,6 +64,7 @@ def goal_update(request: HttpRequest, pk: int, pathway_id: int, goal_id: int) ->
     goal = _goal(request, person, pathway, goal_id)
     form = forms.GoalEditForm(
         request.POST or None,
+        pathway=pathway,
         initial={
             "text": goal.text,
             "domain": goal.domain,

@@ -20,6 +20,7 @@ from relais.pathways.models import (
     Scheme,
 )
 from relais.pathways.notes import APPOINTMENT_MAX_MINUTES, APPOINTMENT_MIN_MINUTES
+from relais.pathways.selectors import overlapping_appointments
 from relais.people.models import Person
 from relais.web.forms_helpers import SubmissionField, UserChoiceField, date_field
 
@@ -150,6 +151,9 @@ class AppointmentForm(AppointmentSlotForm):
         empty_label=None,
         help_text="Le professionnel de la structure qui reçoit la personne.",
     )
+    # The other appointments of the professional at that time, as shown to the user (ids):
+    # « Enregistrer quand même » confirms exactly these (see `overlap_to_confirm`).
+    overlap_seen = forms.CharField(required=False, widget=forms.HiddenInput)
     pathway = PathwayChoiceField(
         label="Parcours concerné",
         queryset=Pathway.objects.none(),
@@ -167,6 +171,25 @@ class AppointmentForm(AppointmentSlotForm):
             self.fields["pathway"].queryset = _pathways_of(person)
         else:  # staff: pathways are not theirs to see
             del self.fields["pathway"]
+
+    def overlap_to_confirm(self, appointment: Appointment | None = None) -> list[Appointment]:
+        """The professional's other appointments at that time (double booking), unless the
+        user confirmed exactly these; empty when nothing is to confirm. A valid form only."""
+        start = self.starts_at()
+        end = start + dt.timedelta(minutes=self.cleaned_data["duration_minutes"])
+        others = overlapping_appointments(
+            self.cleaned_data["with_user"], start, end, exclude=appointment
+        )
+        self.overlapping = others  # read, shown or not: the view journals them
+        key = ",".join(str(a.pk) for a in others)
+        if not others or (
+            self.data.get("overlap_confirmed") == "1" and self.cleaned_data["overlap_seen"] == key
+        ):
+            return []
+        data = self.data.copy()
+        data["overlap_seen"] = key
+        self.data = data
+        return others
 
     @staticmethod
     def initial_for(appointment: Appointment) -> dict:

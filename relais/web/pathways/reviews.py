@@ -39,6 +39,7 @@ def review_create(request: HttpRequest, pk: int, pathway_id: int) -> HttpRespons
     form = forms.ReviewForm(
         request.POST or None,
         goals=goals,
+        pathway=pathway,
         diagnostics=diagnostics,
         rhythm=pathway.review_every_months,
         initial={"diagnostic": diagnostics.first()},

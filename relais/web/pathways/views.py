@@ -92,6 +92,7 @@ def pathway_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.PathwayForm(
         request.POST or None,
         referents=referents,
+        person=person,
         initial={"referent": default_referent, "started_on": timezone.localdate()},
     )
     if request.method == "POST" and form.is_valid():
@@ -121,6 +122,7 @@ def pathway_update(request: HttpRequest, pk: int, pathway_id: int) -> HttpRespon
     form = forms.PathwayEditForm(
         request.POST or None,
         referents=referents,
+        person=person,
         initial={
             "scheme": pathway.scheme,
             "scheme_detail": pathway.scheme_detail,
@@ -179,6 +181,7 @@ def pathway_exit(request: HttpRequest, pk: int, pathway_id: int) -> HttpResponse
         request.POST or None,
         steps_in_progress=len(in_progress),
         goals=open_goals,
+        pathway=pathway,
         initial={"version": pathway.version},
     )
     if request.method == "POST" and form.is_valid():

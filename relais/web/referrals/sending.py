@@ -26,6 +26,7 @@ from relais.pathways.models import Goal, GoalStatus, Pathway, Step
 from relais.people import services as people_services
 from relais.people.models import ConsentPurpose, Person
 from relais.people.policies import Capability
+from relais.web import writing
 from relais.web.forms_helpers import apply_domain_error
 from relais.web.organisations.views import organisation_required
 from relais.web.people.access import get_person
@@ -203,6 +204,8 @@ def _send_page(
     rule once (consent, pathway, similar actions to confirm…); what the page shows is read
     only to show it (a GET, or a POST refused)."""
     action = request.POST.get("action") if request.method == "POST" else None
+    if request.method == "POST" and request.POST.get(writing.ANYWAY_BUTTON) == "1":
+        action = "send"  # « Enregistrer quand même » of the writing check
     form = rf.ReferralForm(request.POST if action in ("send", "consent") else None, person=person)
     consent_form = rf.ConsentOnTheSpotForm(
         request.POST if action == "consent" else None,
@@ -227,8 +230,16 @@ def _send_page(
 
 def _send(request, person, service, form, consent_form) -> HttpResponse:
     consent_refused = False
+    review = None
     if form.is_valid():
         d = form.cleaned_data
+        # The reason and the request are read by the partner: the writing check first.
+        review = writing.review(
+            {"Motif de l'orientation": d["reason"], "Ce qui est demandé": d["asked_for"]},
+            request.POST,
+            confirm_label="Envoyer quand même",
+        )
+    if review is not None and review.accepted:
         try:
             referral = referrals.referral_send(
                 person=person,
@@ -274,7 +285,14 @@ def _send(request, person, service, form, consent_form) -> HttpResponse:
             )
             return redirect("referrals:detail", pk=referral.pk)
     return _render_send_page(
-        request, person, service, form, consent_form, status=400, consent_refused=consent_refused
+        request,
+        person,
+        service,
+        form,
+        consent_form,
+        status=200 if review is not None and review.shown else 400,
+        consent_refused=consent_refused,
+        review=review,
     )
 
 
@@ -322,7 +340,7 @@ def _consent_on_the_spot(request, person, service, form, consent_form) -> HttpRe
 
 
 def _render_send_page(
-    request, person, service, form, consent_form, *, status=200, consent_refused=False
+    request, person, service, form, consent_form, *, status=200, consent_refused=False, review=None
 ) -> HttpResponse:
     receiver = service.organisation
     pathways = list(Pathway.objects.active().filter(person=person).order_by("-started_on", "-id"))
@@ -364,6 +382,7 @@ def _render_send_page(
             "redundancies": found,
             "thematiques": thematiques.labels(service.thematiques, limit=6),
             "cancel_url": reverse("people:detail", args=[person.pk]) + "#orientations",
+            "writing": review,
         },
         status=status,
     )

@@ -260,6 +260,10 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             actor=request.user,
             organisation=request.organisation,
         )
+    elif side == Side.SENDER:
+        referral_answers.referral_mark_answer_seen(
+            referral=referral, organisation=request.organisation
+        )
     return render_detail(request, referral, side)
 
 

@@ -119,3 +119,31 @@ def options(choices) -> SafeString:
     """<option> elements for (value, label) pairs, in one go: long lists (a structure's
     référents) rendered by a template loop cost a few milliseconds per page."""
     return format_html_join("", '<option value="{}">{}</option>', choices)
+
+
+@register.filter
+def de(name: object) -> str:
+    """« de » before a name, elided before a vowel: « Rôle d'Anne », « Journal d'Élan
+    Emploi », « Chronologie de DUPONT Jean » (never « de Anne »)."""
+    import unicodedata
+
+    text = str(name or "")
+    first = unicodedata.normalize("NFD", text[:1])[:1].lower()
+    return f"d'{text}" if first and first in "aeiou" else f"de {text}"
+
+
+@register.filter
+def fields_in_error(form: forms.BaseForm) -> list[dict]:
+    """The fields of `form` in error, in the form's order, for the error summary at the top
+    (includes/form_errors.html): the label, the messages and the id to link to — the input,
+    the first choice of a radio or checkbox group, none for a hidden field."""
+    rows = []
+    for field in form:
+        if not field.errors:
+            continue
+        anchor = ""
+        if not field.is_hidden:
+            kind = _field_kind(field)
+            anchor = f"{field.auto_id}_0" if kind in {"radio", "checkboxes"} else field.id_for_label
+        rows.append({"label": field.label, "errors": list(field.errors), "anchor": anchor})
+    return rows

@@ -191,3 +191,14 @@ def test_query_count_is_constant(referent_client, organisation, partner):
         flow(other, partner, 3)
         PartnershipFactory(source=other, target=organisation)
     assert count_queries(lambda: referent_client.get(URL)) == few
+
+
+def test_the_legend_is_drawn_once(referent_client, organisation, partner):
+    """Defect: the page drew the colour legend under the diagram as well as inside it."""
+    organisation.kind = "ccas"
+    organisation.save()
+    flow(organisation, partner, 7)
+    text = page_text(referent_client.get(URL))
+    assert text.count("CCAS — CCAS / CIAS") == 1
+    assert text.count("PLIE — PLIE") == 1
+    assert "CCAS : CCAS / CIAS" not in text

@@ -4,6 +4,7 @@ minutes PDF (journaled as an export)."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.utils import timezone
@@ -191,3 +192,54 @@ def test_conference_hidden_from_staff_and_ended_members(client, person, referent
     ended = co_follower(person, ended=True)
     login_verified(client, ended.user)
     assert client.get(url(person)).status_code == 404
+
+
+def test_minutes_get_the_writing_check_then_may_be_saved_anyway(referent_client, person, referent):
+    """Defect: the minutes leave the organisation without any relecture."""
+    PathwayFactory(person=person, referent=referent)
+    minutes = "Monsieur est fainéant, il est alcoolique."
+    response = referent_client.post(url(person), form_data(referent, minutes=minutes))
+    assert response.status_code == 200
+    text = page_text(response)
+    assert 'data-testid="writing-check"' in text
+    assert "Relecture : 2 mots à reconsidérer" in text
+    assert '<mark class="relais-flag">fainéant</mark>' in text
+    assert not CaseConference.objects.exists()
+    seen = re.search(r'name="flags_seen" value="([0-9a-f]+)"', text).group(1)
+    # A new flagged word typed since is shown before saving.
+    response = referent_client.post(
+        url(person),
+        form_data(referent, minutes=minutes + " Il est menteur.", flags_seen=seen, save_anyway="1"),
+    )
+    assert "Relecture : 3 mots à reconsidérer" in page_text(response)
+    assert not CaseConference.objects.exists()
+    response = referent_client.post(
+        url(person), form_data(referent, minutes=minutes, flags_seen=seen, save_anyway="1")
+    )
+    assert response.status_code == 302
+    assert CaseConference.objects.get().minutes == minutes
+
+
+def test_minutes_update_gets_the_writing_check(referent_client, person, referent):
+    PathwayFactory(person=person, referent=referent)
+    referent_client.post(url(person), form_data(referent))
+    conference = CaseConference.objects.get()
+    response = referent_client.post(
+        url(person, f"{conference.pk}/modifier/"),
+        form_data(referent, agenda="Situation de la famille rom"),
+    )
+    assert response.status_code == 200
+    assert "Relecture : 1 mot à reconsidérer" in page_text(response)
+    conference.refresh_from_db()
+    assert conference.agenda == "Point d'étape"
+
+
+def test_no_participant_reported_with_the_missing_date(referent_client, person, referent):
+    """Every error at once: « Indiquez qui a participé » came after the date was fixed."""
+    PathwayFactory(person=person, referent=referent)
+    data = form_data(referent, held_on="")
+    del data["participants"]
+    text = page_text(referent_client.post(url(person), data))
+    assert "Indiquez qui a participé à la réunion." in text
+    assert "Indiquez la date." in text or "obligatoire" in text
+    assert not CaseConference.objects.exists()

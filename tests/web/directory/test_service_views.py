@@ -55,6 +55,27 @@ def test_service_page_labels(referent_client, other_organisation):
     assert "<script>alert(1)</script>" not in text
 
 
+def test_service_page_shows_its_phone_and_email(referent_client, other_organisation):
+    service = valid_service(other_organisation, phone="04 78 12 34 56", email="permis@exemple.fr")
+    text = page_text(referent_client.get(f"/annuaire/services/{service.pk}/"))
+    assert '<a href="tel:0478123456">04 78 12 34 56</a>' in text
+    assert '<a href="mailto:permis@exemple.fr">permis@exemple.fr</a>' in text
+
+
+def test_service_page_falls_back_on_its_organisations_contact(referent_client, other_organisation):
+    other_organisation.phone = "04 72 00 00 01"
+    other_organisation.email = "accueil@exemple.fr"
+    other_organisation.save()
+    service = valid_service(other_organisation, phone="", email="")
+    text = page_text(referent_client.get(f"/annuaire/services/{service.pk}/"))
+    assert "04 72 00 00 01</a> <span" in text and "(accueil de la structure)" in text
+    assert "mailto:accueil@exemple.fr" in text
+    other_organisation.phone = other_organisation.email = ""
+    other_organisation.save()
+    text = page_text(referent_client.get(f"/annuaire/services/{service.pk}/"))
+    assert text.count("Non précisé</dd>") >= 2
+
+
 # --- Permissions ---------------------------------------------------------------------------
 
 

@@ -128,3 +128,112 @@ def test_appointment_of_another_person_is_404(referent_client, referent, person,
     other = AppointmentFactory(person=PersonFactory(organisation=organisation))
     url = reverse("pathways:appointment_update", args=[person.pk, other.pk])
     assert referent_client.get(url).status_code == 404
+
+
+class TestDoubleBooking:
+    """Defect: the same professional could be booked twice at the same time, unwarned."""
+
+    def at(self, day, hour, minute=0):
+        return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=PARIS)
+
+    def test_warned_with_the_other_appointment_then_confirmed(
+        self, referent_client, referent, person, organisation
+    ):
+        day = timezone.localdate() + dt.timedelta(days=1)
+        other_person = PersonFactory(
+            organisation=organisation, birth_name="Marchand", first_names="Léa"
+        )
+        AppointmentFactory(
+            person=other_person,
+            with_user=referent,
+            starts_at=self.at(day, 14, 0),
+            duration_minutes=60,
+            purpose="Bilan à mi-parcours",
+        )
+        url = reverse("pathways:appointment_create", args=[person.pk])
+        response = referent_client.post(url, form_data(referent, time="14:30"))
+        assert response.status_code == 200
+        text = page_text(response)
+        assert 'data-testid="double-booking"' in text
+        assert "a déjà un rendez-vous à ce moment" in text
+        assert "de 14:00 à 15:00 : Bilan à mi-parcours, avec MARCHAND Léa" in text
+        assert not Appointment.objects.filter(person=person).exists()
+        assert 'value="Point candidatures"' in text  # input kept
+        seen = Appointment.objects.get(person=other_person).pk
+        response = referent_client.post(
+            url,
+            form_data(referent, time="14:30", overlap_seen=str(seen), overlap_confirmed="1"),
+        )
+        assert response.status_code == 302
+        assert Appointment.objects.filter(person=person).count() == 1
+
+    def test_a_new_overlap_since_the_warning_is_shown_again(
+        self, referent_client, referent, person, organisation
+    ):
+        day = timezone.localdate() + dt.timedelta(days=1)
+        first = AppointmentFactory(with_user=referent, starts_at=self.at(day, 14, 0))
+        AppointmentFactory(with_user=referent, starts_at=self.at(day, 15, 0))
+        url = reverse("pathways:appointment_create", args=[person.pk])
+        response = referent_client.post(
+            url,
+            form_data(
+                referent,
+                time="14:30",
+                duration_minutes="60",
+                overlap_seen=str(first.pk),
+                overlap_confirmed="1",
+            ),
+        )
+        assert "a déjà 2 rendez-vous à ce moment" in page_text(response)
+        assert not Appointment.objects.filter(person=person).exists()
+
+    @pytest.mark.parametrize(
+        ("time", "duration", "participation", "warned"),
+        [
+            ("13:15", "45", "planned", False),  # ends when the other starts
+            ("13:15", "46", "planned", True),
+            ("14:44", "30", "planned", True),
+            ("14:45", "30", "planned", False),  # starts when the other ends
+            ("14:00", "45", "cancelled", False),  # a cancelled appointment frees the slot
+            ("14:00", "45", "excused", False),
+        ],
+    )
+    def test_edges(self, referent_client, referent, person, time, duration, participation, warned):
+        day = timezone.localdate() + dt.timedelta(days=1)
+        AppointmentFactory(
+            with_user=referent,
+            starts_at=self.at(day, 14, 0),
+            duration_minutes=45,
+            participation=participation,
+        )
+        url = reverse("pathways:appointment_create", args=[person.pk])
+        response = referent_client.post(
+            url, form_data(referent, time=time, duration_minutes=duration)
+        )
+        assert (response.status_code == 200) is warned
+
+    def test_another_professional_is_not_warned(self, referent_client, referent, person):
+        day = timezone.localdate() + dt.timedelta(days=1)
+        AppointmentFactory(starts_at=self.at(day, 14, 30))
+        url = reverse("pathways:appointment_create", args=[person.pk])
+        assert referent_client.post(url, form_data(referent)).status_code == 302
+
+    def test_moving_an_appointment_does_not_overlap_itself(self, referent_client, referent, person):
+        day = timezone.localdate() + dt.timedelta(days=1)
+        appointment = AppointmentFactory(
+            person=person, with_user=referent, starts_at=self.at(day, 14, 30)
+        )
+        url = reverse("pathways:appointment_update", args=[person.pk, appointment.pk])
+        response = referent_client.post(url, form_data(referent, time="14:45"))
+        assert response.status_code == 302
+
+    def test_persons_of_other_organisations_are_not_named(
+        self, referent_client, referent, person, other_organisation
+    ):
+        day = timezone.localdate() + dt.timedelta(days=1)
+        stranger = PersonFactory(organisation=other_organisation, birth_name="Secret")
+        AppointmentFactory(person=stranger, with_user=referent, starts_at=self.at(day, 14, 30))
+        url = reverse("pathways:appointment_create", args=[person.pk])
+        text = page_text(referent_client.post(url, form_data(referent)))
+        assert "une personne suivie par une autre structure" in text
+        assert "SECRET" not in text.upper().replace("SECRETARIAT", "")

@@ -122,6 +122,16 @@ class TestBadInput:
         assert evil not in content
         assert "&lt;script&gt;" in content
 
+    def test_markup_in_a_name_refused_with_every_other_error(self, referent_client):
+        response = referent_client.post(
+            URL, form_data(birth_name="<b>Dupont</b>", first_names="Jean3", phone="nope")
+        )
+        text = page_text(response)
+        assert "« Nom de naissance » ne peut contenir que des lettres" in text
+        assert "« Prénom(s) » ne peut contenir que des lettres" in text
+        assert "Numéro de téléphone non reconnu" in text
+        assert not Person.objects.exists()
+
     def test_children_ages_required_with_children(self, referent_client):
         response = referent_client.post(URL, form_data(children_ages=""))
         assert "Indiquez l'âge de chaque enfant" in page_text(response)

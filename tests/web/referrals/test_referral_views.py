@@ -6,6 +6,7 @@ notifications and the navigation entry."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.test import Client
@@ -22,6 +23,7 @@ from tests.factories import (
     DiagnosticFactory,
     DocumentFactory,
     DomainAssessmentFactory,
+    MembershipFactory,
     NoteFactory,
     OrganisationFactory,
     ServiceFactory,
@@ -166,6 +168,34 @@ class TestSending:
         consent = Consent.objects.get()
         assert consent.purpose == "share_category"
         assert consent.partner_category == "mission_locale"
+
+    def test_reason_gets_the_writing_check_then_may_be_sent_anyway(self):
+        """Defect: the reason, read by the partner, went out without any relecture."""
+        sc = make_scenario()
+        client = client_for(sc.referent)
+        reason = "Monsieur est fainéant et toxicomane."
+        response = client.post(create_url(sc), send_data(sc, reason=reason))
+        assert response.status_code == 200
+        text = page_text(response)
+        assert "Relecture : 2 mots à reconsidérer" in text
+        assert '<mark class="relais-flag">fainéant</mark>' in text
+        assert "Envoyer quand même" in text
+        assert 'value="Un premier entretien."' in text or "Un premier entretien." in text
+        assert not Referral.objects.exists()
+        seen = re.search(r'name="flags_seen" value="([0-9a-f]+)"', text).group(1)
+        # « Envoyer quand même » is a button of its own: no « action » comes with it.
+        data = send_data(sc, reason=reason, flags_seen=seen, save_anyway="1")
+        del data["action"]
+        response = client.post(create_url(sc), data)
+        assert response.status_code == 302
+        assert Referral.objects.get().reason == reason
+
+    def test_request_text_gets_the_writing_check(self):
+        sc = make_scenario()
+        client = client_for(sc.referent)
+        response = client.post(create_url(sc), send_data(sc, asked_for="Il est schizophrène."))
+        assert "Relecture : 1 mot à reconsidérer" in page_text(response)
+        assert not Referral.objects.exists()
 
     def test_field_errors_keep_the_input(self):
         sc = make_scenario()
@@ -747,6 +777,75 @@ def test_an_organisation_that_only_sends_lands_on_its_sent_list():
     assert "Envoyées : 1 orientation" in text
     assert f"n° {referral.pk}" in text
     assert "À traiter" in page_text(client_for(sc.receiver).get("/orientations/"))
+
+
+class TestAnswersToMyReferrals:
+    """The home page and the menu show the partner's answers to the referrals one sent, not
+    only the referrals received."""
+
+    def test_answer_shown_until_opened_then_again_at_the_next_answer(self):
+        sc = make_scenario()
+        referral = send(sc)
+        client = client_for(sc.referent)
+        home = page_text(client.get("/"))
+        assert 'data-testid="referral-answers"' not in home
+        assert 'data-testid="nav-answers"' not in home
+        referral = referral_answers.referral_accept(
+            referral=referral, actor=sc.receiver, organisation=sc.receiver_org, expected_version=1
+        )
+        home = page_text(client.get("/"))
+        assert "Réponses à vos orientations" in home
+        assert (
+            f"Orientation n° {referral.pk} vers « Garantie jeunes renforcée »</a> : acceptée "
+            "par Mission locale Lyon Est" in home
+        )
+        assert (
+            "Lefèvre" not in home.split('data-testid="referral-answers"')[1].split("</section>")[0]
+        )
+        assert re.search(r'data-testid="nav-answers">1<span class="fr-sr-only"> réponse à', home)
+        # Opening it: no longer new.
+        assert client.get(f"/orientations/{referral.pk}/").status_code == 200
+        home = page_text(client.get("/"))
+        assert 'data-testid="referral-answers"' not in home
+        assert 'data-testid="nav-answers"' not in home
+        # The partner completes it: new again.
+        referral.refresh_from_db()
+        referral_answers.referral_complete(
+            referral=referral,
+            actor=sc.receiver,
+            organisation=sc.receiver_org,
+            expected_version=referral.version,
+            outcome="Inscrite en formation.",
+        )
+        home = page_text(client.get("/"))
+        assert "terminée, résultat transmis par Mission locale Lyon Est" in home
+
+    def test_only_the_sender_and_not_the_answers_recorded_by_hand(self):
+        sc = make_scenario()
+        referral = send(sc)
+        referral_answers.referral_refuse(
+            referral=referral,
+            actor=sc.receiver,
+            organisation=sc.receiver_org,
+            expected_version=1,
+            refusal_reason="no_capacity",
+        )
+        colleague = client_for(MembershipFactory(organisation=sc.sender_org, role="referent").user)
+        assert "Réponses à vos orientations" not in page_text(colleague.get("/"))
+        assert "refusée par Mission locale" in page_text(client_for(sc.referent).get("/"))
+
+        external = make_scenario(external=True)
+        referral = send(external)
+        referral_answers.referral_record_answer(
+            referral=referral,
+            actor=external.referent,
+            organisation=external.sender_org,
+            expected_version=1,
+            decision="accepted",
+        )
+        assert "Réponses à vos orientations" not in page_text(
+            client_for(external.referent).get("/")
+        )
 
 
 class TestFromAPlannedStep:

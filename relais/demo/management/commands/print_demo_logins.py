@@ -12,7 +12,8 @@ class Command(BaseCommand):
         out = self.stdout
         out.write("")
         out.write("=" * 78)
-        out.write(" Relais — démonstration locale : http://127.0.0.1:8000")
+        # `make run HOST=… PORT=…` passes the address it serves on as RELAIS_BASE_URL.
+        out.write(f" Relais — démonstration locale : {settings.RELAIS_BASE_URL}/")
         out.write("=" * 78)
         out.write(f" Mot de passe de tous les comptes de démonstration : {DEMO_PASSWORD}")
         out.write("")
