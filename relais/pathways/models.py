@@ -508,7 +508,7 @@ class Participation(models.TextChoices):
     NO_SHOW = "no_show", "Absent sans prévenir"
 
 
-class Appointment(_PersonChild, TimeStampedModel):
+class Appointment(_PersonChild, TimeStampedModel, VersionedModel):
     holds_personal_data = True
     journal_parent = ("people.person", "person_id")
 

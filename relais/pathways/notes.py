@@ -262,6 +262,7 @@ def appointment_update(
     *,
     appointment: Appointment,
     actor: Any,
+    expected_version: int,
     starts_at: dt.datetime,
     purpose: str,
     with_user: Any,
@@ -270,7 +271,8 @@ def appointment_update(
     pathway: Pathway | None = None,
 ) -> Appointment:
     """Reschedule or correct an appointment. One already honoured or missed keeps its
-    date: it is what happened."""
+    date: it is what happened. Refused (StaleObjectError) if a colleague saved it since
+    `expected_version` was read."""
     if appointment.participation in (Participation.SEEN, Participation.NO_SHOW) and (
         starts_at != appointment.starts_at
     ):
@@ -287,14 +289,19 @@ def appointment_update(
         with_user=with_user,
         pathway=pathway,
     )
-    appointment.starts_at = starts_at
-    appointment.duration_minutes = duration_minutes
-    appointment.location = (location or "").strip()
-    appointment.purpose = purpose
-    appointment.with_user = with_user
-    appointment.pathway = pathway
-    appointment.save()
-    return appointment
+    return update_versioned(
+        appointment,
+        expected_version=expected_version,
+        actor=actor,
+        changes={
+            "starts_at": starts_at,
+            "duration_minutes": duration_minutes,
+            "location": (location or "").strip(),
+            "purpose": purpose,
+            "with_user": with_user,
+            "pathway": pathway,
+        },
+    )
 
 
 @transaction.atomic

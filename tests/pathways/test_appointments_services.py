@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from relais.core.errors import DomainError
+from relais.core.errors import DomainError, StaleObjectError
 from relais.pathways import notes as services
 from relais.pathways.models import Appointment, Participation
 from tests.factories import AppointmentFactory, MembershipFactory, PathwayFactory, PersonFactory
@@ -129,6 +129,7 @@ class TestUpdate:
         services.appointment_update(
             appointment=appointment,
             actor=referent,
+            expected_version=1,
             starts_at=later,
             purpose="Nouvel objet",
             with_user=referent,
@@ -150,12 +151,37 @@ class TestUpdate:
             services.appointment_update(
                 appointment=appointment,
                 actor=referent,
+                expected_version=1,
                 starts_at=appointment.starts_at + dt.timedelta(hours=1),
                 purpose="x",
                 with_user=referent,
                 duration_minutes=45,
             )
         assert error.value.field == "starts_at"
+
+    def test_a_colleague_s_change_is_not_overwritten(self, person, referent):
+        """#11, 3: appointments are edited by several people (référent, reception)."""
+        appointment = create(person, referent)
+        fields = {"with_user": referent, "duration_minutes": 45}
+        services.appointment_update(
+            appointment=appointment,
+            actor=referent,
+            expected_version=1,
+            starts_at=appointment.starts_at,
+            purpose="Déplacé par l'accueil",
+            **fields,
+        )
+        with pytest.raises(StaleObjectError):
+            services.appointment_update(
+                appointment=appointment,
+                actor=referent,
+                expected_version=1,
+                starts_at=appointment.starts_at,
+                purpose="Version périmée",
+                **fields,
+            )
+        appointment.refresh_from_db()
+        assert appointment.purpose == "Déplacé par l'accueil"
 
 
 def test_overlapping_appointments(referent):

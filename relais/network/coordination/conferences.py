@@ -31,7 +31,7 @@ from django.utils import timezone
 
 from relais.accounts.models import Membership, User
 from relais.core import pdf
-from relais.core.errors import DomainError, PermissionDenied
+from relais.core.errors import DomainError, PermissionDenied, StaleObjectError
 from relais.network.coordination.checks import check_date
 from relais.network.coordination.contributions import lock_open_pathway, new_step
 from relais.network.coordination.models import CaseConference, ConferenceDecision, TeamMember
@@ -237,6 +237,7 @@ def case_conference_update(
     membership: Membership,
     actor: User,
     conference: CaseConference,
+    expected_version: int,
     held_on: dt.date,
     participants: Iterable[User] = (),
     person_present: bool = False,
@@ -246,10 +247,22 @@ def case_conference_update(
     new_decisions: Iterable[DecisionInput] = (),
     pathway: Pathway | None = None,
 ) -> CaseConference:
-    """Complete the minutes after the meeting, fix the participants, add decisions."""
+    """Complete the minutes after the meeting, fix the participants, add decisions.
+    Refused (StaleObjectError) if a team member saved the minutes since `expected_version`
+    was read: minutes are written by several professionals."""
     person = conference.person
     _ensure_writes(membership, actor, person)
     current = CaseConference.objects.select_for_update().get(pk=conference.pk)
+    if current.version != expected_version:
+        who = current.updated_by or current.author
+        raise StaleObjectError(
+            f"Modifié entre-temps par {who} le "
+            f"{timezone.localtime(current.updated_at):%d/%m/%Y à %H:%M}. Vos saisies sont "
+            "conservées ci-dessous : vérifiez-les au regard de la nouvelle version, puis "
+            "enregistrez de nouveau."
+        )
+    current.version += 1
+    current.updated_by = actor
     values = _clean_fields(
         person=person,
         held_on=held_on,

@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from relais.core.models import TimeStampedModel
+from relais.core.models import TimeStampedModel, VersionedModel
 from relais.people.models import Consent, ConsentMethod, ConsentPurpose, ConsentStatus
 
 
@@ -163,7 +163,7 @@ class TeamMember(TimeStampedModel):
         return f"{self.user} ({self.organisation})"
 
 
-class CaseConference(TimeStampedModel):
+class CaseConference(TimeStampedModel, VersionedModel):
     """Réunion de synthèse about one person: participants, agenda, minutes and decisions."""
 
     holds_personal_data = True

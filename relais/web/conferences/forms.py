@@ -23,6 +23,9 @@ class ParticipantsField(forms.ModelMultipleChoiceField):
 
 
 class ConferenceForm(forms.Form):
+    # The version the minutes were read at (absent when creating): two team members
+    # completing the minutes at once do not overwrite each other.
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
     held_on = date_field("Date de la réunion")
     participants = ParticipantsField(
         label="Participants",

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from relais.core.errors import DomainError
+from relais.core.errors import DomainError, StaleObjectError
 from relais.core.models import JournalAction
 from relais.network.coordination import conferences as conference_services
 from relais.network.coordination.models import CaseConference, ConferenceDecision
@@ -21,7 +21,7 @@ from relais.people.models import Person
 from relais.people.policies import Capability, access
 from relais.web import writing
 from relais.web.conferences import forms
-from relais.web.forms_helpers import apply_domain_error
+from relais.web.forms_helpers import apply_domain_error, keep_input_with_version
 from relais.web.organisations.views import organisation_required
 from relais.web.people.access import get_person
 from relais.web.teams.common import base_context, denied, journal_person
@@ -180,6 +180,7 @@ def conference_update(request: HttpRequest, pk: int, conference_pk: int) -> Http
             "other_participants": conference.other_participants,
             "agenda": conference.agenda,
             "minutes": conference.minutes,
+            "version": conference.version,
         },
     )
     formset = forms.DecisionFormSet(request.POST or None, prefix="decision")
@@ -193,9 +194,16 @@ def conference_update(request: HttpRequest, pk: int, conference_pk: int) -> Http
                 membership=request.membership,
                 actor=request.user,
                 conference=conference,
+                expected_version=data.get("version") or conference.version,
                 **_conference_fields(data),
                 new_decisions=_decision_inputs(formset),
             )
+        except StaleObjectError as error:
+            # The input is kept, with the current version: saving again applies it.
+            keep_input_with_version(
+                form, CaseConference.objects.values_list("version", flat=True).get(pk=conference.pk)
+            )
+            _conference_error(form, formset, error)
         except DomainError as error:
             _conference_error(form, formset, error)
         else:

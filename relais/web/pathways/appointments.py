@@ -13,13 +13,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from relais.core import journal
-from relais.core.errors import DomainError
+from relais.core.errors import DomainError, StaleObjectError
 from relais.core.models import JournalAction
 from relais.pathways import notes as services
 from relais.pathways.models import Appointment, Participation
 from relais.people.models import Person
 from relais.people.policies import Capability, can
-from relais.web.forms_helpers import apply_domain_error
+from relais.web.forms_helpers import apply_domain_error, keep_input_with_version
 from relais.web.organisations.views import organisation_required
 from relais.web.pathways.common import person_url
 from relais.web.pathways.notes_forms import AppointmentForm, ParticipationForm
@@ -141,8 +141,15 @@ def appointment_update(request: HttpRequest, person_pk: int, pk: int) -> HttpRes
                 services.appointment_update(
                     appointment=appointment,
                     actor=request.user,
+                    expected_version=form.cleaned_data.get("version") or appointment.version,
                     **_appointment_fields(form, pathway=appointment.pathway),
                 )
+            except StaleObjectError as error:
+                # The input is kept, with the current version: saving again applies it.
+                keep_input_with_version(
+                    form, Appointment.objects.values_list("version", flat=True).get(pk=pk)
+                )
+                apply_domain_error(form, error)
             except DomainError as error:
                 apply_domain_error(form, error)
             else:

@@ -154,6 +154,7 @@ class AppointmentForm(AppointmentSlotForm):
     # The other appointments of the professional at that time, as shown to the user (ids):
     # « Enregistrer quand même » confirms exactly these (see `overlap_to_confirm`).
     overlap_seen = forms.CharField(required=False, widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
     pathway = PathwayChoiceField(
         label="Parcours concerné",
         queryset=Pathway.objects.none(),
@@ -202,6 +203,7 @@ class AppointmentForm(AppointmentSlotForm):
             "purpose": appointment.purpose,
             "with_user": appointment.with_user_id,
             "pathway": appointment.pathway_id,
+            "version": appointment.version,
         }
 
 

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from relais.accounts.models import Membership
-from relais.core.errors import DomainError, PermissionDenied
+from relais.core.errors import DomainError, PermissionDenied, StaleObjectError
 from relais.network.coordination import conferences
 from relais.network.coordination.conferences import DecisionInput
 from relais.network.coordination.models import ConferenceDecision
@@ -207,6 +207,7 @@ def test_update_completes_the_minutes_and_adds_decisions(setting):
         membership=setting["membership"],
         actor=setting["referent"],
         conference=conference,
+        expected_version=1,
         held_on=conference.held_on,
         participants=[setting["referent"]],
         person_present=False,
@@ -219,6 +220,26 @@ def test_update_completes_the_minutes_and_adds_decisions(setting):
     assert updated.person_present is False
     assert list(updated.participants.all()) == [setting["referent"]]
     assert updated.decisions.count() == 3
+
+
+def test_minutes_saved_meanwhile_by_a_colleague_are_not_overwritten(setting):
+    """#11, 3: the minutes are completed by several team members."""
+    conference = create(setting)
+    conference.person = setting["person"]
+    fields = {
+        "membership": setting["membership"],
+        "actor": setting["referent"],
+        "conference": conference,
+        "held_on": conference.held_on,
+        "participants": [setting["referent"]],
+        "agenda": conference.agenda,
+    }
+    conferences.case_conference_update(expected_version=1, minutes="Première version.", **fields)
+    with pytest.raises(StaleObjectError, match="Modifié entre-temps"):
+        conferences.case_conference_update(expected_version=1, minutes="Périmée.", **fields)
+    conference.refresh_from_db()
+    assert conference.minutes == "Première version."
+    assert conference.version == 2
 
 
 def test_participant_choices_are_the_organisation_and_the_active_team(setting):

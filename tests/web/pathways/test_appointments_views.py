@@ -91,6 +91,26 @@ def test_staff_update_keeps_the_pathway(client, staff_member, referent, person):
     assert appointment.pathway == pathway
 
 
+def test_a_stale_appointment_form_keeps_the_input_and_says_who_changed_it(
+    client, staff_member, referent, person
+):
+    """#11, 3: reception moves the appointment while the référent edits an older form."""
+    appointment = AppointmentFactory(person=person, with_user=referent)
+    login_verified(client, staff_member)
+    url = reverse("pathways:appointment_update", args=[person.pk, appointment.pk])
+    assert (
+        client.post(url, form_data(referent, purpose="Par l'accueil", version="1")).status_code
+        == 302
+    )
+    stale = client.post(url, form_data(referent, purpose="Formulaire ancien", version="1"))
+    assert stale.status_code == 200
+    assert "Modifié entre-temps" in page_text(stale)
+    assert 'value="Formulaire ancien"' in stale.content.decode()
+    assert 'name="version" value="2"' in stale.content.decode()
+    appointment.refresh_from_db()
+    assert appointment.purpose == "Par l'accueil"
+
+
 def test_participation_from_the_section(client, staff_member, referent, person):
     past = AppointmentFactory(
         person=person, with_user=referent, starts_at=timezone.now() - dt.timedelta(days=1)
