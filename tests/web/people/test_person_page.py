@@ -44,7 +44,7 @@ class TestSections:
             "expiré",
             "Accompagnement et traitement des données",
             "Enregistrer un retrait",
-            "Droit d'accès : dossier complet (PDF)",
+            "Exporter le dossier (PDF)",
             f'href="/personnes/{person.pk}/modifier/"',
         ]:
             assert expected in text, expected
