@@ -354,7 +354,15 @@ class Consent(TimeStampedModel):
         verbose_name = "consentement"
         verbose_name_plural = "consentements"
         ordering = ["-decided_on", "-id"]
-        indexes = [models.Index(fields=["person", "purpose"], name="consent_person_purpose")]
+        indexes = [
+            models.Index(fields=["person", "purpose"], name="consent_person_purpose"),
+            # Who agreed to share with an organisation or a kind of partner (intake's
+            # cross-organisation hint reads from there).
+            models.Index(
+                fields=["partner_organisation", "purpose"], name="consent_partner_purpose"
+            ),
+            models.Index(fields=["partner_category", "purpose"], name="consent_category_purpose"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(method="oral_witness") | ~models.Q(witness_name=""),

@@ -14,14 +14,14 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.core import signing
-from django.db.models import OuterRef, Q
+from django.db.models import Q
 
 from relais.accounts.models import Organisation, User
 from relais.core.errors import DomainError
-from relais.network.coordination.models import consent_standing
+from relais.network.coordination.models import TeamMember
 from relais.notifications.services import notify
 from relais.people.duplicates import likely_among
-from relais.people.models import Person
+from relais.people.models import Consent, ConsentPurpose, ConsentStatus, Person
 
 SALT = "relais.intake.partner-hint"
 MAX_AGE = 24 * 3600
@@ -37,23 +37,32 @@ class PartnerHint:
 
 def linked_persons(organisation: Organisation) -> dict[int, set[int]]:
     """Other organisations' persons linked to `organisation` (consent to share with it
-    standing, or a current member of their team from it), by organisation."""
-    rows = (
-        Person.objects.exclude(organisation_id=organisation.pk)
-        .filter(merged_into__isnull=True)
+    standing, or a current member of their team from it), by organisation. Read from the
+    consents and team memberships that name our organisation (indexed, few), never from a
+    scan of every other organisation's persons."""
+    consents = (
+        Consent.objects.filter(status=ConsentStatus.GIVEN, superseded_by__isnull=True)
         .filter(
-            consent_standing(OuterRef("pk"), organisation.pk, organisation.kind)
-            | Q(
-                coordination_team__members__organisation_id=organisation.pk,
-                coordination_team__members__ended_on__isnull=True,
+            Q(
+                purpose=ConsentPurpose.SHARE_ORGANISATION,
+                partner_organisation_id=organisation.pk,
             )
+            | Q(purpose=ConsentPurpose.SHARE_CATEGORY, partner_category=organisation.kind)
         )
+        .exclude(person__organisation_id=organisation.pk)
+        .filter(person__merged_into__isnull=True)
         .order_by()
-        .values_list("organisation_id", "pk")
-        .distinct()
+        .values_list("person__organisation_id", "person_id")
+    )
+    teams = (
+        TeamMember.objects.filter(organisation_id=organisation.pk, ended_on__isnull=True)
+        .exclude(team__person__organisation_id=organisation.pk)
+        .filter(team__person__merged_into__isnull=True)
+        .order_by()
+        .values_list("team__person__organisation_id", "team__person_id")
     )
     found: dict[int, set[int]] = defaultdict(set)
-    for organisation_id, pk in rows:
+    for organisation_id, pk in [*consents, *teams]:
         found[organisation_id].add(pk)
     return found
 
