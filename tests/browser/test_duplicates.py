@@ -87,7 +87,9 @@ def test_intake_names_the_partner_and_asks_to_join_its_team(
     page.get_by_role("button", name="Vérifier les doublons et créer le dossier").click()
     hint = page.get_by_test_id("partner-hints")
     expect(hint).to_contain_text(f"« {other_organisation.name} » suit probablement cette personne")
-    expect(hint).not_to_contain_text(str(followed.pk))
+    # Nothing of the partner's record: neither its number nor the name it holds.
+    expect(hint).not_to_contain_text(f"n° {followed.pk}")
+    expect(hint).not_to_contain_text(followed.birth_name)
     hint.get_by_role("button", name=re.compile("Demander à rejoindre l’équipe")).click()
     expect(
         page.get_by_text(f"Votre demande est transmise à « {other_organisation.name} »")

@@ -119,6 +119,8 @@ def _object_for(name: str, kwarg: str, objects: dict):
         "search_id": "duplicate_search",
     }
     if kwarg == "pk":
+        if name == "lifecycle:request":
+            return objects["rights_request"].pk
         if (
             namespace in ("people", "diagnostics", "teams")
             or name
@@ -147,8 +149,6 @@ def _object_for(name: str, kwarg: str, objects: dict):
             return objects["note"].pk
         if name.startswith(("pathways:appointment", "agenda:appointment")):
             return objects["appointment"].pk
-        if name == "lifecycle:request":
-            return objects["rights_request"].pk
         if name.startswith("directory:service") and name not in (
             "directory:service_create",
             "directory:services_json",
