@@ -8,7 +8,12 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from relais.core.models import JournalAction
-from tests.factories import AccessLogEntryFactory, MembershipFactory, OrganisationFactory
+from tests.factories import (
+    AccessLogEntryFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    PersonFactory,
+)
 from tests.helpers import count_queries, login_verified, page_text
 
 pytestmark = pytest.mark.django_db
@@ -208,3 +213,20 @@ def test_records_are_named_in_french_with_the_dossier_number(manager_client, org
     assert "Réunion de synthèse n° 5" in text
     assert "droit manquant : accompagnement" in text
     assert "Personnes" in text
+
+
+def test_a_merged_record_s_entries_are_shown_with_the_kept_record(
+    manager_client, organisation, manager
+):
+    """#10: the journal is append-only, so a merged record's entries keep its number; the
+    kept record's journal shows them too."""
+    kept = PersonFactory(organisation=organisation)
+    merged = PersonFactory(organisation=organisation, merged_into=kept)
+    stranger = PersonFactory(organisation=organisation)
+    for person in (kept, merged, stranger):
+        AccessLogEntryFactory(organisation=organisation, actor=manager, person_id=person.pk)
+    response = manager_client.get(JOURNAL, {"person": kept.pk})
+    text = page_text(response)
+    assert "2 entrées" in text
+    assert f"n° {merged.pk}" in text
+    assert f"n° {stranger.pk}" not in text

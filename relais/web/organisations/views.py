@@ -25,6 +25,7 @@ from relais.core import journal as access_journal
 from relais.core.errors import DomainError
 from relais.core.journal import client_ip
 from relais.core.models import AccessLogEntry
+from relais.people.models import Person
 from relais.people.policies import Capability, capability_label
 from relais.web.organisations.forms import InvitationForm, JournalFilterForm, RoleForm
 
@@ -184,7 +185,12 @@ def journal(request: HttpRequest) -> HttpResponse:
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         if data["person"]:
-            entries = entries.filter(person_id=data["person"])
+            # A record merged into this one is the same person: its entries (which keep
+            # its number, the journal being append-only) are shown with this record's.
+            merged = Person.objects.filter(
+                merged_into_id=data["person"], organisation=organisation
+            ).values_list("pk", flat=True)
+            entries = entries.filter(person_id__in=[data["person"], *merged])
         if data["actor"]:
             entries = entries.filter(actor_id=data["actor"])
         if data["action"]:
