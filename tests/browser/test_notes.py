@@ -48,6 +48,9 @@ def open_new_note(page, person):
     open_person_section(page, "ecrits")
     page.get_by_role("link", name="Nouvel écrit").click()
     expect(page.get_by_role("heading", name=re.compile("Nouvel écrit"))).to_be_visible()
+    # The draft script runs once the page is loaded: typing before would not be kept (on a
+    # loaded machine the heading shows well before that).
+    page.wait_for_load_state("load")
 
 
 def test_writing_check_fires_then_the_rephrased_note_is_saved(
