@@ -224,7 +224,9 @@ def test_a_merged_record_s_entries_are_shown_with_the_kept_record(
     merged = PersonFactory(organisation=organisation, merged_into=kept)
     stranger = PersonFactory(organisation=organisation)
     for person in (kept, merged, stranger):
-        AccessLogEntryFactory(organisation=organisation, actor=manager, person_id=person.pk)
+        AccessLogEntryFactory(
+            organisation=organisation, actor=manager, person_id=person.pk, target_id=person.pk
+        )
     response = manager_client.get(JOURNAL, {"person": kept.pk})
     text = page_text(response)
     assert "2 entrées" in text
