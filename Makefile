@@ -7,7 +7,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-dev lint format migrate seed bench clean
+.PHONY: run test install install-dev lint format migrate seed bench load clean
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -58,6 +58,10 @@ test: install-dev
 ## Server-side timings (median, p95) under gunicorn on loopback, on generated data.
 bench: install-dev
 	$(PY) bench/run.py $(BENCH_ARGS)
+
+## N professionals at once against gunicorn (bench/load.py; e.g. LOAD_ARGS="--users 100 --duration 600").
+load: install-dev
+	$(PY) bench/load.py $(LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) var test-artifacts

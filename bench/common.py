@@ -23,6 +23,12 @@ def step(label: str, indent: int = 2) -> Iterator[None]:
     print(f" {time.perf_counter() - start:.1f} s", flush=True)
 
 
+def letters(value: str) -> str:
+    """Names hold letters only (relais.people.rules): hexadecimal digits spelt as letters
+    (0 → a, 1 → b… f → p)."""
+    return "".join(chr(ord("a") + int(c, 16)) if c.isalnum() else c for c in value)
+
+
 class Ids:
     """Explicit primary keys, allocated ahead of the inserts: parents and children of a batch
     are built in one pass, without reading back the keys the database chose (and the same

@@ -38,6 +38,8 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 SERVER_TIMING_RE = re.compile(r"\bapp;dur=([0-9.]+)")
+SQL_REPLAY_RE = re.compile(r"queries=(\d+);raw=([0-9.]+)")
+SQL_REPLAYS = 21  # replays of a page's SQL for its raw time (median)
 CPU_TIMING_RE = re.compile(r"\bcpu;dur=([0-9.]+)")  # bench.middleware
 CSRF_COOKIE = "csrftoken"
 # The intake form is posted like a browser does: CSRF cookie and form field. Django accepts
@@ -49,7 +51,19 @@ class BenchError(Exception):
     """The benchmark cannot give a meaningful figure (bad answer, server down…)."""
 
 
-PARTS = ("foundation", "accompaniment", "coordination", "identity")
+PARTS = (
+    "foundation",
+    "accompaniment",
+    "coordination",
+    "identity",
+    "tools",
+    "employment",
+    "territory",
+    "certification",
+    "projects",
+    "reporting",
+    "person_space",
+)
 
 
 @dataclass
@@ -74,11 +88,22 @@ class Endpoint:
     requests: int | None = None  # overrides --requests (slow pages)
     warmup: int | None = None
     cookie: str | None = None
+    cookies: list[str] | None = None  # one per request (warm-up included), e.g. code checks
     server_ms: list[float] = field(default_factory=list)
     cpu_ms: list[float] = field(default_factory=list)
     client_ms: list[float] = field(default_factory=list)
+    # The page's own SQL replayed with the driver alone (bench/middleware.py SqlReplayMiddleware)
+    queries: int | None = None
+    sql_ms: float | None = None
     size: int = 0
     connections: int = 0
+
+    @property
+    def ratio(self) -> float | None:
+        """Page ÷ its own raw SQL (median against median): the figure the targets are on."""
+        if not self.sql_ms or not self.server_ms:
+            return None
+        return statistics.median(self.server_ms) / self.sql_ms
 
     @property
     def verdict(self) -> str:
@@ -121,6 +146,24 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         type=int,
         default=100_000,
         help="persons of the one organisation where the duplicate check is measured",
+    )
+    parser.add_argument(
+        "--employment-persons",
+        type=int,
+        default=20_000,
+        help="persons with an employment project in the organisation where matching is measured",
+    )
+    parser.add_argument("--employers", type=int, default=50_000, help="employers in all")
+    parser.add_argument("--positions", type=int, default=200_000, help="positions in all")
+    parser.add_argument(
+        "--territory-indicators", type=int, default=50, help="indicators of every commune"
+    )
+    parser.add_argument("--territory-years", type=int, default=15, help="years of each indicator")
+    parser.add_argument(
+        "--certification-candidates",
+        type=int,
+        default=100_000,
+        help="candidates of the certification scenario (about 20 criterion scores each)",
     )
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument(
@@ -225,6 +268,11 @@ class Prepared:
     coordination: object | None
     durations: dict[str, float]
     identity: object | None = None
+    tools: object | None = None
+    employment: object | None = None
+    territory: object | None = None
+    certification: object | None = None
+    projects: object | None = None
 
 
 def prepare_database(args: argparse.Namespace) -> Prepared:
@@ -269,7 +317,8 @@ def prepare_database(args: argparse.Namespace) -> Prepared:
         )
     accompaniment = coordination = None
     persons = max(1000, round(args.persons * args.scale))
-    if "accompaniment" in args.parts or "coordination" in args.parts:
+    reporting = "reporting" in args.parts  # reads the accompaniment and coordination data
+    if {"accompaniment", "coordination", "territory"} & set(args.parts) or reporting:
         print("  accompaniment:")
         start = time.perf_counter()
         accompaniment = generate_accompaniment(
@@ -278,10 +327,10 @@ def prepare_database(args: argparse.Namespace) -> Prepared:
                 Organisation.objects.filter(pk__in=foundation.organisation_ids).order_by("pk")
             ),
             rng=random.Random(f"{SEED}-accompaniment"),  # noqa: S311 — fake data
-            timeline="accompaniment" in args.parts,
+            timeline="accompaniment" in args.parts or "territory" in args.parts or reporting,
         )
         durations["accompaniment"] = time.perf_counter() - start
-    if "coordination" in args.parts:
+    if "coordination" in args.parts or reporting:
         print("  coordination:")
         start = time.perf_counter()
         coordination = generate_coordination(
@@ -302,6 +351,67 @@ def prepare_database(args: argparse.Namespace) -> Prepared:
             rng=random.Random(f"{SEED}-identity"),  # noqa: S311 — fake data
         )
         durations["identity"] = time.perf_counter() - start
+    tools = None
+    if "tools" in args.parts:
+        from bench.accompaniment_tools import generate_tools
+
+        print("  tools:")
+        start = time.perf_counter()
+        tools = generate_tools(
+            persons=max(300, round(3000 * args.scale)),
+            rng=random.Random(f"{SEED}-tools"),  # noqa: S311 — fake data
+        )
+        durations["tools"] = time.perf_counter() - start
+    employment = None
+    if "employment" in args.parts:
+        from bench.employment import generate_employment
+
+        print("  employment:")
+        start = time.perf_counter()
+        employment = generate_employment(
+            employers=args.employers,
+            positions=args.positions,
+            persons=args.employment_persons,
+            organisations=50,
+            rng=random.Random(f"{SEED}-employment"),  # noqa: S311 — fake data
+        )
+        durations["employment"] = time.perf_counter() - start
+    territory = None
+    if "territory" in args.parts:
+        from bench.territory import generate_territory
+
+        print("  territory:")
+        start = time.perf_counter()
+        territory = generate_territory(
+            organisation_id=accompaniment.organisation_id,
+            manager_id=accompaniment.manager_id,
+            indicators=args.territory_indicators,
+            years=args.territory_years,
+            rng=random.Random(f"{SEED}-territory"),  # noqa: S311 — fake data
+        )
+        durations["territory"] = time.perf_counter() - start
+    certification = None
+    if "certification" in args.parts:
+        from bench.certification import generate_certification
+
+        print("  certification:")
+        start = time.perf_counter()
+        certification = generate_certification(
+            candidates=max(1000, round(args.certification_candidates * args.scale)),
+            rng=random.Random(f"{SEED}-certification"),  # noqa: S311 — fake data
+        )
+        durations["certification"] = time.perf_counter() - start
+    projects = None
+    if "projects" in args.parts:
+        from bench.projects import generate_projects
+
+        print("  projects:")
+        start = time.perf_counter()
+        projects = generate_projects(
+            rng=random.Random(f"{SEED}-projects"),  # noqa: S311 — fake data
+            enrol_requests=PROJECTS_ENROL_WARMUP + PROJECTS_ENROL_REQUESTS,
+        )
+        durations["projects"] = time.perf_counter() - start
     stack.close()
     if connection.vendor == "postgresql":
         # What autovacuum does a minute after a bulk load; done now so that it does not
@@ -311,12 +421,30 @@ def prepare_database(args: argparse.Namespace) -> Prepared:
     with timed("collectstatic", "collectstatic"):
         call_command("collectstatic", interactive=False, verbosity=0)
     connections.close_all()
-    return Prepared(foundation, accompaniment, coordination, durations, identity)
+    return Prepared(
+        foundation,
+        accompaniment,
+        coordination,
+        durations,
+        identity,
+        tools=tools,
+        employment=employment,
+        territory=territory,
+        certification=certification,
+        projects=projects,
+    )
 
+
+# Each code check spends a code: one prepared access per request.
+SPACE_WARMUP = 10
+SPACE_REQUESTS = 200
 
 # Each measured send makes a new referral: one prepared person per request.
 SENDING_WARMUP = 10
 SENDING_REQUESTS = 150
+# Each measured enrolment enrols 30 fresh persons.
+PROJECTS_ENROL_WARMUP = 5
+PROJECTS_ENROL_REQUESTS = 60
 
 
 def build_endpoints(prepared: Prepared, parts: list[str]) -> list[Endpoint]:
@@ -324,6 +452,33 @@ def build_endpoints(prepared: Prepared, parts: list[str]) -> list[Endpoint]:
 
     endpoints: list[Endpoint] = []
     f = prepared.foundation
+    if "person_space" in parts:
+        # First: the codes and the "code asked" cookie are short-lived.
+        from bench import person_space
+
+        space = person_space.prepare(signers=SPACE_WARMUP + SPACE_REQUESTS)
+        endpoints += [
+            Endpoint(
+                f"GET /mon-espace/ (the person's home; {space.items} timeline items)",
+                "/mon-espace/",
+                part="person_space",
+                cookie=space.home_cookie,
+                expect="Bonjour Camille",
+                target_ms=100,
+            ),
+            Endpoint(
+                "POST /mon-espace/connexion/code/ (sign-in code check)",
+                "/mon-espace/connexion/code/",
+                part="person_space",
+                method="POST",
+                forms=space.code_forms,
+                cookies=space.code_cookies,
+                redirect_to="/mon-espace/",
+                target_ms=50,
+                requests=SPACE_REQUESTS,
+                warmup=SPACE_WARMUP,
+            ),
+        ]
     if "foundation" in parts:
         manager = (f.manager_id, f.organisation_id)
         endpoints += [
@@ -491,6 +646,96 @@ def build_endpoints(prepared: Prepared, parts: list[str]) -> list[Endpoint]:
                 warmup=3,
             ),
         ]
+    if prepared.tools is not None:
+        from bench.accompaniment_tools import pages
+
+        t = prepared.tools
+        logins = {
+            "referent": (t.referent_id, t.organisation_id),
+            "manager": (t.manager_id, t.organisation_id),
+        }
+        endpoints += [
+            Endpoint(
+                f"GET {path} ({label})",
+                path,
+                part="tools",
+                login=logins[who],
+                expect=expected,
+                requests=100,
+                warmup=10,
+            )
+            for label, path, who, expected in pages(t)
+        ]
+    t = prepared.territory
+    if "territory" in parts:
+        who = (t.manager_id, t.organisation_id)
+        endpoints += [
+            Endpoint(
+                f"GET /territoire/<id>/ (portrait of département {t.departement}, "
+                f"{t.communes} communes, {t.portrait_indicators} indicators × 10 years)",
+                f"/territoire/{t.territory_id}/",
+                part="territory",
+                login=who,
+                expect="Indicateur de charge",
+                target_ms=300,
+                requests=100,
+            ),
+            Endpoint(
+                f"GET /territoire/<id>/besoins/ (observed needs and gap analysis, "
+                f"département {t.departement})",
+                f"/territoire/{t.territory_id}/besoins/",
+                part="territory",
+                login=who,
+                expect="Écarts entre besoins et offre",
+                target_ms=1000,
+                requests=50,
+                warmup=3,
+            ),
+            Endpoint(
+                f"GET /territoire/abs/<id>/pdf/ (ABS of département {t.departement})",
+                f"/territoire/abs/{t.analysis_id}/pdf/",
+                part="territory",
+                login=who,
+                target_ms=10_000,
+                requests=5,
+                warmup=1,
+            ),
+        ]
+    cert = prepared.certification
+    if "certification" in parts and cert is not None:
+        login = (cert.manager_id, cert.organisation_id)
+        endpoints += [
+            Endpoint(
+                "GET /certification/candidats/<pk>/ (a candidate's file)",
+                f"/certification/candidats/{cert.big_candidate_id}/",
+                part="certification",
+                login=login,
+                expect="Blocs de compétences",
+                target_ms=100,
+            ),
+            Endpoint(
+                f"GET /certification/jurys/<pk>/ ({cert.jury_candidates} candidates, block status)",
+                f"/certification/jurys/{cert.jury_id}/",
+                part="certification",
+                login=login,
+                expect=f"Candidats présentés ({cert.jury_candidates})",
+                target_ms=200,
+            ),
+            Endpoint(
+                "GET /certification/statistiques/RNCP41885/ (yearly statistics)",
+                "/certification/statistiques/RNCP41885/",
+                part="certification",
+                login=login,
+                expect="<td>2021</td>",
+                target_ms=500,
+            ),
+        ]
+    if "projects" in parts:
+        from bench.projects_endpoints import projects_endpoints
+
+        endpoints += projects_endpoints(
+            prepared.projects, Endpoint, PROJECTS_ENROL_WARMUP, PROJECTS_ENROL_REQUESTS
+        )
     return endpoints
 
 
@@ -506,7 +751,7 @@ def free_port() -> int:
 class Gunicorn:
     """gunicorn in its own process group (Ctrl-C reaches the benchmark, which stops it)."""
 
-    def __init__(self, *, port: int, workers: int, log_path: Path) -> None:
+    def __init__(self, *, port: int, workers: int, log_path: Path, threads: int = 2) -> None:
         self.port = port
         self.log_path = log_path
         self.command = [
@@ -518,7 +763,7 @@ class Gunicorn:
             f"--workers={workers}",
             # Sync workers close the connection after each answer; threaded ones keep it.
             "--worker-class=gthread",
-            "--threads=2",
+            f"--threads={threads}",
             "--keep-alive=5",
             "--log-level=warning",
             f"--chdir={ROOT}",
@@ -569,10 +814,17 @@ class Gunicorn:
 
 
 def fetch(
-    conn: http.client.HTTPConnection, endpoint: Endpoint, form: dict[str, str] | None = None
+    conn: http.client.HTTPConnection,
+    endpoint: Endpoint,
+    form: dict[str, str] | None = None,
+    *,
+    replay_sql: bool = False,
 ) -> tuple[float, float | None, float, bytes]:
-    """One request: (server ms, server CPU ms or None, client ms, body)."""
+    """One request: (server ms, server CPU ms or None, client ms, body). With `replay_sql`,
+    the server also replays the request's SQL and the endpoint keeps its raw time."""
     headers = {"Accept": "text/html,application/json", "Accept-Encoding": "identity"}
+    if replay_sql:
+        headers["X-Bench-Sql-Replay"] = str(SQL_REPLAYS)
     if endpoint.cookie:
         headers["Cookie"] = endpoint.cookie
     body = None
@@ -604,6 +856,9 @@ def fetch(
     if timing is None:
         raise BenchError(f"{endpoint.label}: no Server-Timing header (app;dur=…).")
     cpu = CPU_TIMING_RE.search(header)
+    replayed = SQL_REPLAY_RE.search(response.getheader("X-Bench-Sql", ""))
+    if replay_sql and replayed:
+        endpoint.queries, endpoint.sql_ms = int(replayed.group(1)), float(replayed.group(2))
     return float(timing.group(1)), float(cpu.group(1)) if cpu else None, client_ms, content
 
 
@@ -641,6 +896,8 @@ def run_endpoint(conn, endpoint: Endpoint, *, warmup: int, requests: int) -> Non
         )
     for i in range(warmup + requests):
         form = endpoint.forms[i] if endpoint.forms is not None else None
+        if endpoint.cookies is not None:
+            endpoint.cookie = endpoint.cookies[i]
         server_ms, cpu_ms, client_ms, body = fetch(conn, endpoint, form)
         if i == 0:
             check_page(endpoint, body)
@@ -650,6 +907,8 @@ def run_endpoint(conn, endpoint: Endpoint, *, warmup: int, requests: int) -> Non
                 endpoint.cpu_ms.append(cpu_ms)
             endpoint.client_ms.append(client_ms)
             endpoint.size = len(body)
+    if endpoint.forms is None:  # one more request, its SQL replayed (single-use forms: none)
+        fetch(conn, endpoint, replay_sql=True)
 
 
 def p95(values: list[float]) -> float:
@@ -668,6 +927,9 @@ def print_table(endpoints: list[Endpoint]) -> None:
         "p95",
         "target p95",
         "",
+        "queries",
+        "SQL",
+        "page÷SQL",
         "CPU median",
         "CPU p95",
         "client median",
@@ -681,6 +943,9 @@ def print_table(endpoints: list[Endpoint]) -> None:
             _ms(e.server_ms, p95),
             f"< {e.target_ms:.0f}" if e.target_ms else "",
             e.verdict,
+            str(e.queries) if e.queries is not None else "—",
+            f"{e.sql_ms:.1f}" if e.sql_ms is not None else "—",
+            f"{e.ratio:.1f}" if e.ratio is not None else "—",
             _ms(e.cpu_ms, statistics.median),
             _ms(e.cpu_ms, p95),
             _ms(e.client_ms, statistics.median),
@@ -695,7 +960,11 @@ def print_table(endpoints: list[Endpoint]) -> None:
         rest = "  ".join(c.rjust(w) for c, w in zip(cells[1:], widths[1:], strict=True))
         return f"  {first}  {rest}"
 
-    print("  Server-side times in ms (wall clock; CPU: the request thread's CPU time)")
+    print(
+        "  Server-side times in ms (wall clock; CPU: the request thread's CPU time; SQL: the "
+        "page's own statements replayed with the driver alone, median of "
+        f"{SQL_REPLAYS}; page÷SQL: median page ÷ SQL)"
+    )
     print(line(header))
     print("  " + "-" * (sum(widths) + 2 * (len(widths) - 1)))
     part = None
@@ -725,6 +994,8 @@ def write_json(
             "foundation": scenario(prepared.foundation),
             "accompaniment": scenario(prepared.accompaniment),
             "coordination": scenario(prepared.coordination),
+            "territory": scenario(prepared.territory),
+            "projects": scenario(prepared.projects),
         },
         "endpoints": [
             {
@@ -739,6 +1010,9 @@ def write_json(
                 "cpu_p95_ms": round(p95(e.cpu_ms), 1) if e.cpu_ms else None,
                 "client_median_ms": round(statistics.median(e.client_ms), 1),
                 "target_p95_ms": e.target_ms,
+                "queries": e.queries,
+                "raw_sql_ms": e.sql_ms,
+                "page_to_sql": round(e.ratio, 2) if e.ratio is not None else None,
                 "verdict": e.verdict,
                 "size_bytes": e.size,
             }
@@ -807,10 +1081,32 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  preparation: {generation:.0f} s")
             endpoints = build_endpoints(prepared, args.parts)
             identity_lines = []
+            if prepared.territory is not None:
+                from bench.territory import measure as measure_territory
+
+                identity_lines += measure_territory(prepared.territory)
             if prepared.identity is not None:
                 from bench.identity import measure
 
                 identity_lines = measure(prepared.identity)
+            if prepared.tools is not None:
+                from bench.accompaniment_tools import query_counts
+
+                identity_lines += query_counts(prepared.tools)
+            if prepared.employment is not None:
+                from bench.employment import measure as measure_employment
+
+                identity_lines += measure_employment(prepared.employment)
+            if "reporting" in args.parts:
+                from bench.reporting import endpoints as reporting_endpoints
+                from bench.reporting import measure as reporting_measure
+
+                endpoints += reporting_endpoints(prepared, Endpoint)
+                identity_lines += reporting_measure(prepared)
+            if prepared.identity is not None:
+                from bench.identity import measure
+
+                identity_lines += measure(prepared.identity)
 
             port = free_port()
             server = Gunicorn(port=port, workers=args.workers, log_path=Path(tmp) / "gunicorn.log")
@@ -854,6 +1150,12 @@ def main(argv: list[str] | None = None) -> int:
                 notes.append(
                     f"Coordination: inbox of « {c.organisation_name} »; actor map of "
                     f"département {c.departement} ({c.departement_organisations:,} organisations)."
+                )
+            if prepared.certification:
+                g = prepared.certification
+                notes.append(
+                    f"Certification: {g.candidates:,} candidates, {g.scores:,} criterion scores, "
+                    f"{g.certified:,} certified; jury of {g.jury_candidates} candidates."
                 )
             for note in notes:
                 print(note)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from bench.common import letters
 from relais.accounts.models import Membership, Organisation, OrganisationKind, Role, User
 from relais.network.directory.models import Service
 from relais.pathways import services as pathway_services
@@ -57,7 +58,7 @@ def prepare(*, receiver_id: int, count: int) -> SendingScenario:
             actor=referent,
             referent=referent,
             data={
-                "birth_name": f"Envoi {run} {i:04d}".replace(" ", "-"),
+                "birth_name": f"Envoi-{letters(run)}-{letters(f'{i:04d}')}",
                 "first_names": "Camille",
                 "birth_date": dt.date(1990, 1, 1) + dt.timedelta(days=i),
             },

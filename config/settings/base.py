@@ -43,7 +43,13 @@ INSTALLED_APPS = [
     "relais.diagnostics",
     "relais.pathways",
     "relais.network",
+    "relais.employment",
+    "relais.territory",
+    "relais.certification",
+    "relais.projects",
+    "relais.person_space",
     "relais.records",
+    "relais.reporting",
     "relais.web",
     "relais.api",
     "relais.demo",
@@ -99,6 +105,10 @@ TEMPLATES = [
 ]
 
 
+SQLITE_CACHE_MB = int(os.environ.get("RELAIS_SQLITE_CACHE_MB", "256"))
+SQLITE_MMAP_MB = int(os.environ.get("RELAIS_SQLITE_MMAP_MB", "1024"))
+
+
 def database_from_env(default_sqlite_path: Path) -> dict:
     """SQLite by default (WAL, foreign keys on); PostgreSQL when DATABASE_URL is set."""
     url = os.environ.get("DATABASE_URL")
@@ -127,6 +137,12 @@ def database_from_env(default_sqlite_path: Path) -> dict:
                 "PRAGMA foreign_keys=ON;"
                 "PRAGMA synchronous=NORMAL;"
                 "PRAGMA busy_timeout=20000;"
+                # SQLite's default page cache (2 MB) no longer holds what a search reads once
+                # the directory has its national size: each connection may keep up to
+                # RELAIS_SQLITE_CACHE_MB of pages (used only as it fills) and maps the file
+                # into memory (docs/performance.md).
+                f"PRAGMA cache_size=-{SQLITE_CACHE_MB * 1024};"
+                f"PRAGMA mmap_size={SQLITE_MMAP_MB * 1024 * 1024};"
             ),
         },
     }

@@ -44,4 +44,9 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # The CPU time of each request next to its wall-clock time (Server-Timing: cpu;dur=…): on a
 # shared machine, wall-clock times grow with the load of other processes, CPU times hardly.
-MIDDLEWARE = ["bench.middleware.CpuTimingMiddleware", *MIDDLEWARE]  # noqa: F405
+# The raw time of a page's own SQL on request (X-Bench-Sql-Replay, bench/middleware.py).
+MIDDLEWARE = [
+    "bench.middleware.CpuTimingMiddleware",
+    "bench.middleware.SqlReplayMiddleware",
+    *MIDDLEWARE,  # noqa: F405
+]

@@ -73,7 +73,10 @@ api = RelaisAPI(
     description=(
         "API de Relais. Authentification : en-tête `Authorization: Bearer <jeton>` avec un jeton "
         "personnel créé depuis la page « Mon compte ». Chaque appel agit avec les droits de "
-        "l'utilisateur du jeton, dans ses structures uniquement."
+        "l'utilisateur du jeton, dans ses structures uniquement. Créations : un en-tête "
+        "`Idempotency-Key` (valeur aléatoire propre à la demande) fait qu'une demande renvoyée "
+        "ne crée rien de plus (409 avec le numéro de ce qui a été créé ; l'accueil d'une "
+        "personne rend le dossier déjà créé)."
     ),
     auth=ApiTokenAuth(),
     throttle=throttles(),
@@ -87,6 +90,14 @@ api.add_router("/", diagnostics.router)
 api.add_router("/", pathways.router)
 api.add_router("/", "relais.api.routers.referrals.router")
 api.add_router("/", "relais.api.routers.services.router")
+api.add_router("/", "relais.api.routers.meetings.router")
+api.add_router("/", "relais.api.routers.employment.router")
+api.add_router("/", "relais.api.routers.territory.router")
+api.add_router("/", "relais.api.routers.certification.router")
+api.add_router("/", "relais.api.routers.projects.router")
+api.add_router("/", "relais.api.routers.workshops.router")
+api.add_router("/", "relais.api.routers.reporting.router")
+api.add_router("/", "relais.api.routers.person_space.router")
 
 
 def _error(request: HttpRequest, detail: str, status: int, **extra):

@@ -178,6 +178,11 @@ class Submission(models.Model):
     )
     target_type = models.CharField(max_length=100, blank=True)
     target_id = models.BigIntegerField(null=True)
+    # Where the first submission sent the user (a form handled by `once_per_submission`): the
+    # second is sent there too.
+    location = models.CharField(max_length=500, blank=True)
+    # The status an API create answered (`relais.api.idempotency`); its record is target_id.
+    status = models.PositiveSmallIntegerField(null=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:

@@ -64,3 +64,18 @@ def submit_once(*, token: str, actor, create: Callable[[], T], model: type[T]) -
     if random.random() < 0.01:  # noqa: S311 (not security: spreading a cleanup)
         Submission.objects.filter(created_at__lt=timezone.now() - KEEP).delete()
     return obj, True
+
+
+def claim(*, token: str, actor) -> tuple[Submission | None, str]:
+    """Inside the caller's transaction, claim a form's token: (the new claim, "") for a first
+    submission, (None, where the first one led) for a repeat — a repeat waits on the unique
+    index until the first commits. (None, "") when there is no token to claim."""
+    token = (token or "").strip()[:64]
+    if not token or actor is None:
+        return None, ""
+    try:
+        with transaction.atomic():
+            return Submission.objects.create(token=token, actor=actor), ""
+    except IntegrityError:
+        first = Submission.objects.filter(token=token, actor=actor).first()
+        return None, first.location if first is not None else ""

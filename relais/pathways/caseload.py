@@ -7,7 +7,9 @@ each column is a correlated subquery on the person (current pathway, urgency of 
 diagnostic, next open step, next review, last contact), alerts are expressions on those
 columns, added only when the list is filtered or sorted by them (for display they are
 derived in Python from the row's values, which costs nothing). The contract alert adds
-four queries (see below), whatever the number of persons.
+four queries (see below), whatever the number of persons; the workshop no-show alert one
+more (`relais.pathways.no_shows`: unexcused absence at a collective session in the last 30
+days).
 
 Definitions (shown to users in the page's help):
 - followed (the default view): a person with a pathway in progress, or a contact in the last
@@ -67,6 +69,7 @@ from django.utils import timezone
 from relais.accounts.models import Role
 from relais.diagnostics.models import Diagnostic, Urgency
 from relais.pathways import contract as contract_terms
+from relais.pathways import no_shows, reminders
 from relais.pathways.checks import add_months
 from relais.pathways.models import (
     Appointment,
@@ -103,6 +106,8 @@ class Alert(StrEnum):
     NO_CONTACT_60 = "no_contact_60"
     STEP_OVERDUE = "step_overdue"
     CONTRACT_TO_RENEW = "contract_to_renew"
+    FOLLOW_UP_DUE = "follow_up_due"
+    WORKSHOP_NO_SHOW = "workshop_no_show"
 
 
 ALERT_LABELS: dict[Alert, str] = {
@@ -111,6 +116,8 @@ ALERT_LABELS: dict[Alert, str] = {
     Alert.NO_CONTACT_60: "Sans contact depuis 60 jours",
     Alert.STEP_OVERDUE: "Étape en retard",
     Alert.CONTRACT_TO_RENEW: "Contrat à renouveler",
+    Alert.FOLLOW_UP_DUE: "Point de suivi emploi à faire",
+    Alert.WORKSHOP_NO_SHOW: "Absence à un atelier",
 }
 
 # DSFR badge level per alert.
@@ -120,6 +127,8 @@ ALERT_LEVELS: dict[Alert, str] = {
     Alert.NO_CONTACT_60: "error",
     Alert.STEP_OVERDUE: "warning",
     Alert.CONTRACT_TO_RENEW: "info",
+    Alert.FOLLOW_UP_DUE: "warning",
+    Alert.WORKSHOP_NO_SHOW: "warning",
 }
 
 
@@ -206,7 +215,9 @@ def contract_renewal_person_ids(persons: QuerySet | list[int]) -> set[int]:
 def with_caseload(queryset: QuerySet[Person]) -> QuerySet[Person]:
     """Annotate persons with the caseload columns (see the module's docstring)."""
     columns, contact = _caseload_columns()
-    return queryset.annotate(**columns).annotate(**contact)
+    # Follow-ups owed to modules above (a placement's checkpoints): relais.pathways.reminders.
+    follow_up = {"next_follow_up_on": reminders.next_follow_up()}
+    return queryset.annotate(**columns).annotate(**contact).annotate(**follow_up)
 
 
 @cache
@@ -269,6 +280,8 @@ def _alert_conditions(today: dt.date) -> tuple[dict[Alert, Q], Coalesce]:
         Alert.NO_CONTACT_30: Q(contact_since__lte=warning, contact_since__gt=critical),
         Alert.STEP_OVERDUE: Q(next_step_on__lt=today),
         Alert.CONTRACT_TO_RENEW: Q(contract_to_renew=1),
+        Alert.FOLLOW_UP_DUE: Q(next_follow_up_on__lte=today),
+        Alert.WORKSHOP_NO_SHOW: Q(workshop_no_show=1),
     }, contact_since
 
 
@@ -276,9 +289,11 @@ def with_alerts(queryset: QuerySet[Person], today: dt.date) -> QuerySet[Person]:
     """Add one flag (0/1) per alert and their count, for filtering and sorting."""
     conditions, contact_since = _alert_conditions(today)
     to_renew = contract_renewal_person_ids(queryset.order_by().values("pk"))
+    missed = no_shows.persons_with_recent_no_show(queryset.order_by().values("pk"), today=today)
     queryset = queryset.annotate(
         contact_since=contact_since,
         contract_to_renew=Case(When(pk__in=to_renew, then=Value(1)), default=Value(0)),
+        workshop_no_show=Case(When(pk__in=missed, then=Value(1)), default=Value(0)),
     )
     flags = {
         f"alert_{alert}": Case(When(condition, then=Value(1)), default=Value(0))
@@ -497,7 +512,9 @@ def contact_since(person: Person) -> dt.date:
     return last or timezone.localtime(person.created_at).date()
 
 
-def alerts_for(person: Person, today: dt.date, contract_to_renew: bool = False) -> list[Alert]:
+def alerts_for(
+    person: Person, today: dt.date, contract_to_renew: bool = False, no_show: bool = False
+) -> list[Alert]:
     """The alerts of an annotated person, from the values already read (no query)."""
     alerts = []
     if person.next_review_on is not None and person.next_review_on < today:
@@ -511,6 +528,13 @@ def alerts_for(person: Person, today: dt.date, contract_to_renew: bool = False) 
         alerts.append(Alert.STEP_OVERDUE)
     if contract_to_renew:
         alerts.append(Alert.CONTRACT_TO_RENEW)
+    follow_up = getattr(person, "next_follow_up_on", None)
+    if isinstance(follow_up, str):  # some backends give back text for computed dates
+        follow_up = dt.date.fromisoformat(follow_up)
+    if follow_up is not None and follow_up <= today:
+        alerts.append(Alert.FOLLOW_UP_DUE)
+    if no_show:
+        alerts.append(Alert.WORKSHOP_NO_SHOW)
     return alerts
 
 
@@ -522,7 +546,12 @@ def rows(persons: list[Person], today: dt.date | None = None) -> list[CaseloadRo
         to_renew = {p.pk for p in persons if p.contract_to_renew}
     else:
         to_renew = contract_renewal_person_ids([p.pk for p in persons]) if persons else set()
-    return [CaseloadRow(p, alerts_for(p, today, p.pk in to_renew)) for p in persons]
+    if persons and all(hasattr(p, "workshop_no_show") for p in persons):
+        missed = {p.pk for p in persons if p.workshop_no_show}
+    else:
+        ids = [p.pk for p in persons]
+        missed = no_shows.persons_with_recent_no_show(ids, today=today) if ids else set()
+    return [CaseloadRow(p, alerts_for(p, today, p.pk in to_renew, p.pk in missed)) for p in persons]
 
 
 def alert_choices() -> list[tuple[str, str]]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db import models
 
 from relais.core.models import TimeStampedModel, VersionedModel
+from relais.core.smart import smart_gaps
 from relais.diagnostics.domains import Domain
 
 
@@ -141,14 +142,7 @@ class Goal(_PathwayChild, TimeStampedModel, VersionedModel):
 
     @property
     def smart_gaps(self) -> list[str]:
-        gaps = []
-        if not self.indicator:
-            gaps.append("indicateur")
-        if not self.target:
-            gaps.append("cible")
-        if self.deadline is None:
-            gaps.append("échéance")
-        return gaps
+        return smart_gaps(indicator=self.indicator, target=self.target, deadline=self.deadline)
 
 
 class StepKind(models.TextChoices):
@@ -439,6 +433,9 @@ class NoteVisibility(models.TextChoices):
     AUTHOR = "author", "Moi seul·e"
     ORGANISATION = "organisation", "Ma structure"
     TEAM = "team", "L'équipe de coordination de la personne"
+    # Written for the person: read by the organisation and by the person in their space
+    # (relais.person_space); never by the coordination team's partners.
+    PERSON = "person", "La personne, dans son espace personnel (et ma structure)"
 
 
 class Note(_PersonChild, TimeStampedModel, VersionedModel):
@@ -580,3 +577,13 @@ class CalendarFeed(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.prefix}…"
+
+
+# Registered with Django here; defined in their own module (incidents and safety flags).
+from relais.pathways.collective_models import InfoSession, Registration  # noqa: E402, F401
+from relais.pathways.practice_models import (  # noqa: E402, F401
+    CasePresentation,
+    PeerSession,
+    ReflectiveEntry,
+)
+from relais.pathways.safety_models import Incident, SafetyFlag  # noqa: E402, F401

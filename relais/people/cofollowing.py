@@ -27,6 +27,12 @@ class AccessProvider(Protocol):
         with `allows(capability)`, `sees_note(note)`, `sees_document(id)`,
         `sees_domain(domain)`."""
 
+    def cofollowed_accesses(self, membership: Any) -> dict[int, Any]:
+        """Every person the user acting for `membership` co-follows, by id, with that
+        user's access to them (as `access_for` answers, documents aside): one query, for
+        the pages that rank or list co-followed persons together with the organisation's
+        own and must use only what each person agreed to share."""
+
 
 _provider: AccessProvider | None = None
 

@@ -297,6 +297,14 @@ class ConsentPurpose(models.TextChoices):
 class ConsentMethod(models.TextChoices):
     SIGNED_FORM = "signed_form", "Formulaire signé (déposé)"
     ORAL_WITH_WITNESS = "oral_witness", "Oral, devant témoin"
+    # Decided by the person themselves, signed in to their own space (relais.person_space):
+    # never offered in the professionals' forms.
+    PERSON_SPACE = "person_space", "Par la personne, dans son espace personnel"
+
+    @classmethod
+    def professional_choices(cls) -> list[tuple[str, str]]:
+        """The ways a professional records a decision (the person's own is not one)."""
+        return [c for c in cls.choices if c[0] != cls.PERSON_SPACE]
 
 
 class ConsentStatus(models.TextChoices):

@@ -133,6 +133,9 @@ def _check_consent_method(
     witness_name = one_line(witness_name)
     if len(witness_name) > 150:
         raise DomainError("150 caractères au plus.", field="witness_name")
+    if method == ConsentMethod.PERSON_SPACE:
+        # The person's own decision in their space: no witness, no paper.
+        return "", None
     if method == ConsentMethod.ORAL_WITH_WITNESS:
         if not witness_name:
             raise DomainError(

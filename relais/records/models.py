@@ -226,3 +226,7 @@ class RightsRequest(TimeStampedModel):
     @property
     def is_extended(self) -> bool:
         return bool(self.extended_reason)
+
+
+# Registered with Django here; defined in their own module.
+from relais.records.synthesis_models import SynthesisReport  # noqa: E402, F401

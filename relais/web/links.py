@@ -18,6 +18,14 @@ PAGES = {
     "invitation": "accounts:invitation",
     "password_reset": "accounts:password_reset_confirm",
     "retention": "lifecycle:overview",
+    "meeting_actions": "meetings:actions",
+    "thread": "threads:detail",
+    "placement": "employment:placement",
+    "project": "projects:detail",
+    "workshop": "projects:workshop_detail",
+    "certification_candidate": "certification:candidate",
+    "space_home": "space:home",
+    "space_link": "space:link",
 }
 
 

@@ -146,8 +146,9 @@ def test_right_of_access_pdf(page, login_as, organisation):
     ConsentFactory(person=person, recorded_by=referent)
     login_as(referent, organisation)
     page.goto(f"/personnes/{person.pk}/")
-    with page.expect_download() as download_info:
-        page.get_by_test_id("export-pdf").click()
+    # The PDF is made while the browser waits: a loaded machine takes its time (fonts).
+    with page.expect_download(timeout=60_000) as download_info:
+        page.get_by_test_id("export-pdf").click(no_wait_after=True)
     download = download_info.value
     assert download.suggested_filename.startswith(f"dossier-{person.pk}-")
     pdf = Path(download.path()).read_bytes()

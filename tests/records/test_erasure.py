@@ -19,8 +19,9 @@ from django.utils import timezone
 from relais.core.errors import DomainError
 from relais.core.models import AccessLogEntry, JournalAction
 from relais.diagnostics.models import Diagnostic
+from relais.employment.models import Checkpoint, Mediation
 from relais.network.coordination.models import ConferenceDecision
-from relais.network.referrals.models import ReferralTransition
+from relais.network.referrals.models import RedundancyWarning, ReferralTransition
 from relais.pathways.models import GoalReview, NoteDraft
 from relais.people.models import (
     DistinctPersons,
@@ -29,6 +30,7 @@ from relais.people.models import (
     Person,
     PersonMerge,
 )
+from relais.person_space.models import Cosignature, DocumentRequest, Message, SignInCode
 from relais.records.erasure import ERASED_TEXT, person_erase
 from relais.records.models import (
     ErasedRecord,
@@ -60,6 +62,20 @@ from tests.factories import (
     StepFactory,
     TeamMemberFactory,
 )
+from tests.factories.accompaniment_tools import (
+    IncidentFactory,
+    RegistrationFactory,
+    SafetyFlagFactory,
+)
+from tests.factories.employment import (
+    AbilityFactory,
+    EmploymentProjectFactory,
+    PlacementFactory,
+)
+from tests.factories.network.meetings import ThreadMessageFactory
+from tests.factories.person_space import SpaceAccessFactory, space_session
+from tests.factories.projects import AttendanceFactory, EnrolmentFactory
+from tests.factories.synthesis import SynthesisReportFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -92,7 +108,7 @@ def full_record():
     pathway = PathwayFactory(person=person, referent=user)
     goal = GoalFactory(pathway=pathway, text=SECRET)
     step = StepFactory(pathway=pathway, goal=goal, outcome=SECRET)
-    ContractFactory(pathway=pathway, commitments_person=SECRET, generated_by=user)
+    contract = ContractFactory(pathway=pathway, commitments_person=SECRET, generated_by=user)
     review = ReviewFactory(pathway=pathway, adjustments=SECRET, author=user)
     GoalReview.objects.create(review=review, goal=goal, result="partly", gap=SECRET)
     closed = PathwayFactory(person=person, referent=user, status="closed", next_review_on=None)
@@ -105,6 +121,15 @@ def full_record():
     ReferralTransition.objects.create(
         referral=referral, to_status="sent", at=timezone.now(), comment=SECRET, actor=user
     )
+    RedundancyWarning.objects.create(
+        organisation=organisation,
+        person=person,
+        kind="step",
+        step=step,
+        other_kind="referral",
+        other_referral=referral,
+        other_organisation=partner.organisation,
+    )
     team = CoordinationTeamFactory(person=person)
     TeamMemberFactory(team=team, organisation=partner.organisation, added_by=user)
     conference = CaseConferenceFactory(person=person, minutes=SECRET, author=user)
@@ -113,6 +138,16 @@ def full_record():
         person=person, until=dt.date(2020, 1, 1), reason=SECRET, decided_by=user
     )
     RetentionWarning.objects.create(person=person, due_on=dt.date.today(), sent_at=timezone.now())
+    # The employment module: project, abilities, a placement with its checkpoint and mediation.
+    EmploymentProjectFactory(person=person)
+    AbilityFactory(person=person, evidence=SECRET)
+    placement = PlacementFactory(person=person, pathway=pathway, tutor_name=SECRET)
+    Checkpoint.objects.create(placement=placement, label="1 semaine", due_on=dt.date.today())
+    Mediation.objects.create(placement=placement, happened_on=dt.date.today(), difficulty=SECRET)
+    enrolment = EnrolmentFactory(
+        workshop__organisation=organisation, person=person, evaluation=SECRET, step=step
+    )
+    AttendanceFactory(session__workshop=enrolment.workshop, enrolment=enrolment)
     # The same person recorded twice, merged (the undo data holds identity), and a pair
     # found by a duplicate search, and a namesake said to be someone else.
     shell = PersonFactory(organisation=organisation, birth_name=NAME, merged_into=person)
@@ -129,6 +164,27 @@ def full_record():
     DuplicatePair.objects.create(search=search, first=person, second=namesake, score=50, weight=5.0)
     DistinctPersons.objects.create(
         organisation=organisation, first=person, second=namesake, decided_by=user
+    )
+    # Accompaniment tools: incident and flag, registration to an information collective,
+    # a professional thread, a synthesis report.
+    IncidentFactory(person=person, description=SECRET, author=user)
+    SafetyFlagFactory(person=person, instruction=SECRET, raised_by=user)
+    RegistrationFactory(
+        session__organisation=organisation, person=person, birth_name=NAME, registered_by=user
+    )
+    ThreadMessageFactory(thread__person=person, thread__created_by=user, body=SECRET)
+    SynthesisReportFactory(person=person, author=user, proposal=SECRET)
+    # The person's own space: an access with a code, a session, a signature, a message
+    # and a document asked for.
+    access = SpaceAccessFactory(person=person)
+    SignInCode.objects.create(
+        access=access, purpose="cosign", code_hash="x", contract=contract, expires_at=timezone.now()
+    )
+    space_session(access)
+    Cosignature.objects.create(contract=contract, access=access, method="email", content_hash="x")
+    Message.objects.create(person=person, author_kind="person", body=SECRET)
+    DocumentRequest.objects.create(
+        person=person, title=SECRET, kind="cv", due_on=dt.date.today(), requested_by=user
     )
     RightsRequest.objects.create(
         organisation=organisation,

@@ -9,7 +9,7 @@ Two layers:
   the organisation's API;
 - **the recorded matrix** (`matrix.py`): the status each role gets on each route. A route
   without a row fails (a new view must be added, and its statuses reviewed); a changed status
-  fails until the row is updated. `RELAIS_WRITE_MATRIX=1 pytest tests/security` rewrites
+  fails until the row is updated. `RELAIS_WRITE_MATRIX=1 pytest tests/security -n 0` rewrites
   the file from what the app answers, to review in the diff.
 """
 
@@ -50,6 +50,15 @@ PUBLIC = {
     "api-1:search",
     "directory:services_json",
     "directory:structure_json",
+    "certification:verify",
+    "api-1:certification_list",
+    "api-1:certification_referential",
+    # The person's space signs in through its own pages (relais.web.person_space).
+    "space:login",
+    "space:code",
+    "space:paper",
+    "space:link",
+    "space:logout",
 }
 # Routes whose parameters name a person's record (or an object of one).
 PERSON_KWARGS = {
@@ -70,8 +79,35 @@ PERSON_KWARGS = {
     "first",
     "second",
     "merge_id",
+    "registration_id",
+    "incident_id",
+    "flag_id",
+    "thread_id",
+    "report_id",
+    "placement_pk",
+    "placement_id",
+    "checkpoint_pk",
+    "candidate_pk",
+    "enrolment_pk",
+    "candidate_id",
+    "enrolment_id",
+    "contract_id",
+    "appointment_id",
+    "document_id",
+    "request_id",
 }
-PERSON_NAMESPACES = ("people:", "diagnostics:", "pathways:", "teams:", "referrals:")
+PERSON_NAMESPACES = (
+    "people:",
+    "diagnostics:",
+    "pathways:",
+    "teams:",
+    "referrals:",
+    "threads:",
+    "synthesis:",
+    "safety:",
+    "employment:",
+    "space_admin:",
+)
 
 
 def routes() -> list[tuple[str, str]]:
@@ -117,6 +153,49 @@ def _object_for(name: str, kwarg: str, objects: dict):
         "second": "twin",
         "merge_id": "merge",
         "search_id": "duplicate_search",
+        "session_id": "info_session",
+        "registration_id": "registration",
+        "incident_id": "incident",
+        "flag_id": "safety_flag",
+        "meeting_id": "meeting",
+        "action_id": "meeting_action",
+        "thread_id": "thread",
+        "presentation_id": "presentation",
+        "peer_session_id": "peer_session",
+        "report_id": "synthesis_report",
+        "employer_pk": "employer",
+        "employer_id": "employer",
+        "position_pk": "position",
+        "position_id": "position",
+        "analysis_pk": "analysis",
+        "placement_pk": "placement",
+        "placement_id": "placement",
+        "checkpoint_pk": "checkpoint",
+        "territory_id": "territory",
+        "indicator_id": "indicator",
+        "import_id": "indicator_import",
+        "analysis_id": "needs_analysis",
+        "candidate_pk": "cert_candidate",
+        "enrolment_pk": "cert_enrolment",
+        "modality_pk": "cert_modality",
+        "block_pk": "cert_block",
+        "certificate_pk": "cert_certificate",
+        "group_pk": "cert_group",
+        "jury_pk": "cert_jury",
+        "candidate_id": "cert_candidate",
+        "enrolment_id": "cert_enrolment",
+        "modality_id": "cert_modality",
+        "jury_id": "cert_jury",
+        "project_id": "project",
+        "task_id": "task",
+        "part_id": "objective",
+        "line_id": "budget_line",
+        "workshop_id": "workshop",
+        "export_id": "report_export",
+        "contract_id": "contract",
+        "appointment_id": "appointment",
+        "document_id": "document",
+        "request_id": "document_request",
     }
     if kwarg == "pk":
         if name == "lifecycle:request":
@@ -167,6 +246,23 @@ def _object_for(name: str, kwarg: str, objects: dict):
         return objects["person"].pk
     if kwarg == "number":
         return objects["contract"].number
+    # Names that mean another object in one module (a workshop's session, not an information
+    # session; a project's indicator, not a territory's; a workshop enrolment, not a
+    # certification one).
+    by_module = {
+        "projects": {
+            "indicator_id": "project_indicator",
+            "session_id": "session",
+            "enrolment_id": "enrolment",
+        },
+        "certification": {
+            "document_pk": "cert_document",
+            "equivalence_pk": "cert_equivalence",
+            "former_pk": "cert_enrolment",
+        },
+    }
+    if kwarg in by_module.get(namespace, {}):
+        return objects[by_module[namespace][kwarg]].pk
     if kwarg in by_name:
         return objects[by_name[kwarg]].pk
     return {
@@ -176,6 +272,8 @@ def _object_for(name: str, kwarg: str, objects: dict):
         "scope": "structures",
         "key": "rendez-vous",
         "filename": "structures.csv",
+        "code": "RNCP99999",
+        "kind": "objectif",
     }.get(kwarg, "x")
 
 
@@ -235,6 +333,10 @@ def written():
     rows: dict = {}
     yield rows
     if WRITE:
+        # The rows of this run replace theirs; the others are kept (a run limited with -k, or
+        # one worker's share under xdist, must not drop them), except routes that are gone.
+        current = {name for name, _ in ROUTES}
+        rows = {k: v for k, v in {**recorded(), **rows}.items() if k in current}
         MATRIX_FILE.write_text(
             '"""Recorded by tests/security/test_permission_matrix.py (RELAIS_WRITE_MATRIX=1):\n'
             'the status each role gets on each route. Review every change."""\n\n'

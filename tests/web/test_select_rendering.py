@@ -53,7 +53,7 @@ def test_same_markup_as_django_templates(data):
 
 
 def test_labels_and_values_are_escaped():
-    html = str(dsfr_field(_Form()["referent"])["widget"])
+    html = str(dsfr_field(_Form()["referent"]))
     assert "&lt;b&gt;Jean&lt;/b&gt; &amp; Cie" in html
     assert "<b>" not in html
 
@@ -91,5 +91,46 @@ def test_multiple_checkboxes_are_laid_out_as_checkboxes_and_radios_as_radios():
         )
 
     form = Form()
-    assert dsfr_field(form["resources"])["kind"] == "checkboxes"
-    assert dsfr_field(form["household"])["kind"] == "radio"
+    resources = str(dsfr_field(form["resources"]))
+    household = str(dsfr_field(form["household"]))
+    assert resources.count('class="fr-checkbox-group"') == 2 and "<fieldset" in resources
+    assert 'type="checkbox"' in resources
+    assert 'class="fr-radio-group"' in household and 'type="radio"' in household
+
+
+def test_text_inputs_and_textareas_rendered_in_python_match_django():
+    from django.test import SimpleTestCase
+
+    from relais.web.templatetags.relais_tags import _fast_widget
+
+    class Form(forms.Form):
+        name = forms.CharField(max_length=20, initial='Zoé "<b>"')
+        born = forms.DateField(required=False)
+        count = forms.IntegerField(min_value=0)
+        text = forms.CharField(widget=forms.Textarea, initial="a < b")
+
+    checker = SimpleTestCase()
+    for name in ("name", "born", "count", "text"):
+        bound = Form()[name]
+        attrs = {"class": "fr-input", "aria-invalid": "true"}
+        expected = bound.as_widget(attrs=attrs)
+        fast = bound.as_widget(widget=_fast_widget(bound.field.widget), attrs=attrs)
+        checker.assertHTMLEqual(fast, expected)
+
+
+class _Errors(forms.Form):
+    name = forms.CharField()
+    kind = forms.ChoiceField(choices=[("a", "A")], widget=forms.RadioSelect)
+
+    def clean(self):
+        self.add_error("name", "Ce code n'est pas valide <b>")
+        self.add_error("kind", "L'option « A » n'est plus proposée")
+
+
+def test_error_messages_are_escaped_once():
+    form = _Errors(data={"name": "x", "kind": "a"})
+    assert not form.is_valid()
+    name, kind = str(dsfr_field(form["name"])), str(dsfr_field(form["kind"]))
+    assert "Ce code n&#x27;est pas valide &lt;b&gt;" in name
+    assert "&amp;" not in name and "&amp;" not in kind
+    assert "L&#x27;option « A » n&#x27;est plus proposée" in kind

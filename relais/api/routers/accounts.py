@@ -4,6 +4,7 @@ from ninja import Router, Status
 from relais.accounts import services
 from relais.accounts.models import Membership
 from relais.accounts.policies import can_manage_members
+from relais.api.idempotency import idempotent
 from relais.api.schemas import (
     ErrorOut,
     InvitationIn,
@@ -96,9 +97,17 @@ def members(request: HttpRequest, organisation_id: int):
 
 @router.post(
     "/organisations/{organisation_id}/invitations",
-    response={201: InvitationOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response={
+        201: InvitationOut,
+        400: ErrorOut,
+        403: ErrorOut,
+        404: ErrorOut,
+        422: ErrorOut,
+        409: ErrorOut,
+    },
     summary="Inviter un professionnel (responsables)",
 )
+@idempotent
 def invite(request: HttpRequest, organisation_id: int, payload: InvitationIn):
     membership = _membership(request, organisation_id)
     if not can_manage_members(request.user, membership.organisation):

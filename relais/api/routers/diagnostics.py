@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from ninja import Router, Status
 
 from relais.api.access import person_for, person_record_for
+from relais.api.idempotency import idempotent
 from relais.api.routers.people import ERRORS, WRITE_ERRORS, Id, OrganisationId, user_ref
 from relais.api.schemas_diagnostics import (
     AssessmentIn,
@@ -198,13 +199,14 @@ def diagnostic_evolution(request: HttpRequest, organisation_id: OrganisationId, 
 
 @router.post(
     "/organisations/{organisation_id}/persons/{person_id}/diagnostics",
-    response={201: DiagnosticOut, **ERRORS},
+    response={201: DiagnosticOut, **WRITE_ERRORS},
     summary="Enregistrer un nouveau diagnostic",
     description=(
         "Un nouveau diagnostic daté ; les précédents sont conservés (évolution). Le degré "
         "d'urgence suggéré est calculé par les règles à partir des faits envoyés."
     ),
 )
+@idempotent
 def diagnostic_create(
     request: HttpRequest, organisation_id: OrganisationId, person_id: Id, payload: DiagnosticIn
 ):

@@ -16,6 +16,7 @@ from ninja import Router, Status
 
 from relais.accounts.models import Membership
 from relais.api.access import person_for, person_record_for
+from relais.api.idempotency import idempotent
 from relais.api.routers.people import (
     ERRORS,
     WRITE_ERRORS,
@@ -176,10 +177,11 @@ def pathway_list(request: HttpRequest, organisation_id: OrganisationId, person_i
 
 @router.post(
     "/organisations/{organisation_id}/persons/{person_id}/pathways",
-    response={201: PathwayOut, **ERRORS},
+    response={201: PathwayOut, **WRITE_ERRORS},
     summary="Ouvrir un parcours",
     description="Le premier bilan est prévu au début du parcours + le rythme des bilans.",
 )
+@idempotent
 def pathway_create(
     request: HttpRequest, organisation_id: OrganisationId, person_id: Id, payload: PathwayIn
 ):
@@ -299,12 +301,13 @@ def goal_list(request: HttpRequest, organisation_id: OrganisationId, pathway_id:
 
 @router.post(
     f"{PATHWAY_PATH}/goals",
-    response={201: GoalOut, **ERRORS},
+    response={201: GoalOut, **WRITE_ERRORS},
     summary="Ajouter un objectif",
     description=(
         "Un objectif sans indicateur, cible ou échéance est accepté et signalé dans `smart_gaps`."
     ),
 )
+@idempotent
 def goal_create(
     request: HttpRequest, organisation_id: OrganisationId, pathway_id: Id, payload: GoalIn
 ):
@@ -360,9 +363,10 @@ def step_list(request: HttpRequest, organisation_id: OrganisationId, pathway_id:
 
 @router.post(
     f"{PATHWAY_PATH}/steps",
-    response={201: StepOut, **ERRORS},
+    response={201: StepOut, **WRITE_ERRORS},
     summary="Ajouter une étape",
 )
+@idempotent
 def step_create(
     request: HttpRequest, organisation_id: OrganisationId, pathway_id: Id, payload: StepIn
 ):
@@ -466,13 +470,14 @@ def _results(payload: ReviewIn) -> dict[int, review_services.GoalOutcome]:
 
 @router.post(
     f"{PATHWAY_PATH}/reviews",
-    response={201: ReviewOut, **ERRORS},
+    response={201: ReviewOut, **WRITE_ERRORS},
     summary="Enregistrer un bilan",
     description=(
         "Un résultat pour chaque objectif en cours (`results`). Les objectifs atteints ou "
         "abandonnés prennent ce statut ; le prochain bilan du parcours est fixé."
     ),
 )
+@idempotent
 def review_create(
     request: HttpRequest, organisation_id: OrganisationId, pathway_id: Id, payload: ReviewIn
 ):

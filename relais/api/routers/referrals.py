@@ -17,6 +17,7 @@ from ninja import Query, Router, Status
 
 from relais.accounts.models import Membership
 from relais.api.access import acting_membership, person_for
+from relais.api.idempotency import idempotent
 from relais.api.routers.people import ERRORS, WRITE_ERRORS, Id, OrganisationId
 from relais.api.schemas_referrals import (
     AcceptIn,
@@ -126,7 +127,7 @@ def detail(request: HttpRequest, organisation_id: OrganisationId, referral_id: I
 
 @router.post(
     BASE,
-    response={201: ReferralOut, **ERRORS},
+    response={201: ReferralOut, **WRITE_ERRORS},
     summary="Envoyer une orientation",
     description=(
         "Vers un service publié d'une autre structure active. Refusée (400, `field`: "
@@ -137,6 +138,7 @@ def detail(request: HttpRequest, organisation_id: OrganisationId, referral_id: I
         "sont rappelées dans `redundancies` et leurs structures prévenues."
     ),
 )
+@idempotent
 def create(request: HttpRequest, organisation_id: OrganisationId, payload: ReferralIn):
     membership = _membership(request, organisation_id)
     _m, person = person_for(request, organisation_id, payload.person_id, Capability.ACCOMPANIMENT)

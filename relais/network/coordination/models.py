@@ -115,7 +115,7 @@ class TeamMember(TimeStampedModel):
         "accord explicite pour la santé, le", null=True, blank=True
     )
     health_consent_method = models.CharField(
-        "accord recueilli", max_length=15, choices=ConsentMethod.choices, blank=True
+        "accord recueilli", max_length=15, choices=ConsentMethod.professional_choices(), blank=True
     )
     health_consent_witness = models.CharField("témoin de l'accord", max_length=150, blank=True)
     started_on = models.DateField("depuis le")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils import timezone
 
 from relais.core.models import TimeStampedModel, VersionedModel
 
@@ -234,3 +235,90 @@ class ReferralTransition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_status or '∅'} → {self.to_status}"
+
+
+class RedundancyKind(models.TextChoices):
+    REFERRAL = "referral", "Orientation"
+    STEP = "step", "Étape"
+
+
+class RedundancyWarning(TimeStampedModel):
+    """A redundancy warning as it was raised (`relais.network.referrals.redundancy`): a
+    new action (a referral sent, a step added) for a person while a similar one of another
+    organisation was running. One row per pair (new action, other action), kept so that
+    coordination can be accounted for (warnings raised, and resolved: one of the two
+    actions no longer running). Written by the referral service and the step warning,
+    never by reporting, which only reads it."""
+
+    holds_personal_data = True
+    journal_parent = ("people.person", "person_id")
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name="structure qui engage l'action",
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    person = models.ForeignKey(
+        "people.Person", verbose_name="personne", on_delete=models.CASCADE, related_name="+"
+    )
+    raised_at = models.DateTimeField("signalé le", default=timezone.now)
+    kind = models.CharField("nouvelle action", max_length=10, choices=RedundancyKind.choices)
+    referral = models.ForeignKey(
+        Referral, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    step = models.ForeignKey(
+        "pathways.Step", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    other_kind = models.CharField("action similaire", max_length=10, choices=RedundancyKind.choices)
+    other_referral = models.ForeignKey(
+        Referral, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    other_step = models.ForeignKey(
+        "pathways.Step", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    # The other organisation on the platform; None: a partner named on a step.
+    other_organisation = models.ForeignKey(
+        "accounts.Organisation", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "alerte de doublon"
+        verbose_name_plural = "alertes de doublon"
+        indexes = [
+            models.Index(fields=["organisation", "raised_at"], name="redundancy_org_raised"),
+            models.Index(fields=["person", "raised_at"], name="redundancy_person_raised"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(kind="referral", referral__isnull=False, step__isnull=True)
+                    | models.Q(kind="step", step__isnull=False, referral__isnull=True)
+                ),
+                name="redundancy_new_action",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(
+                        other_kind="referral",
+                        other_referral__isnull=False,
+                        other_step__isnull=True,
+                    )
+                    | models.Q(
+                        other_kind="step", other_step__isnull=False, other_referral__isnull=True
+                    )
+                ),
+                name="redundancy_other_action",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Alerte de doublon n° {self.pk}"
+
+    @property
+    def journal_organisation_id(self) -> int:
+        return self.organisation_id
+
+    @property
+    def journal_person_id(self) -> int:
+        return self.person_id

@@ -26,7 +26,7 @@ from relais.core.errors import DomainError
 from relais.core.links import link
 from relais.core.text import fold
 from relais.network.directory import thematiques as thematique_labels
-from relais.network.referrals.models import Referral
+from relais.network.referrals.models import RedundancyKind, RedundancyWarning, Referral
 from relais.notifications.services import Email, notify
 from relais.pathways.models import OPEN_STEP_STATUSES, Step, StepKind, StepOwner
 from relais.people.models import Person
@@ -222,6 +222,35 @@ def check_confirmed(redundancies: list[Redundancy], confirmed: str | None) -> No
         raise RedundancyToConfirm(redundancies)
 
 
+def record_raised(
+    redundancies: Iterable[Redundancy],
+    *,
+    person_id: int,
+    organisation: Organisation,
+    referral: Referral | None = None,
+    step: Step | None = None,
+) -> int:
+    """Keep the warnings raised by a new action (a referral sent or a step added), one row
+    per similar action, so that coordination can be accounted for (warnings raised and
+    resolved). One query."""
+    rows = [
+        RedundancyWarning(
+            organisation=organisation,
+            person_id=person_id,
+            kind=RedundancyKind.REFERRAL if referral is not None else RedundancyKind.STEP,
+            referral=referral,
+            step=step if referral is None else None,
+            other_kind=found.what,
+            other_referral_id=found.object_id if found.what == RedundancyKind.REFERRAL else None,
+            other_step_id=found.object_id if found.what == RedundancyKind.STEP else None,
+            other_organisation_id=found.organisation_id,
+        )
+        for found in redundancies
+    ]
+    RedundancyWarning.objects.bulk_create(rows)
+    return len(rows)
+
+
 def notify_others(
     redundancies: Iterable[Redundancy],
     *,
@@ -282,6 +311,7 @@ def warn_step_added(step: Step, *, organisation: Organisation) -> str:
     )
     if not found:
         return ""
+    record_raised(found, person_id=step.pathway.person_id, organisation=organisation, step=step)
     notify_others(found, new_label=f"étape « {step.title} »", by=organisation)
     others = " ; ".join(
         f"{r.label} ({r.organisation_name}, {r.status_label.lower()})" for r in found[:3]

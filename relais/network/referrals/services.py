@@ -292,6 +292,9 @@ def referral_send(
         comment=comment,
         at=now,
     )
+    redundancy.record_raised(
+        found, person_id=person.pk, organisation=membership.organisation, referral=referral
+    )
     redundancy.notify_others(
         found,
         new_label=f"orientation vers « {service.name} »",

@@ -6,7 +6,9 @@ Everything means everything recorded in the person's file: identity, situation, 
 files themselves are given separately on request), diagnostics with their domain
 assessments, pathways with goals, steps, contracts, reviews and exit, professional notes —
 including those visible to their author only: the person's right of access covers them —
-and appointments; and what went to other organisations (art. 15 asks for the recipients):
+and appointments; the employment project, abilities observed and placements (with
+checkpoints and mediations); workshops attended (enrolment, consent, attendance,
+evaluation); and what went to other organisations (art. 15 asks for the recipients):
 the referrals sent to partners (what was shared, with whom, when, their status history), the
 professionals of other organisations in the person's coordination team (what they see), and
 the case conferences about the person with their minutes and decisions. The access journal
@@ -23,7 +25,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from relais.people.models import Person
-from relais.records.export import accompaniment, partners
+from relais.records.export import accompaniment, employment, partners, workshops
 from relais.records.export import person as own_file
 from relais.records.export.output import as_json, render_pdf
 from relais.records.export.structure import Group, Item, PersonExport, display, user_name
@@ -31,10 +33,14 @@ from relais.records.export.structure import Group, Item, PersonExport, display, 
 __all__ = ["Group", "Item", "PersonExport", "as_json", "display", "person_export", "render_pdf"]
 
 
-def person_export(person: Person, *, actor, for_the_person: bool = False) -> PersonExport:
+def person_export(
+    person: Person, *, actor, for_the_person: bool = False, from_the_space: bool = False
+) -> PersonExport:
     """What is held about `person`. `for_the_person`: the copy given to the person (right
     of access, art. 15 RGPD) — everything, other professionals' « Moi seul·e » notes
-    included; otherwise a professional's copy, without the notes they may not read. The
+    included; otherwise a professional's copy, without the notes they may not read.
+    `from_the_space`: the copy the person downloads from their own space, whose notes are
+    only those written for them (decision 0065; the full copy is given on request). The
     caller has checked the right to export (`relais.records.policies`) and journals it."""
     person = Person.objects.select_related("organisation", "referent", "created_by").get(
         pk=person.pk
@@ -62,10 +68,18 @@ def person_export(person: Person, *, actor, for_the_person: bool = False) -> Per
             Group("parcours", "Parcours", accompaniment.pathways(person)),
             Group(
                 "ecrits",
-                "Écrits professionnels",
-                accompaniment.notes(person, reader=None if for_the_person else actor),
+                "Écrits pour vous" if from_the_space else "Écrits professionnels",
+                accompaniment.notes(
+                    person,
+                    reader=None if for_the_person or from_the_space else actor,
+                    written_for_the_person=from_the_space,
+                ),
             ),
             Group("rendez_vous", "Rendez-vous", accompaniment.appointments(person)),
+            Group("projet_professionnel", "Projet professionnel", employment.project(person)),
+            Group("habiletes", "Habiletés observées", employment.abilities(person)),
+            Group("mises_en_emploi", "Mises en emploi", employment.placements(person)),
+            Group("ateliers", "Ateliers et séquences de formation", workshops.enrolments(person)),
             Group(
                 "orientations",
                 "Orientations vers des partenaires",
@@ -73,5 +87,10 @@ def person_export(person: Person, *, actor, for_the_person: bool = False) -> Per
             ),
             Group("equipe", "Équipe de coordination", partners.team_members(person)),
             Group("syntheses", "Réunions de synthèse", partners.case_conferences(person)),
+            Group(
+                "syntheses_transmises",
+                "Synthèses transmises à une commission ou un prescripteur",
+                partners.synthesis_reports(person),
+            ),
         ],
     )

@@ -197,14 +197,18 @@ def pathways(person: Person) -> list[Item]:
     return items
 
 
-def notes(person: Person, *, reader=None) -> list[Item]:
+def notes(person: Person, *, reader=None, written_for_the_person: bool = False) -> list[Item]:
     """Every note for the person's own copy (`reader=None`); for a professional's copy, the
-    notes they may read: another professional's « Moi seul·e » notes are left out."""
+    notes they may read: another professional's « Moi seul·e » notes are left out.
+    `written_for_the_person`: only the notes written for the person (the copy downloaded
+    from their space, decision 0065)."""
     notes = (
         Note.objects.filter(person=person)
         .select_related("author", "pathway")
         .order_by("occurred_on", "id")
     )
+    if written_for_the_person:
+        notes = notes.filter(visibility=NoteVisibility.PERSON)
     if reader is not None:
         notes = notes.exclude(Q(visibility=NoteVisibility.AUTHOR) & ~Q(author=reader))
     return [

@@ -17,6 +17,7 @@ from relais.network.coordination.models import (
 from relais.network.referrals.models import Referral, ReferralStatus, ReferralTransition
 from relais.people.models import Person
 from relais.records.export.structure import Group, Item, label_of, user_name
+from relais.records.synthesis_models import SynthesisReport
 
 _CATEGORIES = dict(SharedCategory.choices)
 _DOMAINS = dict(Domain.choices)
@@ -169,4 +170,30 @@ def case_conferences(person: Person) -> list[Item]:
             ],
         )
         for conference in conferences
+    ]
+
+
+def synthesis_reports(person: Person) -> list[Item]:
+    """Reports sent to a commission or prescriber: to whom, what, when (art. 15: the
+    recipients of the data)."""
+    reports = (
+        SynthesisReport.objects.filter(person=person)
+        .select_related("recipient", "author", "sent_by")
+        .order_by("created_at", "id")
+    )
+    return [
+        Item(
+            f"Synthèse du {report.created_at:%d/%m/%Y} — {report.recipient.name}",
+            [
+                ("Destinataire", report.recipient.name),
+                ("Pour", report.get_purpose_display()),
+                ("Sections transmises", [s["title"] for s in report.content]),
+                ("Sections refusées", [f"{r['label']} ({r['reason']})" for r in report.refused]),
+                ("Produite le", report.created_at),
+                ("Par", user_name(report.author)),
+                ("Transmise le", report.sent_on),
+                ("Moyen de transmission", report.get_sending_method_display()),
+            ],
+        )
+        for report in reports
     ]

@@ -1,5 +1,5 @@
 """The timeline of a person's record: notes, appointments, steps, reviews, diagnostics,
-consents, life events, exits and signed contracts in one dated list, newest first.
+consents, life events, exits, signed contracts and workshop attendance in one dated list, newest first.
 
 One query per kind at most, whatever the number of items: each kind is read with
 `.values()` (no model instances, only the columns shown, long texts cut in the database)
@@ -17,7 +17,7 @@ from relais.people.models import (
     Person,
 )
 from relais.people.policies import Capability, can
-from relais.records.timeline import readers
+from relais.records.timeline import employment, readers, workshops
 from relais.records.timeline.items import (  # noqa: F401  (the timeline's public names)
     DEFAULT_LIMIT,
     MAX_LIMIT,
@@ -42,7 +42,17 @@ _READERS = {
     TimelineKind.CONTRACT: readers._contracts,
     TimelineKind.RECORD: readers._record,
     TimelineKind.REFERRAL: readers._referrals,
+    TimelineKind.PLACEMENT: employment.placements,
+    TimelineKind.ABILITY: employment.abilities,
+    TimelineKind.MEDIATION: employment.mediations,
+    TimelineKind.WORKSHOP: workshops._attendances,
 }
+
+
+def register_reader(kind: TimelineKind, reader) -> None:
+    """A module above `records` (the person's space) adds the reader of its own kind at
+    start-up: records may not import it (layers go one way)."""
+    _READERS[kind] = reader
 
 
 def build_timeline(
@@ -61,7 +71,9 @@ def build_timeline(
     selected = [k for k in (kinds or []) if k in allowed]
     items: list[TimelineItem] = []
     for kind in selected or allowed:
-        items.extend(_READERS[kind](person, membership, limit + 1))
+        reader = _READERS.get(kind)
+        if reader is not None:
+            items.extend(reader(person, membership, limit + 1))
     items.sort(key=lambda i: i.sort_key, reverse=True)
     items = items[: limit + 1]
     person_url = readers._url("person", person.pk)

@@ -27,6 +27,11 @@ class TimelineKind(StrEnum):
     CONTRACT = "contract"
     RECORD = "record"
     REFERRAL = "referral"
+    PLACEMENT = "placement"
+    ABILITY = "ability"
+    MEDIATION = "mediation"
+    WORKSHOP = "workshop"
+    PERSON_SPACE = "person_space"  # what the person did in their own space
 
 
 KIND_LABELS: dict[TimelineKind, str] = {
@@ -42,6 +47,11 @@ KIND_LABELS: dict[TimelineKind, str] = {
     TimelineKind.CONTRACT: "Contrats signés",
     TimelineKind.RECORD: "Dossier",
     TimelineKind.REFERRAL: "Orientations",
+    TimelineKind.PLACEMENT: "Mises en emploi",
+    TimelineKind.ABILITY: "Habiletés",
+    TimelineKind.MEDIATION: "Médiations",
+    TimelineKind.WORKSHOP: "Ateliers",
+    TimelineKind.PERSON_SPACE: "Espace personnel",
 }
 
 # DSFR icon per kind.
@@ -58,6 +68,11 @@ KIND_ICONS: dict[TimelineKind, str] = {
     TimelineKind.CONTRACT: "fr-icon-draft-line",
     TimelineKind.RECORD: "fr-icon-folder-2-line",
     TimelineKind.REFERRAL: "fr-icon-send-plane-line",
+    TimelineKind.PLACEMENT: "fr-icon-briefcase-line",
+    TimelineKind.ABILITY: "fr-icon-award-line",
+    TimelineKind.MEDIATION: "fr-icon-discuss-line",
+    TimelineKind.WORKSHOP: "fr-icon-team-line",
+    TimelineKind.PERSON_SPACE: "fr-icon-user-line",
 }
 
 STAFF_KINDS = (TimelineKind.APPOINTMENT, TimelineKind.RECORD)

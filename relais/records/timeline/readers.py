@@ -58,6 +58,13 @@ def _name(first: str | None, last: str | None) -> str:
     return f"{first or ''} {last or ''}".strip()
 
 
+# What the timeline says of a note's readers, when not « my organisation ».
+_NOTE_BADGES = {
+    NoteVisibility.AUTHOR: ("Moi seul·e", "warning"),
+    NoteVisibility.PERSON: ("Pour la personne", "new"),
+}
+
+
 def _notes(person: Person, membership, n: int) -> list[TimelineItem]:
     # Same rule as can_read_note: every note but other authors' "author only" ones (notes
     # shared with the coordination team are read by the organisation too).
@@ -78,15 +85,15 @@ def _notes(person: Person, membership, n: int) -> list[TimelineItem]:
     )
     items = []
     for r in rows:
-        private = r["visibility"] == NoteVisibility.AUTHOR
+        badge, level = _NOTE_BADGES.get(r["visibility"], ("", "info"))
         items.append(
             TimelineItem(
                 kind=TimelineKind.NOTE,
                 on=r["occurred_on"],
                 title=f"{NoteKind(r['kind']).label} — {_name(r['author__first_name'], r['author__last_name'])}",
                 detail=_excerpt(r["excerpt"]),
-                badge="Moi seul·e" if private else "",
-                badge_level="warning" if private else "info",
+                badge=badge,
+                badge_level=level,
                 url=_url("note", person.pk, r["id"], anchor="#ecrits"),
                 key=f"note-{r['id']}",
             )

@@ -24,6 +24,7 @@ from relais.web.conferences import forms
 from relais.web.forms_helpers import apply_domain_error, keep_input_with_version
 from relais.web.organisations.views import organisation_required
 from relais.web.people.access import get_person
+from relais.web.submissions import once_per_submission
 from relais.web.teams.common import base_context, denied, journal_person
 
 
@@ -106,6 +107,7 @@ def _conference_page(request, person, *, form, formset, conference, status=200, 
 
 
 @organisation_required
+@once_per_submission
 def conference_create(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_person(request, pk, Capability.TEAM)
     choices = conference_services.participant_choices(person)

@@ -25,6 +25,7 @@ from relais.web.diagnostics.forms import DiagnosticEntry, ValidateWithPersonForm
 from relais.web.diagnostics.presenters import domain_views, facts_view, urgency_view
 from relais.web.organisations.views import organisation_required
 from relais.web.people.access import get_person
+from relais.web.submissions import once_per_submission
 
 
 def _diagnostic_of(person, pk: int) -> Diagnostic:
@@ -57,6 +58,7 @@ def _form_context(request, person, entry: DiagnosticEntry, **extra) -> dict:
 
 
 @organisation_required
+@once_per_submission
 def diagnostic_create(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_person(request, pk, Capability.ACCOMPANIMENT)
     previous = None

@@ -28,6 +28,7 @@ from relais.web.directory.common import (
 )
 from relais.web.directory.import_forms import ImportForm
 from relais.web.organisations.views import organisation_required
+from relais.web.submissions import once_per_submission
 
 MAX_ERRORS_SHOWN = 1000
 
@@ -98,6 +99,7 @@ def export(request: HttpRequest, scope: str, filename: str) -> HttpResponse:
 
 
 @organisation_required
+@once_per_submission
 def import_view(request: HttpRequest) -> HttpResponse:
     if not policies.can_import(request.membership):
         raise PermissionDenied

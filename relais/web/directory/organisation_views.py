@@ -32,6 +32,7 @@ from relais.web.directory.organisation_forms import (
 )
 from relais.web.forms_helpers import save_form
 from relais.web.organisations.views import organisation_required
+from relais.web.submissions import once_per_submission
 
 PAGE_SIZE = 20
 
@@ -154,6 +155,7 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @organisation_required
+@once_per_submission
 def partner_create(request: HttpRequest) -> HttpResponse:
     if not policies.can_create_external_partner(request.membership):
         raise PermissionDenied

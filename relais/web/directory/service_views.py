@@ -23,6 +23,7 @@ from relais.web.directory.fields import commune_initial
 from relais.web.directory.service_forms import ServiceForm, service_initial
 from relais.web.forms_helpers import save_form
 from relais.web.organisations.views import organisation_required
+from relais.web.submissions import once_per_submission
 
 
 @organisation_required
@@ -60,6 +61,7 @@ def _service_form_page(request, form, organisation, service=None, stale=None) ->
 
 
 @organisation_required
+@once_per_submission
 def service_create(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = active_organisation(pk)
     if not policies.can_manage_services(request.membership, organisation):

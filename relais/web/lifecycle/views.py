@@ -35,6 +35,7 @@ from relais.web.lifecycle.forms import (
 )
 from relais.web.organisations.views import organisation_required
 from relais.web.people.access import get_person
+from relais.web.submissions import once_per_submission
 
 SECTION = "conservation"
 LIST_LIMIT = 200
@@ -124,6 +125,7 @@ def hold_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @organisation_required
+@once_per_submission
 def request_create(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_person(request, pk, Capability.VIEW)
     if not can_record_request(request.membership, person):

@@ -24,6 +24,7 @@ from relais.web.organisations.views import organisation_required
 from relais.web.pathways.common import person_url
 from relais.web.pathways.notes_forms import AppointmentForm, ParticipationForm
 from relais.web.people.access import get_person
+from relais.web.submissions import once_per_submission
 
 PAST_APPOINTMENTS_ON_PAGE = 20
 UPCOMING_APPOINTMENTS_ON_PAGE = 50
@@ -96,6 +97,7 @@ def _appointment_fields(form: AppointmentForm, *, pathway) -> dict:
 
 
 @organisation_required
+@once_per_submission
 def appointment_create(request: HttpRequest, person_pk: int) -> HttpResponse:
     person = get_person(request, person_pk, Capability.APPOINTMENTS)
     if request.method == "POST":

@@ -21,9 +21,11 @@ from relais.web.pathways.common import (
     not_found,
     person_and_pathway,
 )
+from relais.web.submissions import once_per_submission
 
 
 @organisation_required
+@once_per_submission
 def goal_create(request: HttpRequest, pk: int, pathway_id: int) -> HttpResponse:
     person, pathway = person_and_pathway(request, pk, pathway_id)
     if pathway.status == PathwayStatus.CLOSED:

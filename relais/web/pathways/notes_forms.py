@@ -35,6 +35,12 @@ def _pathways_of(person: Person):
     return Pathway.objects.filter(person=person).order_by("status", "-started_on", "-id")
 
 
+PERSON_HELP = (
+    "« La personne » : écrit pour elle, en mots simples ; elle le lit dans son espace "
+    "personnel, votre structure aussi (jamais les partenaires)."
+)
+
+
 class NoteForm(forms.Form):
     kind = forms.ChoiceField(label="Type d'écrit", choices=NoteKind.choices)
     occurred_on = date_field(
@@ -54,7 +60,8 @@ class NoteForm(forms.Form):
         help_text=(
             "« Moi seul·e » : ni vos collègues ni votre responsable ne le liront, pas même dans "
             "leurs exports du dossier. La personne, elle, peut en obtenir copie : le droit "
-            "d'accès (RGPD art. 15) couvre tout ce que son dossier contient."
+            "d'accès (RGPD art. 15) couvre tout ce que son dossier contient. "
+            f"{PERSON_HELP}"
         ),
     )
     body = forms.CharField(
@@ -94,7 +101,8 @@ def _offer_team_visibility(form: NoteForm, person: Person) -> None:
         field.help_text = (
             "« Moi seul·e » : ni vos collègues ni votre responsable ne le verront. "
             "« L'équipe de coordination » : votre structure et les professionnels des "
-            "structures partenaires qui co-suivent la personne (s'ils ont accès aux écrits)."
+            "structures partenaires qui co-suivent la personne (s'ils ont accès aux écrits). "
+            f"{PERSON_HELP}"
         )
     else:
         field.choices = [c for c in NoteVisibility.choices if c[0] != NoteVisibility.TEAM]

@@ -23,9 +23,11 @@ from relais.web.pathways.common import (
     person_and_pathway,
 )
 from relais.web.people.access import get_person
+from relais.web.submissions import once_per_submission
 
 
 @organisation_required
+@once_per_submission
 def review_create(request: HttpRequest, pk: int, pathway_id: int) -> HttpResponse:
     person, pathway = person_and_pathway(request, pk, pathway_id)
     if pathway.status == PathwayStatus.CLOSED:

@@ -23,6 +23,7 @@ from relais.web.pathways.common import (
     not_found,
     person_and_pathway,
 )
+from relais.web.submissions import once_per_submission
 
 
 def _step(request: HttpRequest, person: Person, pathway: Pathway, step_id: int) -> Step:
@@ -38,6 +39,7 @@ def _goals_for_steps(pathway: Pathway):
 
 
 @organisation_required
+@once_per_submission
 def step_create(request: HttpRequest, pk: int, pathway_id: int) -> HttpResponse:
     person, pathway = person_and_pathway(request, pk, pathway_id)
     if pathway.status == PathwayStatus.CLOSED:

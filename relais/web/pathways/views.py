@@ -40,6 +40,7 @@ from relais.web.pathways.common import (
     person_and_pathway,
 )
 from relais.web.people.access import get_person
+from relais.web.submissions import once_per_submission
 
 
 @organisation_required
@@ -83,6 +84,7 @@ def pathway_detail(request: HttpRequest, pk: int, pathway_id: int) -> HttpRespon
 
 
 @organisation_required
+@once_per_submission
 def pathway_create(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_person(request, pk, Capability.ACCOMPANIMENT)
     referents = selectors.eligible_referents(person.organisation_id)
@@ -182,7 +184,11 @@ def pathway_exit(request: HttpRequest, pk: int, pathway_id: int) -> HttpResponse
         steps_in_progress=len(in_progress),
         goals=open_goals,
         pathway=pathway,
-        initial={"version": pathway.version},
+        initial={
+            "version": pathway.version,
+            # A category proposed by another page (a placement's outcome), still to confirm.
+            "category": request.GET.get("categorie", "")[:25],
+        },
     )
     if request.method == "POST" and form.is_valid():
         values = dict(form.cleaned_data)

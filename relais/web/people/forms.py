@@ -301,7 +301,7 @@ class _SignedFormMixin(forms.Form):
 
     method = forms.ChoiceField(
         label="Comment a-t-il été recueilli ?",
-        choices=ConsentMethod.choices,
+        choices=ConsentMethod.professional_choices(),
         widget=forms.RadioSelect,
     )
     witness_name = forms.CharField(

@@ -34,11 +34,14 @@ def person_sections() -> list[Section]:
     # Imported here: each web package registers what it shows on the person page.
     from relais.web.diagnostics.sections import SECTIONS as DIAGNOSTIC_SECTIONS
     from relais.web.eligibility.sections import SECTIONS as ELIGIBILITY_SECTIONS
+    from relais.web.employment.sections import SECTIONS as EMPLOYMENT_SECTIONS
     from relais.web.lifecycle.sections import SECTIONS as LIFECYCLE_SECTIONS
     from relais.web.pathways.sections import SECTIONS as PATHWAY_SECTIONS
     from relais.web.people.person_sections import SECTIONS as PEOPLE_SECTIONS
+    from relais.web.person_space.sections import SECTIONS as SPACE_SECTIONS
     from relais.web.referrals.sections import SECTIONS as REFERRAL_SECTIONS
     from relais.web.teams.sections import SECTIONS as TEAM_SECTIONS
+    from relais.web.threads.sections import SECTIONS as THREAD_SECTIONS
 
     order = [
         "identite",
@@ -48,12 +51,15 @@ def person_sections() -> list[Section]:
         "dispositifs",
         "parcours",
         "orientations",
+        "emploi",
         "equipe",
+        "echanges",
         "rendez-vous",
         "ecrits",
         "chronologie",
         "documents",
         "consentements",
+        "espace-personnel",
         "conservation",
     ]
     sections = [
@@ -61,8 +67,11 @@ def person_sections() -> list[Section]:
         *DIAGNOSTIC_SECTIONS,
         *PATHWAY_SECTIONS,
         *ELIGIBILITY_SECTIONS,
+        *EMPLOYMENT_SECTIONS,
         *REFERRAL_SECTIONS,
         *TEAM_SECTIONS,
+        *THREAD_SECTIONS,
         *LIFECYCLE_SECTIONS,
+        *SPACE_SECTIONS,
     ]
     return sorted(sections, key=lambda s: order.index(s.key) if s.key in order else len(order))

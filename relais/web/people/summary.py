@@ -15,8 +15,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from relais.network.referrals.models import Referral
-from relais.pathways import caseload
+from relais.pathways import caseload, safety
 from relais.pathways.models import Appointment, Participation, Pathway
+from relais.pathways.safety_models import SafetyFlag
 from relais.people.models import Person
 from relais.people.policies import Capability, can
 
@@ -36,6 +37,7 @@ class Summary:
     more_referrals: bool = False
     next_appointment: Appointment | None = None
     today: dt.date | None = None
+    flags: list[SafetyFlag] = field(default_factory=list)
 
     @property
     def next_step_overdue(self) -> bool:
@@ -57,6 +59,10 @@ def person_summary(request: HttpRequest, person: Person) -> Summary:
         accompaniment=can(request.membership, Capability.ACCOMPANIMENT, person),
         today=today,
     )
+    # Safety flags go to whoever receives the person (reception included), without the
+    # incident behind them.
+    if can(request.membership, Capability.VIEW, person):
+        summary.flags = safety.active_flags(person)
     if summary.accompaniment:
         annotated = caseload.with_caseload(Person.objects.filter(pk=person.pk)).first()
         if annotated is not None:

@@ -46,6 +46,7 @@ from relais.web.people.forms import (
 )
 from relais.web.people.sections import person_sections
 from relais.web.people.summary import person_summary
+from relais.web.submissions import once_per_submission
 
 
 def _detail_url(person: Person, anchor: str = "") -> str:
@@ -458,6 +459,7 @@ def _decision(data: dict) -> dict:
 
 
 @organisation_required
+@once_per_submission
 def consent_create(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_person(request, pk, Capability.ACCOMPANIMENT)
     form = _consent_form(ConsentForm, request, person)
@@ -520,6 +522,7 @@ def consent_withdraw(request: HttpRequest, pk: int, consent_pk: int) -> HttpResp
 
 
 @organisation_required
+@once_per_submission
 def life_event_create(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_person(request, pk, Capability.ACCOMPANIMENT)
     form = LifeEventForm(request.POST or None)
@@ -548,6 +551,7 @@ def life_event_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @organisation_required
+@once_per_submission
 def document_create(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_person(request, pk, Capability.ACCOMPANIMENT)
     form = DocumentForm(request.POST or None, request.FILES or None)

@@ -34,6 +34,7 @@ from relais.web.referrals import forms as rf
 from relais.web.referrals.access import (
     require_referrals,
 )
+from relais.web.submissions import once_per_submission
 
 PICKER_RESULTS = 20
 
@@ -134,6 +135,7 @@ def _pathway_domains(person: Person) -> list[tuple[str, str]]:
 
 
 @organisation_required
+@once_per_submission
 def create(request: HttpRequest) -> HttpResponse:
     require_referrals(request)
     source = request.POST if request.method == "POST" else request.GET

@@ -98,7 +98,7 @@ class SharingForm(forms.Form):
     health_consent_on = date_field("Date de l'accord sur la santé", required=False)
     health_consent_method = forms.ChoiceField(
         label="Accord recueilli",
-        choices=[("", "— Choisir —"), *ConsentMethod.choices],
+        choices=[("", "— Choisir —"), *ConsentMethod.professional_choices()],
         required=False,
     )
     health_consent_witness = forms.CharField(

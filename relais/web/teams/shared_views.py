@@ -26,6 +26,7 @@ from relais.people.policies import Capability, access
 from relais.web.forms_helpers import apply_domain_error
 from relais.web.organisations.views import organisation_required
 from relais.web.people.access import get_person
+from relais.web.submissions import once_per_submission
 from relais.web.teams import forms
 from relais.web.teams.common import base_context, denied, journal_person, person_url
 from relais.web.teams.sections import SECTIONS, allowed_domain_labels, shared_diagnostics
@@ -158,6 +159,7 @@ def _open_pathways(person: Person):
 
 
 @organisation_required
+@once_per_submission
 def shared_step_create(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_person(request, pk, Capability.ADD_STEP)
     pathways = _open_pathways(person)
@@ -196,6 +198,7 @@ def shared_step_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @organisation_required
+@once_per_submission
 def shared_note_create(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_person(request, pk, Capability.ADD_NOTE)
     form = forms.TeamNoteForm(request.POST or None, initial={"occurred_on": timezone.localdate()})
@@ -246,6 +249,7 @@ def shared_note_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @organisation_required
+@once_per_submission
 def shared_appointment_create(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_person(request, pk, Capability.ADD_APPOINTMENT)
     form = forms.TeamAppointmentForm(request.POST or None, initial={"duration_minutes": 45})

@@ -30,6 +30,7 @@ from relais.people.policies import Capability
 from relais.web.forms_helpers import apply_domain_error
 from relais.web.organisations.views import organisation_required
 from relais.web.people.access import get_person
+from relais.web.submissions import once_per_submission
 from relais.web.teams import forms
 from relais.web.teams.common import base_context, denied, journal_person, person_url
 
@@ -102,6 +103,7 @@ def cofollowed_list(request: HttpRequest) -> HttpResponse:
 
 
 @organisation_required
+@once_per_submission
 def member_add(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_person(request, pk, Capability.MANAGE_TEAM)
     context = base_context(request, person)

@@ -7,6 +7,7 @@ import pytest
 
 from relais.network.referrals import answers as referral_answers
 from relais.network.referrals import redundancy
+from relais.network.referrals.models import RedundancyWarning
 from relais.network.referrals.redundancy import RedundancyToConfirm, overlap, redundant_with
 from relais.notifications.models import Notification
 from relais.pathways.models import StepStatus
@@ -103,6 +104,16 @@ class TestReferrals:
         assert notice.link == f"/orientations/{first.pk}/"
         assert sc.sender_org.name in notice.message
         assert "Lefèvre" not in notice.message
+        # The warning is kept as raised, for the coordination indicators.
+        kept = RedundancyWarning.objects.get()
+        assert (kept.kind, kept.referral_id, kept.other_kind, kept.other_referral_id) == (
+            "referral",
+            second.pk,
+            "referral",
+            first.pk,
+        )
+        assert (kept.person_id, kept.organisation_id) == (sc.person.pk, sc.sender_org.pk)
+        assert kept.other_organisation_id == sc.receiver_org.pk
 
 
 class TestSteps:
@@ -172,3 +183,11 @@ def test_warn_step_added_notifies_the_organisation_running_the_other_step():
     notice = Notification.objects.get(organisation=sc.sender_org)
     assert "PLIE Lyon" in notice.message
     assert warn_step_added(new_step, organisation=sc.sender_org) == ""
+    kept = RedundancyWarning.objects.get()
+    assert (kept.kind, kept.step_id, kept.other_kind, kept.other_step_id) == (
+        "step",
+        new_step.pk,
+        "step",
+        own_step.pk,
+    )
+    assert kept.organisation_id == other.pk

@@ -6,8 +6,14 @@ from django.db import transaction
 
 from relais.core.mail import held_back
 from relais.demo.accompaniment import seed_accompaniment
+from relais.demo.accompaniment_tools import seed_accompaniment_tools
 from relais.demo.accounts import ORGANISATIONS, seed_accounts
+from relais.demo.certification import seed_certification
+from relais.demo.employment import seed_employment
 from relais.demo.network import seed_network
+from relais.demo.person_space import seed_person_space
+from relais.demo.projects import seed_projects
+from relais.demo.territory import seed_territory
 from relais.network.referrals.answers import referral_mark_answer_seen
 from relais.network.referrals.models import ANSWER_STATUSES, Referral
 from relais.notifications.services import mark_all_read
@@ -81,8 +87,42 @@ class Command(BaseCommand):
                 f"Personnes accompagnées de démonstration déjà présentes ({report.skipped})."
             )
         network = seed_network(organisations)
+        tools = seed_accompaniment_tools(organisations)
+        certification = seed_certification(organisations)
+        self.stdout.write(
+            f"Certification : {certification.candidates} candidats (responsable.federation@"
+            "relais.localhost, formatrice.federation@relais.localhost)."
+        )
         settle_news(organisations)
+        territory = seed_territory(organisations)
+        if territory["values"]:
+            self.stdout.write(
+                f"Territoire : {territory['values']} valeurs d'indicateurs (démonstration)."
+            )
         self.stdout.write(
             f"Coordination : {network.services} services, {network.referrals} orientations, "
             f"{network.teams} équipes de coordination, {network.partnerships} partenariats."
         )
+        if tools.sessions:
+            self.stdout.write(
+                f"Outils : {tools.sessions} informations collectives ({tools.registrations} "
+                f"inscriptions), {tools.incidents} incident, {tools.meetings} réunion "
+                f"partenariale, {tools.presentations} situation présentée, {tools.threads} fil "
+                f"d'échange, {tools.reports} synthèse transmise."
+            )
+        employment = seed_employment(organisations)
+        self.stdout.write(
+            f"Emploi : {employment.employers} employeurs, {employment.positions} postes, "
+            f"{employment.placements} mise(s) en emploi."
+        )
+        projects = seed_projects(organisations)
+        self.stdout.write(
+            f"Projets collectifs : {projects.projects} projet(s), {projects.tasks} tâches, "
+            f"{projects.enrolled} personne(s) inscrite(s) à un atelier."
+        )
+        space = seed_person_space(organisations)
+        for number, code in space.paper_codes:
+            self.stdout.write(
+                f"Espace personnel (dossier n° {number}) : /mon-espace/connexion/papier/ "
+                f"avec le code {code} (une fois, 30 jours)."
+            )

@@ -1,0 +1,257 @@
+"""Territory (issue 17) data at scale: indicator values for every commune of France, and the
+measured territory.
+
+- `indicators` indicators × `years` years × every commune of the COG (34,969): at the
+  issue's 50 × 15 that is 26.2 million values, written straight into the one narrow table
+  (executemany of plain tuples on SQLite, COPY on PostgreSQL: model instances would take
+  hours on two cores). `--territory-indicators` / `--territory-years` measure a fraction
+  when the full volume does not fit the time or the disk; the portrait reads 20 indicators ×
+  10 years whatever the total, through the (indicator, code, year) index.
+- One indicator in two is a rate weighted by the population, the others are counts; one
+  value in forty is under secret statistique. Published figures for the départements and
+  France are added for half of the indicators (as INSEE publishes them).
+- The measured territory is the département 69 (≈ 270 communes), owned by the accompaniment
+  part's big organisation, whose persons live there with their diagnostics; every
+  organisation has agreed to pool its figures. Its ABS (one year) is generated too."""
+
+from __future__ import annotations
+
+import random
+import statistics
+import time
+from dataclasses import dataclass, field
+
+from django.db import connection, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from bench.common import step
+from relais.accounts.models import Organisation
+from relais.territory import geography
+from relais.territory.models import (
+    Aggregation,
+    Indicator,
+    IndicatorValue,
+    NeedsAnalysis,
+    PoolingAgreement,
+    Territory,
+    Theme,
+)
+from relais.territory.rollups import rollup
+
+DEPARTEMENT = "69"
+BATCH = 50_000
+
+
+@dataclass
+class TerritoryScenario:
+    organisation_id: int
+    manager_id: int
+    territory_id: int
+    analysis_id: int
+    departement: str
+    communes: int
+    indicators: int
+    years: int
+    values: int
+    portrait_indicators: int
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def _indicators(count: int, portrait: int, organisation_id: int) -> list[Indicator]:
+    themes = Theme.values
+    other_id = Organisation.objects.exclude(pk=organisation_id).values_list("pk", flat=True).first()
+    made = []
+    for i in range(count):
+        made.append(
+            Indicator(
+                # The portrait's indicators belong to the organisation; the others to another
+                # one (not read by the measured pages, but in the table and its index).
+                organisation_id=organisation_id if i < portrait else other_id,
+                code=f"bench-{i:03d}",
+                name=f"Indicateur de charge {i:03d}",
+                source="Bench (valeurs générées)",
+                theme=themes[i % len(themes)],
+                unit="%" if i % 2 else "personnes",
+                aggregation=Aggregation.WEIGHTED if i % 2 else Aggregation.SUM,
+                is_demo=True,
+            )
+        )
+    return Indicator.objects.bulk_create(made)
+
+
+def _write(rows: list[tuple]) -> None:
+    table = IndicatorValue._meta.db_table
+    columns = "id, indicator_id, level, geo_code, year, value, marker, computed, complete"
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            cursor.executemany(
+                f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",  # noqa: S608 (names from the model)
+                rows,
+            )
+
+
+def generate_territory(
+    *,
+    organisation_id: int,
+    manager_id: int,
+    indicators: int,
+    years: int,
+    rng: random.Random,
+    portrait_indicators: int = 20,
+) -> TerritoryScenario:
+    communes = sorted(geography.communes().values(), key=lambda c: c.code)
+    first_year = timezone.localdate().year - years
+    with step(f"{indicators} indicators"):
+        made = _indicators(indicators, min(portrait_indicators, indicators), organisation_id)
+    next_id = (IndicatorValue.objects.aggregate(m=Max("id"))["m"] or 0) + 1
+    total = indicators * years * len(communes)
+    written = 0
+    with step(f"{total:,} indicator values ({len(communes):,} communes × {indicators} × {years})"):
+        rows: list[tuple] = []
+        for indicator in made:
+            rate = indicator.aggregation == Aggregation.WEIGHTED
+            for commune in communes:
+                base = (
+                    rng.uniform(3, 30)
+                    if rate
+                    else max(1, commune.population) * rng.uniform(0.01, 0.2)
+                )
+                for y in range(years):
+                    if rng.random() < 0.025:
+                        rows.append(
+                            (
+                                next_id,
+                                indicator.pk,
+                                "commune",
+                                commune.code,
+                                first_year + y,
+                                None,
+                                "s",
+                                False,
+                                True,
+                            )
+                        )
+                    else:
+                        value = round(base * (1 + 0.01 * y), 1 if rate else 0)
+                        rows.append(
+                            (
+                                next_id,
+                                indicator.pk,
+                                "commune",
+                                commune.code,
+                                first_year + y,
+                                value,
+                                "",
+                                False,
+                                True,
+                            )
+                        )
+                    next_id += 1
+                if len(rows) >= BATCH:
+                    _write(rows)
+                    written += len(rows)
+                    rows = []
+            if indicator.pk % 2 == 0:  # published département and France figures
+                for code in [*geography.departements(), "FR"]:
+                    level = "france" if code == "FR" else "departement"
+                    for y in range(years):
+                        rows.append(
+                            (
+                                next_id,
+                                indicator.pk,
+                                level,
+                                code,
+                                first_year + y,
+                                rng.uniform(5, 20),
+                                "",
+                                False,
+                                True,
+                            )
+                        )
+                        next_id += 1
+        _write(rows)
+        written += len(rows)
+    with step(f"aggregates of the départements, régions and France ({indicators} indicators)"):
+        rollups = sum(rollup(indicator) for indicator in made)
+    with step("pooling agreements, the territory and its ABS"):
+        PoolingAgreement.objects.bulk_create(
+            [
+                PoolingAgreement(
+                    organisation_id=pk, agreed_by_id=manager_id, agreed_on=timezone.localdate()
+                )
+                for pk in Organisation.objects.exclude(
+                    pooling_agreements__withdrawn_at__isnull=True
+                ).values_list("pk", flat=True)
+            ]
+        )
+        territory = Territory.objects.create(
+            organisation_id=organisation_id,
+            name=f"Département {DEPARTEMENT} (bench)",
+            areas=[f"departement:{DEPARTEMENT}"],
+            comparison_areas=["france"],
+            created_by_id=manager_id,
+        )
+        analysis = NeedsAnalysis.objects.create(
+            organisation_id=organisation_id,
+            territory=territory,
+            year=timezone.localdate().year,
+            title="ABS (bench)",
+            narratives={"context": "Texte de contexte. " * 50},
+            created_by_id=manager_id,
+        )
+    return TerritoryScenario(
+        organisation_id=organisation_id,
+        manager_id=manager_id,
+        territory_id=territory.pk,
+        analysis_id=analysis.pk,
+        departement=DEPARTEMENT,
+        communes=len(geography.area_communes(f"departement:{DEPARTEMENT}")),
+        indicators=indicators,
+        years=years,
+        values=written,
+        portrait_indicators=min(portrait_indicators, indicators),
+        counts={"indicator values": written, "aggregates": rollups},
+    )
+
+
+OBSERVED_NEEDS_TARGET_MS = 500
+
+
+def measure(scenario: TerritoryScenario, runs: int = 20) -> list[str]:
+    """The observed-needs aggregate alone, in this process (the page measured over HTTP
+    also runs the gap analysis): median, p95 and its queries."""
+    import datetime as dt
+
+    from django.db import connection as db
+    from django.test.utils import CaptureQueriesContext
+
+    from relais.territory.needs import observed_needs
+
+    territory = Territory.objects.get(pk=scenario.territory_id)
+    year = timezone.localdate().year
+    start_day, end_day = dt.date(year - 3, 1, 1), dt.date(year, 12, 31)
+    observed_needs(territory, start=start_day, end=end_day)  # warm-up
+    timings = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        with CaptureQueriesContext(db) as queries:
+            found = observed_needs(territory, start=start_day, end=end_day)
+        timings.append((time.perf_counter() - started) * 1000)
+    timings.sort()
+    p95 = timings[max(0, int(len(timings) * 0.95) - 1)]
+    verdict = "ok" if p95 < OBSERVED_NEEDS_TARGET_MS else "FAIL"
+    return [
+        f"Territory: observed needs of département {scenario.departement} over four years "
+        f"({found.persons:,} persons diagnosed, {found.organisations} pooling organisations), "
+        f"{runs} runs in-process: median {statistics.median(timings):.0f} ms, p95 {p95:.0f} ms "
+        f"(target < {OBSERVED_NEEDS_TARGET_MS} ms: {verdict}), {len(queries.captured_queries)} "
+        "queries",
+        f"Territory: {scenario.values:,} indicator values ({scenario.indicators} indicators × "
+        f"{scenario.years} years × every commune), the portrait reads "
+        f"{scenario.portrait_indicators} indicators × 10 years",
+    ]

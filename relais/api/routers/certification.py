@@ -1,0 +1,473 @@
+"""Certification (API): referentials are public (no token); candidates, their evaluations
+and jury decisions are read and written by the members of an organisation that takes part
+in the certification process, with the same services and policies as the pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated, Any
+
+from django.http import Http404, HttpRequest
+from ninja import Field, Path, Query, Router, Schema, Status
+
+from relais.api.access import acting_membership
+from relais.api.idempotency import idempotent
+from relais.api.routers.people import ERRORS, WRITE_ERRORS, Id, OrganisationId
+from relais.api.schemas import ErrorOut
+from relais.certification import candidates as candidate_services
+from relais.certification import evaluations as evaluation_services
+from relais.certification import policies, selectors
+from relais.certification.models import (
+    BlockDecision,
+    Certification,
+    Enrolment,
+    Evaluation,
+    JurySession,
+    Modality,
+)
+from relais.core import journal
+from relais.core.errors import PermissionDenied
+from relais.core.models import JournalAction
+
+router = Router(tags=["Certification"])
+Code = Annotated[str, Path(max_length=40, description="Code RNCP ou RS.")]
+PUBLIC_ERRORS = {404: ERRORS[404], 422: ERRORS[422]}
+
+
+class CertificationOut(Schema):
+    code: str
+    kind: str
+    title: str
+    level: int | None
+    data_version: str
+    certifier: str
+    nsf_codes: list[str]
+    formacodes: list[str]
+    rome_codes: list[str]
+    registered_on: dt.date | None
+    registration_ends_on: dt.date | None
+    last_delivery_on: dt.date | None
+
+
+class CriterionOut(Schema):
+    id: int
+    code: str
+    text: str
+    competence: str | None
+
+
+class ModalityOut(Schema):
+    id: int
+    code: str
+    kind: str
+    title: str
+    pages: int | None
+    minutes: int | None
+    hours: int | None
+    criteria: list[CriterionOut]
+
+
+class CompetenceOut(Schema):
+    code: str
+    title: str
+    activity: str
+
+
+class BlockOut(Schema):
+    id: int
+    code: str
+    title: str
+    acquired_alone: bool
+    is_final: bool
+    competences: list[CompetenceOut]
+    modalities: list[ModalityOut]
+
+
+class ReferentialOut(CertificationOut):
+    blocks: list[BlockOut]
+    correspondences: list[dict[str, Any]]
+
+
+def _certification(c: Certification) -> dict:
+    return {
+        "code": c.code,
+        "kind": c.kind,
+        "title": c.title,
+        "level": c.level,
+        "data_version": c.data_version,
+        "certifier": c.certifier_name,
+        "nsf_codes": c.nsf_codes,
+        "formacodes": c.formacodes,
+        "rome_codes": c.rome_codes,
+        "registered_on": c.registered_on,
+        "registration_ends_on": c.registration_ends_on,
+        "last_delivery_on": c.last_delivery_on,
+    }
+
+
+@router.get(
+    "/certifications",
+    response=list[CertificationOut],
+    auth=None,
+    summary="Certifications (public)",
+)
+def certification_list(request: HttpRequest):
+    return [_certification(c) for c in selectors.certifications()]
+
+
+@router.get(
+    "/certifications/{code}",
+    response={200: ReferentialOut, **PUBLIC_ERRORS},
+    auth=None,
+    summary="Référentiel d'une certification (public)",
+)
+def certification_referential(request: HttpRequest, code: Code):
+    c = selectors.referential(code)
+    if c is None:
+        raise Http404
+    codes = {comp.pk: comp.code for b in c.blocks.all() for comp in b.competences.all()}
+    return {
+        **_certification(c),
+        "blocks": [
+            {
+                "id": b.pk,
+                "code": b.code,
+                "title": b.title,
+                "acquired_alone": b.acquired_alone,
+                "is_final": b.is_final,
+                "competences": [
+                    {"code": comp.code, "title": comp.title, "activity": comp.activity}
+                    for comp in b.competences.all()
+                ],
+                "modalities": [
+                    {
+                        "id": m.pk,
+                        "code": m.code,
+                        "kind": m.kind,
+                        "title": m.title,
+                        "pages": m.pages,
+                        "minutes": m.minutes,
+                        "hours": m.hours,
+                        "criteria": [
+                            {
+                                "id": cr.pk,
+                                "code": cr.code,
+                                "text": cr.text,
+                                "competence": codes.get(cr.competence_id),
+                            }
+                            for cr in m.criteria.all()
+                        ],
+                    }
+                    for m in b.modalities.all()
+                ],
+            }
+            for b in c.blocks.all()
+        ],
+        "correspondences": [
+            {"code": k.former_code, "title": k.former_title, "total": k.total}
+            for k in c.correspondences.all()
+        ],
+    }
+
+
+def _member(request: HttpRequest, organisation_id: int, allowed=policies.can_use):
+    membership = acting_membership(request, organisation_id)
+    if not allowed(membership):
+        raise PermissionDenied(
+            "Réservé aux structures qui participent à la certification (et aux rôles habilités)."
+        )
+    return membership
+
+
+class BlockStatusOut(Schema):
+    block: str
+    status: str
+    acquired_on: dt.date | None
+
+
+class EnrolmentOut(Schema):
+    id: int
+    certification: str
+    access_route: str
+    status: str
+    enrolled_on: dt.date
+    certified_on: dt.date | None
+    prerequisites: str
+    funding: str
+    funded_hours: int | None
+    blocks: list[BlockStatusOut]
+
+
+class CandidateOut(Schema):
+    id: int
+    last_name: str
+    first_name: str
+    birth_date: dt.date
+    email: str
+    employer_name: str
+    diploma_level: int
+    experience_years: Decimal
+    enrolments: list[EnrolmentOut] = []
+
+
+class CandidateIn(Schema):
+    last_name: str = Field(max_length=150)
+    first_name: str = Field(max_length=150)
+    birth_date: dt.date
+    email: str = Field("", max_length=254)
+    employer_name: str = Field("", max_length=200)
+    diploma_level: int = Field(0, ge=0, le=8)
+    foreign_diploma: bool = False
+    experience_years: Decimal = Field(Decimal(0), ge=0, le=60, decimal_places=1)
+    vulnerable_experience: bool = False
+
+
+class Page(Schema):
+    limit: int = Field(50, ge=1, le=200)
+    offset: int = Field(0, ge=0)
+
+
+def _candidate(c, files=None) -> dict:
+    data = {
+        "id": c.pk,
+        "last_name": c.last_name,
+        "first_name": c.first_name,
+        "birth_date": c.birth_date,
+        "email": c.email,
+        "employer_name": c.employer_name,
+        "diploma_level": c.diploma_level,
+        "experience_years": c.experience_years,
+        "enrolments": [],
+    }
+    for file in files or []:
+        e = file["enrolment"]
+        data["enrolments"].append(
+            {
+                "id": e.pk,
+                "certification": e.certification.code,
+                "access_route": e.access_route,
+                "status": e.status,
+                "enrolled_on": e.enrolled_on,
+                "certified_on": e.certified_on,
+                "prerequisites": e.prerequisites_note,
+                "funding": e.funding,
+                "funded_hours": file["funded_hours"],
+                "blocks": [
+                    {
+                        "block": s.block.code,
+                        "status": s.label,
+                        "acquired_on": s.acquisition.acquired_on if s.acquisition else None,
+                    }
+                    for s in file["blocks"]
+                ],
+            }
+        )
+    return data
+
+
+@router.get(
+    "/organisations/{organisation_id}/candidates",
+    response={200: list[CandidateOut], **ERRORS},
+    summary="Candidats de la structure",
+)
+def candidate_list(
+    request: HttpRequest, organisation_id: OrganisationId, page: Annotated[Page, Query()]
+):
+    membership = _member(request, organisation_id)
+    rows = list(
+        selectors.candidate_list(policies.visible_candidates(membership))[
+            page.offset : page.offset + page.limit
+        ]
+    )
+    journal.record_request(
+        request,
+        JournalAction.LIST,
+        target_type="certification.candidate",
+        summary="liste des candidats (API)",
+        also_covers=rows,
+    )
+    return Status(200, [_candidate(c) for c in rows])
+
+
+@router.post(
+    "/organisations/{organisation_id}/candidates",
+    response={409: ErrorOut, 201: CandidateOut, **WRITE_ERRORS},
+    summary="Enregistrer un candidat",
+)
+@idempotent
+def candidate_create(request: HttpRequest, organisation_id: OrganisationId, payload: CandidateIn):
+    membership = _member(request, organisation_id)
+    candidate = candidate_services.candidate_create(membership=membership, **payload.dict())
+    return Status(201, _candidate(candidate))
+
+
+@router.get(
+    "/organisations/{organisation_id}/candidates/{candidate_id}",
+    response={200: CandidateOut, **ERRORS},
+    summary="Dossier d'un candidat",
+)
+def candidate_detail(request: HttpRequest, organisation_id: OrganisationId, candidate_id: Id):
+    membership = _member(request, organisation_id)
+    candidate = policies.visible_candidates(membership).filter(pk=candidate_id).first()
+    if candidate is None:
+        raise Http404
+    files = selectors.candidate_file(candidate)
+    journal.record_request(request, JournalAction.VIEW, candidate, summary="API")
+    return Status(200, _candidate(candidate, files))
+
+
+class ScoreOut(Schema):
+    criterion_id: int
+    level: str
+    evidence: str
+    comment: str
+
+
+class EvaluationOut(Schema):
+    id: int
+    modality_id: int
+    block: str
+    scheduled_on: dt.date | None
+    scored_on: dt.date | None
+    version: int
+    scores: list[ScoreOut]
+
+
+class ScoreIn(Schema):
+    criterion_id: int
+    level: str = Field(max_length=8)
+    evidence: str = Field("", max_length=5000)
+    comment: str = Field("", max_length=5000)
+
+
+class ScoresIn(Schema):
+    version: int | None = None
+    scores: list[ScoreIn] = Field(max_length=500)
+
+
+def _enrolment(membership, enrolment_id: int) -> Enrolment:
+    enrolment = (
+        Enrolment.objects.filter(
+            pk=enrolment_id, candidate__in=policies.visible_candidates(membership)
+        )
+        .select_related("candidate")
+        .first()
+    )
+    if enrolment is None:
+        raise Http404
+    return enrolment
+
+
+def _evaluation(e: Evaluation) -> dict:
+    return {
+        "id": e.pk,
+        "modality_id": e.modality_id,
+        "block": e.modality.block.code,
+        "scheduled_on": e.scheduled_on,
+        "scored_on": e.scored_on,
+        "version": e.version,
+        "scores": [
+            {
+                "criterion_id": s.criterion_id,
+                "level": s.level,
+                "evidence": s.evidence,
+                "comment": s.comment,
+            }
+            for s in e.scores.all()
+        ],
+    }
+
+
+@router.get(
+    "/organisations/{organisation_id}/enrolments/{enrolment_id}/evaluations",
+    response={200: list[EvaluationOut], **ERRORS},
+    summary="Évaluations d'une inscription",
+)
+def evaluation_list(request: HttpRequest, organisation_id: OrganisationId, enrolment_id: Id):
+    membership = _member(request, organisation_id)
+    enrolment = _enrolment(membership, enrolment_id)
+    journal.record_request(request, JournalAction.VIEW, enrolment.candidate, summary="évaluations")
+    rows = enrolment.evaluations.select_related("modality__block").prefetch_related("scores")
+    return Status(200, [_evaluation(e) for e in rows])
+
+
+@router.put(
+    "/organisations/{organisation_id}/enrolments/{enrolment_id}/evaluations/{modality_id}",
+    response={200: EvaluationOut, **WRITE_ERRORS},
+    summary="Noter la grille d'une modalité",
+)
+def evaluation_score(
+    request: HttpRequest,
+    organisation_id: OrganisationId,
+    enrolment_id: Id,
+    modality_id: Id,
+    payload: ScoresIn,
+):
+    membership = _member(request, organisation_id, policies.can_score)
+    enrolment = _enrolment(membership, enrolment_id)
+    journal.record_request(request, JournalAction.UPDATE, enrolment.candidate, summary="notation")
+    modality = Modality.objects.filter(pk=modality_id).select_related("block").first()
+    if modality is None:
+        raise Http404
+    evaluation = evaluation_services.evaluation_schedule(
+        membership=membership, enrolment=enrolment, modality=modality
+    )
+    evaluation = evaluation_services.evaluation_score(
+        membership=membership,
+        evaluation=evaluation,
+        scores={
+            s.criterion_id: evaluation_services.ScoreInput(s.level, s.evidence, s.comment)
+            for s in payload.scores
+        },
+        expected_version=payload.version,
+    )
+    evaluation = Evaluation.objects.select_related("modality__block").get(pk=evaluation.pk)
+    return Status(200, _evaluation(evaluation))
+
+
+class DecisionOut(Schema):
+    enrolment_id: int
+    candidate: str
+    block: str
+    validated: bool
+    reasons: str
+
+
+@router.get(
+    "/organisations/{organisation_id}/juries/{jury_id}/decisions",
+    response={200: list[DecisionOut], **ERRORS},
+    summary="Décisions d'un jury, par bloc",
+)
+def jury_decisions(request: HttpRequest, organisation_id: OrganisationId, jury_id: Id):
+    membership = _member(request, organisation_id, policies.can_manage)
+    session = JurySession.objects.filter(pk=jury_id, organisation=membership.organisation).first()
+    if session is None:
+        raise Http404
+    rows = list(
+        BlockDecision.objects.filter(session=session).select_related(
+            "enrolment__candidate", "block"
+        )
+    )
+    enrolments = [d.enrolment for d in rows]
+    journal.record_request(
+        request,
+        JournalAction.LIST,
+        target_type="certification.jurysession",
+        target_id=session.pk,
+        summary="décisions du jury (API)",
+        also_covers=[*enrolments, *(e.candidate for e in enrolments)],
+    )
+    return Status(
+        200,
+        [
+            {
+                "enrolment_id": d.enrolment_id,
+                "candidate": d.enrolment.candidate.display_name,
+                "block": d.block.code,
+                "validated": d.validated,
+                "reasons": d.reasons,
+            }
+            for d in rows
+        ],
+    )

@@ -1,0 +1,188 @@
+"""Evaluations on criteria grids: for each modality of a block, the evaluator scores every
+criterion (met / partly met / not met, with evidence and comments). Scores name criteria of
+the modality being evaluated — a criterion of another version or another modality is
+refused, and nothing of the grid is saved."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from relais.accounts.models import Membership
+from relais.certification import policies, rules
+from relais.certification.checks import check_version, ensure
+from relais.certification.models import (
+    CandidateDocument,
+    CriterionScore,
+    Enrolment,
+    Evaluation,
+    Modality,
+    ScoreLevel,
+)
+from relais.certification.plan import path_ends_on
+from relais.core import uploads
+from relais.core.errors import DomainError
+
+
+@dataclass(frozen=True)
+class ScoreInput:
+    level: str
+    evidence: str = ""
+    comment: str = ""
+
+
+def _own(membership: Membership, enrolment: Enrolment) -> None:
+    if enrolment.organisation_id != membership.organisation_id:
+        raise DomainError("Ce candidat n'est pas suivi par votre structure.")
+
+
+def check_schedule_date(enrolment: Enrolment, scheduled_on: dt.date) -> None:
+    """A written file or an oral is dated within the candidate's path: not before the
+    enrolment, not after the 5-year limit of the path or the certification's last delivery."""
+    if scheduled_on < enrolment.enrolled_on:
+        raise DomainError(
+            f"L'épreuve ne peut pas précéder l'inscription du {enrolment.enrolled_on:%d/%m/%Y}.",
+            field="scheduled_on",
+        )
+    ends = path_ends_on(enrolment)
+    if scheduled_on > ends:
+        raise rules.PATH_MAX_YEARS.refuse(
+            f"Le parcours s'achève le {ends:%d/%m/%Y}.", field="scheduled_on"
+        )
+    last = enrolment.certification.last_delivery_on
+    if last and scheduled_on > last:
+        raise rules.LAST_DELIVERY.refuse(
+            f"{enrolment.certification.code} ne peut plus être délivrée après le {last:%d/%m/%Y}.",
+            field="scheduled_on",
+        )
+
+
+@transaction.atomic
+def evaluation_schedule(
+    *,
+    membership: Membership,
+    enrolment: Enrolment,
+    modality: Modality,
+    scheduled_on: dt.date | None = None,
+) -> Evaluation:
+    """The evaluation of a modality, created on first use; with a date, the written file or
+    oral is scheduled (or moved) to that date."""
+    ensure(policies.can_score, membership)
+    _own(membership, enrolment)
+    if modality.block.certification_id != enrolment.certification_id:
+        raise DomainError(
+            "Cette modalité appartient à une autre certification (ou à une autre version du "
+            "référentiel).",
+            field="modality",
+        )
+    if scheduled_on is not None:
+        check_schedule_date(enrolment, scheduled_on)
+    evaluation, created = Evaluation.objects.get_or_create(
+        enrolment=enrolment,
+        modality=modality,
+        defaults={
+            "scheduled_on": scheduled_on,
+            "evaluator": membership.user,
+            "updated_by": membership.user,
+        },
+    )
+    if not created and scheduled_on is not None and evaluation.scheduled_on != scheduled_on:
+        evaluation.scheduled_on = scheduled_on
+        evaluation.version += 1
+        evaluation.updated_by = membership.user
+        evaluation.save(update_fields=["scheduled_on", "version", "updated_by", "updated_at"])
+    return evaluation
+
+
+@transaction.atomic
+def evaluation_score(
+    *,
+    membership: Membership,
+    evaluation: Evaluation,
+    scores: Mapping[int, ScoreInput],
+    expected_version: int | None = None,
+) -> Evaluation:
+    """Save the whole grid (criterion id → score). Every criterion of the modality must be
+    scored; every error is reported at once."""
+    ensure(policies.can_score, membership)
+    evaluation = (
+        Evaluation.objects.select_for_update(of=("self",))
+        .select_related("enrolment", "modality")
+        .get(pk=evaluation.pk)
+    )
+    _own(membership, evaluation.enrolment)
+    check_version(evaluation, expected_version)
+    criteria = {c.pk: c for c in evaluation.modality.criteria.all()}
+    if not criteria:
+        raise DomainError(
+            "Cette modalité n'a pas de grille de critères dans le référentiel : notez la "
+            "modalité du bloc qui porte les critères."
+        )
+    errors = []
+    foreign = [pk for pk in scores if pk not in criteria]
+    if foreign:
+        errors.append(
+            f"{len(foreign)} critère(s) n'appartiennent pas à la modalité « "
+            f"{evaluation.modality.title} » de cette version du référentiel."
+        )
+    missing = [c.code for pk, c in criteria.items() if pk not in scores]
+    if missing:
+        errors.append(f"Critère(s) non notés : {', '.join(missing)}.")
+    for pk, score in scores.items():
+        if score.level not in ScoreLevel.values:
+            errors.append(f"Niveau inconnu pour le critère n° {pk}.")
+        if len(score.evidence) > 5000 or len(score.comment) > 5000:
+            errors.append("Éléments de preuve et commentaires : 5 000 caractères au plus.")
+    if errors:
+        raise DomainError(" ".join(dict.fromkeys(errors)))
+    CriterionScore.objects.filter(evaluation=evaluation).delete()
+    CriterionScore.objects.bulk_create(
+        CriterionScore(
+            evaluation=evaluation,
+            criterion_id=pk,
+            level=score.level,
+            evidence=score.evidence.strip(),
+            comment=score.comment.strip(),
+        )
+        for pk, score in scores.items()
+    )
+    evaluation.scored_on = timezone.localdate()
+    evaluation.evaluator = membership.user
+    evaluation.version += 1
+    evaluation.updated_by = membership.user
+    evaluation.save()
+    return evaluation
+
+
+def evaluation_result(levels: list[str]) -> str | None:
+    """A proposal for the jury, not a decision: every criterion met or partly met, with at
+    least half met → « favorable »."""
+    if not levels:
+        return None
+    if ScoreLevel.NOT_MET in levels:
+        return "défavorable"
+    met = sum(1 for level in levels if level == ScoreLevel.MET)
+    return "favorable" if met * 2 >= len(levels) else "réservé"
+
+
+@transaction.atomic
+def document_deposit(
+    *, membership: Membership, enrolment: Enrolment, title: str, uploaded, block=None
+) -> CandidateDocument:
+    ensure(policies.can_use, membership)
+    _own(membership, enrolment)
+    title = (title or "").strip()[:200]
+    if not title:
+        raise DomainError("Indiquez le document déposé.", field="title")
+    _type, original = uploads.check_upload(uploaded)
+    uploaded.seek(0)
+    document = CandidateDocument(
+        enrolment=enrolment, title=title, original_name=original, block=block
+    )
+    document.file.save(f"document-{enrolment.pk}.{_type.extensions[0]}", uploaded, save=False)
+    document.save()
+    return document

@@ -1,0 +1,163 @@
+"""Workshops and training sequences: the design, its sessions, the persons enrolled from
+caseloads and their attendance. Enrolments and attendances name a person: they are
+personal data (journal, policies), hanging from the person's record."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from relais.core.models import TimeStampedModel, VersionedModel
+from relais.projects.models.project import Project
+
+
+class Workshop(TimeStampedModel, VersionedModel):
+    """A workshop or training sequence as designed (3.10–3.11): objectives, content,
+    duration, methods, materials, evaluation; optionally part of a collective project."""
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="workshops"
+    )
+    project = models.ForeignKey(
+        Project,
+        verbose_name="projet collectif",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="workshops",
+    )
+    title = models.CharField("intitulé", max_length=200)
+    objectives = models.TextField("objectifs pédagogiques", max_length=3000)
+    content = models.TextField("contenu", max_length=6000, blank=True)
+    duration_hours = models.DecimalField("durée totale (heures)", max_digits=6, decimal_places=1)
+    methods = models.TextField("méthodes pédagogiques", max_length=3000, blank=True)
+    materials = models.TextField("supports et matériel", max_length=3000, blank=True)
+    evaluation = models.TextField("modalités d'évaluation", max_length=3000, blank=True)
+    facilitator_evaluation = models.TextField(
+        "évaluation de l'animateur", max_length=6000, blank=True
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "atelier"
+        ordering = ["title", "id"]
+        indexes = [models.Index(fields=["organisation", "title"], name="workshop_org_title")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(duration_hours__gt=0), name="workshop_duration_positive"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Session(TimeStampedModel, VersionedModel):
+    """One dated session of a workshop. Its `version` guards the attendance sheet: two
+    facilitators recording at once cannot overwrite each other."""
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="sessions")
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    starts_at = models.DateTimeField("début")
+    ends_at = models.DateTimeField("fin")
+    place = models.CharField("lieu", max_length=200)
+    facilitator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="animateur",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    capacity = models.PositiveIntegerField("places")
+    attendance_recorded_at = models.DateTimeField("émargement saisi le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "séance"
+        ordering = ["starts_at", "id"]
+        indexes = [
+            models.Index(fields=["organisation", "starts_at"], name="session_org_start"),
+            models.Index(fields=["workshop", "starts_at"], name="session_workshop_start"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")), name="session_ends_after"
+            ),
+            models.CheckConstraint(condition=models.Q(capacity__gte=1), name="session_capacity"),
+        ]
+
+
+class Enrolment(TimeStampedModel):
+    """A person enrolled in a workshop, with their consent, and the step it created on
+    their pathway; their own evaluation of the workshop once it is over."""
+
+    holds_personal_data = True
+    journal_parent = ("people.person", "person_id")
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="enrolments")
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.CASCADE, related_name="workshop_enrolments"
+    )
+    step = models.ForeignKey(
+        "pathways.Step", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    consent_on = models.DateField("accord de la personne le")
+    enrolled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    rating = models.PositiveSmallIntegerField("appréciation (1 à 5)", null=True, blank=True)
+    evaluation = models.TextField("évaluation du participant", max_length=3000, blank=True)
+
+    class Meta:
+        verbose_name = "inscription à un atelier"
+        verbose_name_plural = "inscriptions à un atelier"
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["workshop", "person"], name="enrolment_once"),
+            models.CheckConstraint(
+                condition=models.Q(rating__isnull=True) | models.Q(rating__gte=1, rating__lte=5),
+                name="enrolment_rating_scale",
+            ),
+        ]
+
+    @property
+    def journal_person_id(self) -> int:
+        return self.person_id
+
+
+class AttendanceStatus(models.TextChoices):
+    PRESENT = "present", "Présent·e"
+    EXCUSED = "excused", "Absent·e excusé·e"
+    ABSENT = "absent", "Absent·e"
+
+
+class Attendance(TimeStampedModel):
+    """Whether an enrolled person came to one session. `person` repeats the enrolment's
+    for the timeline and the caseload's no-show alert (one indexed read each)."""
+
+    holds_personal_data = True
+    journal_parent = ("people.person", "person_id")
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="attendances")
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="attendances")
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
+    status = models.CharField("présence", max_length=10, choices=AttendanceStatus.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "présence à une séance"
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "enrolment"], name="attendance_once")
+        ]
+        indexes = [
+            models.Index(fields=["person", "status"], name="attendance_person_status"),
+        ]
+
+    @property
+    def journal_person_id(self) -> int:
+        return self.person_id

@@ -1,0 +1,203 @@
+"""What a dashboard is computed over: a scope (whose persons) and filters (period, scheme,
+référent, commune, age band), checked once here for the pages, the API and the exports.
+
+Scopes:
+- `organisation`: every person of the organisation (managers);
+- `caseload`: the persons whose référent is the user (« ma file active »);
+- `team`: the persons the user co-follows in a coordination team, for another organisation
+  (only what is shared with them: each indicator says which category it needs).
+
+Beyond the user's own caseload, small counts are suppressed (`relais.reporting.privacy`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+from enum import StrEnum
+
+from django.db import models
+
+from relais.core.errors import DomainError
+from relais.pathways.models import Scheme
+
+MAX_PERIOD_DAYS = 3 * 366
+MIN_DATE, MAX_DATE = (
+    dt.date(1900, 1, 1),
+    dt.date(2100, 12, 31),
+)  # three years: beyond, a dashboard says little and costs a lot
+
+
+class Scope(StrEnum):
+    ORGANISATION = "structure"
+    CASELOAD = "file-active"
+    TEAM = "coordination"
+
+    @property
+    def label(self) -> str:
+        return SCOPE_LABELS[self]
+
+
+SCOPE_LABELS = {
+    Scope.ORGANISATION: "Ma structure",
+    Scope.CASELOAD: "Ma file active",
+    Scope.TEAM: "Mes équipes de coordination",
+}
+
+
+class AgeBand(models.TextChoices):
+    """The age bands of the FSE+ participant indicators (age at the end of the period)."""
+
+    UNDER_25 = "moins-25", "Moins de 25 ans"
+    FROM_25_TO_54 = "25-54", "25 à 54 ans"
+    FROM_55 = "55-plus", "55 ans et plus"
+
+
+# Lowest and highest age (inclusive) of each band.
+AGE_BOUNDS: dict[str, tuple[int, int | None]] = {
+    AgeBand.UNDER_25: (0, 24),
+    AgeBand.FROM_25_TO_54: (25, 54),
+    AgeBand.FROM_55: (55, None),
+}
+
+
+class PeriodError(DomainError):
+    pass
+
+
+@dataclass(frozen=True)
+class ReportFilter:
+    start: dt.date
+    end: dt.date
+    scheme: str = ""
+    referent_id: int | None = None
+    commune_code: str = ""
+    age_band: str = ""
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def params(self) -> dict:
+        """As JSON: what export jobs and snapshots keep."""
+        return {
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+            "scheme": self.scheme,
+            "referent_id": self.referent_id,
+            "commune_code": self.commune_code,
+            "age_band": self.age_band,
+        }
+
+    @classmethod
+    def from_params(cls, params: dict) -> ReportFilter:
+        return cls(
+            start=dt.date.fromisoformat(params["start"]),
+            end=dt.date.fromisoformat(params["end"]),
+            scheme=params.get("scheme", ""),
+            referent_id=params.get("referent_id"),
+            commune_code=params.get("commune_code", ""),
+            age_band=params.get("age_band", ""),
+        )
+
+    def previous_year(self) -> ReportFilter:
+        """The same dates one year earlier (29 February becomes 28 February)."""
+        return replace(self, start=_year_before(self.start), end=_year_before(self.end))
+
+    def birth_date_range(self) -> tuple[dt.date | None, dt.date | None]:
+        """Birth dates of the persons in the age band at the end of the period:
+        (born after or on, born on or before); (None, None) without a band."""
+        if not self.age_band:
+            return None, None
+        low, high = AGE_BOUNDS[self.age_band]
+        born_on_or_before = _years_before(self.end, low)
+        born_after_or_on = (
+            _years_before(self.end, high + 1) + dt.timedelta(days=1) if high is not None else None
+        )
+        return born_after_or_on, born_on_or_before
+
+    def describe(self) -> str:
+        """The filters in words, for exports and reports."""
+        parts = [f"du {self.start:%d/%m/%Y} au {self.end:%d/%m/%Y}"]
+        if self.scheme:
+            parts.append(f"dispositif : {Scheme(self.scheme).label}")
+        if self.commune_code:
+            parts.append(f"commune : {self.commune_code}")
+        if self.age_band:
+            parts.append(f"âge : {AgeBand(self.age_band).label}")
+        if self.referent_id:
+            parts.append(f"référent n° {self.referent_id}")
+        return ", ".join(parts)
+
+
+def _year_before(day: dt.date) -> dt.date:
+    return _years_before(day, 1)
+
+
+def _years_before(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def default_period(today: dt.date) -> tuple[dt.date, dt.date]:
+    """From 1 January to today: the year so far, what funders' yearly reports cover."""
+    return dt.date(today.year, 1, 1), today
+
+
+def check_period(start: dt.date | None, end: dt.date | None) -> list[DomainError]:
+    """Every problem of a period at once (the form shows them all)."""
+    errors: list[DomainError] = []
+    if start is None:
+        errors.append(PeriodError("Indiquez la date de début de la période.", field="start"))
+    if end is None:
+        errors.append(PeriodError("Indiquez la date de fin de la période.", field="end"))
+    for day, name in ((start, "start"), (end, "end")):
+        if day is not None and not MIN_DATE <= day <= MAX_DATE:
+            errors.append(PeriodError("Date hors des années 1900 à 2100.", field=name))
+    if errors:
+        return errors
+    if start and end:
+        if end < start:
+            errors.append(
+                PeriodError(
+                    "La fin de la période ne peut pas précéder son début "
+                    f"({end:%d/%m/%Y} est avant le {start:%d/%m/%Y}).",
+                    field="end",
+                )
+            )
+        elif (end - start).days + 1 > MAX_PERIOD_DAYS:
+            errors.append(PeriodError("La période ne peut pas dépasser trois ans.", field="end"))
+    return errors
+
+
+def build_filter(
+    *,
+    start: dt.date | None,
+    end: dt.date | None,
+    scheme: str = "",
+    referent_id: int | None = None,
+    commune_code: str = "",
+    age_band: str = "",
+) -> ReportFilter:
+    """A checked filter; the first problem raised as a `DomainError` (forms use
+    `check_period` to show all of them). The référent is checked against the organisation
+    by `relais.reporting.policies.check_referent_filter`."""
+    errors = check_period(start, end)
+    if scheme and scheme not in Scheme.values:
+        errors.append(DomainError("Dispositif inconnu.", field="scheme"))
+    if age_band and age_band not in AgeBand.values:
+        errors.append(DomainError("Tranche d'âge inconnue.", field="age_band"))
+    if commune_code and (len(commune_code) != 5 or not commune_code.isalnum()):
+        errors.append(DomainError("Code commune INSEE invalide (5 caractères).", field="commune"))
+    if errors:
+        raise errors[0]
+    return ReportFilter(
+        start=start,
+        end=end,
+        scheme=scheme,
+        referent_id=referent_id,
+        commune_code=commune_code.upper(),
+        age_band=age_band,
+    )

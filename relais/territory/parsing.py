@@ -1,0 +1,245 @@
+"""Reading files of public statistics (CSV or XLSX) as they come: Windows-1252 or UTF-8
+(with or without BOM), `;`, `,` or tab separators, decimal commas, thousands separated by
+spaces (« 12 345,6 »), secret-statistique markers (« s », « nd ») kept as missing, commune
+codes that lost their leading zero in a spreadsheet or belong to communes merged since.
+
+Files are read as a stream, line by line (a national file weighs 200 MB); every problem is
+reported with its line number, in French."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from relais.core.cells import looks_like_formula
+from relais.territory import geography
+
+SNIFF_BYTES = 64 * 1024
+MAX_COLUMNS = 200
+YEAR_HEADER = re.compile(r"^\D{0,12}((?:19|20)\d{2})\D{0,3}$")
+_SPACES = re.compile(r"[\s\u00a0\u202f']")
+_NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$")
+MISSING = {
+    "s": "s",
+    "nd": "nd",
+    "n.d.": "nd",
+    "nc": "nd",
+    "n.c.": "nd",
+    "": "nd",
+    "-": "nd",
+    "na": "nd",
+}
+
+
+class FileUnreadable(ValueError):
+    """The file as a whole cannot be read (not a table, wrong kind, empty)."""
+
+
+@dataclass
+class Preview:
+    header: list[str]
+    rows: list[list[str]]
+    encoding: str
+    delimiter: str
+    year_columns: list[str] = field(default_factory=list)
+
+    @property
+    def encoding_label(self) -> str:
+        return {
+            "utf-8-sig": "UTF-8 avec BOM",
+            "utf-8": "UTF-8",
+            "cp1252": "Windows-1252",
+            "xlsx": "classeur Excel",
+        }[self.encoding]
+
+    @property
+    def delimiter_label(self) -> str:
+        return {";": "point-virgule", ",": "virgule", "\t": "tabulation", "": "—"}[self.delimiter]
+
+
+def is_xlsx(name: str) -> bool:
+    return name.lower().endswith(".xlsx")
+
+
+def detect_encoding(head: bytes) -> str:
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as error:
+        # A cut multi-byte character at the end of the sample is still UTF-8.
+        if error.reason != "unexpected end of data":
+            return "cp1252"
+    return "utf-8"
+
+
+def detect_delimiter(line: str) -> str:
+    counts = {d: line.count(d) for d in (";", "\t", ",")}
+    best = max(counts, key=lambda d: counts[d])
+    if counts[best] == 0:
+        raise FileUnreadable(
+            "La première ligne n'a qu'une colonne : séparez les colonnes par « ; », « , » "
+            "ou une tabulation, et donnez-leur un titre."
+        )
+    return best
+
+
+def parse_number(text: str) -> tuple[float | None, str]:
+    """(value, marker): a number, or None with « s » / « nd ». Raises ValueError with the
+    French reason for anything else."""
+    raw = (text or "").strip()
+    marker = MISSING.get(raw.lower())
+    if marker is not None:
+        return None, marker
+    if looks_like_formula(raw):
+        raise ValueError(f"« {raw[:40]} » ressemble à une formule de tableur")
+    cleaned = _SPACES.sub("", raw).replace("%", "")
+    if "," in cleaned and "." in cleaned:
+        cleaned = cleaned.replace(".", "").replace(",", ".")  # « 1.234,5 »
+    else:
+        cleaned = cleaned.replace(",", ".")
+    if not _NUMBER.match(cleaned):
+        raise ValueError(f"« {raw[:40]} » n'est pas un nombre (ni « s », ni « nd »)")
+    return float(cleaned), ""
+
+
+def _csv_lines(path: Path, on_bytes: Callable[[int], None] | None = None):
+    """(encoding, delimiter, iterator of (line number, cells)) of a CSV file, streamed."""
+    with path.open("rb") as probe:
+        head = probe.read(SNIFF_BYTES)
+    if not head.strip():
+        raise FileUnreadable("Le fichier est vide.")
+    encoding = detect_encoding(head)
+    first = head.decode(encoding, errors="replace").splitlines()[0]
+    delimiter = detect_delimiter(first)
+
+    def lines() -> Iterator[tuple[int, list[str]]]:
+        with path.open("rb") as raw:
+            counted = _CountingReader(raw, on_bytes)
+            text = io.TextIOWrapper(counted, encoding=encoding, errors="strict", newline="")
+            reader = csv.reader(text, delimiter=delimiter)
+            number = 0
+            while True:
+                try:
+                    cells = next(reader)
+                except StopIteration:
+                    return
+                except UnicodeDecodeError as error:
+                    raise FileUnreadable(
+                        f"Ligne {number + 2} : caractère illisible en {encoding.upper()} "
+                        f"(octet {error.object[error.start : error.start + 1]!r}). Enregistrez "
+                        "le fichier en UTF-8 ou en Windows-1252 (« CSV (séparateur : "
+                        "point-virgule) » dans Excel)."
+                    ) from error
+                except csv.Error as error:
+                    raise FileUnreadable(f"Ligne {number + 1} : {error}") from error
+                number = reader.line_num
+                yield number, cells
+
+    return encoding, delimiter, lines()
+
+
+class _CountingReader(io.RawIOBase):
+    """Passes bytes through and tells how many were read (the progress bar)."""
+
+    def __init__(self, raw, on_bytes):
+        self._raw = raw
+        self._on_bytes = on_bytes
+        self._done = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        data = self._raw.read(len(buffer))
+        buffer[: len(data)] = data
+        self._done += len(data)
+        if self._on_bytes is not None:
+            self._on_bytes(self._done)
+        return len(data)
+
+
+def _xlsx_lines(path: Path, on_bytes: Callable[[int], None] | None = None):
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds for a file that is not a workbook
+        raise FileUnreadable("Ce fichier n'est pas un classeur Excel (.xlsx) lisible.") from error
+    sheet = book.worksheets[0]
+    total = sheet.max_row or 1
+    size = path.stat().st_size
+
+    def lines() -> Iterator[tuple[int, list[str]]]:
+        try:
+            for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+                if on_bytes is not None and number % 500 == 0:
+                    on_bytes(int(size * number / total))
+                yield number, ["" if v is None else _cell_text(v) for v in row]
+        finally:
+            book.close()
+
+    return "xlsx", "", lines()
+
+
+def _cell_text(value) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def open_lines(path: Path, name: str, on_bytes: Callable[[int], None] | None = None):
+    return _xlsx_lines(path, on_bytes) if is_xlsx(name) else _csv_lines(path, on_bytes)
+
+
+def preview(path: Path, name: str, rows: int = 8) -> Preview:
+    encoding, delimiter, lines = open_lines(path, name)
+    header: list[str] | None = None
+    shown: list[list[str]] = []
+    for _number, cells in lines:
+        if header is None:
+            header = [c.strip() for c in cells]
+            continue
+        shown.append(cells)
+        if len(shown) >= rows:
+            break
+    if not header or not any(header):
+        raise FileUnreadable("La première ligne doit donner le titre de chaque colonne.")
+    if len(header) > MAX_COLUMNS:
+        raise FileUnreadable(f"{MAX_COLUMNS} colonnes au plus.")
+    years = [h for h in header if YEAR_HEADER.match(h)]
+    return Preview(header, shown, encoding, delimiter, years)
+
+
+def header_year(title: str) -> int | None:
+    match = YEAR_HEADER.match(title.strip())
+    return int(match.group(1)) if match else None
+
+
+def normalise_code(raw: str, level: str) -> tuple[str | None, str]:
+    """(code in the COG, note) — the note says a former commune was mapped; None when the
+    COG does not know the code."""
+    code = (raw or "").strip().upper()
+    if level == "france":
+        return ("FR", "") if code in ("FR", "FRANCE", "FRA", "") else (None, "")
+    if level == "commune":
+        if code.isdigit() and 3 <= len(code) < 5:
+            code = code.zfill(5)  # a spreadsheet dropped the leading zero
+        current = geography.current_code(code)
+        if current is None:
+            return None, ""
+        return current, ("" if current == code else f"{code}→{current}")
+    if level == "departement":
+        if code.isdigit() and len(code) == 1:
+            code = code.zfill(2)
+        return (code, "") if code in geography.departements() else (None, "")
+    if level == "region":
+        return (code.zfill(2), "") if code.zfill(2) in geography.regions() else (None, "")
+    if level == "epci":
+        return (code, "") if code in geography.epcis() else (None, "")
+    return None, ""

@@ -1,0 +1,24 @@
+"""Who may do what in the territory module. Aggregated figures are no one's personal
+data: every member of an organisation reads them; the organisation's managers define its
+territories, import indicator files and give (or withdraw) the pooling agreement;
+référents and managers write the needs analysis and the watch log."""
+
+from __future__ import annotations
+
+from relais.accounts.models import Membership, Role
+
+
+def _active(membership: Membership | None) -> bool:
+    return membership is not None and membership.is_active
+
+
+def can_view_territory(membership: Membership | None) -> bool:
+    return _active(membership)
+
+
+def can_manage_territory(membership: Membership | None) -> bool:
+    return _active(membership) and membership.role == Role.MANAGER
+
+
+def can_contribute(membership: Membership | None) -> bool:
+    return _active(membership) and membership.role in (Role.MANAGER, Role.REFERENT)

@@ -1,0 +1,222 @@
+"""The analyse des besoins sociaux (ABS, décret 2016-824): its sections in the order a CCAS
+board expects, each with the tables and charts Relais computes and the narrative the team
+writes; as a PDF (WeasyPrint, charts as SVG, sources listed) and as an XLSX of its tables."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from relais.core.cells import neutralise
+from relais.core.pdf import render_pdf
+from relais.network.directory.models import Service
+from relais.territory import charts, geography
+from relais.territory.gaps import GapAnalysis, gap_analysis
+from relais.territory.models import NeedsAnalysis, Theme, WatchItem
+from relais.territory.needs import ObservedNeeds, observed_needs, suppress
+from relais.territory.portrait import Cell, Portrait, build_portrait, format_value
+
+SECTIONS = {
+    "context": "Contexte et méthode",
+    "portrait": "Portrait du territoire",
+    "needs": "Besoins observés",
+    "offer": "Offre et acteurs",
+    "gaps": "Écarts entre besoins et offre",
+    "problem": "Problématique",
+    "proposals": "Propositions d'actions",
+}
+GUIDANCE = {
+    "context": "Le cadre de l'analyse (initiale ou mise à jour thématique), le territoire, les sources, qui a contribué.",
+    "portrait": "Ce que les indicateurs disent du territoire par rapport au département et à la France.",
+    "needs": "Ce que les professionnels observent dans les diagnostics (chiffres agrégés, anonymisés).",
+    "offer": "Les services et les acteurs qui répondent à ces besoins.",
+    "gaps": "Où un besoin n'a pas de réponse à portée, où des offres se recouvrent.",
+    "problem": "Les enjeux qui ressortent, hiérarchisés.",
+    "proposals": "Les actions proposées au conseil d'administration, avec leurs porteurs et échéances.",
+}
+
+
+# A section's text cites a watch entry as « [veille 12] » (the watch page shows each entry's).
+CITATION = re.compile(r"\[veille\s+(\d{1,9})\]", re.IGNORECASE)
+
+
+def cited_watch(analysis: NeedsAnalysis) -> list[WatchItem]:
+    """The watch entries the narratives cite, in order of first citation; only the
+    organisation's own (a number of another organisation's entry cites nothing)."""
+    numbers: list[int] = []
+    for key in SECTIONS:
+        for match in CITATION.finditer(analysis.narratives.get(key, "") or ""):
+            number = int(match.group(1))
+            if number not in numbers:
+                numbers.append(number)
+    if not numbers:
+        return []
+    found = WatchItem.objects.filter(
+        organisation_id=analysis.organisation_id, pk__in=numbers
+    ).in_bulk()
+    return [found[n] for n in numbers if n in found]
+
+
+@dataclass
+class ReportData:
+    analysis: NeedsAnalysis
+    portrait: Portrait
+    needs: ObservedNeeds
+    gaps: GapAnalysis
+    services: int
+    organisations: int
+    watch: list[WatchItem]
+    sources: list[str]
+    cited: list[WatchItem] = field(default_factory=list)
+
+
+def report_data(analysis: NeedsAnalysis, *, radius_km: int = 10) -> ReportData:
+    territory = analysis.territory
+    portrait = build_portrait(territory)
+    needs = observed_needs(
+        territory, start=dt.date(analysis.year, 1, 1), end=dt.date(analysis.year, 12, 31)
+    )
+    gaps = gap_analysis(needs, radius_km=radius_km)
+    communes = geography.communes_of(territory.areas)
+    offer = Service.objects.published().filter(commune_code__in=communes)
+    sources = sorted(
+        {s.indicator.source for _t, series in portrait.themes for s in series if s.indicator.source}
+    )
+    cited = cited_watch(analysis)
+    watch = list(
+        WatchItem.objects.filter(
+            organisation_id=analysis.organisation_id,
+            published_on__year__in=[analysis.year - 1, analysis.year],
+        ).exclude(pk__in=[w.pk for w in cited])[:30]
+    )
+    return ReportData(
+        analysis=analysis,
+        portrait=portrait,
+        needs=needs,
+        gaps=gaps,
+        services=offer.count(),
+        organisations=offer.values("organisation_id").distinct().count(),
+        watch=watch,
+        sources=sources,
+        cited=cited,
+    )
+
+
+def portrait_tables(portrait: Portrait) -> list[dict]:
+    """One table (and its chart) per indicator: rows are the areas, columns the years."""
+    tables = []
+    for theme, series_list in portrait.themes:
+        for series in series_list:
+            indicator = series.indicator
+            rows = []
+            chart_series = []
+            for column in portrait.columns:
+                cells = series.row(column.key)
+                rows.append(
+                    (
+                        column.label,
+                        [format_value(c, indicator) + ("" if c.complete else " *") for c in cells],
+                    )
+                )
+                chart_series.append((column.label, [c.value for c in cells]))
+            tables.append(
+                {
+                    "theme": Theme(theme).label,
+                    "indicator": indicator,
+                    "years": series.years,
+                    "rows": rows,
+                    "chart": charts.line_chart(
+                        title=indicator.name + (f" ({indicator.unit})" if indicator.unit else ""),
+                        years=series.years,
+                        series=chart_series,
+                        chart_id=f"indicateur-{indicator.pk}",
+                    ),
+                }
+            )
+    return tables
+
+
+def needs_pdf(analysis: NeedsAnalysis) -> bytes:
+    data = report_data(analysis)
+    return render_pdf(
+        "territory/needs_analysis_pdf.html",
+        {
+            "data": data,
+            "analysis": analysis,
+            "sections": [
+                (key, title, analysis.narratives.get(key, "")) for key, title in SECTIONS.items()
+            ],
+            "tables": portrait_tables(data.portrait),
+            "needs_rows": [
+                (label, suppress(n), suppress(b)) for _k, label, n, b in data.needs.by_domain
+            ],
+            "generated": timezone.localtime(),
+            "areas": [geography.area_label(a) for a in analysis.territory.areas],
+        },
+    )
+
+
+def needs_xlsx(analysis: NeedsAnalysis) -> bytes:
+    from openpyxl import Workbook
+
+    data = report_data(analysis)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Portrait"
+    sheet.append(
+        ["Thème", "Indicateur", "Unité", "Source", "Territoire", *data.portrait.years, "Incomplet"]
+    )
+    for theme, series_list in data.portrait.themes:
+        for series in series_list:
+            indicator = series.indicator
+            for column in data.portrait.columns:
+                cells = series.row(column.key)
+                by_year = dict(zip(series.years, cells, strict=True))
+                sheet.append(
+                    [
+                        *(
+                            neutralise(v)
+                            for v in (
+                                Theme(theme).label,
+                                indicator.name,
+                                indicator.unit,
+                                indicator.source,
+                                column.label,
+                            )
+                        ),
+                        *(by_year.get(y, Cell(None)).value for y in data.portrait.years),
+                        ", ".join(str(y) for y, c in by_year.items() if not c.complete),
+                    ]
+                )
+    needs = book.create_sheet("Besoins observés")
+    needs.append(
+        ["Domaine de vie", "Personnes en difficulté importante ou bloquante", "dont bloquante"]
+    )
+    for _k, label, n, b in data.needs.by_domain:
+        needs.append([label, suppress(n), suppress(b)])
+    gaps = book.create_sheet("Écarts")
+    gaps.append(
+        ["Domaine de vie", "Personnes", "Services à portée", "Communes sans service à portée"]
+    )
+    for gap in data.gaps.domains:
+        gaps.append(
+            [
+                gap.label,
+                suppress(gap.persons),
+                gap.services_in_reach,
+                ", ".join(f"{name} ({suppress(n)})" for _c, name, n in gap.gap_communes),
+            ]
+        )
+    redundant = book.create_sheet("Offres redondantes")
+    redundant.append(["Thématique", "Publics", "Commune", "Services"])
+    for r in data.gaps.redundancies:
+        redundant.append(
+            [neutralise(v) for v in (r.thematique, r.publics, r.commune, " ; ".join(r.services))]
+        )
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,148 @@
+"""Certification API: public referentials, candidates, evaluations and jury decisions."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from relais.accounts.models import Role
+from relais.certification import juries
+from relais.certification.models import BodyKind, Candidate, CriterionScore, MemberQuality
+from tests.factories import MembershipFactory
+from tests.factories.certification import EnrolmentFactory, body_member, referential
+
+pytestmark = pytest.mark.django_db
+TODAY = timezone.localdate()
+
+
+def test_referentials_are_public():
+    referential("RNCP37504")
+    client = Client()
+    listed = client.get("/api/v1/certifications").json()
+    assert [c["code"] for c in listed] == ["RNCP37504"]
+    data = client.get("/api/v1/certifications/RNCP37504").json()
+    block_e = data["blocks"][-1]
+    assert block_e["code"] == "RNCP37504BCE"
+    assert block_e["modalities"][0]["pages"] == 40
+    assert block_e["modalities"][0]["criteria"][0]["competence"] == "RNCP37504-5.1"
+    assert client.get("/api/v1/certifications/RNCP00000").status_code == 404
+
+
+def test_candidates_need_a_certification_body(api_client_for):
+    outsider = MembershipFactory(role=Role.MANAGER)
+    client = api_client_for(outsider.user)
+    answer = client.get(f"/api/v1/organisations/{outsider.organisation_id}/candidates")
+    assert answer.status_code == 403
+
+
+def test_create_list_and_read_a_candidate(api_client_for):
+    manager = body_member(BodyKind.TRAINING, Role.MANAGER)
+    client = api_client_for(manager.user)
+    base = f"/api/v1/organisations/{manager.organisation_id}/candidates"
+    bad = client.post(base, {"last_name": "", "first_name": "Léa", "birth_date": "2990-01-01"})
+    assert bad.status_code == 400 and not Candidate.objects.exists()
+    created = client.post(
+        base,
+        {
+            "last_name": "Durand",
+            "first_name": "Léa",
+            "birth_date": "1990-01-01",
+            "diploma_level": 5,
+            "experience_years": "3.5",
+        },
+    )
+    assert created.status_code == 201, created.json()
+    candidate_id = created.json()["id"]
+    EnrolmentFactory(candidate_id=candidate_id, organisation=manager.organisation)
+    assert [c["last_name"] for c in client.get(base).json()] == ["Durand"]
+    detail = client.get(f"{base}/{candidate_id}").json()
+    assert (detail["enrolments"][0]["funding"], detail["enrolments"][0]["funded_hours"]) == (
+        "",
+        24,
+    )
+    assert detail["enrolments"][0]["blocks"][0] == {
+        "block": "RNCP41885BC01",
+        "status": "À acquérir",
+        "acquired_on": None,
+    }
+    other = body_member(BodyKind.TRAINING, Role.MANAGER)
+    stranger = api_client_for(other.user)
+    assert stranger.get(f"{base}/{candidate_id}").status_code == 404
+    assert (
+        stranger.get(
+            f"/api/v1/organisations/{other.organisation_id}/candidates/{candidate_id}"
+        ).status_code
+        == 404
+    )
+
+
+def test_scoring_through_the_api(api_client_for):
+    trainer = body_member(BodyKind.TRAINING, Role.REFERENT)
+    enrolment = EnrolmentFactory(candidate__organisation=trainer.organisation)
+    modality = enrolment.certification.blocks.first().modalities.first()
+    url = (
+        f"/api/v1/organisations/{trainer.organisation_id}/enrolments/{enrolment.pk}"
+        f"/evaluations/{modality.pk}"
+    )
+    client = api_client_for(trainer.user)
+    foreign = referential("RNCP37504").blocks.first().modalities.first().criteria.first()
+    scores = [{"criterion_id": c.pk, "level": "met"} for c in modality.criteria.all()]
+    refused = client.put(
+        url,
+        {"scores": [*scores, {"criterion_id": foreign.pk, "level": "met"}]},
+        content_type="application/json",
+    )
+    assert refused.status_code == 400 and "n'appartiennent pas" in refused.json()["detail"]
+    assert not CriterionScore.objects.exists()
+    ok = client.put(url, {"scores": scores}, content_type="application/json")
+    assert ok.status_code == 200 and len(ok.json()["scores"]) == 4
+    listed = client.get(
+        f"/api/v1/organisations/{trainer.organisation_id}/enrolments/{enrolment.pk}/evaluations"
+    ).json()
+    assert listed[0]["block"] == "RNCP41885BC01" and listed[0]["scheduled_on"] is None
+
+
+def test_jury_decisions(api_client_for):
+    manager = body_member(BodyKind.CERTIFIER, Role.MANAGER)
+    rncp = referential("RNCP41885")
+    enrolment = EnrolmentFactory(candidate__organisation=manager.organisation, certification=rncp)
+    session = juries.session_create(
+        membership=manager, certification=rncp, held_on=TODAY, for_vae=False
+    )
+    juries.member_add(
+        membership=manager,
+        session=session,
+        full_name="Pr Roux",
+        quality=MemberQuality.ACADEMIC,
+        is_president=True,
+    )
+    juries.member_add(
+        membership=manager,
+        session=session,
+        full_name="M. Petit",
+        quality=MemberQuality.PROFESSIONAL,
+    )
+    juries.candidates_add(membership=manager, session=session, enrolments=[enrolment])
+    juries.session_constitute(membership=manager, session=session)
+    block = rncp.blocks.first()
+    juries.deliberate(
+        membership=manager,
+        session=session,
+        enrolment=enrolment,
+        decisions={block.pk: (False, "Dossier incomplet")},
+    )
+    data = (
+        api_client_for(manager.user)
+        .get(f"/api/v1/organisations/{manager.organisation_id}/juries/{session.pk}/decisions")
+        .json()
+    )
+    assert data == [
+        {
+            "enrolment_id": enrolment.pk,
+            "candidate": enrolment.candidate.display_name,
+            "block": block.code,
+            "validated": False,
+            "reasons": "Dossier incomplet",
+        }
+    ]

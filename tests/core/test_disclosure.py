@@ -1,0 +1,50 @@
+import pytest
+
+from relais.core.disclosure import rate, suppress, suppress_series, suppress_table
+
+
+def test_counts_from_one_to_four_are_hidden_zero_and_five_are_shown():
+    assert [str(suppress(n)) for n in (0, 1, 4, 5, 1234)] == ["0", "< 5", "< 5", "5", "1\u202f234"]
+    assert suppress(3).shown is None and suppress(3).value is None
+
+
+def test_a_rate_built_on_a_small_count_is_not_shown():
+    assert rate(3, 40) is None
+    assert rate(10, 3) is None
+    assert rate(10, 40) == 25.0
+    assert rate(0, 0) is None
+
+
+def test_series_with_total_hides_a_second_cell_so_the_small_one_cannot_be_recomputed():
+    cells, total = suppress_series([2, 0, 9, 30])
+    assert [str(c) for c in cells] == ["< 5", "0", "< 5", "30"]
+    assert str(total) == "41"
+
+
+def test_series_whose_only_other_cells_are_zero_hides_its_total():
+    cells, total = suppress_series([2, 0, 0])
+    assert [str(c) for c in cells] == ["< 5", "0", "0"]
+    assert total.suppressed
+
+
+def test_table_every_line_has_no_hidden_entry_or_at_least_two():
+    rows = [[3, 10, 12], [7, 8, 20], [6, 9, 1]]
+    table = suppress_table(rows)
+    grid = [[*row, total] for row, total in zip(table.cells, table.row_totals, strict=True)]
+    grid.append([*table.column_totals, table.total])
+    lines = grid + [list(column) for column in zip(*grid, strict=True)]
+    for line in lines:
+        assert sum(entry.suppressed for entry in line) != 1
+    # The small counts themselves are hidden; large figures are kept where possible.
+    assert table.cells[0][0].suppressed and table.cells[2][2].suppressed
+    assert str(table.total) == "76"
+
+
+def test_table_without_small_counts_is_shown_whole():
+    table = suppress_table([[10, 20], [30, 40]])
+    assert not table.any_suppressed
+
+
+def test_ragged_table_is_refused():
+    with pytest.raises(ValueError):
+        suppress_table([[1, 2], [3]])

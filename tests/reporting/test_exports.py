@@ -1,0 +1,164 @@
+"""Exports: one job per identical request, the files, the missing funder fields listed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from relais.core.errors import DomainError, PermissionDenied
+from relais.core.models import AccessLogEntry
+from relais.reporting import services
+from relais.reporting.filters import Scope
+from relais.reporting.models import ExportStatus, ReportExport
+from tests.factories.reporting import period
+
+pytestmark = pytest.mark.django_db
+
+
+def run(membership, kind, scope=Scope.ORGANISATION, capture=None, **filters):
+    with capture(execute=True):
+        export, _created = services.export_request(
+            membership=membership, kind=kind, scope=scope, flt=period(**filters)
+        )
+    export.refresh_from_db()
+    return export
+
+
+def test_figures_xlsx(world, django_capture_on_commit_callbacks):
+    export = run(world.manager, "figures_xlsx", capture=django_capture_on_commit_callbacks)
+    assert export.status == ExportStatus.DONE
+    assert export.progress == 100
+    sheet = load_workbook(io.BytesIO(bytes(export.content))).active
+    texts = [c.value for row in sheet.iter_rows() for c in row if c.value is not None]
+    assert "Personnes suivies" in texts
+    assert "< 5" in texts  # the organisation's small counts stay hidden in the file
+
+
+def test_figures_csv_of_the_caseload_shows_the_figures(world, django_capture_on_commit_callbacks):
+    export = run(
+        world.r1, "figures_csv", Scope.CASELOAD, capture=django_capture_on_commit_callbacks
+    )
+    text = bytes(export.content).decode("utf-8-sig")
+    assert "Activité;Personnes suivies;Personnes suivies;Nombre;2" in text
+
+
+def test_activity_pdf(world, django_capture_on_commit_callbacks):
+    export = run(world.manager, "activity_pdf", capture=django_capture_on_commit_callbacks)
+    assert export.status == ExportStatus.DONE
+    assert bytes(export.content).startswith(b"%PDF")
+
+
+def test_participants_export_lists_missing_funder_fields(world, django_capture_on_commit_callbacks):
+    p1, p2, p3, _p4 = world.persons
+    type(p1).objects.filter(pk=p1.pk).update(sex="F", education_level="4", resources=["rsa"])
+    type(p1).objects.filter(pk=p3.pk).update(sex="", education_level="", resources=[])
+    export = run(
+        world.manager,
+        "participants_xlsx",
+        capture=django_capture_on_commit_callbacks,
+        scheme="rsa",
+    )
+    assert export.row_count == 2  # A (P1) and C (P3)
+    book = load_workbook(io.BytesIO(bytes(export.content)))
+    rows = list(book["Participants"].iter_rows(values_only=True))
+    assert rows[0][:4] == ("N° de dossier", "Nom de naissance", "Nom d'usage", "Prénoms")
+    assert {r[0] for r in rows[1:]} == {p1.pk, p3.pk}
+    by_person = {m["person_id"]: m for m in export.missing}
+    assert p1.pk not in by_person
+    assert by_person[p3.pk]["fields"] == [
+        "Sexe",
+        "Niveau de formation",
+        "Ressources à ce jour",
+    ]
+    gaps = list(book["Champs manquants"].iter_rows(values_only=True))
+    assert gaps[1][1] == p3.pk
+    assert p2.pk not in {r[0] for r in rows[1:]}  # PLIE, not RSA
+    assert AccessLogEntry.objects.filter(action="export", target_id=str(export.pk)).exists()
+
+
+def test_formula_cells_are_neutralised(world, django_capture_on_commit_callbacks):
+    p1 = world.persons[0]
+    type(p1).objects.filter(pk=p1.pk).update(birth_name="=HYPERLINK(1)")
+    export = run(
+        world.manager,
+        "participants_csv",
+        capture=django_capture_on_commit_callbacks,
+        scheme="rsa",
+    )
+    assert "'=HYPERLINK(1)" in bytes(export.content).decode("utf-8-sig")
+
+
+def test_an_export_asked_twice_while_it_runs_is_one_job(world):
+    first, created = services.export_request(
+        membership=world.manager, kind="figures_xlsx", scope=Scope.ORGANISATION, flt=period()
+    )
+    again, created_again = services.export_request(
+        membership=world.manager, kind="figures_xlsx", scope=Scope.ORGANISATION, flt=period()
+    )
+    assert created and not created_again
+    assert first.pk == again.pk
+    assert ReportExport.objects.count() == 1
+    other, created_other = services.export_request(
+        membership=world.manager, kind="figures_csv", scope=Scope.ORGANISATION, flt=period()
+    )
+    assert created_other and other.pk != first.pk
+
+
+def test_a_finished_export_can_be_asked_again(world, django_capture_on_commit_callbacks):
+    first = run(world.manager, "figures_csv", capture=django_capture_on_commit_callbacks)
+    second = run(world.manager, "figures_csv", capture=django_capture_on_commit_callbacks)
+    assert first.pk != second.pk
+
+
+def test_participants_export_is_for_managers_and_needs_a_scheme(world):
+    with pytest.raises(PermissionDenied):
+        services.export_request(
+            membership=world.r1,
+            kind="participants_xlsx",
+            scope=Scope.CASELOAD,
+            flt=period(scheme="rsa"),
+        )
+    with pytest.raises(DomainError, match="dispositif"):
+        services.export_request(
+            membership=world.manager,
+            kind="participants_xlsx",
+            scope=Scope.ORGANISATION,
+            flt=period(),
+        )
+
+
+def test_unknown_kind_and_foreign_referent_are_refused(world):
+    from tests.factories import MembershipFactory
+
+    with pytest.raises(DomainError):
+        services.export_request(
+            membership=world.manager, kind="nope", scope=Scope.ORGANISATION, flt=period()
+        )
+    stranger = MembershipFactory(role="referent").user
+    with pytest.raises(PermissionDenied):
+        services.export_request(
+            membership=world.manager,
+            kind="figures_csv",
+            scope=Scope.ORGANISATION,
+            flt=period(referent_id=stranger.pk),
+        )
+
+
+def test_a_failing_export_is_marked_failed(world, django_capture_on_commit_callbacks, monkeypatch):
+    def boom(*args, **kwargs):
+        raise RuntimeError("disque plein")
+
+    monkeypatch.setattr(services.exports, "figures_csv", boom)
+    export = run(world.manager, "figures_csv", capture=django_capture_on_commit_callbacks)
+    assert export.status == ExportStatus.FAILED
+    assert "échoué" in export.error
+
+
+def test_period_is_kept_in_the_job(world):
+    export, _ = services.export_request(
+        membership=world.manager, kind="figures_csv", scope=Scope.ORGANISATION, flt=period()
+    )
+    assert services.filter_from(export.params).start == dt.date(2026, 1, 1)

@@ -1,0 +1,125 @@
+"""Precomputed organisation dashboards: what they store is what the page would compute,
+they serve only their own day and default filters, and the page says when they were made."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from relais.reporting import selectors, snapshots
+from relais.reporting.filters import ReportFilter, Scope, default_period
+from relais.reporting.models import DashboardSnapshot
+from tests.helpers import count_queries, login_verified, page_text
+
+pytestmark = pytest.mark.django_db
+
+
+def texts(sections):
+    return {
+        t.key: [(line.label, [c.text for c in line.cells]) for line in t.lines]
+        for block in sections
+        for t in block.tables
+    }
+
+
+def test_a_snapshot_holds_the_figures_the_page_computes(world):
+    today = timezone.localdate()
+    snapshots.snapshot_refresh(organisation_id=world.org.pk, today=today)
+    start, end = default_period(today)
+    flt = ReportFilter(start=start, end=end)
+    stored, computed_at = snapshots.cached(world.org.pk, flt, today=today)
+    live = selectors.dashboard(world.manager, Scope.ORGANISATION, flt, today=today)
+    assert texts(stored) == texts(live)
+    assert computed_at.date() == timezone.now().date()
+    assert all(t.chart is not None or not t.indicator.chart for b in stored for t in b.tables)
+    # The comparison year is stored as well.
+    assert snapshots.cached(world.org.pk, flt.previous_year(), today=today) is not None
+
+
+def test_a_snapshot_serves_only_its_day_and_the_default_filters(world):
+    today = timezone.localdate()
+    snapshots.snapshot_refresh(organisation_id=world.org.pk, today=today)
+    start, end = default_period(today)
+    assert (
+        snapshots.cached(world.org.pk, ReportFilter(start, end, commune_code="59350"), today=today)
+        is None
+    )
+    assert (
+        snapshots.cached(
+            world.org.pk, ReportFilter(start, end, scheme="rsa", age_band="25-54"), today=today
+        )
+        is None
+    )
+    tomorrow = today + dt.timedelta(days=1)
+    assert (
+        snapshots.cached(world.org.pk, ReportFilter(*default_period(tomorrow)), today=tomorrow)
+        is None
+    )
+
+
+def test_refresh_replaces_older_snapshots(world):
+    today = timezone.localdate()
+    snapshots.snapshot_refresh(organisation_id=world.org.pk, today=today - dt.timedelta(days=1))
+    call_command("reporting_refresh")
+    # The organisation's two views, and two for each référent holding a caseload.
+    holders = snapshots.caseload_holders(world.org.pk)
+    assert len(holders) == 2
+    # The organisation's two views and its slices (5 schemes, 3 age bands, each with the
+    # year before), and two for each référent holding a caseload.
+    assert DashboardSnapshot.objects.filter(organisation=world.org).count() == 2 + 16 + 2 * 2
+    assert snapshots.cached(world.org.pk, ReportFilter(*default_period(today)), today=today)
+
+
+def test_the_page_uses_the_snapshot_and_says_when(client, world):
+    login_verified(client, world.manager.user)
+    url = reverse("reporting:organisation")
+    live = client.get(url)
+    assert "Chiffres calculés à l'instant" in page_text(live)
+    live_queries = count_queries(lambda: client.get(url))
+    snapshots.snapshot_refresh(organisation_id=world.org.pk, today=timezone.localdate())
+    stored = client.get(url)
+    assert "Chiffres calculés le" in page_text(stored)
+    assert count_queries(lambda: client.get(url)) < live_queries
+    # A slice by one scheme is precomputed; other filters are computed when asked.
+    assert "Chiffres calculés le" in page_text(client.get(url, {"dispositif": "rsa"}))
+    filtered = client.get(url, {"commune": "59350"})
+    assert "Chiffres calculés à l'instant" in page_text(filtered)
+
+
+def test_each_referents_caseload_is_precomputed_and_the_page_says_when(client, world):
+    today = timezone.localdate()
+    snapshots.snapshot_refresh(organisation_id=world.org.pk, today=today)
+    flt = ReportFilter(*default_period(today))
+    stored, _at = snapshots.cached(world.org.pk, flt, today=today, user_id=world.r2.user_id)
+    live = selectors.dashboard(world.r2, Scope.CASELOAD, flt, today=today)
+    assert texts(stored) == texts(live)
+    # Another référent's snapshot is not this one's.
+    other = snapshots.cached(world.org.pk, flt, today=today, user_id=world.r1.user_id)
+    assert other is not None and texts(other[0]) != texts(stored)
+    login_verified(client, world.r2.user)
+    url = reverse("reporting:caseload")
+    page = client.get(url)
+    assert "Chiffres calculés le" in page_text(page)
+    assert "Recalculer maintenant" in page_text(page)
+    fresh = client.get(url, {"recalculer": "1"})
+    assert "Chiffres calculés à l'instant" in page_text(fresh)
+    # Opening the precomputed view costs a fixed, small number of queries.
+    assert count_queries(lambda: client.get(url)) < count_queries(
+        lambda: client.get(url, {"recalculer": "1"})
+    )
+
+
+def test_a_slice_holds_the_figures_the_page_computes(world):
+    today = timezone.localdate()
+    snapshots.snapshot_refresh(organisation_id=world.org.pk, today=today, caseloads=False)
+    start, end = default_period(today)
+    for changes in ({"scheme": "rsa"}, {"age_band": "25-54"}):
+        flt = ReportFilter(start, end, **changes)
+        stored, _at = snapshots.cached(world.org.pk, flt, today=today)
+        live = selectors.dashboard(world.manager, Scope.ORGANISATION, flt, today=today)
+        assert texts(stored) == texts(live)
+        assert snapshots.cached(world.org.pk, flt.previous_year(), today=today) is not None

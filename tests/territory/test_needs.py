@@ -1,0 +1,138 @@
+"""Observed needs: aggregated across the organisations that agreed to pool, counts under 5
+shown « < 5 », no person named; and the gaps against the directory's services."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from relais.territory import services
+from relais.territory.gaps import gap_analysis
+from relais.territory.needs import observed_needs, suppress
+from tests.factories.accounts import MembershipFactory
+from tests.factories.diagnostics import DiagnosticFactory, DomainAssessmentFactory
+from tests.factories.network.directory import ServiceFactory
+from tests.factories.people import PersonFactory
+from tests.factories.territory import VILLEURBANNE, PoolingAgreementFactory, TerritoryFactory
+
+pytestmark = pytest.mark.django_db
+TODAY = timezone.localdate()
+YEAR = (dt.date(TODAY.year, 1, 1), dt.date(TODAY.year, 12, 31))
+
+
+def diagnose(organisation, n, *, commune=VILLEURBANNE, domain="housing", difficulty=2, **kw):
+    for _ in range(n):
+        person = PersonFactory(organisation=organisation, commune_code=commune)
+        diagnostic = DiagnosticFactory(person=person, assessed_on=TODAY, **kw)
+        DomainAssessmentFactory(
+            diagnostic=diagnostic, domain=domain, difficulty=difficulty, barriers=["25"]
+        )
+
+
+def test_suppress():
+    assert [suppress(n) for n in (0, 1, 4, 5, 12345)] == ["0", "< 5", "< 5", "5", "12\u202f345"]
+
+
+def test_only_pooling_organisations_count(organisation, other_organisation):
+    territory = TerritoryFactory(organisation=organisation)
+    PoolingAgreementFactory(organisation=organisation)
+    diagnose(organisation, 6)
+    diagnose(other_organisation, 7)  # did not agree
+    found = observed_needs(territory, start=YEAR[0], end=YEAR[1])
+    assert found.persons == 6
+    assert found.organisations == 1
+    assert found.by_domain == [("housing", "Logement et hébergement", 6, 0)]
+    PoolingAgreementFactory(organisation=other_organisation)
+    assert observed_needs(territory, start=YEAR[0], end=YEAR[1]).persons == 13
+
+
+def test_persons_outside_the_territory_or_period_do_not_count(organisation):
+    territory = TerritoryFactory(organisation=organisation)
+    PoolingAgreementFactory(organisation=organisation)
+    diagnose(organisation, 2, commune="13055")
+    person = PersonFactory(organisation=organisation, commune_code=VILLEURBANNE)
+    DiagnosticFactory(person=person, assessed_on=dt.date(TODAY.year - 1, 6, 1))
+    assert observed_needs(territory, start=YEAR[0], end=YEAR[1]).persons == 0
+
+
+def test_a_person_counts_once_on_their_latest_diagnostic(organisation):
+    territory = TerritoryFactory(organisation=organisation)
+    PoolingAgreementFactory(organisation=organisation)
+    person = PersonFactory(organisation=organisation, commune_code=VILLEURBANNE)
+    first = DiagnosticFactory(person=person, assessed_on=TODAY)
+    DomainAssessmentFactory(diagnostic=first, domain="health", difficulty=3)
+    DiagnosticFactory(person=person, assessed_on=TODAY)  # no difficulty any more
+    found = observed_needs(territory, start=YEAR[0], end=YEAR[1])
+    assert found.persons == 1
+    assert found.by_domain == []
+
+
+def test_urgency_evolution_and_age_bands(organisation):
+    territory = TerritoryFactory(organisation=organisation)
+    PoolingAgreementFactory(organisation=organisation)
+    diagnose(organisation, 3, urgency=2, urgency_suggested=2)
+    found = observed_needs(territory, start=YEAR[0], end=YEAR[1])
+    assert found.evolution[-1] == (TODAY.year, 3, 3)
+    assert sum(n for _l, n in found.by_age) == 3
+
+
+def test_pooling_agreement_recorded_and_withdrawn(organisation, manager):
+    membership = manager.memberships.get()
+    agreement = services.pooling_agree(membership=membership)
+    assert agreement.agreed_by == manager
+    assert services.pooling_agree(membership=membership) == agreement  # once
+    services.pooling_withdraw(membership=membership)
+    agreement.refresh_from_db()
+    assert agreement.withdrawn_by == manager
+    assert services.pooling_active(organisation.pk) is None
+
+
+def test_only_managers_give_the_pooling_agreement(organisation):
+    referent = MembershipFactory(organisation=organisation, role="referent")
+    with pytest.raises(services.PermissionDenied):
+        services.pooling_agree(membership=referent)
+
+
+def test_gap_communes_and_redundant_offers(organisation):
+    territory = TerritoryFactory(organisation=organisation)
+    PoolingAgreementFactory(organisation=organisation)
+    diagnose(organisation, 5, domain="housing")
+    diagnose(organisation, 5, domain="employment")
+    # Two employment services on Lyon (same thématique and public), none for housing.
+    ServiceFactory(commune_code="69123")
+    ServiceFactory(commune_code="69123")
+    found = observed_needs(territory, start=YEAR[0], end=YEAR[1])
+    gaps = {g.domain: g for g in gap_analysis(found, radius_km=10).domains}
+    assert gaps["employment"].gap_communes == []
+    assert gaps["employment"].services_in_reach == 2
+    assert [name for _c, name, _n in gaps["housing"].gap_communes] == ["Villeurbanne"]
+    analysis = gap_analysis(found, radius_km=10)
+    assert len(analysis.redundancies) >= 1
+    assert analysis.points and analysis.points[0][3] == "gap"
+
+
+def test_far_services_are_out_of_reach(organisation):
+    territory = TerritoryFactory(organisation=organisation)
+    PoolingAgreementFactory(organisation=organisation)
+    diagnose(organisation, 5, domain="employment")
+    ServiceFactory(commune_code="13055", latitude=43.2965, longitude=5.3698)  # Marseille
+    found = observed_needs(territory, start=YEAR[0], end=YEAR[1])
+    gaps = {g.domain: g for g in gap_analysis(found, radius_km=30).domains}
+    assert gaps["employment"].services_in_reach == 0
+    assert gaps["employment"].gap_communes
+
+
+def test_by_scheme_of_their_pathways(organisation):
+    from tests.factories import PathwayFactory
+
+    territory = TerritoryFactory(organisation=organisation)
+    PoolingAgreementFactory(organisation=organisation)
+    diagnose(organisation, 6)
+    from relais.people.models import Person
+
+    for person in Person.objects.filter(organisation=organisation)[:5]:
+        PathwayFactory(person=person, scheme="plie")
+    found = observed_needs(territory, start=YEAR[0], end=YEAR[1])
+    assert found.by_scheme == [("PLIE", 5)]

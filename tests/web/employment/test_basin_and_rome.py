@@ -1,0 +1,119 @@
+"""The employment basin (table and SVG map of communes, job-family filter) and the full ROME
+referential with the position form's appellation search."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from relais.employment import references
+from relais.employment.basin_map import BasinPoint, basin_map_svg
+from relais.employment.models import Position
+from tests.factories.employment import EmployerFactory, PositionFactory
+from tests.helpers import count_queries, page_text
+
+pytestmark = pytest.mark.django_db
+
+VILLEURBANNE = ("69266", 45.7719, 4.8902)
+
+
+def test_the_whole_rome_is_shipped_with_an_appellation_for_every_code():
+    jobs = references.rome_jobs()
+    assert len(jobs) >= 1500
+    assert {code[0] for code in jobs} == set("ABCDEFGHIJKLMN")
+    assert all(job.appellations for job in jobs.values())
+    # The trades shipped before keep their label and appellations.
+    assert jobs["K2204"].label == "Nettoyage de locaux"
+    assert "Agent / Agente de propreté et d'hygiène" in jobs["K2204"].appellations
+    assert references.check_rome("M1805") == "M1805"  # not in the former subset
+
+
+def test_appellation_search_ignores_accents_and_case():
+    hits = references.search_appellations("CARISTE")
+    assert hits and hits[0].code == "N1101" and "Cariste" in hits[0].appellation
+    assert any(h.code == "K2204" for h in references.search_appellations("proprete hygiene"))
+    assert references.search_appellations("k2204")[0].code == "K2204"
+    assert references.search_appellations("x") == []
+    assert references.search_appellations("zzzzqqq") == []
+
+
+def test_rome_search_fragment(manager_client):
+    url = reverse("employment:rome_search")
+    page = page_text(manager_client.get(url, {"q": "cariste"}))
+    assert 'data-rome="N1101"' in page and "Cariste" in page
+    assert "Aucun métier" in page_text(manager_client.get(url, {"q": "zzzzqqq"}))
+    assert manager_client.get(url, {"q": "a" * 500}).status_code == 200
+
+
+def test_rome_search_needs_an_organisation(client):
+    response = client.get(reverse("employment:rome_search"), {"q": "cariste"})
+    assert response.status_code in (302, 403)
+
+
+def test_position_form_offers_the_search_and_requires_the_appellation(manager_client, organisation):
+    employer = EmployerFactory(organisation=organisation)
+    url = reverse("employment:position_create", args=[employer.pk])
+    assert 'id="rome-search"' in page_text(manager_client.get(url))
+    page = page_text(
+        manager_client.post(
+            url,
+            {
+                "rome_code": "N1101",
+                "appellation": "",
+                "contract_type": "cdi",
+                "weekly_hours": "90",
+                "schedule": "day",
+                "commune_code": "69123",
+                "languages": "arabe",
+            },
+        )
+    )
+    assert "appellation du poste" in page and "arabe" in page
+    assert "heures" in page.lower()
+    assert not Position.objects.exists()
+
+
+def test_basin_map_and_table_of_communes(manager_client, organisation):
+    lyon_employer = EmployerFactory(organisation=organisation)
+    for _ in range(3):
+        PositionFactory(employer=lyon_employer)
+    code, lat, lon = VILLEURBANNE
+    villeurbanne = EmployerFactory(
+        organisation=organisation, commune_code=code, latitude=lat, longitude=lon
+    )
+    PositionFactory(
+        employer=villeurbanne, rome_code="N1103", commune_code=code, latitude=lat, longitude=lon
+    )
+    page = page_text(manager_client.get(reverse("employment:basin")))
+    assert 'data-testid="basin-map"' in page and "<circle" in page
+    assert "Lyon : 3 poste(s) ouvert(s), 1 employeur(s)" in page
+    assert "Services à la personne et à la collectivité" in page
+    filtered = page_text(manager_client.get(reverse("employment:basin"), {"famille": "N"}))
+    assert "Lyon (69123)" not in filtered.split('data-testid="basin-communes"')[1]
+    assert "(famille N)" in filtered
+    assert manager_client.get(reverse("employment:basin"), {"famille": "<x>"}).status_code == 200
+
+
+def test_basin_query_count_does_not_grow_with_communes(manager_client, organisation):
+    url = reverse("employment:basin")
+    PositionFactory(employer__organisation=organisation)
+    small = count_queries(lambda: manager_client.get(url))
+    for code in ("69266", "69259", "69029", "69256"):
+        PositionFactory(employer__organisation=organisation, commune_code=code)
+    assert count_queries(lambda: manager_client.get(url)) == small
+
+
+def test_basin_of_another_organisation_is_not_shown(manager_client, other_organisation):
+    EmployerFactory(organisation=other_organisation, name="Ailleurs SA")
+    PositionFactory(employer__organisation=other_organisation)
+    page = page_text(manager_client.get(reverse("employment:basin")))
+    assert "<circle" not in page and "Pas de commune" in page
+
+
+def test_map_without_coordinates_is_empty():
+    assert basin_map_svg([]) == ""
+    one = BasinPoint(
+        code="69123", name="LYON", latitude=45.76, longitude=4.83, positions=0, employers=2
+    )
+    svg = basin_map_svg([one])
+    assert "<svg" in svg and "0 poste(s) ouvert(s), 2 employeur(s)" in svg
