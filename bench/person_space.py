@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django.core import signing
 from django.utils import timezone
 
+from bench.common import letters
 from relais.accounts.models import Membership, Organisation, OrganisationKind, Role, User
 from relais.pathways import services as pathway_services
 from relais.pathways.models import Appointment, Goal, Note, Step
@@ -36,18 +37,13 @@ class SpaceScenario:
     code_forms: list[dict[str, str]]
 
 
-def _letters(value: str) -> str:
-    """Names hold letters only: digits spelt as letters (0 → a, 1 → b…)."""
-    return "".join(chr(ord("a") + int(c, 16)) if c.isalnum() else c for c in value)
-
-
 def _person(organisation, referent, run: str, i: int, email: str):
     return people_services.person_create(
         organisation=organisation,
         actor=referent,
         referent=referent,
         data={
-            "birth_name": f"Espace-{_letters(run)}-{_letters(f'{i:04d}')}",
+            "birth_name": f"Espace-{letters(run)}-{letters(f'{i:04d}')}",
             "first_names": "Camille",
             "birth_date": dt.date(1985, 1, 1) + dt.timedelta(days=i),
             "email": email,
