@@ -16,6 +16,7 @@ measured territory.
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 import statistics
 import time
@@ -93,6 +94,31 @@ def _write(rows: list[tuple]) -> None:
                 f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",  # noqa: S608 (names from the model)
                 rows,
             )
+
+
+def _place_persons_in_the_window(rng: random.Random) -> int:
+    """The issue measures observed needs over 100,000 diagnosed persons: the accompaniment
+    part dates diagnostics at the start of each pathway (mostly years ago) and spreads persons
+    over France. Every person is moved to a commune of the département and their diagnostics
+    into the last four years (the window the page shows), in two bulk updates."""
+    from relais.diagnostics.models import Diagnostic
+    from relais.people.models import Person
+
+    communes = geography.area_communes(f"departement:{DEPARTEMENT}")
+    today = timezone.localdate()
+    window = 4 * 365 - 1
+    with connection.cursor() as cursor:
+        persons = list(Person.objects.values_list("pk", flat=True))
+        cursor.executemany(
+            f"UPDATE {Person._meta.db_table} SET commune_code = %s WHERE id = %s",  # noqa: S608 (names from the model)
+            [(rng.choice(communes), pk) for pk in persons],
+        )
+        diagnostics = list(Diagnostic.objects.values_list("pk", flat=True))
+        cursor.executemany(
+            f"UPDATE {Diagnostic._meta.db_table} SET assessed_on = %s WHERE id = %s",  # noqa: S608 (names from the model)
+            [(today - dt.timedelta(days=rng.randint(0, window)), pk) for pk in diagnostics],
+        )
+    return len(persons)
 
 
 def generate_territory(
@@ -176,6 +202,8 @@ def generate_territory(
                         next_id += 1
         _write(rows)
         written += len(rows)
+    with step("every person living in the département, diagnosed in the last four years"):
+        diagnosed = _place_persons_in_the_window(rng)
     with step(f"aggregates of the départements, régions and France ({indicators} indicators)"):
         rollups = sum(rollup(indicator) for indicator in made)
     with step("pooling agreements, the territory and its ABS"):
@@ -215,7 +243,11 @@ def generate_territory(
         years=years,
         values=written,
         portrait_indicators=min(portrait_indicators, indicators),
-        counts={"indicator values": written, "aggregates": rollups},
+        counts={
+            "indicator values": written,
+            "aggregates": rollups,
+            "persons diagnosed in the window": diagnosed,
+        },
     )
 
 
@@ -225,8 +257,6 @@ OBSERVED_NEEDS_TARGET_MS = 500
 def measure(scenario: TerritoryScenario, runs: int = 20) -> list[str]:
     """The observed-needs aggregate alone, in this process (the page measured over HTTP
     also runs the gap analysis): median, p95 and its queries."""
-    import datetime as dt
-
     from django.db import connection as db
     from django.test.utils import CaptureQueriesContext
 
