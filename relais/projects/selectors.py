@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
-from relais.core.disclosure import Figure, suppress
+from relais.core.disclosure import Figure, suppress_series
 from relais.diagnostics.domains import Domain
 from relais.diagnostics.models import Diagnostic, DomainAssessment
 from relais.pathways.models import ExitCategory, Pathway
@@ -67,14 +67,24 @@ class OutcomeRow:
 class Outcomes:
     participants: Figure
     attended: Figure
+    never_attended: Figure
     rows: list[OutcomeRow]
     any_suppressed: bool
+
+
+NO_PATHWAY = "none"
 
 
 def participant_outcomes(project: Project) -> Outcomes:
     """What became of the persons enrolled in the project's workshops, from their pathways:
     those still accompanied, and each exit category. Shown to the project's partners and
-    funders, beyond any référent's caseload: every count of 1 to 4 is « < 5 ». Two queries."""
+    funders, beyond any référent's caseload, so every figure goes through
+    `relais.core.disclosure`: counts of 1 to 4 are « < 5 » and, because the total of
+    participants is shown beside them, secondary suppression hides whatever would let a
+    hidden count be found again by subtraction. Two sums are shown, both with the number of
+    participants as their total: the situations (a person without any pathway left is a
+    situation of its own, so that the rows add up to the total) and came / never came.
+    Two queries."""
     person_ids = Enrolment.objects.filter(workshop__project=project).values("person_id")
     totals = Enrolment.objects.filter(workshop__project=project).aggregate(
         participants=Count("person", distinct=True),
@@ -92,23 +102,38 @@ def participant_outcomes(project: Project) -> Outcomes:
     for status, category in by_person.values():
         key = "active" if status == "active" else (category or "closed")
         counts[key] = counts.get(key, 0) + 1
+    participants = totals["participants"]
+    without = participants - len(by_person)
+    if without > 0:
+        counts[NO_PATHWAY] = without
     labels = {
         "active": "Toujours accompagnées",
         **dict(ExitCategory.choices),
         "closed": "Parcours terminé",
+        NO_PATHWAY: "Sans parcours connu",
     }
+    ordered = sorted(counts.items(), key=lambda i: (-i[1], i[0]))
+    # One sum: the situations add up to the participants.
+    figures, total = suppress_series([n for _k, n in ordered])
     rows = [
-        OutcomeRow(str(labels.get(k, k)), suppress(v))
-        for k, v in sorted(counts.items(), key=lambda i: -i[1])
+        OutcomeRow(str(labels.get(k, k)), figure)
+        for (k, _n), figure in zip(ordered, figures, strict=True)
     ]
-    participants = suppress(totals["participants"])
-    attended = suppress(totals["attended"])
+    # The other: came at least once + never came = the participants. The total is the same
+    # in both sums, and a one-line sum hides its total only when it is itself under 5 (a
+    # single hidden cell with nothing else beside it is the total), so both agree on it.
+    attended = totals["attended"]
+    (came, never), total_again = suppress_series([attended, participants - attended])
+    hidden = total.suppressed or total_again.suppressed
+    shown_total = Figure(None, suppressed=True) if hidden else total_again
     return Outcomes(
-        participants=participants,
-        attended=attended,
+        participants=shown_total,
+        attended=came,
+        never_attended=never,
         rows=rows,
-        any_suppressed=participants.suppressed
-        or attended.suppressed
+        any_suppressed=shown_total.suppressed
+        or came.suppressed
+        or never.suppressed
         or any(r.figure.suppressed for r in rows),
     )
 
