@@ -1,8 +1,10 @@
 """Reads of projects and workshops, scoped to the organisation: lists, the participants'
-outcomes (aggregated, small counts suppressed) and the group's needs for a workshop."""
+outcomes (aggregated, small counts suppressed) and the group's needs for a workshop
+(diagnostics' difficulties, abilities lacking against those the workshop requires)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
@@ -10,6 +12,8 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from relais.core.disclosure import Figure, suppress_series
 from relais.diagnostics.domains import Domain
 from relais.diagnostics.models import Diagnostic, DomainAssessment
+from relais.employment.models import Ability
+from relais.employment.vocabulary import ABILITIES, competence_label
 from relais.pathways.models import ExitCategory, Pathway
 from relais.projects.models import Enrolment, Project, Session, Workshop
 
@@ -145,10 +149,42 @@ class GroupNeed:
     persons: int
 
 
-def group_needs(workshop: Workshop) -> list[GroupNeed]:
-    """The group's needs: for each life domain, how many enrolled persons have an important
-    or blocking difficulty in their latest diagnostic. Shown to the workshop's facilitators
-    (who accompany these persons), so not suppressed. One query."""
+@dataclass
+class AbilityGap:
+    code: str
+    label: str
+    competence: str
+    lacking: int  # persons with no observation of it at the required level
+
+
+@dataclass
+class GroupNeeds:
+    persons: int
+    domains: list[GroupNeed]
+    abilities: list[AbilityGap]
+    required_level: int
+
+    def __bool__(self) -> bool:
+        return bool(self.persons)
+
+
+def group_needs(workshop: Workshop, *, adding: Iterable[int] = ()) -> GroupNeeds:
+    """The group's needs, for designing the sequence (3.10): the persons enrolled, plus
+    `adding` (the persons about to be enrolled, on the enrol page). For each life domain,
+    how many have an important or blocking difficulty in their latest diagnostic; for each
+    ability the sequence requires, how many lack it — no observation, or a latest
+    observation below the required level (an ability's latest observation is its current
+    level, `relais.employment.abilities`).
+
+    Not suppressed: it is shown only to those who may see the participants
+    (`policies.can_see_participants`: the référents and managers of the organisation, who
+    have the accompaniment capability on each of its persons, and so see each person's
+    diagnostic and abilities; a person of another organisation cannot be enrolled). Three
+    queries, whatever the number of persons."""
+    enrolled = Enrolment.objects.filter(workshop=workshop).values_list("person_id", flat=True)
+    person_ids = set(enrolled) | {int(pk) for pk in adding}
+    if not person_ids:
+        return GroupNeeds(0, [], [], workshop.required_level)
     latest = (
         Diagnostic.objects.filter(person=OuterRef("diagnostic__person"))
         .order_by("-assessed_on", "-id")
@@ -156,8 +192,7 @@ def group_needs(workshop: Workshop) -> list[GroupNeed]:
     )
     rows = (
         DomainAssessment.objects.filter(
-            diagnostic__person__workshop_enrolments__workshop=workshop,
-            difficulty__gte=DIFFICULT,
+            diagnostic__person_id__in=person_ids, difficulty__gte=DIFFICULT
         )
         .filter(diagnostic_id=Subquery(latest))
         .values("domain")
@@ -165,4 +200,25 @@ def group_needs(workshop: Workshop) -> list[GroupNeed]:
         .order_by("-n", "domain")
     )
     labels = dict(Domain.choices)
-    return [GroupNeed(r["domain"], str(labels.get(r["domain"], r["domain"])), r["n"]) for r in rows]
+    domains = [
+        GroupNeed(r["domain"], str(labels.get(r["domain"], r["domain"])), r["n"]) for r in rows
+    ]
+    abilities = []
+    codes = [c for c in workshop.required_abilities if c in ABILITIES]
+    if codes:
+        current: dict[tuple[int, str], int] = {}
+        for person_id, code, level in (
+            Ability.objects.filter(person_id__in=person_ids, code__in=codes)
+            .order_by("person_id", "code", "-observed_on", "-pk")
+            .values_list("person_id", "code", "level")
+        ):
+            current.setdefault((person_id, code), level)  # the latest observation
+        for code in codes:
+            has = sum(
+                1 for pk in person_ids if current.get((pk, code), 0) >= workshop.required_level
+            )
+            label, competence = ABILITIES[code]
+            abilities.append(
+                AbilityGap(code, label, competence_label(competence), len(person_ids) - has)
+            )
+    return GroupNeeds(len(person_ids), domains, abilities, workshop.required_level)
