@@ -116,7 +116,10 @@ def participant_outcomes(project: Project) -> Outcomes:
         "closed": "Parcours terminé",
         NO_PATHWAY: "Sans parcours connu",
     }
-    ordered = sorted(counts.items(), key=lambda i: (-i[1], i[0]))
+    # In a fixed order (still accompanied, then the exit categories): sorted by count, the
+    # order of hidden rows would tell which is larger.
+    rank = {key: i for i, key in enumerate(labels)}
+    ordered = sorted(counts.items(), key=lambda i: (rank.get(i[0], len(rank)), i[0]))
     # One sum: the situations add up to the participants.
     figures, total = suppress_series([n for _k, n in ordered])
     rows = [
