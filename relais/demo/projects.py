@@ -222,6 +222,7 @@ def seed_projects(organisations: dict[str, Organisation]) -> ProjectsReport:
         methods="Pratique en binômes, démonstrations.",
         materials="Outils fournis, gants, fiches illustrées.",
         evaluation="Auto-évaluation en fin de séquence, retour de l'animateur.",
+        required_abilities=["punctuality", "instructions", "colleagues", "tools"],
     )
     start = timezone.make_aware(dt.datetime.combine(day(-3), dt.time(14, 0)))
     past = workshops.session_create(
@@ -305,6 +306,7 @@ def _workshop_of(organisation: Organisation, title: str) -> int:
         title=title,
         duration_hours=Decimal("3"),
         objectives="Se préparer à un premier contact avec un employeur.",
+        required_abilities=["punctuality", "public", "feedback"],
     )
     start = timezone.make_aware(
         dt.datetime.combine(timezone.localdate() - dt.timedelta(days=2), dt.time(9, 30))

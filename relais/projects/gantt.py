@@ -2,8 +2,8 @@
 
 Why SVG from the server rather than a JavaScript library: the Content-Security-Policy
 allows no inline style (frappe-gantt sets them), the chart must print and go into the PDF
-report unchanged, and the same figures are always shown in a table beside it
-(`projects/_plan_table.html`). Critical tasks are dark red and marked « (critique) »,
+report unchanged, and on the plan page the same figures are shown in a table beside it
+(the table `plan-table` of `projects/plan.html`). Critical tasks are dark red and marked « (critique) »,
 late tasks are hatched and marked « (en retard) »: colour is never the only carrier. Each
 dependency is drawn as an elbow line from the end of a task to the start of its successor.
 """

@@ -1,50 +1,82 @@
-"""Observed needs of the territory, for linking a project to them: the extension point for
-the territory module (social needs analysis).
+"""Observed needs of the organisation's territories (`relais.territory`), for linking a
+project's need to one of them.
 
-`relais.territory` sits in the layer below `relais.projects` and is built separately. When
-it is there, it registers a source here in its `AppConfig.ready`:
+`relais.projects` sits above `relais.territory` in the layers contract (pyproject.toml), so
+it reads the territory's observed needs directly: no registration, no import by name.
 
-    from relais.projects import needs          # not allowed: territory is below projects
-
-…is the wrong way round, so the registration goes the other way: `ProjectsConfig.ready` (or
-this module, at first use) looks for `relais.territory.observed_needs` with
-`importlib.util.find_spec` and, when present, expects two functions:
-
-- `choices(organisation_id) -> list[tuple[str, str]]`: (key, label) of the needs observed
-  on the organisation's territory, keys of at most 100 characters;
-- `label(key) -> str`.
-
-A project's need stores the key in `ProjectNeed.observed_need`. Without the module, the
-list is empty and a need is a barrier of the diagnostics' vocabulary or free text.
+An observed need is a life domain in which persons of one of the organisation's territories
+have an important or blocking difficulty in their latest diagnostic of the last twelve
+months (`relais.territory.needs.needs_by_domain`, over the organisations that pool their
+figures). Its key, stored in `ProjectNeed.observed_need`, is « <territory id>:<domain> »:
+the label is rebuilt from it (territory's name, domain's label), so a need stays readable
+when the figures change; the count is shown only when choosing (suppressed under 5, as on
+the territory's pages).
 """
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
-from types import ModuleType
+import datetime as dt
 
-SOURCE = "relais.territory.observed_needs"
+from django.utils import timezone
+
+from relais.core.disclosure import suppress
+from relais.diagnostics.domains import Domain
+from relais.territory.models import Territory
+from relais.territory.needs import needs_by_domain
+
+PERIOD = dt.timedelta(days=365)
+WHAT = "difficulté importante ou bloquante"
 
 
-def _source() -> ModuleType | None:
-    try:
-        if importlib.util.find_spec(SOURCE) is None:
-            return None
-    except ModuleNotFoundError:
+def _parse(key: str) -> tuple[int, str] | None:
+    territory_id, _sep, domain = (key or "").partition(":")
+    if not territory_id.isdigit() or domain not in Domain.values:
         return None
-    return importlib.import_module(SOURCE)
+    return int(territory_id), domain
 
 
-def choices(organisation_id: int) -> list[tuple[str, str]]:
-    source = _source()
-    return list(source.choices(organisation_id)) if source else []
+def choices(organisation_id: int, *, today: dt.date | None = None) -> list[tuple[str, str]]:
+    """(key, label with the count of persons) of the needs observed on each of the
+    organisation's territories, most frequent first. Two queries per territory (the pooling agreements, the counts)."""
+    today = today or timezone.localdate()
+    found = []
+    for territory in Territory.objects.filter(organisation_id=organisation_id).order_by(
+        "name", "id"
+    ):
+        for domain, label, persons in needs_by_domain(territory, start=today - PERIOD, end=today):
+            count = suppress(persons)
+            found.append(
+                (
+                    f"{territory.pk}:{domain}",
+                    f"{territory.name} — {label} : {count} personne"
+                    f"{'s' if count.suppressed or persons > 1 else ''} en {WHAT} (12 derniers mois)",
+                )
+            )
+    return found
 
 
 def is_known(key: str, organisation_id: int) -> bool:
+    if _parse(key) is None:
+        return False
     return any(k == key for k, _ in choices(organisation_id))
 
 
+def labels(keys: list[str]) -> dict[str, str]:
+    """Label of each key, with one query for all of them (a project page lists its needs)."""
+    parsed = {key: _parse(key) for key in keys if key}
+    ids = {p[0] for p in parsed.values() if p}
+    names = dict(Territory.objects.filter(pk__in=ids).values_list("pk", "name")) if ids else {}
+    domains = dict(Domain.choices)
+    result = {}
+    for key, found in parsed.items():
+        if found is None:
+            result[key] = key
+            continue
+        territory_id, domain = found
+        name = names.get(territory_id, "territoire supprimé")
+        result[key] = f"{name} — {domains[domain]} ({WHAT})"
+    return result
+
+
 def label(key: str) -> str:
-    source = _source()
-    return source.label(key) if source else key
+    return labels([key]).get(key, key)

@@ -10,6 +10,8 @@ from __future__ import annotations
 from django.utils import timezone
 
 from relais.core.pdf import render_pdf
+from relais.diagnostics.domains import barrier_label
+from relais.projects import needs as observed_needs
 from relais.projects.budget import budget_summary
 from relais.projects.gantt import gantt_svg
 from relais.projects.models import Enrolment, Project, ProjectStatus, Session, SwotQuadrant
@@ -40,6 +42,24 @@ def attendance_sheet_pdf(session: Session) -> tuple[bytes, list[Enrolment]]:
     return pdf, enrolments
 
 
+def report_needs(project: Project) -> list[str]:
+    """Each need of the project in words: the barrier, the territory's observed need, the
+    text, as many as it names."""
+    needs = list(project.needs.all())
+    observed = observed_needs.labels([n.observed_need for n in needs if n.observed_need])
+    lines = []
+    for need in needs:
+        parts = []
+        if need.barrier_code:
+            parts.append(f"Frein : {barrier_label(need.barrier_code)}")
+        if need.observed_need:
+            parts.append(f"Besoin observé : {observed.get(need.observed_need, '')}")
+        if need.text:
+            parts.append(need.text)
+        lines.append(" — ".join(parts))
+    return lines
+
+
 def report_context(project: Project) -> dict:
     today = timezone.localdate()
     plan = plan_of(project, today)
@@ -51,6 +71,7 @@ def report_context(project: Project) -> dict:
         "project": project,
         "organisation": project.organisation.name,
         "final": project.status == ProjectStatus.CLOSED,
+        "needs": report_needs(project),
         "objectives": list(project.objectives.all()),
         "partners": list(project.partners.select_related("organisation")),
         "plan": plan,

@@ -1,15 +1,19 @@
 """Reads of projects and workshops, scoped to the organisation: lists, the participants'
-outcomes (aggregated, small counts suppressed) and the group's needs for a workshop."""
+outcomes (aggregated, small counts suppressed) and the group's needs for a workshop
+(diagnostics' difficulties, abilities lacking against those the workshop requires)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
-from relais.core.disclosure import Figure, suppress
+from relais.core.disclosure import Figure, suppress_series
 from relais.diagnostics.domains import Domain
 from relais.diagnostics.models import Diagnostic, DomainAssessment
+from relais.employment.models import Ability
+from relais.employment.vocabulary import ABILITIES, competence_label
 from relais.pathways.models import ExitCategory, Pathway
 from relais.projects.models import Enrolment, Project, Session, Workshop
 
@@ -67,14 +71,24 @@ class OutcomeRow:
 class Outcomes:
     participants: Figure
     attended: Figure
+    never_attended: Figure
     rows: list[OutcomeRow]
     any_suppressed: bool
+
+
+NO_PATHWAY = "none"
 
 
 def participant_outcomes(project: Project) -> Outcomes:
     """What became of the persons enrolled in the project's workshops, from their pathways:
     those still accompanied, and each exit category. Shown to the project's partners and
-    funders, beyond any référent's caseload: every count of 1 to 4 is « < 5 ». Two queries."""
+    funders, beyond any référent's caseload, so every figure goes through
+    `relais.core.disclosure`: counts of 1 to 4 are « < 5 » and, because the total of
+    participants is shown beside them, secondary suppression hides whatever would let a
+    hidden count be found again by subtraction. Two sums are shown, both with the number of
+    participants as their total: the situations (a person without any pathway left is a
+    situation of its own, so that the rows add up to the total) and came / never came.
+    Two queries."""
     person_ids = Enrolment.objects.filter(workshop__project=project).values("person_id")
     totals = Enrolment.objects.filter(workshop__project=project).aggregate(
         participants=Count("person", distinct=True),
@@ -92,23 +106,41 @@ def participant_outcomes(project: Project) -> Outcomes:
     for status, category in by_person.values():
         key = "active" if status == "active" else (category or "closed")
         counts[key] = counts.get(key, 0) + 1
+    participants = totals["participants"]
+    without = participants - len(by_person)
+    if without > 0:
+        counts[NO_PATHWAY] = without
     labels = {
         "active": "Toujours accompagnées",
         **dict(ExitCategory.choices),
         "closed": "Parcours terminé",
+        NO_PATHWAY: "Sans parcours connu",
     }
+    # In a fixed order (still accompanied, then the exit categories): sorted by count, the
+    # order of hidden rows would tell which is larger.
+    rank = {key: i for i, key in enumerate(labels)}
+    ordered = sorted(counts.items(), key=lambda i: (rank.get(i[0], len(rank)), i[0]))
+    # One sum: the situations add up to the participants.
+    figures, total = suppress_series([n for _k, n in ordered])
     rows = [
-        OutcomeRow(str(labels.get(k, k)), suppress(v))
-        for k, v in sorted(counts.items(), key=lambda i: -i[1])
+        OutcomeRow(str(labels.get(k, k)), figure)
+        for (k, _n), figure in zip(ordered, figures, strict=True)
     ]
-    participants = suppress(totals["participants"])
-    attended = suppress(totals["attended"])
+    # The other: came at least once + never came = the participants. The total is the same
+    # in both sums, and a one-line sum hides its total only when it is itself under 5 (a
+    # single hidden cell with nothing else beside it is the total), so both agree on it.
+    attended = totals["attended"]
+    (came, never), total_again = suppress_series([attended, participants - attended])
+    hidden = total.suppressed or total_again.suppressed
+    shown_total = Figure(None, suppressed=True) if hidden else total_again
     return Outcomes(
-        participants=participants,
-        attended=attended,
+        participants=shown_total,
+        attended=came,
+        never_attended=never,
         rows=rows,
-        any_suppressed=participants.suppressed
-        or attended.suppressed
+        any_suppressed=shown_total.suppressed
+        or came.suppressed
+        or never.suppressed
         or any(r.figure.suppressed for r in rows),
     )
 
@@ -120,10 +152,42 @@ class GroupNeed:
     persons: int
 
 
-def group_needs(workshop: Workshop) -> list[GroupNeed]:
-    """The group's needs: for each life domain, how many enrolled persons have an important
-    or blocking difficulty in their latest diagnostic. Shown to the workshop's facilitators
-    (who accompany these persons), so not suppressed. One query."""
+@dataclass
+class AbilityGap:
+    code: str
+    label: str
+    competence: str
+    lacking: int  # persons with no observation of it at the required level
+
+
+@dataclass
+class GroupNeeds:
+    persons: int
+    domains: list[GroupNeed]
+    abilities: list[AbilityGap]
+    required_level: int
+
+    def __bool__(self) -> bool:
+        return bool(self.persons)
+
+
+def group_needs(workshop: Workshop, *, adding: Iterable[int] = ()) -> GroupNeeds:
+    """The group's needs, for designing the sequence (3.10): the persons enrolled, plus
+    `adding` (the persons about to be enrolled, on the enrol page). For each life domain,
+    how many have an important or blocking difficulty in their latest diagnostic; for each
+    ability the sequence requires, how many lack it — no observation, or a latest
+    observation below the required level (an ability's latest observation is its current
+    level, `relais.employment.abilities`).
+
+    Not suppressed: it is shown only to those who may see the participants
+    (`policies.can_see_participants`: the référents and managers of the organisation, who
+    have the accompaniment capability on each of its persons, and so see each person's
+    diagnostic and abilities; a person of another organisation cannot be enrolled). Three
+    queries, whatever the number of persons."""
+    enrolled = Enrolment.objects.filter(workshop=workshop).values_list("person_id", flat=True)
+    person_ids = set(enrolled) | {int(pk) for pk in adding}
+    if not person_ids:
+        return GroupNeeds(0, [], [], workshop.required_level)
     latest = (
         Diagnostic.objects.filter(person=OuterRef("diagnostic__person"))
         .order_by("-assessed_on", "-id")
@@ -131,8 +195,7 @@ def group_needs(workshop: Workshop) -> list[GroupNeed]:
     )
     rows = (
         DomainAssessment.objects.filter(
-            diagnostic__person__workshop_enrolments__workshop=workshop,
-            difficulty__gte=DIFFICULT,
+            diagnostic__person_id__in=person_ids, difficulty__gte=DIFFICULT
         )
         .filter(diagnostic_id=Subquery(latest))
         .values("domain")
@@ -140,4 +203,25 @@ def group_needs(workshop: Workshop) -> list[GroupNeed]:
         .order_by("-n", "domain")
     )
     labels = dict(Domain.choices)
-    return [GroupNeed(r["domain"], str(labels.get(r["domain"], r["domain"])), r["n"]) for r in rows]
+    domains = [
+        GroupNeed(r["domain"], str(labels.get(r["domain"], r["domain"])), r["n"]) for r in rows
+    ]
+    abilities = []
+    codes = [c for c in workshop.required_abilities if c in ABILITIES]
+    if codes:
+        current: dict[tuple[int, str], int] = {}
+        for person_id, code, level in (
+            Ability.objects.filter(person_id__in=person_ids, code__in=codes)
+            .order_by("person_id", "code", "-observed_on", "-pk")
+            .values_list("person_id", "code", "level")
+        ):
+            current.setdefault((person_id, code), level)  # the latest observation
+        for code in codes:
+            has = sum(
+                1 for pk in person_ids if current.get((pk, code), 0) >= workshop.required_level
+            )
+            label, competence = ABILITIES[code]
+            abilities.append(
+                AbilityGap(code, label, competence_label(competence), len(person_ids) - has)
+            )
+    return GroupNeeds(len(person_ids), domains, abilities, workshop.required_level)

@@ -12,7 +12,10 @@ Rules decided here (the issue left them open):
 - the attendance sheet of a session is saved as a whole against the session's version: a
   second facilitator saving the same sheet at the same time is refused with the first
   one's name, and their input is kept;
-- attendance can be recorded from the session's start (not before it took place).
+- attendance can be recorded from the session's start (not before it took place);
+- the abilities a sequence requires are codes of the employment module's vocabulary, with
+  one level for all (from 2, « acquise avec un appui ponctuel », by default, as the
+  matching): an unknown code is refused, naming it.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from relais.accounts.models import Membership, User
 from relais.core.errors import DomainError, PermissionDenied
 from relais.core.text import clean_text
 from relais.core.versioning import update_versioned
+from relais.employment.vocabulary import ABILITIES, Level
 from relais.pathways.models import Pathway, StepKind, StepOwner
 from relais.pathways.steps import step_create
 from relais.people.models import Person
@@ -59,6 +63,31 @@ def _design(values: dict, duration_hours) -> dict:
     return cleaned
 
 
+def _requirements(required_abilities, required_level) -> dict:
+    """The abilities a sequence requires, codes of the employment module's vocabulary, each
+    once, in the vocabulary's order; the level from which an observation counts (1 to 4)."""
+    codes = [str(c).strip() for c in (required_abilities or [])]
+    unknown = [c for c in dict.fromkeys(codes) if c not in ABILITIES]
+    if unknown:
+        names = ", ".join(f"« {c[:40]} »" for c in unknown[:3])
+        raise DomainError(
+            f"Habileté inconnue : {names}. Choisissez dans la liste des habiletés.",
+            field="required_abilities",
+        )
+    levels = dict(Level.CHOICES)
+    try:
+        level = int(required_level)
+    except (TypeError, ValueError):
+        level = 0
+    if level not in levels:
+        raise DomainError("Le niveau requis va de 1 à 4.", field="required_level")
+    wanted = set(codes)
+    return {
+        "required_abilities": [c for c in ABILITIES if c in wanted],
+        "required_level": level,
+    }
+
+
 def _locked_workshop(workshop: Workshop, actor: User) -> Workshop:
     current = Workshop.objects.select_for_update().get(pk=workshop.pk)
     ensure_writer(actor, current.organisation_id)
@@ -78,6 +107,8 @@ def workshop_create(
     materials: str = "",
     evaluation: str = "",
     project: Project | None = None,
+    required_abilities: list[str] | None = None,
+    required_level: int = Level.MET,
 ) -> Workshop:
     ensure_writer(actor, organisation.pk)
     if project is not None and project.organisation_id != organisation.pk:
@@ -93,6 +124,7 @@ def workshop_create(
         },
         duration_hours,
     )
+    values.update(_requirements(required_abilities, required_level))
     validated(Workshop, values, organisation=organisation)
     return Workshop.objects.create(
         organisation=organisation, project=project, created_by=actor, updated_by=actor, **values
@@ -107,6 +139,22 @@ def workshop_evaluate(
     current = _locked_workshop(workshop, actor)
     check_version(current, expected_version)
     values = validated(Workshop, {"facilitator_evaluation": (facilitator_evaluation or "").strip()})
+    return update_versioned(current, expected_version=expected_version, actor=actor, changes=values)
+
+
+@transaction.atomic
+def workshop_require(
+    *,
+    workshop: Workshop,
+    actor: User,
+    expected_version: int,
+    required_abilities: list[str],
+    required_level: int,
+) -> Workshop:
+    """Change the abilities the sequence requires (the design, from the group's needs)."""
+    current = _locked_workshop(workshop, actor)
+    check_version(current, expected_version)
+    values = _requirements(required_abilities, required_level)
     return update_versioned(current, expected_version=expected_version, actor=actor, changes=values)
 
 

@@ -179,3 +179,23 @@ def _evolution(organisations, communes, end: dt.date, years: int = 5) -> list[tu
         )
         rows.append((year, figures["persons"], figures["urgent"]))
     return rows
+
+
+def needs_by_domain(
+    territory: Territory, *, start: dt.date, end: dt.date, organisations: list[int] | None = None
+) -> list[tuple[str, str, int]]:
+    """Only the life domains of `observed_needs` — (domain, label, persons with an
+    important or blocking difficulty), most frequent first — for the modules that link to
+    an observed need (a collective project answering it), without the rest of the analysis.
+    Counts are raw: whoever shows them suppresses them. One query."""
+    organisations = pooled_organisations() if organisations is None else organisations
+    communes = geography.communes_of(territory.areas)
+    latest = _latest_diagnostics(organisations, communes, start, end)
+    counts = dict(
+        DomainAssessment.objects.filter(diagnostic_id__in=latest, difficulty__gte=SIGNIFICANT)
+        .values("domain")
+        .annotate(n=Count("id"))
+        .values_list("domain", "n")
+    )
+    rows = [(d.value, d.label, counts[d.value]) for d in Domain if counts.get(d.value)]
+    return sorted(rows, key=lambda r: -r[2])

@@ -1,5 +1,5 @@
-"""A référent builds a collective project: SMART objectives (one flagged), a partner, a
-budget that does not balance (warned) then does, an action plan with dependencies shown as
+"""A référent builds a collective project: a need observed on the territory, SMART
+objectives (one flagged), a partner, a budget that does not balance (warned) then does, an action plan with dependencies shown as
 a Gantt chart (a loop refused), and the progress report PDF."""
 
 from __future__ import annotations
@@ -13,6 +13,9 @@ from playwright.sync_api import expect
 
 from relais.projects.models import Project, Task
 from tests.factories import MembershipFactory, OrganisationFactory
+from tests.factories.diagnostics import DiagnosticFactory, DomainAssessmentFactory
+from tests.factories.people import PersonFactory
+from tests.factories.territory import VILLEURBANNE, PoolingAgreementFactory, TerritoryFactory
 
 
 def iso(days: int) -> str:
@@ -31,6 +34,16 @@ def test_project_sheet_budget_plan_and_report(page, login_as, organisation):
         user__last_name="Haddad",
     ).user
     OrganisationFactory(name="Mairie de Villeurbanne")
+    # The organisation's territory, where six persons have a housing difficulty.
+    territory = TerritoryFactory(organisation=organisation, name="Métropole Est")
+    PoolingAgreementFactory(organisation=organisation)
+    for _ in range(6):
+        person = PersonFactory(organisation=organisation, commune_code=VILLEURBANNE)
+        DomainAssessmentFactory(
+            diagnostic=DiagnosticFactory(person=person, assessed_on=timezone.localdate()),
+            domain="housing",
+            difficulty=2,
+        )
     login_as(referent, organisation)
 
     page.goto("/projets/")
@@ -42,6 +55,18 @@ def test_project_sheet_budget_plan_and_report(page, login_as, organisation):
     page.get_by_role("button", name="Créer le projet").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Jardin solidaire")
     project = Project.objects.get()
+
+    # The need it answers: one observed on the territory.
+    page.get_by_role("link", name="Ajouter un besoin").click()
+    observed = label(page, "Besoin observé sur le territoire")
+    expect(observed).to_contain_text("Métropole Est — Logement et hébergement : 6 personnes")
+    observed.select_option(value=f"{territory.pk}:housing")
+    page.get_by_role("button", name="Ajouter").click()
+    expect(
+        page.get_by_text(
+            "Métropole Est — Logement et hébergement (difficulté importante ou bloquante)"
+        )
+    ).to_be_visible()
 
     # Two SMART objectives: one complete, one to make precise.
     page.get_by_test_id("add-objective").click()

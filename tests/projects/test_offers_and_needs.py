@@ -63,7 +63,8 @@ def test_group_needs_from_latest_diagnostics(organisation):
     DomainAssessmentFactory(diagnostic=other, domain="housing", difficulty=3)
     DomainAssessmentFactory(diagnostic=other, domain="mobility", difficulty=1)
     needs = group_needs(workshop)
-    assert [(n.domain, n.persons) for n in needs] == [("housing", 2)]
+    assert [(n.domain, n.persons) for n in needs.domains] == [("housing", 2)]
+    assert needs.abilities == []  # the workshop requires none
 
 
 def test_calendar_month_and_ics(organisation):

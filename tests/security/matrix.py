@@ -2639,6 +2639,15 @@ MATRIX = {
         "platform_admin": 403,
         "anonymous": 302,
     },
+    "projects:workshop_requirements": {
+        "referent": 200,
+        "manager": 200,
+        "staff": 403,
+        "team_member": 404,
+        "other_org": 404,
+        "platform_admin": 403,
+        "anonymous": 302,
+    },
     "projects:workshops": {
         "referent": 200,
         "manager": 200,

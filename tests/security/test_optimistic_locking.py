@@ -23,6 +23,7 @@ DOMAIN_PACKAGES = (
     "relais.accounts",
     "relais.records",
     "relais.notifications",
+    "relais.projects",
 )
 
 

@@ -36,6 +36,12 @@ class Workshop(TimeStampedModel, VersionedModel):
     facilitator_evaluation = models.TextField(
         "évaluation de l'animateur", max_length=6000, blank=True
     )
+    # What the sequence requires or works on, in the employment module's vocabulary of
+    # abilities (`relais.employment.vocabulary.ABILITIES` codes), and the level from which
+    # an observed ability counts as there (1 to 4, as `Level`): the group's needs compare
+    # them with the participants' latest observations.
+    required_abilities = models.JSONField("habiletés requises", default=list, blank=True)
+    required_level = models.PositiveSmallIntegerField("niveau requis", default=2)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -47,7 +53,11 @@ class Workshop(TimeStampedModel, VersionedModel):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(duration_hours__gt=0), name="workshop_duration_positive"
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(required_level__gte=1, required_level__lte=4),
+                name="workshop_required_level_range",
+            ),
         ]
 
     def __str__(self) -> str:

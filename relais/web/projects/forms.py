@@ -9,6 +9,7 @@ from django import forms
 
 from relais.accounts.models import Membership, Organisation, User
 from relais.diagnostics.domains import barriers
+from relais.employment.vocabulary import ABILITIES, Level, competence_label
 from relais.network.directory.search import PUBLIC_LABELS
 from relais.network.directory.thematiques import groups
 from relais.projects import needs as observed_needs
@@ -295,6 +296,45 @@ class BudgetLineForm(forms.Form):
         return data
 
 
+def _ability_choices() -> list[tuple[str, str]]:
+    return [
+        (code, f"{label} ({competence_label(competence).lower()})")
+        for code, (label, competence) in ABILITIES.items()
+    ]
+
+
+def required_abilities_field() -> forms.MultipleChoiceField:
+    return forms.MultipleChoiceField(
+        label="Habiletés requises ou travaillées",
+        help_text=(
+            "Celles des habiletés observées en situation de travail (module emploi) : les "
+            "besoins du groupe comptent les participants à qui chacune manque."
+        ),
+        choices=_ability_choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "invalid_choice": "Habileté inconnue : « %(value)s ». Choisissez dans la liste des habiletés."
+        },
+    )
+
+
+def required_level_field() -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label="Niveau à partir duquel une habileté est acquise",
+        choices=Level.CHOICES,
+        coerce=int,
+        initial=Level.MET,
+        error_messages={"invalid_choice": "Le niveau requis va de 1 à 4."},
+    )
+
+
+class RequirementsForm(forms.Form):
+    required_abilities = required_abilities_field()
+    required_level = required_level_field()
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
 class WorkshopForm(forms.Form):
     title = forms.CharField(label="Intitulé", max_length=200)
     project = forms.ModelChoiceField(label="Projet collectif", queryset=None, required=False)
@@ -312,6 +352,8 @@ class WorkshopForm(forms.Form):
     evaluation = forms.CharField(
         label="Modalités d'évaluation", max_length=3000, required=False, widget=TEXTAREA
     )
+    required_abilities = required_abilities_field()
+    required_level = required_level_field()
     submission = SubmissionField()
 
     def __init__(self, *args, organisation_id: int, **kwargs) -> None:

@@ -40,6 +40,11 @@ urlpatterns = [
     path("ateliers/nouveau/", workshops.workshop_create, name="workshop_create"),
     path("ateliers/<int:workshop_id>/", workshops.workshop_detail, name="workshop_detail"),
     path(
+        "ateliers/<int:workshop_id>/habiletes/",
+        workshops.workshop_requirements,
+        name="workshop_requirements",
+    ),
+    path(
         "ateliers/<int:workshop_id>/seances/nouvelle/",
         workshops.session_create,
         name="session_create",

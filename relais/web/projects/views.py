@@ -186,9 +186,10 @@ def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
     project = get_project(request, project_id)
     needs = list(project.needs.all())
     barrier_codes = [n.barrier_code for n in needs if n.barrier_code]
+    observed = observed_needs.labels([n.observed_need for n in needs if n.observed_need])
     for need in needs:
         need.barrier_text = barrier_label(need.barrier_code) if need.barrier_code else ""
-        need.observed_text = observed_needs.label(need.observed_need) if need.observed_need else ""
+        need.observed_text = observed.get(need.observed_need, "")
     return render(
         request,
         "projects/project_detail.html",

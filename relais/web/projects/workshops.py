@@ -24,6 +24,7 @@ from relais.core import journal
 from relais.core.errors import DomainError, StaleObjectError
 from relais.core.models import JournalAction
 from relais.core.submissions import new_token, submit_once
+from relais.employment.vocabulary import ability_label
 from relais.pathways.models import Pathway
 from relais.people.models import Person
 from relais.projects import policies
@@ -59,6 +60,10 @@ def _journal_participants(
         summary=summary,
         also_covers=[*enrolments, *(e.person for e in enrolments), *(extra or [])],
     )
+
+
+def required_abilities(workshop: Workshop) -> list[str]:
+    return [ability_label(code) for code in workshop.required_abilities]
 
 
 @organisation_required
@@ -114,7 +119,7 @@ def workshop_detail(request: HttpRequest, workshop_id: int) -> HttpResponse:
         .order_by("starts_at", "id")
     )
     sees = policies.can_see_participants(request.membership, workshop)
-    enrolments, rows, needs = [], [], []
+    enrolments, rows, needs = [], [], None
     if sees:
         enrolments = list(
             Enrolment.objects.filter(workshop=workshop)
@@ -151,6 +156,7 @@ def workshop_detail(request: HttpRequest, workshop_id: int) -> HttpResponse:
             "rows": rows,
             "enrolled": len(enrolments),
             "needs": needs,
+            "required": required_abilities(workshop),
             "evaluation_form": forms.FacilitatorEvaluationForm(
                 initial={
                     "facilitator_evaluation": workshop.facilitator_evaluation,
@@ -158,6 +164,43 @@ def workshop_detail(request: HttpRequest, workshop_id: int) -> HttpResponse:
                 }
             ),
         },
+    )
+
+
+@organisation_required
+def workshop_requirements(request: HttpRequest, workshop_id: int) -> HttpResponse:
+    """The abilities the sequence requires: shown on the workshop page, changed here (the
+    form comes back with its input and the error, or the other person's change)."""
+    workshop = get_workshop(request, workshop_id, write=True)
+    form = forms.RequirementsForm(
+        request.POST or None,
+        initial={
+            "required_abilities": workshop.required_abilities,
+            "required_level": workshop.required_level,
+            "version": workshop.version,
+        },
+    )
+    stale = None
+    if request.method == "POST" and form.is_valid():
+        values = dict(form.cleaned_data)
+        version = values.pop("version")
+        saved = save_form(
+            form,
+            lambda: services.workshop_require(
+                workshop=workshop, actor=request.user, expected_version=version, **values
+            ),
+            reload=lambda: Workshop.objects.select_related("updated_by").get(pk=workshop.pk),
+        )
+        stale = saved.stale
+        if saved.ok:
+            messages.success(request, "Habiletés requises enregistrées.")
+            return redirect(
+                reverse("projects:workshop_detail", args=[workshop.pk]) + "#besoins-groupe"
+            )
+    return render(
+        request,
+        "projects/workshop_requirements.html",
+        {"workshop": workshop, "form": form, "stale": stale},
     )
 
 
@@ -241,7 +284,8 @@ def enrol(request: HttpRequest, workshop_id: int) -> HttpResponse:
     form.fields["persons"].queryset = (
         _candidates(request, workshop, "", False) if request.method == "POST" else candidates
     )
-    if request.method == "POST" and form.is_valid():
+    preview = request.method == "POST" and "apercu" in request.POST
+    if request.method == "POST" and form.is_valid() and not preview:
         chosen = list(form.cleaned_data["persons"])
         if not form.cleaned_data["consent_confirmed"]:
             form.add_error(
@@ -286,11 +330,17 @@ def enrol(request: HttpRequest, workshop_id: int) -> HttpResponse:
     chosen_ids = {
         str(v) for v in (request.POST.getlist("persons") if request.method == "POST" else [])
     }
+    # The group's needs before enrolling: the persons enrolled, with those chosen (valid
+    # choices only: the form's own list of candidates).
+    needs = group_needs(workshop, adding=[p.pk for p in posted])
     return render(
         request,
         "projects/enrol.html",
         {
             "workshop": workshop,
+            "needs": needs,
+            "with_chosen": bool(posted),
+            "required": required_abilities(workshop),
             "form": form,
             "candidates": shown,
             "more": len(shown) == CANDIDATES,
