@@ -370,15 +370,17 @@ def rights(request: HttpRequest) -> HttpResponse:
     form = CorrectionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.message_from_person(
-                access=request.space_access,
-                body=form.cleaned_data["body"],
-                topic=MessageTopic.CORRECTION,
+            _message, sent = services.correction_request_send(
+                access=request.space_access, body=form.cleaned_data["body"]
             )
         except DomainError as error:
             apply_domain_error(form, error)
         else:
-            flash.success(request, "Votre demande de correction est envoyée à votre référent·e.")
+            flash.success(
+                request,
+                "Votre demande de correction est envoyée à votre référent·e. La structure "
+                f"doit vous répondre avant le {sent.due_on:%d/%m/%Y}.",
+            )
             journal_view(
                 request, action="update", summary="espace personnel : demande de correction"
             )
