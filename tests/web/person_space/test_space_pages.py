@@ -9,6 +9,7 @@ import re
 
 import pytest
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -295,3 +296,48 @@ class TestQueryCounts:
         self._batch(access, 30)
         many = count_queries(lambda: client.get(reverse(name)))
         assert many == few, name
+
+
+class TestOneTimelineItemPerAction:
+    """Each action in the space is journaled once (by its service): the professional's
+    timeline shows one item for it, and reading the page that follows adds none."""
+
+    @pytest.mark.parametrize(
+        ("page", "post"),
+        [
+            ("space:messages", {"body": "Bonjour"}),
+            ("space:diagnostic", {"body": "Ça avance"}),
+            ("space:rights", {"body": "Mon adresse a changé"}),
+            ("space:consents", {"action": "give", "purpose": "contact_sms"}),
+        ],
+    )
+    def test_one_action_one_item(self, client, access, page, post):
+        from relais.records.timeline import TimelineKind, build_timeline
+
+        space_client(client, access)
+        response = client.post(reverse(page), post, follow=True)
+        assert response.status_code == 200
+        membership = access.invited_by.memberships.get()
+        items = build_timeline(access.person, membership, kinds=[TimelineKind.PERSON_SPACE]).items
+        assert len(items) == 1, [i.title for i in items]
+
+    def test_a_failed_consent_change_journals_no_change(self, client, access):
+        from relais.records.timeline import TimelineKind, build_timeline
+
+        space_client(client, access)
+        client.post(reverse("space:consents"), {"action": "withdraw", "consent": "999999"})
+        client.post(reverse("space:consents"), {"action": "nothing"})
+        membership = access.invited_by.memberships.get()
+        items = build_timeline(access.person, membership, kinds=[TimelineKind.PERSON_SPACE]).items
+        assert items == []
+        assert not AccessLogEntry.objects.filter(
+            person_id=access.person_id, action="update"
+        ).exists()
+
+    def test_the_professional_timeline_page_shows_one_item(self, client, access):
+        space_client(client, access)
+        client.post(reverse("space:messages"), {"body": "Bonjour"}, follow=True)
+        referent = Client()
+        login_verified(referent, access.invited_by)
+        text = page_text(referent.get(f"/personnes/{access.person_id}/chronologie/"))
+        assert text.count("Dans son espace : message envoyé") == 1
