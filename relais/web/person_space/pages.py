@@ -186,7 +186,12 @@ def contract_pdf(request: HttpRequest, contract_id: int) -> HttpResponse:
     if found is None:
         raise Http404
     journal_view(request, target=found, action="export", summary="espace personnel : contrat PDF")
-    response = HttpResponse(contracts.render_pdf(found), content_type="application/pdf")
+    response = HttpResponse(
+        contracts.render_pdf(
+            found, online_signature=selectors.online_signature_for_print(found.pk)
+        ),
+        content_type="application/pdf",
+    )
     response["Content-Disposition"] = f'inline; filename="contrat-v{found.number}.pdf"'
     response["Cache-Control"] = "private, no-store"
     return response
