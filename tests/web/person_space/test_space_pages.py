@@ -341,3 +341,17 @@ class TestOneTimelineItemPerAction:
         login_verified(referent, access.invited_by)
         text = page_text(referent.get(f"/personnes/{access.person_id}/chronologie/"))
         assert text.count("Dans son espace : message envoyé") == 1
+
+
+def test_the_code_page_says_when_to_try_again(client, django_capture_on_commit_callbacks):
+    access = SpaceAccessFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("space:login"), {"contact": access.contact})
+    code = re.search(r"\b(\d{6})\b", mail.outbox[0].body).group(1)
+    wrong = "000000" if code != "000000" else "111111"
+    for _ in range(9):
+        client.post(reverse("space:code"), {"code": wrong})
+    text = page_text(client.post(reverse("space:code"), {"code": wrong}))
+    access.refresh_from_db()
+    until = timezone.localtime(access.locked_until)
+    assert f"bloqué pendant 15 minutes. Réessayez à partir de {until:%H:%M}." in text
