@@ -275,5 +275,6 @@ def test_the_two_realms_stay_apart(page, login_as, record, live_server):
     page.get_by_role("heading", name="Bonjour Léa").wait_for()
     page.goto(f"/personnes/{person.pk}/")
     assert "/connexion/" in page.url and "/mon-espace/" not in page.url
-    response = page.request.get(f"/api/v1/organisations/{person.organisation_id}/personnes/")
-    assert response.status in (401, 404)
+    # A real professional endpoint (relais/api/routers/people.py): refused, not missing.
+    response = page.request.get(f"/api/v1/organisations/{person.organisation_id}/persons")
+    assert response.status in (401, 403), response.status

@@ -272,10 +272,14 @@ class TestRealms:
             response = client.get(path)
             assert response.status_code == 302, path
             assert response.url.startswith(reverse("accounts:login")), path
-        response = client.get(
-            f"/api/v1/organisations/{person.organisation_id}/personnes/{person.pk}"
-        )
-        assert response.status_code in (401, 404)
+        # Real professional endpoints (relais/api/routers/people.py): refused, not missing.
+        organisation = person.organisation_id
+        for path in (
+            f"/api/v1/organisations/{organisation}/persons",
+            f"/api/v1/organisations/{organisation}/persons/{person.pk}",
+        ):
+            response = client.get(path)
+            assert response.status_code in (401, 403), (path, response.status_code)
         assert client.get("/api/v1/me").status_code == 401
 
 
