@@ -25,6 +25,7 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -252,18 +253,29 @@ def pdf_title(contract: Contract) -> str:
     return f"Contrat d'engagement v{contract.number} — {name}"
 
 
-def render_html(contract: Contract) -> str:
+@dataclass(frozen=True)
+class OnlineSignature:
+    """The person's signature from their space (relais.person_space, a layer above: its
+    pages pass what to print)."""
+
+    signed_at: dt.datetime
+    method: str  # how the code reached the person, as said to a reader (« E-mail », « SMS »)
+    content_hash: str
+
+
+def render_html(contract: Contract, *, online_signature: OnlineSignature | None = None) -> str:
     context = {
         "contract": contract,
         "title": pdf_title(contract),
         "printed_on": timezone.localdate(),
+        "online_signature": online_signature,
         **printable(contract),
     }
     return pdf.render_html("pathways/contract_pdf.html", context)
 
 
-def render_pdf(contract: Contract) -> bytes:
-    return pdf.html_to_pdf(render_html(contract))
+def render_pdf(contract: Contract, *, online_signature: OnlineSignature | None = None) -> bytes:
+    return pdf.html_to_pdf(render_html(contract, online_signature=online_signature))
 
 
 # --- Versions and signature (writes) -------------------------------------------------------

@@ -7,6 +7,7 @@ class PersonSpaceConfig(AppConfig):
     verbose_name = "Espace personnel"
 
     def ready(self) -> None:
-        from relais.person_space import timeline
+        from relais.person_space import export, timeline
 
         timeline.register()
+        export.register()

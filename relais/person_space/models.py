@@ -7,6 +7,7 @@ database opens no space."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
@@ -80,8 +81,17 @@ class SpaceAccess(TimeStampedModel):
         return self.person.organisation_id
 
     @property
+    def locked_until(self):
+        """When a lock after too many wrong codes ends (the professionals' cool-off,
+        `AXES_COOLOFF_TIME`); None when the access is not locked, or no longer."""
+        if self.locked_at is None:
+            return None
+        until = self.locked_at + settings.AXES_COOLOFF_TIME
+        return until if until > timezone.now() else None
+
+    @property
     def is_locked(self) -> bool:
-        return self.locked_at is not None
+        return self.locked_until is not None
 
 
 class CodePurpose(models.TextChoices):

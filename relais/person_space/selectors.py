@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from relais.diagnostics.models import Diagnostic, DomainAssessment
 from relais.network.coordination.models import TeamMember
-from relais.pathways.contract import printable
+from relais.pathways.contract import OnlineSignature, printable
 from relais.pathways.models import (
     Appointment,
     Contract,
@@ -274,3 +274,24 @@ def reviews(person_id: int, *, limit: int = 5) -> list[Review]:
 
 def messages(person_id: int, *, limit: int = 50) -> list[Message]:
     return list(Message.objects.filter(person_id=person_id).select_related("author_user")[:limit])
+
+
+def cosignatures_by_contract(contract_ids) -> dict[int, Cosignature]:
+    """The person's online signatures of these contract versions, in one query (for the
+    professional's pathway pages, which `pathways` may not build itself: layers)."""
+    ids = [pk for pk in contract_ids if pk is not None]
+    if not ids:
+        return {}
+    return {s.contract_id: s for s in Cosignature.objects.filter(contract_id__in=ids)}
+
+
+def online_signature_for_print(contract_id: int) -> OnlineSignature | None:
+    """What the contract's PDF prints of the person's online signature, or None."""
+    found = Cosignature.objects.filter(contract_id=contract_id).first()
+    if found is None:
+        return None
+    return OnlineSignature(
+        signed_at=found.signed_at,
+        method=found.get_method_display(),
+        content_hash=found.content_hash,
+    )

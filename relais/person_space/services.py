@@ -40,6 +40,8 @@ from relais.person_space.models import (
     SpaceSession,
 )
 from relais.person_space.policies import can_manage_space
+from relais.records import rights
+from relais.records.models import RequestKind, RightsRequest
 
 MESSAGE_MAX = 2000
 
@@ -279,19 +281,53 @@ def message_from_person(
 ) -> Message:
     if topic not in MessageTopic.values:
         raise DomainError("Choisissez l'objet du message.", field="topic")
+    if topic == MessageTopic.CORRECTION:
+        return correction_request_send(access=access, body=body)[0]
     body = _clean_body(body)
     message = Message.objects.create(
         person_id=access.person_id, author_kind=MessageAuthor.PERSON, body=body, topic=topic
     )
     what = MessageTopic(topic).label.lower()
     journal_as_person(access, action="create", target=message, summary=f"{what} envoyé")
+    _notify_message(access, what)
+    return message
+
+
+@transaction.atomic
+def correction_request_send(*, access: SpaceAccess, body: str) -> tuple[Message, RightsRequest]:
+    """« Demander une correction »: a message to the référent, and a rectification request
+    in the organisation's rights register (art. 16 RGPD), received today with its
+    one-month deadline, made by the person (no professional recorded it). One journal
+    entry, as the person."""
+    body = _clean_body(body)
+    request = rights.rights_request_from_person(
+        person=access.person, kind=RequestKind.RECTIFICATION, details=body
+    )
+    message = Message.objects.create(
+        person_id=access.person_id,
+        author_kind=MessageAuthor.PERSON,
+        body=body,
+        topic=MessageTopic.CORRECTION,
+    )
+    journal_as_person(
+        access,
+        action="create",
+        target=request,
+        summary=f"demande de correction du dossier envoyée (à traiter avant le "
+        f"{request.due_on:%d/%m/%Y})",
+        also_covers=[message],
+    )
+    _notify_message(access, MessageTopic.CORRECTION.label.lower())
+    return message, request
+
+
+def _notify_message(access: SpaceAccess, what: str) -> None:
     person = access.person
     notify(
         organisation=person.organisation,
         message=f"Espace personnel, dossier n° {person.pk} : {what}.",
         link=_person_link(person.pk),
     )
-    return message
 
 
 @transaction.atomic

@@ -3,8 +3,10 @@
 - A code (6 digits, 15 minutes) sent by e-mail or SMS to the contact chosen at invitation,
   with a link that signs in at once; the invitation itself is such a link, valid 72 hours.
 - A paper code (10 characters, 30 days) printed by the référent for a person with neither.
-- Each code and link serves once. Ten wrong codes lock the access until the référent
-  invites the person again; at most `CODES_PER_HOUR` codes are sent per hour.
+- Each code and link serves once. Ten wrong codes lock the access for the professionals'
+  cool-off (`AXES_COOLOFF_TIME`, 15 minutes), after which the count starts again: a lock
+  that lasted until a new invitation let anyone who knows the person's address keep them
+  out. Sessions already open stay open. At most `CODES_PER_HOUR` codes are sent per hour.
 - A session is a random key in a cookie restricted to the space's path, its digest here,
   valid `SESSION_LIFETIME` (the person stays signed in on their own phone for that long).
 
@@ -16,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -39,10 +42,14 @@ MAX_FAILED_ATTEMPTS = 10
 CODES_PER_HOUR = 5
 LAST_USED_PRECISION = dt.timedelta(minutes=5)
 
-LOCKED_MESSAGE = (
-    "Trop de codes erronés : votre accès est bloqué. Demandez à votre référent·e de vous "
-    "inviter à nouveau."
-)
+
+def locked_message(access: SpaceAccess) -> str:
+    until = access.locked_until or timezone.now()
+    return (
+        "Trop de codes erronés : par sécurité, votre accès est bloqué pendant "
+        f"{int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)} minutes. Réessayez à partir "
+        f"de {timezone.localtime(until):%H:%M}."
+    )
 
 
 class SignInRefused(DomainError):
@@ -126,11 +133,8 @@ def _failed(access: SpaceAccess) -> DomainError:
         if access.failed_attempts >= MAX_FAILED_ATTEMPTS and access.locked_at is None:
             access.locked_at = timezone.now()
             access.save(update_fields=["locked_at", "updated_at"])
-            SpaceSession.objects.filter(access=access, ended_at__isnull=True).update(
-                ended_at=access.locked_at
-            )
-    if access.locked_at is not None:
-        return DomainError(LOCKED_MESSAGE, field="code")
+    if access.is_locked:
+        return DomainError(locked_message(access), field="code")
     left = MAX_FAILED_ATTEMPTS - access.failed_attempts
     return DomainError(
         f"Ce code n'est pas le bon. Il vous reste {left} essai{'s' if left > 1 else ''}.",
@@ -143,8 +147,13 @@ def check_code(access: SpaceAccess, *, purpose: str, code: str, contract=None) -
     (wrong, expired, locked). A wrong code counts towards the lockout."""
     if access.revoked_at is not None:
         raise DomainError("Cet accès a été fermé par votre référent·e.", field="code")
-    if access.locked_at is not None:
-        raise DomainError(LOCKED_MESSAGE, field="code")
+    if access.is_locked:
+        raise DomainError(locked_message(access), field="code")
+    if access.locked_at is not None:  # the cool-off is over: the count starts again
+        SpaceAccess.objects.filter(pk=access.pk, locked_at=access.locked_at).update(
+            locked_at=None, failed_attempts=0
+        )
+        access.locked_at, access.failed_attempts = None, 0
     typed = tokens.normalise_code(code)
     if not typed:
         raise DomainError("Saisissez le code reçu.", field="code")
@@ -206,8 +215,8 @@ def sign_in_with_link(*, token: str) -> tuple[SpaceAccess, str]:
     try:
         if access.revoked_at is not None:
             raise DomainError("Cet accès a été fermé par votre référent·e.")
-        if access.locked_at is not None:
-            raise DomainError(LOCKED_MESSAGE)
+        if access.is_locked:
+            raise DomainError(locked_message(access))
         if found.used_at is not None:
             raise DomainError("Ce lien a déjà servi : demandez un nouveau code de connexion.")
         if found.expires_at <= timezone.now():
@@ -248,7 +257,8 @@ def sign_in_with_paper_code(*, code: str) -> tuple[SpaceAccess, str]:
 
 
 def session_for_key(raw: str | None) -> SpaceSession | None:
-    """The session in force for the cookie value `raw` (access open and not locked)."""
+    """The session in force for the cookie value `raw` (access open). A lock after wrong
+    codes does not end it: it stops guesses, not the person already signed in."""
     if not raw:
         return None
     now = timezone.now()
@@ -258,7 +268,6 @@ def session_for_key(raw: str | None) -> SpaceSession | None:
             ended_at__isnull=True,
             expires_at__gt=now,
             access__revoked_at__isnull=True,
-            access__locked_at__isnull=True,
         )
         .select_related("access__person__referent", "access__person__organisation")
         .first()

@@ -158,6 +158,14 @@ class RequestKind(models.TextChoices):
     RECTIFICATION = "rectification", "Rectification (art. 16 RGPD)"
 
 
+class RequestSource(models.TextChoices):
+    """Who put the request on record: a professional (who received it by letter, at the
+    desk…), or the person themselves from their space (no professional recorded it)."""
+
+    PROFESSIONAL = "professional", "Enregistrée par un·e professionnel·le"
+    PERSON_SPACE = "person_space", "Faite par la personne, depuis son espace"
+
+
 class RequestStatus(models.TextChoices):
     OPEN = "open", "En cours"
     DONE = "done", "Traitée"
@@ -195,7 +203,16 @@ class RightsRequest(TimeStampedModel):
     )
     decision_reason = models.TextField("motif de la décision", max_length=3000, blank=True)
     closed_on = models.DateField("close le", null=True, blank=True)
-    recorded_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    source = models.CharField(
+        "origine",
+        max_length=12,
+        choices=RequestSource.choices,
+        default=RequestSource.PROFESSIONAL,
+    )
+    # Empty when the person made the request from their space: nobody recorded it for them.
+    recorded_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     closed_by = models.ForeignKey(
         "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -212,6 +229,11 @@ class RightsRequest(TimeStampedModel):
             models.CheckConstraint(
                 condition=~models.Q(status="refused") | ~models.Q(decision_reason=""),
                 name="rights_refusal_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(source="professional", recorded_by__isnull=False)
+                | models.Q(source="person_space", recorded_by__isnull=True),
+                name="rights_recorded_by_matches_source",
             ),
         ]
 

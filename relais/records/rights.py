@@ -21,7 +21,13 @@ from relais.pathways.checks import add_months
 from relais.people.models import Person
 from relais.records.archive import acting_membership
 from relais.records.erasure import person_erase
-from relais.records.models import ErasureCause, RequestKind, RequestStatus, RightsRequest
+from relais.records.models import (
+    ErasureCause,
+    RequestKind,
+    RequestSource,
+    RequestStatus,
+    RightsRequest,
+)
 from relais.records.policies import can_manage_lifecycle, can_record_request
 
 DEADLINE_MONTHS = 1
@@ -90,6 +96,28 @@ def rights_request_record(
         recorded_by=actor,
     )
     return request  # journaled by the caller (the page that recorded it)
+
+
+def rights_request_from_person(
+    *, person: Person, kind: str, details: str, today: dt.date | None = None
+) -> RightsRequest:
+    """A request the person makes themselves from their space: received today, due in one
+    month, recorded by no professional (`source` says so). The caller (the space's service)
+    has checked the person is signed in, and journals it as the person."""
+    today = today or timezone.localdate()
+    if kind not in RequestKind.values:
+        raise DomainError("Choisissez le type de demande.", field="kind")
+    details = _text(details, field="body", limit=3000, missing="Écrivez ce qu'il faut corriger.")
+    return RightsRequest.objects.create(
+        organisation_id=person.organisation_id,
+        person=person,
+        kind=kind,
+        received_on=today,
+        details=details,
+        due_on=add_months(today, DEADLINE_MONTHS),
+        source=RequestSource.PERSON_SPACE,
+        recorded_by=None,
+    )
 
 
 def _locked_open(request: RightsRequest) -> RightsRequest:

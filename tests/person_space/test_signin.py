@@ -192,14 +192,66 @@ class TestCodes:
             signin.sign_in_with_code(access_id=access.pk, code=wrong)
         access.refresh_from_db()
         assert access.is_locked
-        # The right code no longer opens it, and the open session has ended.
+        # The right code no longer opens it for now; the session already open stays open
+        # (a stranger guessing codes must not sign the person out).
         with pytest.raises(DomainError, match="bloqué"):
             signin.sign_in_with_code(access_id=access.pk, code=code)
-        assert signin.session_for_key(raw_session) is None
+        assert signin.session_for_key(raw_session) is not None
         # A locked access is sent no more codes.
         with django_capture_on_commit_callbacks(execute=True):
             services.request_sign_in_code(contact=access.contact)
         assert len(mail.outbox) == 1
+
+    def _lock(self, access, capture) -> str:
+        code = self._request(access, capture)
+        wrong = "000000" if code != "000000" else "111111"
+        for _ in range(signin.MAX_FAILED_ATTEMPTS):
+            with pytest.raises(DomainError):
+                signin.sign_in_with_code(access_id=access.pk, code=wrong)
+        access.refresh_from_db()
+        assert access.is_locked
+        return code
+
+    def test_the_lock_says_when_to_try_again(self, django_capture_on_commit_callbacks):
+        access = SpaceAccessFactory()
+        self._lock(access, django_capture_on_commit_callbacks)
+        until = timezone.localtime(access.locked_at + dt.timedelta(minutes=15))
+        with pytest.raises(DomainError) as refused:
+            signin.sign_in_with_code(access_id=access.pk, code="123456")
+        assert refused.value.message == (
+            "Trop de codes erronés : par sécurité, votre accès est bloqué pendant 15 minutes. "
+            f"Réessayez à partir de {until:%H:%M}."
+        )
+        assert access.locked_until == access.locked_at + dt.timedelta(minutes=15)
+
+    def test_the_lock_ends_after_the_cool_off(self, django_capture_on_commit_callbacks):
+        access = SpaceAccessFactory()
+        self._lock(access, django_capture_on_commit_callbacks)
+        # 15 minutes later (the professionals' cool-off), no new invitation needed.
+        SpaceAccess.objects.filter(pk=access.pk).update(
+            locked_at=timezone.now() - dt.timedelta(minutes=15, seconds=1)
+        )
+        access.refresh_from_db()
+        assert not access.is_locked and access.locked_until is None
+        code = self._request(access, django_capture_on_commit_callbacks)  # sent again
+        # The count starts again: a wrong code leaves nine tries, the right one opens.
+        with pytest.raises(DomainError, match="Il vous reste 9 essais"):
+            signin.sign_in_with_code(access_id=access.pk, code="abcdef")
+        signin.sign_in_with_code(access_id=access.pk, code=code)
+        access.refresh_from_db()
+        assert access.locked_at is None and access.failed_attempts == 0
+
+    def test_the_cool_off_follows_the_setting(self, settings, django_capture_on_commit_callbacks):
+        settings.AXES_COOLOFF_TIME = dt.timedelta(minutes=30)
+        access = SpaceAccessFactory()
+        self._lock(access, django_capture_on_commit_callbacks)
+        SpaceAccess.objects.filter(pk=access.pk).update(
+            locked_at=timezone.now() - dt.timedelta(minutes=20)
+        )
+        access.refresh_from_db()
+        assert access.is_locked
+        with pytest.raises(DomainError, match="bloqué pendant 30 minutes"):
+            signin.sign_in_with_code(access_id=access.pk, code="123456")
 
     def test_right_code_resets_the_count(self, django_capture_on_commit_callbacks):
         access = SpaceAccessFactory()

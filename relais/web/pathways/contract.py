@@ -15,6 +15,7 @@ from relais.pathways.contract import current_terms, render_pdf, terms_hash
 from relais.pathways.models import Contract, Pathway, PathwayStatus
 from relais.people.models import Person
 from relais.people.policies import Capability
+from relais.person_space.selectors import online_signature_for_print
 from relais.web.forms_helpers import save_form
 from relais.web.organisations.views import organisation_required
 from relais.web.pathways import forms
@@ -26,6 +27,7 @@ from relais.web.pathways.common import (
     not_found,
     person_and_pathway,
 )
+from relais.web.pathways.cosignatures import attach_online_signatures
 from relais.web.people.access import get_person
 
 
@@ -62,6 +64,7 @@ def _contract_page(
         sign_form = forms.ContractSignForm()
     # The latest signed version without its scan may receive it.
     contracts = list(pathway.contracts.all())
+    attach_online_signatures(contracts)
     scan_target = max((c for c in contracts if c.signed_on), key=lambda c: c.number, default=None)
     if scan_target is not None and (scan_target.signed_scan_id or not is_open):
         scan_target = None
@@ -196,7 +199,7 @@ def contract_scan(request: HttpRequest, pk: int, pathway_id: int, number: int) -
 def contract_pdf(request: HttpRequest, pk: int, pathway_id: int, number: int) -> HttpResponse:
     person, pathway = person_and_pathway(request, pk, pathway_id)
     version = _contract(request, person, pathway, number)
-    pdf = render_pdf(version)
+    pdf = render_pdf(version, online_signature=online_signature_for_print(version.pk))
     journal_with_person(
         request, JournalAction.EXPORT, version, person, f"PDF du contrat v{version.number}"
     )

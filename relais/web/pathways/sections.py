@@ -11,6 +11,7 @@ from relais.pathways import selectors
 from relais.people.models import Person
 from relais.people.policies import Capability, can
 from relais.web.pathways.appointments import appointments_section
+from relais.web.pathways.cosignatures import attach_online_signatures
 from relais.web.pathways.notes import notes_section
 from relais.web.pathways.timeline import timeline_section
 from relais.web.people.sections import Section
@@ -23,6 +24,7 @@ def pathways_section(request: HttpRequest, person: Person) -> dict | None:
         return None
     today = timezone.localdate()
     plans = [selectors.plan_of(p, today) for p in selectors.pathways_of(person)]
+    attach_online_signatures(c for plan in plans for c in plan.pathway.contracts.all())
     return {"person": person, "plans": plans}
 
 

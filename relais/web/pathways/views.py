@@ -39,6 +39,7 @@ from relais.web.pathways.common import (
     not_found,
     person_and_pathway,
 )
+from relais.web.pathways.cosignatures import attach_online_signatures
 from relais.web.people.access import get_person
 from relais.web.submissions import once_per_submission
 
@@ -51,6 +52,8 @@ def pathway_detail(request: HttpRequest, pk: int, pathway_id: int) -> HttpRespon
         raise not_found(request, person, "pathways.pathway", pathway_id)
     journal_with_person(request, JournalAction.VIEW, pathway, person)
     plan = selectors.plan_of(pathway)
+    contracts = list(pathway.contracts.all())
+    attach_online_signatures(contracts)
     reviews = list(pathway.reviews.all())
     # Planned steps carried out by a partner may be sent as a referral from here: that step
     # is used rather than a second one added (steps already carrying a referral are not).
@@ -75,7 +78,7 @@ def pathway_detail(request: HttpRequest, pk: int, pathway_id: int) -> HttpRespon
         {
             **base_context(person, pathway),
             "plan": plan,
-            "contracts": list(pathway.contracts.all()),
+            "contracts": contracts,
             "reviews": reviews,
             "referable_steps": referable,
             "referral_create_url": reverse("referrals:create"),

@@ -1,6 +1,8 @@
 """The pages of the person's space. Each reads through `relais.person_space.selectors`
 (the person's own record only: every query is filtered on the signed-in person), journals
-one entry as the person, and renders in plain words."""
+one entry as the person, and renders in plain words. A write is journaled once, by the
+service that makes it (the person's timeline shows one item per action); the page that
+follows is journaled as a view."""
 
 from __future__ import annotations
 
@@ -184,7 +186,12 @@ def contract_pdf(request: HttpRequest, contract_id: int) -> HttpResponse:
     if found is None:
         raise Http404
     journal_view(request, target=found, action="export", summary="espace personnel : contrat PDF")
-    response = HttpResponse(contracts.render_pdf(found), content_type="application/pdf")
+    response = HttpResponse(
+        contracts.render_pdf(
+            found, online_signature=selectors.online_signature_for_print(found.pk)
+        ),
+        content_type="application/pdf",
+    )
     response["Content-Disposition"] = f'inline; filename="contrat-v{found.number}.pdf"'
     response["Cache-Control"] = "private, no-store"
     return response
@@ -214,8 +221,10 @@ def consents(request: HttpRequest) -> HttpResponse:
             else:
                 raise DomainError("Choisissez ce que vous voulez faire.")
         except (DomainError, ValueError) as error:
+            # Nothing changed: the attempt is journaled as a view, not as a change (the
+            # service journals the change itself when there is one).
             flash.error(request, getattr(error, "message", "Demande non valable."))
-        journal_view(request, action="update", summary="espace personnel : consentements")
+            journal_view(request, summary="espace personnel : consentements (rien de changé)")
         return redirect("space:consents")
     rows = selectors.consents(access.person_id)
     journal_view(request, summary="espace personnel : mes consentements")
@@ -263,7 +272,6 @@ def document_upload(request: HttpRequest, request_id: int) -> HttpResponse:
             apply_domain_error(form, error)
         else:
             flash.success(request, "Merci, votre document est envoyé à votre référent·e.")
-            journal_view(request, action="update", summary="espace personnel : document déposé")
             return redirect("space:documents")
     docs, requests = selectors.documents(request.space_access.person_id)
     journal_view(request, summary="espace personnel : mes documents")
@@ -318,7 +326,6 @@ def diagnostic(request: HttpRequest) -> HttpResponse:
             apply_domain_error(form, error)
         else:
             flash.success(request, "Merci, votre avis est transmis à votre référent·e.")
-            journal_view(request, action="update", summary="espace personnel : avis pour le bilan")
             return redirect("space:diagnostic")
     found, assessments = selectors.diagnostics(request.space_access.person_id)
     pathway = selectors.current_pathway(request.space_access.person_id)
@@ -353,7 +360,6 @@ def messages_page(request: HttpRequest) -> HttpResponse:
             apply_domain_error(form, error)
         else:
             flash.success(request, "Votre message est envoyé.")
-            journal_view(request, action="update", summary="espace personnel : message envoyé")
             return redirect("space:messages")
     services.messages_mark_read(person_id=request.space_access.person_id, by_person=True)
     rows = selectors.messages(request.space_access.person_id)
@@ -370,17 +376,16 @@ def rights(request: HttpRequest) -> HttpResponse:
     form = CorrectionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.message_from_person(
-                access=request.space_access,
-                body=form.cleaned_data["body"],
-                topic=MessageTopic.CORRECTION,
+            _message, sent = services.correction_request_send(
+                access=request.space_access, body=form.cleaned_data["body"]
             )
         except DomainError as error:
             apply_domain_error(form, error)
         else:
-            flash.success(request, "Votre demande de correction est envoyée à votre référent·e.")
-            journal_view(
-                request, action="update", summary="espace personnel : demande de correction"
+            flash.success(
+                request,
+                "Votre demande de correction est envoyée à votre référent·e. La structure "
+                f"doit vous répondre avant le {sent.due_on:%d/%m/%Y}.",
             )
             return redirect("space:rights")
     journal_view(request, summary="espace personnel : mes droits")

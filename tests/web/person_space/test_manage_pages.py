@@ -167,3 +167,26 @@ def test_document_request_sent_twice_is_saved_once(referent_client, person):
     second = referent_client.post(_url("request_create", person), data, follow=True)
     assert "n'a été enregistré qu'une fois" in page_text(second)
     assert DocumentRequest.objects.count() == 1
+
+
+def test_consents_decided_in_the_space_name_the_person(referent_client, person, referent):
+    """A consent the person gave or withdrew in their space reads « par la personne, depuis
+    son espace », not « enregistré par » the professional who opened the space."""
+    from relais.person_space import services
+
+    access = SpaceAccessFactory(person=person, invited_by=referent)
+    given = services.space_consent_give(access=access, purpose="contact_sms")
+    text = person_page_text(referent_client, person, "consentements")
+    assert "par la personne, depuis son espace" in text
+    assert (
+        "enregistré par"
+        not in text.split("Consentements en cours", 1)[1].split("Recueillir un consentement", 1)[0]
+    )
+    withdraw_page = page_text(
+        referent_client.get(reverse("people:consent_withdraw", args=[person.pk, given.pk]))
+    )
+    assert "par la personne, depuis son espace" in withdraw_page
+    services.space_consent_withdraw(access=access, consent_id=given.pk)
+    history = person_page_text(referent_client, person, "consentements")
+    assert history.count("par la personne, depuis son espace") >= 2  # the withdrawal, and the
+    # replaced decision in the history

@@ -9,6 +9,7 @@ import re
 
 import pytest
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -271,10 +272,14 @@ class TestRealms:
             response = client.get(path)
             assert response.status_code == 302, path
             assert response.url.startswith(reverse("accounts:login")), path
-        response = client.get(
-            f"/api/v1/organisations/{person.organisation_id}/personnes/{person.pk}"
-        )
-        assert response.status_code in (401, 404)
+        # Real professional endpoints (relais/api/routers/people.py): refused, not missing.
+        organisation = person.organisation_id
+        for path in (
+            f"/api/v1/organisations/{organisation}/persons",
+            f"/api/v1/organisations/{organisation}/persons/{person.pk}",
+        ):
+            response = client.get(path)
+            assert response.status_code in (401, 403), (path, response.status_code)
         assert client.get("/api/v1/me").status_code == 401
 
 
@@ -295,3 +300,62 @@ class TestQueryCounts:
         self._batch(access, 30)
         many = count_queries(lambda: client.get(reverse(name)))
         assert many == few, name
+
+
+class TestOneTimelineItemPerAction:
+    """Each action in the space is journaled once (by its service): the professional's
+    timeline shows one item for it, and reading the page that follows adds none."""
+
+    @pytest.mark.parametrize(
+        ("page", "post"),
+        [
+            ("space:messages", {"body": "Bonjour"}),
+            ("space:diagnostic", {"body": "Ça avance"}),
+            ("space:rights", {"body": "Mon adresse a changé"}),
+            ("space:consents", {"action": "give", "purpose": "contact_sms"}),
+        ],
+    )
+    def test_one_action_one_item(self, client, access, page, post):
+        from relais.records.timeline import TimelineKind, build_timeline
+
+        space_client(client, access)
+        response = client.post(reverse(page), post, follow=True)
+        assert response.status_code == 200
+        membership = access.invited_by.memberships.get()
+        items = build_timeline(access.person, membership, kinds=[TimelineKind.PERSON_SPACE]).items
+        assert len(items) == 1, [i.title for i in items]
+
+    def test_a_failed_consent_change_journals_no_change(self, client, access):
+        from relais.records.timeline import TimelineKind, build_timeline
+
+        space_client(client, access)
+        client.post(reverse("space:consents"), {"action": "withdraw", "consent": "999999"})
+        client.post(reverse("space:consents"), {"action": "nothing"})
+        membership = access.invited_by.memberships.get()
+        items = build_timeline(access.person, membership, kinds=[TimelineKind.PERSON_SPACE]).items
+        assert items == []
+        assert not AccessLogEntry.objects.filter(
+            person_id=access.person_id, action="update"
+        ).exists()
+
+    def test_the_professional_timeline_page_shows_one_item(self, client, access):
+        space_client(client, access)
+        client.post(reverse("space:messages"), {"body": "Bonjour"}, follow=True)
+        referent = Client()
+        login_verified(referent, access.invited_by)
+        text = page_text(referent.get(f"/personnes/{access.person_id}/chronologie/"))
+        assert text.count("Dans son espace : message envoyé") == 1
+
+
+def test_the_code_page_says_when_to_try_again(client, django_capture_on_commit_callbacks):
+    access = SpaceAccessFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("space:login"), {"contact": access.contact})
+    code = re.search(r"\b(\d{6})\b", mail.outbox[0].body).group(1)
+    wrong = "000000" if code != "000000" else "111111"
+    for _ in range(9):
+        client.post(reverse("space:code"), {"code": wrong})
+    text = page_text(client.post(reverse("space:code"), {"code": wrong}))
+    access.refresh_from_db()
+    until = timezone.localtime(access.locked_until)
+    assert f"bloqué pendant 15 minutes. Réessayez à partir de {until:%H:%M}." in text
