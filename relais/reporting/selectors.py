@@ -37,7 +37,7 @@ def compute(
 ) -> list[tables.Table]:
     """The indicators' tables (all, or those of `keys`), suppressed as the scope needs.
     The caller checked `policies.check_view` and `check_referent_filter`."""
-    result = []
+    computed = []
     shared: dict = {}  # the queries the indicators share (`Context.once`)
     for indicator in offered(scope):
         if keys is not None and indicator.key not in keys:
@@ -50,9 +50,9 @@ def compute(
             category=indicator.team_category or BASE,
             shared=shared,
         )
-        rows = indicator.compute(ctx)
-        result.append(tables.build(indicator, rows, suppress=policies.suppresses(scope)))
-    return result
+        computed.append((indicator, indicator.compute(ctx)))
+    # Suppressed together: sums link the tables of a dashboard (`registry.LINKS`).
+    return tables.build_all(computed, suppress=policies.suppresses(scope))
 
 
 def dashboard(

@@ -169,6 +169,7 @@ def test_without_answer(world):
     assert values(world.manager, "without_answer") == {
         "Toujours en attente de réponse": 1,
         "Expirées sans réponse": 1,
+        "Annulées par votre structure": 0,
         "Orientations envoyées (total)": 4,
     }
 

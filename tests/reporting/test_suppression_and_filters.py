@@ -169,3 +169,116 @@ def test_secondary_suppression_along_a_row():
     shown = [c.text for c in tables.build(indicator, rows, suppress=True).lines[0].cells]
     # 3 alone hidden would be 13 - 10 - 0: « Stable » is hidden too, and the mean with them.
     assert shown == ["13", "< 5", "< 5", "0", "< 5"]
+
+
+def test_the_goals_rate_is_hidden_when_a_count_it_is_computed_from_is():
+    # En cours 25, Atteint 40, Abandonné 3, Total 68: a rate of 93,0 % with 40 shown would
+    # give 40 / 0,93 − 40 = 3 back.
+    from relais.reporting.indicators.outcomes import goal_rows
+
+    rows = goal_rows({"in_progress": 25, "achieved": 40, "abandoned": 3})
+    found = texts(tables.build(INDICATORS["goals"], rows, suppress=True))
+    assert found["Abandonné"] == ["< 5"]
+    assert found["Objectifs atteints parmi les objectifs terminés"] == ["< 5"]
+
+
+def test_a_rate_whose_complement_is_small_is_hidden():
+    rows = [Row("X", 40, cells=(Cell("Taux", 93.0, n=43, unit=Unit.RATE, part=40),))]
+    shown = [c.text for c in tables.build(_indicator(), rows, suppress=True).lines[0].cells]
+    assert shown == ["40", "< 5"]
+
+
+def _exit_rows(by_category: dict[str, int]):
+    from relais.pathways.models import DYNAMIC_EXITS, ExitCategory
+    from relais.reporting.indicators.outcomes import NEUTRAL_EXITS, _rate_row
+
+    exits = [Row(c.label, by_category.get(c.value, 0)) for c in ExitCategory]
+    exits.append(Row("Total", sum(by_category.values()), is_total=True))
+    kept = sum(n for c, n in by_category.items() if c not in NEUTRAL_EXITS)
+    dynamic = sum(n for c, n in by_category.items() if c in DYNAMIC_EXITS)
+    rate_rows = [
+        _rate_row("RSA", kept, dynamic),
+        _rate_row("Ensemble", kept, dynamic, is_total=True),
+    ]
+    return exits, rate_rows
+
+
+def test_neutral_exits_cannot_be_found_back_across_tables():
+    # Total of the exits − « Sorties (hors neutralisées) » = the neutral exits: a single
+    # small move among them must not be found back by subtraction between the tables.
+    exits, rate_rows = _exit_rows(
+        {"sustainable_employment": 20, "lost_contact": 30, "moved": 3, "other": 12}
+    )
+    built = tables.build_all(
+        [
+            (INDICATORS["exits_by_category"], exits),
+            (INDICATORS["dynamic_rate_by_scheme"], rate_rows),
+        ],
+        suppress=True,
+    )
+    shown = {
+        (t.key, line.label, c): cell.value
+        for t in built
+        for line in t.lines
+        for c, cell in enumerate(line.cells)
+    }
+    total = shown[("exits_by_category", "Total", 0)]
+    kept = shown[("dynamic_rate_by_scheme", "Ensemble", 0)]
+    neutral_shown = [
+        shown[("exits_by_category", label, 0)]
+        for label in ("Raisons de santé", "Incarcération", "Décès")
+    ]
+    # The other neutral categories are 0: total − kept would be the move alone, so one of
+    # the two must be hidden.
+    assert neutral_shown == [0, 0, 0]
+    assert shown[("exits_by_category", "Déménagement", 0)] is None
+    assert total is None or kept is None
+
+
+def test_cancelled_referrals_cannot_be_found_back_across_tables():
+    acceptance = INDICATORS["acceptance_by_partner"]
+    without = INDICATORS["without_answer"]
+    from relais.reporting.indicators.coordination import _acceptance_row
+
+    # 40 sent: 20 accepted, 10 refused, 5 waiting, 3 expired, 2 cancelled.
+    acceptance_rows = [
+        _acceptance_row("X", 20, 10, 40),
+        _acceptance_row("Ensemble", 20, 10, 40, is_total=True),
+    ]
+    without_rows = [
+        Row("Toujours en attente de réponse", 5),
+        Row("Expirées sans réponse", 3),
+        Row("Annulées par votre structure", 2),
+        Row("Orientations envoyées (total)", 40, is_total=True),
+    ]
+    built = tables.build_all(
+        [(acceptance, acceptance_rows), (without, without_rows)], suppress=True
+    )
+    shown = {
+        (t.key, line.label, c): cell.value
+        for t in built
+        for line in t.lines
+        for c, cell in enumerate(line.cells)
+    }
+    assert shown[("without_answer", "Annulées par votre structure", 0)] is None
+    assert shown[("without_answer", "Expirées sans réponse", 0)] is None
+    known = [
+        shown[("acceptance_by_partner", "Ensemble", 0)],
+        shown[("acceptance_by_partner", "Ensemble", 1)],
+        shown[("acceptance_by_partner", "Ensemble", 2)],
+        shown[("without_answer", "Toujours en attente de réponse", 0)],
+    ]
+    # Sent − accepted − refused − waiting leaves expired + cancelled together, never one alone.
+    assert None in known or known[0] - known[1] - known[2] - known[3] == 5
+
+
+def test_linked_suppression_hides_a_figure_until_no_small_count_is_found_back():
+    from relais.core import disclosure
+
+    # a + b + c = t (one table); a + b = u (another table): c = t − u.
+    values = [20, 30, 3, 53, 50]
+    hidden = disclosure.suppress_linked(values, [([0, 1, 2], 3), ([0, 1], 4)])
+    assert hidden[2]
+    assert not disclosure.recoverable(
+        2, {i for i, h in enumerate(hidden) if h}, [([0, 1, 2], 3), ([0, 1], 4)]
+    )
