@@ -29,8 +29,15 @@ class IndicatorFilters(InputSchema):
         le=MAX_ID,
         description="Référent (membre de la structure ; tableau « structure »).",
     )
-    commune: str | None = Field(None, max_length=5, description="Code commune INSEE.")
-    age_band: AgeBandValue | None = Field(None, description="Tranche d'âge à la fin de la période.")
+    commune: str | None = Field(
+        None,
+        max_length=5,
+        description="Code commune INSEE (sans effet sur le tableau « coordination »).",
+    )
+    age_band: AgeBandValue | None = Field(
+        None,
+        description="Tranche d'âge à la fin de la période (sans effet sur « coordination »).",
+    )
     keys: list[str] = Field(
         default_factory=list, max_length=50, description="Indicateurs voulus (tous si vide)."
     )

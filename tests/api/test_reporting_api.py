@@ -82,3 +82,14 @@ def test_bad_values(api_client_for, world):
     assert api.get(url(world, "structure"), {"start": "2026-01-01"}).status_code == 200
     far = api.get(url(world, "structure"), {"start": "0001-01-01", "end": "0002-01-01"})
     assert far.status_code == 400
+
+
+def test_team_indicators_ignore_commune_and_age_band(api_client_for, world):
+    api = api_client_for(world.team.user)
+    found = api.get(
+        url(world, "coordination"),
+        {**PERIOD, "commune": "75056", "age_band": "55-plus", "keys": "persons_followed"},
+    )
+    assert found.status_code == 200
+    plain = api.get(url(world, "coordination"), {**PERIOD, "keys": "persons_followed"})
+    assert by_key(found) == by_key(plain)

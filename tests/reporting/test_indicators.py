@@ -228,3 +228,11 @@ def test_redundancy_warnings_raised_and_resolved(world):
         ]
         == 0
     )
+
+
+def test_team_scope_ignores_the_commune_and_age_band_filters(world):
+    # A co-followed person's commune and age are shared only with « Identité »: filtering on
+    # them would tell where they live and how old they are.
+    followed = {"Personnes co-suivies": 1}
+    assert values(world.team, "persons_followed", Scope.TEAM, commune_code="75056") == followed
+    assert values(world.team, "persons_followed", Scope.TEAM, age_band="55-plus") == followed

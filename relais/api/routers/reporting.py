@@ -72,8 +72,9 @@ def _indicators(request: HttpRequest, organisation_id: int, chosen: Scope, filte
         end=filters.end or default_end,
         scheme=filters.scheme.value if filters.scheme and chosen != Scope.TEAM else "",
         referent_id=filters.referent_id if chosen == Scope.ORGANISATION else None,
-        commune_code=filters.commune or "",
-        age_band=filters.age_band.value if filters.age_band else "",
+        # Not for co-followed persons (their commune and age belong to « Identité »).
+        commune_code=(filters.commune or "") if chosen != Scope.TEAM else "",
+        age_band=filters.age_band.value if filters.age_band and chosen != Scope.TEAM else "",
     )
     try:
         policies.check_referent_filter(membership, flt.referent_id)

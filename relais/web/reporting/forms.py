@@ -39,11 +39,21 @@ class ReportFilterForm(forms.Form):
     )
 
     def __init__(
-        self, *args, referents=(), show_referent: bool = False, show_scheme: bool = True, **kwargs
+        self,
+        *args,
+        referents=(),
+        show_referent: bool = False,
+        show_scheme: bool = True,
+        show_identity: bool = True,
+        **kwargs,
     ) -> None:
         super().__init__(*args, **kwargs)
         if not show_scheme:
             del self.fields["dispositif"]
+        if not show_identity:
+            # Co-followed persons: their commune and age are shared only with « Identité ».
+            del self.fields["commune"]
+            del self.fields["age"]
         self.show_referent = show_referent
         if show_referent:
             self.fields["referent"].choices = [("", "Tous"), *referents]

@@ -64,6 +64,7 @@ def _form(request: HttpRequest, data: QueryDict, scope: Scope) -> ReportFilterFo
         referents=referents,
         show_referent=scope == Scope.ORGANISATION,
         show_scheme=scope != Scope.TEAM,
+        show_identity=scope != Scope.TEAM,
     )
 
 

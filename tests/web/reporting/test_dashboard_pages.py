@@ -216,3 +216,13 @@ def test_the_caseload_figures_take_one_query_per_table_read_and_do_not_grow(worl
 
 
 CASELOAD_FIGURE_QUERIES = 14
+
+
+def test_team_dashboard_offers_no_commune_or_age_filter(client, world):
+    c = client_of(client, world.team)
+    response = c.get(reverse("reporting:team"), {**PERIOD, "commune": "75056", "age": "55-plus"})
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert "commune" not in form.fields and "age" not in form.fields
+    assert response.context["filter"].commune_code == ""
+    assert response.context["filter"].age_band == ""
