@@ -70,4 +70,11 @@ class IndicatorsOut(OutputSchema):
     start: dt.date
     end: dt.date
     suppression: bool = Field(description="Petits effectifs masqués (hors file active).")
+    withheld: str | None = Field(
+        None,
+        description=(
+            "Hors file active, moins de 5 personnes correspondent aux filtres : aucun "
+            "indicateur n'est donné, et ce message dit pourquoi."
+        ),
+    )
     indicators: list[IndicatorOut]

@@ -161,13 +161,22 @@ def _build(export: ReportExport, progress) -> tuple[str, str, bytes, int, list]:
             content, kind = exports.participants_xlsx(lines, missing), exports.XLSX_TYPE
             name = f"participants-{flt.scheme}-{stamp}.xlsx"
         return name, kind, content, len(lines) - 1, missing
-    sections = selectors.dashboard(membership, scope, flt, today=timezone.localdate())
+    try:
+        sections, withheld = (
+            selectors.dashboard(membership, scope, flt, today=timezone.localdate()),
+            "",
+        )
+    except selectors.TooFewPersons as error:
+        sections, withheld = [], error.message  # the file says why it holds no figure
     progress(60)
     title = f"Relais — {export.organisation.name} — {scope.label}"
     if export.kind == ExportKind.FIGURES_CSV:
-        return f"indicateurs-{stamp}.csv", exports.CSV_TYPE, exports.figures_csv(sections), 0, []
+        content = exports.figures_csv(sections, withheld=withheld)
+        return f"indicateurs-{stamp}.csv", exports.CSV_TYPE, content, 0, []
     if export.kind == ExportKind.FIGURES_XLSX:
-        content = exports.figures_xlsx(sections, title=title, described=flt.describe())
+        content = exports.figures_xlsx(
+            sections, title=title, described=flt.describe(), withheld=withheld
+        )
         return f"indicateurs-{stamp}.xlsx", exports.XLSX_TYPE, content, 0, []
     content = exports.activity_pdf(
         sections,
@@ -178,6 +187,7 @@ def _build(export: ReportExport, progress) -> tuple[str, str, bytes, int, list]:
             "filter": flt,
             "generated_at": timezone.localtime(),
             "suppressed": policies.suppresses(scope),
+            "withheld": withheld,
         },
     )
     return f"rapport-activite-{stamp}.pdf", "application/pdf", content, 0, []

@@ -138,7 +138,10 @@ def _store(
 ) -> list:
     keys = []
     for flt in filters:
-        sections = selectors.dashboard(seat, scope, flt, today=today)
+        try:
+            sections = selectors.dashboard(seat, scope, flt, today=today)
+        except selectors.TooFewPersons:
+            continue  # nothing to show: the page says so when asked
         found = key(flt, user_id=seat.user_id if scope == Scope.CASELOAD else None)
         DashboardSnapshot.objects.update_or_create(
             organisation_id=organisation_id,

@@ -158,13 +158,20 @@ def build(indicator: Indicator, rows: list[Row], *, suppress: bool) -> Table:
     return build_all([(indicator, rows)], suppress=suppress)[0]
 
 
-def build_all(items: list[tuple[Indicator, list[Row]]], *, suppress: bool) -> list[Table]:
-    """The tables of one dashboard, suppressed together (their sums may link them)."""
+def build_all(
+    items: list[tuple[Indicator, list[Row]]], *, suppress: bool, withheld: set[str] = frozenset()
+) -> list[Table]:
+    """The tables of one dashboard, suppressed together (their sums may link them). The
+    tables of `withheld` (computed over fewer than 5 persons) show no figure."""
     grids = [_grid(rows) for _indicator, rows in items]
     if suppress:
         hidden_all = _count_hidden(items, grids)
     else:
         hidden_all = [[[False] * len(r) for r in grid] for grid in grids]
+    for (indicator, _rows), grid, hidden in zip(items, grids, hidden_all, strict=True):
+        if indicator.key in withheld:
+            for i, cells in enumerate(grid):
+                hidden[i] = [cell[0] is not None and cell[1] != TEXT for cell in cells]
     return [
         _table(indicator, rows, grid, hidden, suppress=suppress)
         for (indicator, rows), grid, hidden in zip(items, grids, hidden_all, strict=True)
@@ -181,7 +188,9 @@ def _table(indicator: Indicator, rows: list[Row], grid, hidden, *, suppress: boo
             row_hidden = row_hidden or any(label_hidden.get(s) for s in rows[i].sources)
             for column, (value, unit, base, part) in enumerate(cells):
                 if unit not in (Unit.COUNT, TEXT):
-                    hidden[i][column] = _derived_hidden(value, unit, base, part, row_hidden)
+                    hidden[i][column] = hidden[i][column] or _derived_hidden(
+                        value, unit, base, part, row_hidden
+                    )
     lines = []
     for i, row in enumerate(rows):
         shown = []

@@ -93,3 +93,12 @@ def test_team_indicators_ignore_commune_and_age_band(api_client_for, world):
     assert found.status_code == 200
     plain = api.get(url(world, "coordination"), {**PERIOD, "keys": "persons_followed"})
     assert by_key(found) == by_key(plain)
+
+
+def test_fewer_than_five_persons_give_no_indicator(api_client_for, world):
+    api = api_client_for(world.manager.user)
+    response = api.get(url(world, "structure"), {**PERIOD, "commune": "59350"})
+    assert response.status_code == 200
+    assert response.json()["indicators"] == []
+    assert response.json()["withheld"].startswith("Moins de 5 personnes")
+    assert api.get(url(world, "structure"), PERIOD).json()["withheld"] is None

@@ -52,7 +52,7 @@ def test_activity_pdf(world, django_capture_on_commit_callbacks):
 
 
 def test_participants_export_lists_missing_funder_fields(world, django_capture_on_commit_callbacks):
-    p1, p2, p3, _p4 = world.persons
+    p1, p2, p3, _p4, _p5 = world.persons
     type(p1).objects.filter(pk=p1.pk).update(sex="F", education_level="4", resources=["rsa"])
     type(p1).objects.filter(pk=p3.pk).update(sex="", education_level="", resources=[])
     export = run(
@@ -162,3 +162,25 @@ def test_period_is_kept_in_the_job(world):
         membership=world.manager, kind="figures_csv", scope=Scope.ORGANISATION, flt=period()
     )
     assert services.filter_from(export.params).start == dt.date(2026, 1, 1)
+
+
+@pytest.mark.parametrize("kind", ["figures_csv", "figures_xlsx", "activity_pdf"])
+def test_figures_of_fewer_than_five_persons_are_not_exported(
+    world, kind, django_capture_on_commit_callbacks
+):
+    export = run(
+        world.manager, kind, capture=django_capture_on_commit_callbacks, commune_code="59350"
+    )
+    assert export.status == ExportStatus.DONE
+    content = bytes(export.content)
+    if kind == "figures_csv":
+        text = content.decode("utf-8-sig")
+        assert "Moins de 5 personnes correspondent à ces filtres" in text
+        assert "Personnes suivies" not in text
+    elif kind == "figures_xlsx":
+        sheet = load_workbook(io.BytesIO(content)).active
+        texts = [c.value for row in sheet.iter_rows() for c in row if c.value is not None]
+        assert any(str(t).startswith("Moins de 5 personnes") for t in texts)
+        assert "Personnes suivies" not in texts
+    else:
+        assert content.startswith(b"%PDF")

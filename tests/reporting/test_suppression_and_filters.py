@@ -282,3 +282,34 @@ def test_linked_suppression_hides_a_figure_until_no_small_count_is_found_back():
     assert not disclosure.recoverable(
         2, {i for i, h in enumerate(hidden) if h}, [([0, 1, 2], 3), ([0, 1], 4)]
     )
+
+
+TOO_FEW = "Moins de 5 personnes correspondent à ces filtres"
+
+
+@pytest.mark.django_db
+def test_no_figure_when_fewer_than_five_persons_are_in_scope(world):
+    # Narrowed to one person (P1's commune): « Personnes suivies < 5 » would sit beside
+    # all of their appointments, notes and delays.
+    with pytest.raises(selectors.TooFewPersons) as refused:
+        selectors.compute(
+            world.manager, Scope.ORGANISATION, period(commune_code="59350"), today=TODAY
+        )
+    assert TOO_FEW in refused.value.message
+    with pytest.raises(selectors.TooFewPersons):
+        selectors.dashboard(
+            world.manager, Scope.ORGANISATION, period(referent_id=world.r1.user_id), today=TODAY
+        )
+    # Five persons: shown; the référent's own caseload: always shown.
+    assert selectors.compute(world.manager, Scope.ORGANISATION, period(), today=TODAY)
+    assert selectors.compute(world.r1, Scope.CASELOAD, period(), today=TODAY)
+
+
+@pytest.mark.django_db
+def test_a_team_indicator_over_fewer_than_five_sharing_persons_shows_no_figure(world):
+    # Nobody shares a diagnostic with this member: the table shows no figure at all.
+    found = texts(table("diagnostics_done", world.team, Scope.TEAM))
+    assert found and all(v == ["< 5"] for v in found.values())
+    assert texts(table("persons_followed", world.team, Scope.TEAM)) == {
+        "Personnes co-suivies": ["5"]
+    }

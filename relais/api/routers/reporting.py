@@ -22,7 +22,8 @@ router = Router(tags=["Indicateurs"])
 
 DESCRIPTION = (
     "Hors file active, un effectif de 1 à 4 est masqué (« < 5 », valeur null), ainsi que les "
-    "cases qui permettraient de le retrouver. Période par défaut : du 1er janvier à aujourd'hui."
+    "cases qui permettraient de le retrouver ; quand moins de 5 personnes correspondent aux "
+    "filtres, aucun chiffre n'est donné (`withheld` dit pourquoi). Période par défaut : du 1er janvier à aujourd'hui."
 )
 PATH = "/organisations/{organisation_id}/indicators"
 
@@ -88,14 +89,21 @@ def _indicators(request: HttpRequest, organisation_id: int, chosen: Scope, filte
             reason="API indicateurs : professionnel d'une autre structure",
         )
         raise
-    found = selectors.compute(
-        membership, chosen, flt, today=timezone.localdate(), keys=filters.keys or None
-    )
+    try:
+        found, withheld = (
+            selectors.compute(
+                membership, chosen, flt, today=timezone.localdate(), keys=filters.keys or None
+            ),
+            None,
+        )
+    except selectors.TooFewPersons as error:
+        found, withheld = [], error.message
     return {
         "scope": str(chosen),
         "start": flt.start,
         "end": flt.end,
         "suppression": policies.suppresses(chosen),
+        "withheld": withheld,
         "indicators": [
             {
                 "key": t.key,

@@ -226,3 +226,19 @@ def test_team_dashboard_offers_no_commune_or_age_filter(client, world):
     assert "commune" not in form.fields and "age" not in form.fields
     assert response.context["filter"].commune_code == ""
     assert response.context["filter"].age_band == ""
+
+
+def test_fewer_than_five_persons_show_a_message_and_no_figure(client, world):
+    c = client_of(client, world.manager)
+    response = c.get(reverse("reporting:organisation"), {**PERIOD, "commune": "59350"})
+    assert response.status_code == 200
+    assert response.context["blocks"] == []
+    text = page_text(response)
+    assert (
+        "Moins de 5 personnes correspondent à ces filtres : les chiffres ne sont pas affichés "
+        "pour protéger leur anonymat." in text
+    )
+    compared = c.get(
+        reverse("reporting:organisation"), {**PERIOD, "commune": "59350", "comparer": "on"}
+    )
+    assert compared.context["blocks"] == []
