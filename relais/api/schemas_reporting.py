@@ -17,10 +17,14 @@ AgeBandValue = Enum("AgeBandValue", {v.replace("-", "_"): v for v in AgeBand.val
 
 class IndicatorFilters(InputSchema):
     start: dt.date | None = Field(
-        None, description="Premier jour de la période (AAAA-MM-JJ) ; par défaut le 1er janvier."
+        None,
+        description="Premier jour de la période (AAAA-MM-JJ), le 1er d'un mois hors file active ; "
+        "par défaut le 1er janvier.",
     )
     end: dt.date | None = Field(
-        None, description="Dernier jour de la période, pas avant `start` ; par défaut aujourd'hui."
+        None,
+        description="Dernier jour de la période, pas avant `start`, le dernier jour d'un mois hors "
+        "file active ; par défaut le dernier jour du mois en cours.",
     )
     scheme: SchemeValue | None = Field(None, description="Dispositif.")
     referent_id: int | None = Field(

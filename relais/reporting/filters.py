@@ -101,8 +101,16 @@ class ReportFilter:
         )
 
     def previous_year(self) -> ReportFilter:
-        """The same dates one year earlier (29 February becomes 28 February)."""
-        return replace(self, start=_year_before(self.start), end=_year_before(self.end))
+        """The same dates one year earlier (29 February becomes 28 February; the last day
+        of a month stays the last day of that month, so whole months stay whole)."""
+        end = _year_before(self.end)
+        if self.end == _month_end(self.end):
+            end = _month_end(end)
+        return replace(self, start=_year_before(self.start), end=end)
+
+    @property
+    def whole_months(self) -> bool:
+        return is_whole_months(self.start, self.end)
 
     def birth_date_range(self) -> tuple[dt.date | None, dt.date | None]:
         """Birth dates of the persons in the age band at the end of the period:
@@ -141,9 +149,48 @@ def _years_before(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year - years, day=28)
 
 
+def _month_end(day: dt.date) -> dt.date:
+    following = day.replace(day=28) + dt.timedelta(days=4)
+    return following - dt.timedelta(days=following.day)
+
+
+def is_whole_months(start: dt.date, end: dt.date) -> bool:
+    return start.day == 1 and end == _month_end(end)
+
+
+WHOLE_MONTHS_RULE = (
+    "Hors de votre file active, la période doit couvrir des mois entiers : elle commence le "
+    "1er d'un mois et finit le dernier jour d'un mois (par exemple du 01/01/2026 au "
+    "30/06/2026). Deux périodes qui ne différeraient que de quelques jours permettraient de "
+    "retrouver une personne en comparant leurs chiffres."
+)
+
+
+def check_whole_months(start: dt.date | None, end: dt.date | None) -> list[DomainError]:
+    """Beyond the caseload: whole months only, each wrong date named."""
+    errors: list[DomainError] = []
+    if start is not None and start.day != 1:
+        errors.append(
+            PeriodError(
+                f"{WHOLE_MONTHS_RULE} Début proposé : le {start.replace(day=1):%d/%m/%Y}.",
+                field="start",
+            )
+        )
+    if end is not None and end != _month_end(end):
+        errors.append(
+            PeriodError(
+                f"{WHOLE_MONTHS_RULE} Fin proposée : le {_month_end(end):%d/%m/%Y}.",
+                field="end",
+            )
+        )
+    return errors
+
+
 def default_period(today: dt.date) -> tuple[dt.date, dt.date]:
-    """From 1 January to today: the year so far, what funders' yearly reports cover."""
-    return dt.date(today.year, 1, 1), today
+    """From 1 January to the last day of the current month: the year so far in whole
+    months (what funders' yearly reports cover, and what every dashboard beyond the
+    caseload accepts)."""
+    return dt.date(today.year, 1, 1), _month_end(today)
 
 
 def check_period(start: dt.date | None, end: dt.date | None) -> list[DomainError]:

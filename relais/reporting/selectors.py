@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from relais.core import disclosure
 from relais.core.errors import DomainError
 from relais.reporting import policies, registry, tables
-from relais.reporting.filters import ReportFilter, Scope
+from relais.reporting.filters import ReportFilter, Scope, check_whole_months
 from relais.reporting.registry import Indicator, Section
 from relais.reporting.scope import BASE, Context
 
@@ -65,6 +65,10 @@ def compute(
     shared: dict = {}  # the queries the indicators share (`Context.once`)
     suppress = policies.suppresses(scope)
     if suppress:
+        # Whole months only (the form and the API say so first): figures of two periods a
+        # few days apart would tell by difference what those days hold.
+        for error in check_whole_months(flt.start, flt.end):
+            raise error
         everyone = Context(
             membership=membership, scope=scope, filter=flt, today=today, shared=shared
         )

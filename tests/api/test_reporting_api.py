@@ -102,3 +102,15 @@ def test_fewer_than_five_persons_give_no_indicator(api_client_for, world):
     assert response.json()["indicators"] == []
     assert response.json()["withheld"].startswith("Moins de 5 personnes")
     assert api.get(url(world, "structure"), PERIOD).json()["withheld"] is None
+
+
+def test_beyond_the_caseload_a_period_must_be_whole_months(api_client_for, world):
+    api = api_client_for(world.manager.user)
+    response = api.get(url(world, "structure"), {"start": "2026-01-01", "end": "2026-06-15"})
+    assert response.status_code == 400
+    assert response.json()["field"] == "end"
+    assert "mois entiers" in response.json()["detail"]
+    own = api_client_for(world.r1.user).get(
+        url(world, "file-active"), {"start": "2026-01-03", "end": "2026-06-15"}
+    )
+    assert own.status_code == 200

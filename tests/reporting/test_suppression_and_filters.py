@@ -11,7 +11,7 @@ from relais.reporting import policies, selectors, tables
 from relais.reporting.filters import ReportFilter, Scope, build_filter, check_period
 from relais.reporting.registry import INDICATORS, Cell, Row, Unit
 from tests.factories import MembershipFactory, UserFactory
-from tests.factories.reporting import TODAY, period
+from tests.factories.reporting import START, TODAY, period
 
 
 def table(key, membership, scope):
@@ -313,3 +313,29 @@ def test_a_team_indicator_over_fewer_than_five_sharing_persons_shows_no_figure(w
     assert texts(table("persons_followed", world.team, Scope.TEAM)) == {
         "Personnes co-suivies": ["5"]
     }
+
+
+def test_beyond_the_caseload_periods_are_whole_months():
+    from relais.reporting.filters import check_whole_months, default_period, is_whole_months
+
+    assert is_whole_months(dt.date(2026, 1, 1), dt.date(2026, 2, 28))
+    assert not is_whole_months(dt.date(2026, 1, 1), dt.date(2026, 6, 15))
+    assert not is_whole_months(dt.date(2026, 1, 2), dt.date(2026, 6, 30))
+    errors = check_whole_months(dt.date(2026, 1, 2), dt.date(2026, 6, 15))
+    assert [e.field for e in errors] == ["start", "end"]
+    assert "mois entiers" in errors[0].message and "01/01/2026" in errors[0].message
+    assert "30/06/2026" in errors[1].message
+    # The default period ends with the current month; a year earlier stays whole months.
+    assert default_period(dt.date(2026, 12, 5)) == (dt.date(2026, 1, 1), dt.date(2026, 12, 31))
+    february = ReportFilter(start=dt.date(2025, 1, 1), end=dt.date(2025, 2, 28))
+    assert february.previous_year().end == dt.date(2024, 2, 29)
+
+
+@pytest.mark.django_db
+def test_a_period_of_part_of_a_month_is_refused_beyond_the_caseload(world):
+    half = ReportFilter(start=START, end=dt.date(2026, 6, 15))
+    with pytest.raises(DomainError) as refused:
+        selectors.compute(world.manager, Scope.ORGANISATION, half, today=TODAY)
+    assert "mois entiers" in refused.value.message
+    # The référent's own caseload: any dates.
+    assert selectors.compute(world.r1, Scope.CASELOAD, half, today=TODAY)

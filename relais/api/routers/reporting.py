@@ -15,7 +15,7 @@ from relais.api.routers.people import ERRORS, OrganisationId
 from relais.api.schemas_reporting import IndicatorFilters, IndicatorsOut
 from relais.people.access import record_denied
 from relais.reporting import policies, selectors
-from relais.reporting.filters import Scope, build_filter, default_period
+from relais.reporting.filters import Scope, build_filter, check_whole_months, default_period
 
 router = Router(tags=["Indicateurs"])
 
@@ -23,7 +23,9 @@ router = Router(tags=["Indicateurs"])
 DESCRIPTION = (
     "Hors file active, un effectif de 1 à 4 est masqué (« < 5 », valeur null), ainsi que les "
     "cases qui permettraient de le retrouver ; quand moins de 5 personnes correspondent aux "
-    "filtres, aucun chiffre n'est donné (`withheld` dit pourquoi). Période par défaut : du 1er janvier à aujourd'hui."
+    "filtres, aucun chiffre n'est donné (`withheld` dit pourquoi). Hors file active, la période couvre des mois entiers (du 1er d'un mois au dernier jour "
+    "d'un mois ; sinon 400). Période par défaut : du 1er janvier au dernier jour du mois en "
+    "cours."
 )
 PATH = "/organisations/{organisation_id}/indicators"
 
@@ -77,6 +79,9 @@ def _indicators(request: HttpRequest, organisation_id: int, chosen: Scope, filte
         commune_code=(filters.commune or "") if chosen != Scope.TEAM else "",
         age_band=filters.age_band.value if filters.age_band and chosen != Scope.TEAM else "",
     )
+    if policies.suppresses(chosen):
+        for error in check_whole_months(flt.start, flt.end):
+            raise error  # 400, in French, as any period error
     try:
         policies.check_referent_filter(membership, flt.referent_id)
     except policies.ReferentOutOfReach:

@@ -65,6 +65,7 @@ def _form(request: HttpRequest, data: QueryDict, scope: Scope) -> ReportFilterFo
         show_referent=scope == Scope.ORGANISATION,
         show_scheme=scope != Scope.TEAM,
         show_identity=scope != Scope.TEAM,
+        whole_months=policies.suppresses(scope),
     )
 
 

@@ -242,3 +242,20 @@ def test_fewer_than_five_persons_show_a_message_and_no_figure(client, world):
         reverse("reporting:organisation"), {**PERIOD, "commune": "59350", "comparer": "on"}
     )
     assert compared.context["blocks"] == []
+
+
+def test_beyond_the_caseload_a_period_must_be_whole_months(client, world):
+    c = client_of(client, world.manager)
+    response = c.get(
+        reverse("reporting:organisation"), {"debut": "2026-01-03", "fin": "2026-06-15"}
+    )
+    assert response.status_code == 200
+    assert response.context["blocks"] == []
+    text = page_text(response)
+    assert "la période doit couvrir des mois entiers" in text
+    assert "01/01/2026" in text and "30/06/2026" in text
+    # The référent's own caseload takes any dates.
+    own = client_of(client, world.r1).get(
+        reverse("reporting:caseload"), {"debut": "2026-01-03", "fin": "2026-06-15"}
+    )
+    assert own.context["blocks"]
