@@ -86,12 +86,14 @@ def test_bad_values(api_client_for, world):
 
 def test_team_indicators_ignore_commune_and_age_band(api_client_for, world):
     api = api_client_for(world.team.user)
+    team_url = f"/api/v1/organisations/{world.team.organisation_id}/indicators/coordination"
     found = api.get(
-        url(world, "coordination"),
+        team_url,
         {**PERIOD, "commune": "75056", "age_band": "55-plus", "keys": "persons_followed"},
     )
     assert found.status_code == 200
-    plain = api.get(url(world, "coordination"), {**PERIOD, "keys": "persons_followed"})
+    plain = api.get(team_url, {**PERIOD, "keys": "persons_followed"})
+    assert by_key(plain)["persons_followed"]["lines"][0]["cells"][0]["value"] == 5
     assert by_key(found) == by_key(plain)
 
 
