@@ -142,3 +142,31 @@ def test_a_slice_holds_the_figures_the_page_computes(world):
         live = selectors.dashboard(world.manager, Scope.ORGANISATION, flt, today=today)
         assert texts(stored) == texts(live)
         assert snapshots.cached(world.org.pk, flt.previous_year(), today=today) is not None
+
+
+def test_the_refresh_computes_with_no_transaction_open(world, monkeypatch):
+    # SQLite's transactions take the write lock at once (BEGIN IMMEDIATE): computing an
+    # organisation's dashboards inside one held every writer out for the whole refresh.
+    from django.db import connection
+
+    outer = len(connection.atomic_blocks)  # the test's own transaction
+    depths = []
+    compute = selectors.dashboard
+
+    def watched(*args, **kwargs):
+        depths.append(len(connection.atomic_blocks) - outer)
+        return compute(*args, **kwargs)
+
+    monkeypatch.setattr(selectors, "dashboard", watched)
+    written = []
+    write = DashboardSnapshot.objects.update_or_create
+
+    def watched_write(*args, **kwargs):
+        written.append(len(connection.atomic_blocks) - outer)
+        return write(*args, **kwargs)
+
+    monkeypatch.setattr(DashboardSnapshot.objects, "update_or_create", watched_write)
+    stored = snapshots.snapshot_refresh(organisation_id=world.org.pk, today=timezone.localdate())
+    assert depths and set(depths) == {0}
+    # Each snapshot written in its own short transaction.
+    assert len(written) == stored and set(written) == {1}
