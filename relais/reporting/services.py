@@ -1,8 +1,10 @@
 """Writes of the reporting module: asking for an export (one job per identical request
-while it runs) and running it as a background task that reports its progress."""
+while it runs), running it as a background task that reports its progress, and deleting
+the files when they have served."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import logging
@@ -18,6 +20,7 @@ from relais.core.models import JournalAction
 from relais.reporting import exports, policies, selectors
 from relais.reporting.filters import ReportFilter, Scope
 from relais.reporting.models import (
+    EXPORT_KEPT_DAYS,
     EXPORT_TRANSITIONS,
     PARTICIPANT_KINDS,
     RUNNING_STATUSES,
@@ -191,3 +194,27 @@ def _build(export: ReportExport, progress) -> tuple[str, str, bytes, int, list]:
         },
     )
     return f"rapport-activite-{stamp}.pdf", "application/pdf", content, 0, []
+
+
+def exports_purge(*, now: dt.datetime | None = None) -> int:
+    """Delete the exports asked more than `EXPORT_KEPT_DAYS` days ago, with their files (a
+    participants export holds names and birth dates: it must not outlive its purpose);
+    returns how many. Asked again, an export is computed again from the current records."""
+    now = now or timezone.now()
+    deleted, _by_model = ReportExport.objects.filter(
+        created_at__lt=now - dt.timedelta(days=EXPORT_KEPT_DAYS)
+    ).delete()
+    if deleted:
+        logger.info("%s export(s) de plus de %s jours supprimé(s)", deleted, EXPORT_KEPT_DAYS)
+    return deleted
+
+
+def exports_forget_person(*, organisation_id: int) -> int:
+    """A person of the organisation is erased: every participants export of the
+    organisation goes (any of them may name the person; which ones is not kept, since
+    keeping the list would itself keep personal data). Figures exports hold aggregates
+    only and expire with the others."""
+    deleted, _by_model = ReportExport.objects.filter(
+        organisation_id=organisation_id, kind__in=PARTICIPANT_KINDS
+    ).delete()
+    return deleted

@@ -184,3 +184,46 @@ def test_figures_of_fewer_than_five_persons_are_not_exported(
         assert "Personnes suivies" not in texts
     else:
         assert content.startswith(b"%PDF")
+
+
+def test_exports_older_than_seven_days_are_deleted(world, django_capture_on_commit_callbacks):
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    old = run(
+        world.manager, "participants_csv", capture=django_capture_on_commit_callbacks, scheme="rsa"
+    )
+    recent = run(world.manager, "figures_csv", capture=django_capture_on_commit_callbacks)
+    ReportExport.objects.filter(pk=old.pk).update(created_at=timezone.now() - dt.timedelta(days=8))
+    ReportExport.objects.filter(pk=recent.pk).update(
+        created_at=timezone.now() - dt.timedelta(days=6)
+    )
+    call_command("reporting_purge_exports")
+    assert not ReportExport.objects.filter(pk=old.pk).exists()
+    assert ReportExport.objects.filter(pk=recent.pk).exists()
+    assert services.exports_purge() == 0  # idempotent
+
+
+def test_erasing_a_person_deletes_the_participants_exports_of_the_organisation(
+    world, django_capture_on_commit_callbacks
+):
+    from relais.records.erasure import person_erase
+    from relais.records.models import ErasureCause
+    from tests.factories import MembershipFactory
+
+    participants = run(
+        world.manager, "participants_xlsx", capture=django_capture_on_commit_callbacks, scheme="rsa"
+    )
+    assert participants.status == ExportStatus.DONE
+    figures = run(world.manager, "figures_csv", capture=django_capture_on_commit_callbacks)
+    elsewhere = run(
+        MembershipFactory(role="manager"),
+        "participants_csv",
+        capture=django_capture_on_commit_callbacks,
+        scheme="rsa",
+    )
+    person_erase(person=world.persons[0], actor=world.manager.user, cause=ErasureCause.RETENTION)
+    assert not ReportExport.objects.filter(pk=participants.pk).exists()
+    # Aggregates only: kept until they expire; another organisation's: untouched.
+    assert ReportExport.objects.filter(pk=figures.pk).exists()
+    assert ReportExport.objects.filter(pk=elsewhere.pk).exists()
