@@ -7,7 +7,8 @@ Scopes:
 - `team`: the persons the user co-follows in a coordination team, for another organisation
   (only what is shared with them: each indicator says which category it needs).
 
-Beyond the user's own caseload, small counts are suppressed (`relais.reporting.privacy`).
+Beyond the user's own caseload, small counts are suppressed (`relais.reporting.tables`, with
+`relais.core.disclosure`).
 """
 
 from __future__ import annotations
@@ -134,8 +135,18 @@ class ReportFilter:
         if self.age_band:
             parts.append(f"âge : {AgeBand(self.age_band).label}")
         if self.referent_id:
-            parts.append(f"référent n° {self.referent_id}")
+            parts.append(f"référent : {referent_name(self.referent_id)}")
         return ", ".join(parts)
+
+
+def referent_name(user_id: int) -> str:
+    """The référent's name as the users know them (never an internal number)."""
+    from relais.accounts.models import User
+
+    user = User.objects.filter(pk=user_id).only("first_name", "last_name", "email").first()
+    if user is None:
+        return "inconnu"
+    return user.get_full_name() or user.email
 
 
 def _year_before(day: dt.date) -> dt.date:

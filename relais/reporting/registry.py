@@ -15,7 +15,9 @@ A module plugs in by registering indicators when its app is ready:
 
 `compute(ctx)` receives a `relais.reporting.scope.Context` and returns rows computed by the
 database (aggregations on `ctx.person_ids()`), never by loading persons. Suppression of
-small counts is applied afterwards, by `relais.reporting.privacy`, from each row's `n`.
+small counts is applied afterwards, by `relais.reporting.tables` (with
+`relais.core.disclosure`), from each row's `n`, `part` and `sources`, and from the `Link`s
+between tables.
 """
 
 from __future__ import annotations

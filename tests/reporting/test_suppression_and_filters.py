@@ -339,3 +339,12 @@ def test_a_period_of_part_of_a_month_is_refused_beyond_the_caseload(world):
     assert "mois entiers" in refused.value.message
     # The référent's own caseload: any dates.
     assert selectors.compute(world.r1, Scope.CASELOAD, half, today=TODAY)
+
+
+@pytest.mark.django_db
+def test_the_filters_in_words_name_the_referent(world):
+    world.r1.user.first_name, world.r1.user.last_name = "Inès", "Bernard"
+    world.r1.user.save(update_fields=["first_name", "last_name"])
+    described = period(referent_id=world.r1.user_id).describe()
+    assert "référent : Inès Bernard" in described
+    assert "n°" not in described

@@ -259,3 +259,18 @@ def test_beyond_the_caseload_a_period_must_be_whole_months(client, world):
         reverse("reporting:caseload"), {"debut": "2026-01-03", "fin": "2026-06-15"}
     )
     assert own.context["blocks"]
+
+
+def test_a_csv_participants_export_does_not_promise_a_second_sheet(
+    client, world, django_capture_on_commit_callbacks
+):
+    c = client_of(client, world.manager)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = c.post(
+            reverse("reporting:export_create"),
+            {**PERIOD, "dispositif": "rsa", "scope": "structure", "kind": "participants_csv"},
+        )
+    text = page_text(c.get(response.url))
+    assert "Champs demandés par le financeur manquants" in text
+    assert "sa feuille" not in text
+    assert "la liste est ci-dessous" in text
