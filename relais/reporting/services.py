@@ -18,7 +18,7 @@ from relais.core import journal
 from relais.core.errors import DomainError, PermissionDenied
 from relais.core.models import JournalAction
 from relais.reporting import exports, policies, selectors
-from relais.reporting.filters import ReportFilter, Scope
+from relais.reporting.filters import ReportFilter, Scope, check_whole_months
 from relais.reporting.models import (
     EXPORT_KEPT_DAYS,
     EXPORT_TRANSITIONS,
@@ -50,6 +50,9 @@ def check_export(*, membership: Membership, kind: str, scope: Scope, flt: Report
         raise DomainError("Type d'export inconnu.", field="kind")
     policies.check_view(membership, scope)
     policies.check_referent_filter(membership, flt.referent_id)
+    if kind not in PARTICIPANT_KINDS and policies.suppresses(scope):
+        for error in check_whole_months(flt.start, flt.end):
+            raise error  # refused when asked, not failed in the background
     if kind in PARTICIPANT_KINDS:
         if not policies.can_export_participants(membership) or scope != Scope.ORGANISATION:
             raise PermissionDenied(

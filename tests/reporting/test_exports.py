@@ -227,3 +227,18 @@ def test_erasing_a_person_deletes_the_participants_exports_of_the_organisation(
     # Aggregates only: kept until they expire; another organisation's: untouched.
     assert ReportExport.objects.filter(pk=figures.pk).exists()
     assert ReportExport.objects.filter(pk=elsewhere.pk).exists()
+
+
+def test_figures_of_part_of_a_month_are_refused_when_asked(world):
+    from relais.reporting.filters import ReportFilter
+
+    half = ReportFilter(start=dt.date(2026, 1, 1), end=dt.date(2026, 6, 15))
+    with pytest.raises(DomainError, match="mois entiers"):
+        services.export_request(
+            membership=world.manager, kind="figures_csv", scope=Scope.ORGANISATION, flt=half
+        )
+    # The référent's own caseload takes any dates.
+    _export, created = services.export_request(
+        membership=world.r1, kind="figures_csv", scope=Scope.CASELOAD, flt=half
+    )
+    assert created
