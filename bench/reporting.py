@@ -14,15 +14,24 @@ import datetime as dt
 import time
 from urllib.parse import urlencode
 
-# A year ending today: the dashboard's longest usual period.
-DAYS = 365
+# Twelve whole months ending with the current one: the dashboard's longest usual period
+# (beyond a référent's caseload, periods are whole months).
+MONTHS = 12
+
+
+def year_of_months() -> tuple[dt.date, dt.date]:
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    following = today.replace(day=28) + dt.timedelta(days=4)
+    end = following - dt.timedelta(days=following.day)
+    index = today.year * 12 + today.month - 1 - (MONTHS - 1)
+    return dt.date(index // 12, index % 12 + 1, 1), end
 
 
 def period() -> dict[str, str]:
-    from django.utils import timezone
-
-    end = timezone.localdate()
-    return {"debut": (end - dt.timedelta(days=DAYS - 1)).isoformat(), "fin": end.isoformat()}
+    start, end = year_of_months()
+    return {"debut": start.isoformat(), "fin": end.isoformat()}
 
 
 def endpoints(prepared, Endpoint) -> list:
@@ -116,7 +125,7 @@ def measure(prepared) -> list[str]:
 
     a = prepared.accompaniment
     today = timezone.localdate()
-    flt = ReportFilter(start=today - dt.timedelta(days=DAYS - 1), end=today)
+    flt = ReportFilter(*year_of_months())
     lines = []
     from relais.reporting.snapshots import snapshot_refresh
 

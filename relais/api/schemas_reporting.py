@@ -17,10 +17,14 @@ AgeBandValue = Enum("AgeBandValue", {v.replace("-", "_"): v for v in AgeBand.val
 
 class IndicatorFilters(InputSchema):
     start: dt.date | None = Field(
-        None, description="Premier jour de la période (AAAA-MM-JJ) ; par défaut le 1er janvier."
+        None,
+        description="Premier jour de la période (AAAA-MM-JJ), le 1er d'un mois hors file active ; "
+        "par défaut le 1er janvier.",
     )
     end: dt.date | None = Field(
-        None, description="Dernier jour de la période, pas avant `start` ; par défaut aujourd'hui."
+        None,
+        description="Dernier jour de la période, pas avant `start`, le dernier jour d'un mois hors "
+        "file active ; par défaut le dernier jour du mois en cours.",
     )
     scheme: SchemeValue | None = Field(None, description="Dispositif.")
     referent_id: int | None = Field(
@@ -29,8 +33,15 @@ class IndicatorFilters(InputSchema):
         le=MAX_ID,
         description="Référent (membre de la structure ; tableau « structure »).",
     )
-    commune: str | None = Field(None, max_length=5, description="Code commune INSEE.")
-    age_band: AgeBandValue | None = Field(None, description="Tranche d'âge à la fin de la période.")
+    commune: str | None = Field(
+        None,
+        max_length=5,
+        description="Code commune INSEE (sans effet sur le tableau « coordination »).",
+    )
+    age_band: AgeBandValue | None = Field(
+        None,
+        description="Tranche d'âge à la fin de la période (sans effet sur « coordination »).",
+    )
     keys: list[str] = Field(
         default_factory=list, max_length=50, description="Indicateurs voulus (tous si vide)."
     )
@@ -63,4 +74,11 @@ class IndicatorsOut(OutputSchema):
     start: dt.date
     end: dt.date
     suppression: bool = Field(description="Petits effectifs masqués (hors file active).")
+    withheld: str | None = Field(
+        None,
+        description=(
+            "Hors file active, moins de 5 personnes correspondent aux filtres : aucun "
+            "indicateur n'est donné, et ce message dit pourquoi."
+        ),
+    )
     indicators: list[IndicatorOut]

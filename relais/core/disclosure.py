@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 
 THRESHOLD = 5
 SUPPRESSED_LABEL = f"< {THRESHOLD}"
@@ -133,3 +134,108 @@ def suppress_series(
         return [], Figure(0)
     table = suppress_table([list(values)], threshold=threshold)
     return table.cells[0], table.row_totals[0]
+
+
+# --- Sums linking several tables ------------------------------------------------------
+
+
+Equation = tuple[Sequence[int], int]  # (indexes of the parts, index of their total)
+
+
+def _reduce(vector: dict[int, Fraction], basis: list[tuple[int, dict[int, Fraction]]]) -> None:
+    for pivot, row in basis:
+        factor = vector.get(pivot)
+        if factor:
+            for column, value in row.items():
+                result = vector.get(column, 0) - factor * value
+                if result:
+                    vector[column] = result
+                else:
+                    vector.pop(column, None)
+
+
+def _basis(rows: list[dict[int, Fraction]]) -> list[tuple[int, dict[int, Fraction]]]:
+    """An echelon basis of the rows (each reduced by the ones before it)."""
+    basis: list[tuple[int, dict[int, Fraction]]] = []
+    for row in rows:
+        vector = dict(row)
+        _reduce(vector, basis)
+        if vector:
+            pivot = min(vector)
+            scale = vector[pivot]
+            basis.append((pivot, {c: v / scale for c, v in vector.items()}))
+    return basis
+
+
+def recoverable(cell: int, hidden: set[int], equations: Sequence[Equation]) -> bool:
+    """Whether a hidden cell can be computed back from the cells shown, by adding and
+    subtracting the sums shown (any combination of them, across tables: « total of the
+    exits minus the exits of the rate table »): the cell is then a combination of the
+    equations restricted to the hidden cells."""
+    rows = []
+    for parts, total in equations:
+        row: dict[int, Fraction] = {}
+        for index, sign in [*((p, 1) for p in parts), (total, -1)]:
+            if index in hidden:
+                row[index] = row.get(index, 0) + Fraction(sign)
+        row = {c: v for c, v in row.items() if v}
+        if row:
+            rows.append(row)
+    vector = {cell: Fraction(1)}
+    _reduce(vector, _basis(rows))
+    return not vector
+
+
+def suppress_linked(
+    values: Sequence[int | None],
+    equations: Sequence[Equation],
+    *,
+    hidden: Sequence[bool] | None = None,
+    threshold: int = THRESHOLD,
+) -> list[bool]:
+    """Primary and secondary suppression of counts linked by sums, possibly across several
+    tables of one dashboard (a total shown twice, a column that adds up to another table's
+    figure). `values` are the counts (None: not a count, never part of a sum); `hidden`,
+    cells already hidden (default: the small ones). Every small count must stay out of
+    reach of any combination of the sums shown: while one can be computed back, the
+    smallest non-zero cell shown of a sum it belongs to is hidden too (a part before a
+    total), widening to the sums of the other hidden cells when none is left."""
+    found = (
+        list(hidden) if hidden is not None else [is_small(v, threshold=threshold) for v in values]
+    )
+    equations = [
+        (list(parts), total)
+        for parts, total in equations
+        if values[total] is not None and all(values[p] is not None for p in parts)
+    ]
+    protected = [i for i, h in enumerate(found) if h and is_small(values[i], threshold=threshold)]
+    while True:
+        hidden_set = {i for i, h in enumerate(found) if h}
+        exposed = next((i for i in protected if recoverable(i, hidden_set, equations)), None)
+        if exposed is None:
+            return found
+        choice = _next_to_hide(exposed, hidden_set, values, equations)
+        if choice is None:  # nothing left to hide: cannot happen with non-zero sums
+            return found
+        found[choice] = True
+
+
+def _next_to_hide(
+    exposed: int, hidden: set[int], values: Sequence[int | None], equations: Sequence[Equation]
+) -> int | None:
+    def candidates(around: set[int]) -> list[tuple[bool, int, int]]:
+        found = []
+        for parts, total in equations:
+            members = [*parts, total]
+            if not around.intersection(members):
+                continue
+            for index in members:
+                if index not in hidden and values[index]:
+                    found.append((index == total, values[index], index))
+        return found
+
+    for around in ({exposed}, hidden):
+        found = candidates(around)
+        if found:
+            return min(found)[2]
+    return None

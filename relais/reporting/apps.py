@@ -10,5 +10,19 @@ class ReportingConfig(AppConfig):
     verbose_name = "Rapports et indicateurs"
 
     def ready(self) -> None:
+        from django.db.models.signals import post_delete
+
+        from relais.people.models import Person
+
         # Each indicator module registers its indicators when imported.
         from relais.reporting import indicators  # noqa: F401
+
+        # An erased person must not survive in an export file. Erasure (relais.records)
+        # sits below reporting and may not call it: reporting listens to the deletion.
+        post_delete.connect(_person_deleted, sender=Person, dispatch_uid="reporting-exports")
+
+
+def _person_deleted(sender, instance, **kwargs) -> None:
+    from relais.reporting.services import exports_forget_person
+
+    exports_forget_person(organisation_id=instance.organisation_id)

@@ -41,14 +41,18 @@ def figure_lines(sections: list[SectionTables]) -> Iterator[list[str]]:
                     ]
 
 
-def figures_csv(sections: list[SectionTables]) -> bytes:
+def figures_csv(sections: list[SectionTables], *, withheld: str = "") -> bytes:
     buffer = io.StringIO()
     writer = SafeWriter(buffer, delimiter=";")
     writer.writerows(figure_lines(sections))
+    if withheld:  # fewer than 5 persons: no figure, and why
+        writer.writerow(["", "", "", "", withheld])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # BOM: Excel reads UTF-8
 
 
-def figures_xlsx(sections: list[SectionTables], *, title: str, described: str) -> bytes:
+def figures_xlsx(
+    sections: list[SectionTables], *, title: str, described: str, withheld: str = ""
+) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -59,6 +63,8 @@ def figures_xlsx(sections: list[SectionTables], *, title: str, described: str) -
     sheet.append([neutralise(title)])
     sheet.append([neutralise(described)])
     sheet.append(["« < 5 » : effectif inférieur à 5, masqué (secret statistique)."])
+    if withheld:  # fewer than 5 persons: no figure, and why
+        sheet.append([neutralise(withheld)])
     for block in sections:
         sheet.append([])
         sheet.append([neutralise(block.section.title)])

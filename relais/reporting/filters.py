@@ -7,7 +7,8 @@ Scopes:
 - `team`: the persons the user co-follows in a coordination team, for another organisation
   (only what is shared with them: each indicator says which category it needs).
 
-Beyond the user's own caseload, small counts are suppressed (`relais.reporting.privacy`).
+Beyond the user's own caseload, small counts are suppressed (`relais.reporting.tables`, with
+`relais.core.disclosure`).
 """
 
 from __future__ import annotations
@@ -101,8 +102,16 @@ class ReportFilter:
         )
 
     def previous_year(self) -> ReportFilter:
-        """The same dates one year earlier (29 February becomes 28 February)."""
-        return replace(self, start=_year_before(self.start), end=_year_before(self.end))
+        """The same dates one year earlier (29 February becomes 28 February; the last day
+        of a month stays the last day of that month, so whole months stay whole)."""
+        end = _year_before(self.end)
+        if self.end == _month_end(self.end):
+            end = _month_end(end)
+        return replace(self, start=_year_before(self.start), end=end)
+
+    @property
+    def whole_months(self) -> bool:
+        return is_whole_months(self.start, self.end)
 
     def birth_date_range(self) -> tuple[dt.date | None, dt.date | None]:
         """Birth dates of the persons in the age band at the end of the period:
@@ -126,8 +135,18 @@ class ReportFilter:
         if self.age_band:
             parts.append(f"âge : {AgeBand(self.age_band).label}")
         if self.referent_id:
-            parts.append(f"référent n° {self.referent_id}")
+            parts.append(f"référent : {referent_name(self.referent_id)}")
         return ", ".join(parts)
+
+
+def referent_name(user_id: int) -> str:
+    """The référent's name as the users know them (never an internal number)."""
+    from relais.accounts.models import User
+
+    user = User.objects.filter(pk=user_id).only("first_name", "last_name", "email").first()
+    if user is None:
+        return "inconnu"
+    return user.get_full_name() or user.email
 
 
 def _year_before(day: dt.date) -> dt.date:
@@ -141,9 +160,48 @@ def _years_before(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year - years, day=28)
 
 
+def _month_end(day: dt.date) -> dt.date:
+    following = day.replace(day=28) + dt.timedelta(days=4)
+    return following - dt.timedelta(days=following.day)
+
+
+def is_whole_months(start: dt.date, end: dt.date) -> bool:
+    return start.day == 1 and end == _month_end(end)
+
+
+WHOLE_MONTHS_RULE = (
+    "Hors de votre file active, la période doit couvrir des mois entiers : elle commence le "
+    "1er d'un mois et finit le dernier jour d'un mois (par exemple du 01/01/2026 au "
+    "30/06/2026). Deux périodes qui ne différeraient que de quelques jours permettraient de "
+    "retrouver une personne en comparant leurs chiffres."
+)
+
+
+def check_whole_months(start: dt.date | None, end: dt.date | None) -> list[DomainError]:
+    """Beyond the caseload: whole months only, each wrong date named."""
+    errors: list[DomainError] = []
+    if start is not None and start.day != 1:
+        errors.append(
+            PeriodError(
+                f"{WHOLE_MONTHS_RULE} Début proposé : le {start.replace(day=1):%d/%m/%Y}.",
+                field="start",
+            )
+        )
+    if end is not None and end != _month_end(end):
+        errors.append(
+            PeriodError(
+                f"{WHOLE_MONTHS_RULE} Fin proposée : le {_month_end(end):%d/%m/%Y}.",
+                field="end",
+            )
+        )
+    return errors
+
+
 def default_period(today: dt.date) -> tuple[dt.date, dt.date]:
-    """From 1 January to today: the year so far, what funders' yearly reports cover."""
-    return dt.date(today.year, 1, 1), today
+    """From 1 January to the last day of the current month: the year so far in whole
+    months (what funders' yearly reports cover, and what every dashboard beyond the
+    caseload accepts)."""
+    return dt.date(today.year, 1, 1), _month_end(today)
 
 
 def check_period(start: dt.date | None, end: dt.date | None) -> list[DomainError]:

@@ -1,5 +1,7 @@
 """Export jobs: an export runs as a background task (django-tasks) that reports its
-progress; the file is kept with the job until it expires."""
+progress; the file is kept with the job for `EXPORT_KEPT_DAYS` days, then deleted
+(`reporting_purge_exports`), and a participants export goes as soon as one of its
+organisation's persons is erased (`relais.reporting.services.exports_forget_person`)."""
 
 from __future__ import annotations
 
@@ -27,6 +29,11 @@ class ExportStatus(models.TextChoices):
 
 
 RUNNING_STATUSES = (ExportStatus.PENDING, ExportStatus.RUNNING)
+
+# How long an export (its file) is kept: long enough to download it and send it to the
+# funder, short enough that the names and birth dates of a participants export do not
+# outlive their purpose (`reporting_purge_exports`, daily).
+EXPORT_KEPT_DAYS = 7
 
 # pending → running → done | failed; nothing else (the task is the only writer).
 EXPORT_TRANSITIONS: dict[str, tuple[str, ...]] = {
@@ -104,7 +111,8 @@ class ReportExport(TimeStampedModel):
 
 
 class DashboardSnapshot(models.Model):
-    """The organisation dashboard over its default period (1 January to today), computed
+    """The organisation dashboard over its default period (1 January to the end of the current
+    month), computed
     by the scheduled command `reporting_refresh` so that the page most asked for opens at
     once on large organisations. The tables are stored as shown (suppression applied); any
     other period or filter is computed when asked."""

@@ -15,7 +15,9 @@ A module plugs in by registering indicators when its app is ready:
 
 `compute(ctx)` receives a `relais.reporting.scope.Context` and returns rows computed by the
 database (aggregations on `ctx.person_ids()`), never by loading persons. Suppression of
-small counts is applied afterwards, by `relais.reporting.privacy`, from each row's `n`.
+small counts is applied afterwards, by `relais.reporting.tables` (with
+`relais.core.disclosure`), from each row's `n`, `part` and `sources`, and from the `Link`s
+between tables.
 """
 
 from __future__ import annotations
@@ -47,6 +49,10 @@ class Row:
     cells: tuple[Cell, ...] = ()
     is_total: bool = False
     part: int | None = None  # for a rate: its numerator (a small one is suppressed too)
+    # For a figure derived from counts shown in other rows of the table (a rate row under
+    # a table of counts): their labels. It is hidden when one of them is (a rate and one
+    # of its counts give the other back).
+    sources: tuple[str, ...] = ()
 
     @property
     def base(self) -> int | None:
@@ -62,6 +68,26 @@ class Cell:
     n: int | None = None
     unit: str = Unit.COUNT
     part: int | None = None  # for a rate: its numerator
+
+
+@dataclass(frozen=True)
+class Link:
+    """A sum that links figures of several tables of one dashboard (the same total shown
+    twice, a figure that is the sum of some rows of another table): the dashboard's
+    secondary suppression holds it as it holds the totals of each table, so that no small
+    count is found back by subtraction between tables. Each figure is (indicator key, row
+    label, column), column 0 being the row's value and 1… its cells."""
+
+    parts: tuple[tuple[str, str, int], ...]
+    total: tuple[str, str, int]
+
+
+LINKS: list[Link] = []
+
+
+def register_link(link: Link) -> Link:
+    LINKS.append(link)
+    return link
 
 
 @dataclass(frozen=True)
@@ -120,4 +146,15 @@ def sections() -> list[Section]:
     return sorted(SECTIONS.values(), key=lambda s: s.order)
 
 
-__all__ = ["BASE", "Cell", "Context", "Indicator", "Row", "Section", "Unit", "register"]
+__all__ = [
+    "BASE",
+    "Cell",
+    "Context",
+    "Indicator",
+    "Link",
+    "Row",
+    "Section",
+    "Unit",
+    "register",
+    "register_link",
+]

@@ -88,6 +88,11 @@ def scope_persons(
             persons = persons.filter(referent_id=membership.user_id)
         elif flt.referent_id:
             persons = persons.filter(referent_id=flt.referent_id)
+    if scope == Scope.TEAM:
+        # Only the filters on what every team member sees: a commune or an age band would
+        # tell where a co-followed person lives and how old they are, which only the
+        # « Identité » category shares; pathways (the scheme) are not shared at all.
+        return persons
     if flt.commune_code:
         persons = persons.filter(commune_code=flt.commune_code)
     born_from, born_until = flt.birth_date_range()
@@ -95,7 +100,7 @@ def scope_persons(
         persons = persons.filter(birth_date__lte=born_until)
     if born_from is not None:
         persons = persons.filter(birth_date__gte=born_from)
-    if flt.scheme and scope != Scope.TEAM:  # pathways are not shared with team members
+    if flt.scheme:
         persons = persons.filter(
             Exists(
                 Pathway.objects.filter(person_id=OuterRef("pk"), scheme=flt.scheme).filter(

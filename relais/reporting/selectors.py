@@ -6,10 +6,33 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from relais.core import disclosure
+from relais.core.errors import DomainError
 from relais.reporting import policies, registry, tables
-from relais.reporting.filters import ReportFilter, Scope
+from relais.reporting.filters import ReportFilter, Scope, check_whole_months
 from relais.reporting.registry import Indicator, Section
 from relais.reporting.scope import BASE, Context
+
+TOO_FEW_PERSONS = (
+    f"Moins de {disclosure.THRESHOLD} personnes correspondent à ces filtres : les chiffres "
+    "ne sont pas affichés pour protéger leur anonymat."
+)
+
+
+class TooFewPersons(DomainError):
+    """Beyond the caseload, fewer than 5 persons in scope: no figure at all is shown. The
+    threshold of each count applies to records (appointments, notes, delays), which may all
+    be one person's: a commune and an age band narrowed to one person would otherwise show
+    « Personnes suivies < 5 » beside all of their appointments."""
+
+    def __init__(self) -> None:
+        super().__init__(TOO_FEW_PERSONS)
+
+
+def population(ctx: Context) -> int:
+    """The distinct persons in scope (for the co-following scope: those sharing the
+    context's category), counted once per dashboard and category."""
+    return ctx.once("population", lambda c: c.persons().count())
 
 
 @dataclass(frozen=True)
@@ -35,10 +58,23 @@ def compute(
     today: dt.date,
     keys: list[str] | None = None,
 ) -> list[tables.Table]:
-    """The indicators' tables (all, or those of `keys`), suppressed as the scope needs.
-    The caller checked `policies.check_view` and `check_referent_filter`."""
-    result = []
+    """The indicators' tables (all, or those of `keys`), suppressed as the scope needs;
+    beyond the caseload, `TooFewPersons` when fewer than 5 persons are in scope. The caller
+    checked `policies.check_view` and `check_referent_filter`."""
+    computed = []
     shared: dict = {}  # the queries the indicators share (`Context.once`)
+    suppress = policies.suppresses(scope)
+    if suppress:
+        # Whole months only (the form and the API say so first): figures of two periods a
+        # few days apart would tell by difference what those days hold.
+        for error in check_whole_months(flt.start, flt.end):
+            raise error
+        everyone = Context(
+            membership=membership, scope=scope, filter=flt, today=today, shared=shared
+        )
+        if population(everyone) < disclosure.THRESHOLD:
+            raise TooFewPersons
+    withheld = set()
     for indicator in offered(scope):
         if keys is not None and indicator.key not in keys:
             continue
@@ -50,9 +86,12 @@ def compute(
             category=indicator.team_category or BASE,
             shared=shared,
         )
-        rows = indicator.compute(ctx)
-        result.append(tables.build(indicator, rows, suppress=policies.suppresses(scope)))
-    return result
+        computed.append((indicator, indicator.compute(ctx)))
+        if suppress and population(ctx) < disclosure.THRESHOLD:
+            # Co-following: fewer than 5 persons share what this indicator reads.
+            withheld.add(indicator.key)
+    # Suppressed together: sums link the tables of a dashboard (`registry.LINKS`).
+    return tables.build_all(computed, suppress=suppress, withheld=withheld)
 
 
 def dashboard(

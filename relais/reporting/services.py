@@ -1,8 +1,10 @@
 """Writes of the reporting module: asking for an export (one job per identical request
-while it runs) and running it as a background task that reports its progress."""
+while it runs), running it as a background task that reports its progress, and deleting
+the files when they have served."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import logging
@@ -16,8 +18,9 @@ from relais.core import journal
 from relais.core.errors import DomainError, PermissionDenied
 from relais.core.models import JournalAction
 from relais.reporting import exports, policies, selectors
-from relais.reporting.filters import ReportFilter, Scope
+from relais.reporting.filters import ReportFilter, Scope, check_whole_months
 from relais.reporting.models import (
+    EXPORT_KEPT_DAYS,
     EXPORT_TRANSITIONS,
     PARTICIPANT_KINDS,
     RUNNING_STATUSES,
@@ -47,6 +50,9 @@ def check_export(*, membership: Membership, kind: str, scope: Scope, flt: Report
         raise DomainError("Type d'export inconnu.", field="kind")
     policies.check_view(membership, scope)
     policies.check_referent_filter(membership, flt.referent_id)
+    if kind not in PARTICIPANT_KINDS and policies.suppresses(scope):
+        for error in check_whole_months(flt.start, flt.end):
+            raise error  # refused when asked, not failed in the background
     if kind in PARTICIPANT_KINDS:
         if not policies.can_export_participants(membership) or scope != Scope.ORGANISATION:
             raise PermissionDenied(
@@ -161,13 +167,22 @@ def _build(export: ReportExport, progress) -> tuple[str, str, bytes, int, list]:
             content, kind = exports.participants_xlsx(lines, missing), exports.XLSX_TYPE
             name = f"participants-{flt.scheme}-{stamp}.xlsx"
         return name, kind, content, len(lines) - 1, missing
-    sections = selectors.dashboard(membership, scope, flt, today=timezone.localdate())
+    try:
+        sections, withheld = (
+            selectors.dashboard(membership, scope, flt, today=timezone.localdate()),
+            "",
+        )
+    except selectors.TooFewPersons as error:
+        sections, withheld = [], error.message  # the file says why it holds no figure
     progress(60)
     title = f"Relais — {export.organisation.name} — {scope.label}"
     if export.kind == ExportKind.FIGURES_CSV:
-        return f"indicateurs-{stamp}.csv", exports.CSV_TYPE, exports.figures_csv(sections), 0, []
+        content = exports.figures_csv(sections, withheld=withheld)
+        return f"indicateurs-{stamp}.csv", exports.CSV_TYPE, content, 0, []
     if export.kind == ExportKind.FIGURES_XLSX:
-        content = exports.figures_xlsx(sections, title=title, described=flt.describe())
+        content = exports.figures_xlsx(
+            sections, title=title, described=flt.describe(), withheld=withheld
+        )
         return f"indicateurs-{stamp}.xlsx", exports.XLSX_TYPE, content, 0, []
     content = exports.activity_pdf(
         sections,
@@ -178,6 +193,31 @@ def _build(export: ReportExport, progress) -> tuple[str, str, bytes, int, list]:
             "filter": flt,
             "generated_at": timezone.localtime(),
             "suppressed": policies.suppresses(scope),
+            "withheld": withheld,
         },
     )
     return f"rapport-activite-{stamp}.pdf", "application/pdf", content, 0, []
+
+
+def exports_purge(*, now: dt.datetime | None = None) -> int:
+    """Delete the exports asked more than `EXPORT_KEPT_DAYS` days ago, with their files (a
+    participants export holds names and birth dates: it must not outlive its purpose);
+    returns how many. Asked again, an export is computed again from the current records."""
+    now = now or timezone.now()
+    deleted, _by_model = ReportExport.objects.filter(
+        created_at__lt=now - dt.timedelta(days=EXPORT_KEPT_DAYS)
+    ).delete()
+    if deleted:
+        logger.info("%s export(s) de plus de %s jours supprimé(s)", deleted, EXPORT_KEPT_DAYS)
+    return deleted
+
+
+def exports_forget_person(*, organisation_id: int) -> int:
+    """A person of the organisation is erased: every participants export of the
+    organisation goes (any of them may name the person; which ones is not kept, since
+    keeping the list would itself keep personal data). Figures exports hold aggregates
+    only and expire with the others."""
+    deleted, _by_model = ReportExport.objects.filter(
+        organisation_id=organisation_id, kind__in=PARTICIPANT_KINDS
+    ).delete()
+    return deleted

@@ -4,11 +4,14 @@ suppressed beyond the user's own caseload, and the chart of its main column.
 Suppression (`relais.core.disclosure`):
 - counts from 1 to 4 are shown « < 5 » (primary);
 - in a table with a total row, each column of counts whose rows add up to the total is
-  suppressed as a line with its total, and so is a row whose cells add up to its value
-  (secondary: a single hidden cell would be the total minus the others);
+  a sum, and so is a row whose cells add up to its value; sums also link the tables of a
+  dashboard (`registry.LINKS`: the total of exits shown twice, the exits of the rate table
+  that are the non-neutral ones of the category table…). While any combination of those
+  sums gives a small count back, another figure of them is hidden (secondary);
 - a rate, an average delay or an average change is hidden when the number it is computed
-  over is small, when its numerator is, or when a count of its row is hidden (a rate times
-  its base gives the count back).
+  over is small, when its numerator or its complement is, when a count of its row is
+  hidden, or when a count it is computed from (`Row.sources`) is (a rate times its base
+  gives the count back).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from dataclasses import dataclass
 
 from relais.core import disclosure
 from relais.core.charts import Chart, Series
+from relais.reporting import registry
 from relais.reporting.registry import Indicator, Row, Unit
 
 TEXT = "text"  # a column of words (an exit family): never suppressed
@@ -105,34 +109,38 @@ def _lines(indicator: Indicator, rows: list[Row], grid) -> list[list[tuple[int, 
     return lines
 
 
-def _count_hidden(indicator: Indicator, rows: list[Row], grid) -> list[list[bool]]:
-    """Counts hidden: 1 to 4 (primary), then, in every sum shown with a single hidden
-    entry, the smallest other non-zero entry (or the total), until none has exactly one —
-    the rule of `relais.core.disclosure.suppress_table`, on the sums this table shows."""
-    hidden = [
-        [unit == Unit.COUNT and disclosure.is_small(value) for value, unit, _b, _p in cells]
-        for cells in grid
+def _count_hidden(items: list[tuple[Indicator, list[Row]]], grids: list) -> list[list[list[bool]]]:
+    """Counts hidden in a whole dashboard: 1 to 4 (primary), then, while a small count can
+    be computed back from the sums shown — the sums of each table (`_lines`) and those
+    linking its tables (`registry.LINKS`), any combination of them — another figure of
+    those sums (`relais.core.disclosure.suppress_linked`)."""
+    index: dict[tuple[int, int, int], int] = {}
+    values: list[int | None] = []
+    for t, grid in enumerate(grids):
+        for i, cells in enumerate(grid):
+            for c, (value, unit, _b, _p) in enumerate(cells):
+                index[(t, i, c)] = len(values)
+                is_count = unit == Unit.COUNT and isinstance(value, int)
+                values.append(value if is_count else None)
+    equations = []
+    for t, ((indicator, rows), grid) in enumerate(zip(items, grids, strict=True)):
+        for line in _lines(indicator, rows, grid):
+            *cells, total = line
+            equations.append(([index[(t, r, c)] for r, c in cells], index[(t, *total)]))
+    where = {}
+    for t, (indicator, rows) in enumerate(items):
+        for i, row in enumerate(rows):
+            for c in range(len(grids[t][i])):
+                where[(indicator.key, row.label, c)] = index[(t, i, c)]
+    for link in registry.LINKS:
+        figures = [*link.parts, link.total]
+        if all(f in where for f in figures):
+            equations.append(([where[f] for f in link.parts], where[link.total]))
+    hidden = disclosure.suppress_linked(values, equations)
+    return [
+        [[hidden[index[(t, i, c)]] for c in range(len(cells))] for i, cells in enumerate(grid)]
+        for t, grid in enumerate(grids)
     ]
-    lines = _lines(indicator, rows, grid)
-    changed = True
-    while changed:
-        changed = False
-        for line in lines:
-            if sum(hidden[r][c] for r, c in line) != 1:
-                continue
-            *cells, (tr, tc) = line
-            candidates = [
-                (grid[r][c][0], (r, c)) for r, c in cells if not hidden[r][c] and grid[r][c][0]
-            ]
-            if candidates:
-                r, c = min(candidates)[1]
-            elif not hidden[tr][tc] and grid[tr][tc][0]:
-                r, c = tr, tc
-            else:
-                continue
-            hidden[r][c] = True
-            changed = True
-    return hidden
 
 
 def _derived_hidden(value, unit, base, part, row_hidden: bool) -> bool:
@@ -140,21 +148,49 @@ def _derived_hidden(value, unit, base, part, row_hidden: bool) -> bool:
         return False
     if row_hidden or disclosure.is_small(base):
         return True
-    return unit == Unit.RATE and disclosure.is_small(part)
+    if unit != Unit.RATE or part is None:
+        return False
+    # Its numerator, or its complement (a rate of 93 % over 43 names the 3 others).
+    return disclosure.is_small(part) or (base is not None and disclosure.is_small(base - part))
 
 
 def build(indicator: Indicator, rows: list[Row], *, suppress: bool) -> Table:
-    grid = _grid(rows)
-    hidden = [[False] * len(r) for r in grid]
+    return build_all([(indicator, rows)], suppress=suppress)[0]
+
+
+def build_all(
+    items: list[tuple[Indicator, list[Row]]], *, suppress: bool, withheld: set[str] = frozenset()
+) -> list[Table]:
+    """The tables of one dashboard, suppressed together (their sums may link them). The
+    tables of `withheld` (computed over fewer than 5 persons) show no figure."""
+    grids = [_grid(rows) for _indicator, rows in items]
     if suppress:
-        hidden = _count_hidden(indicator, rows, grid)
+        hidden_all = _count_hidden(items, grids)
+    else:
+        hidden_all = [[[False] * len(r) for r in grid] for grid in grids]
+    for (indicator, _rows), grid, hidden in zip(items, grids, hidden_all, strict=True):
+        if indicator.key in withheld:
+            for i, cells in enumerate(grid):
+                hidden[i] = [cell[0] is not None and cell[1] != TEXT for cell in cells]
+    return [
+        _table(indicator, rows, grid, hidden, suppress=suppress)
+        for (indicator, rows), grid, hidden in zip(items, grids, hidden_all, strict=True)
+    ]
+
+
+def _table(indicator: Indicator, rows: list[Row], grid, hidden, *, suppress: bool) -> Table:
+    if suppress:
+        label_hidden = {row.label: hidden[i][0] for i, row in enumerate(rows)}
         for i, cells in enumerate(grid):
             row_hidden = any(
                 h for h, cell in zip(hidden[i], cells, strict=True) if cell[1] == Unit.COUNT
             )
+            row_hidden = row_hidden or any(label_hidden.get(s) for s in rows[i].sources)
             for column, (value, unit, base, part) in enumerate(cells):
                 if unit not in (Unit.COUNT, TEXT):
-                    hidden[i][column] = _derived_hidden(value, unit, base, part, row_hidden)
+                    hidden[i][column] = hidden[i][column] or _derived_hidden(
+                        value, unit, base, part, row_hidden
+                    )
     lines = []
     for i, row in enumerate(rows):
         shown = []

@@ -82,3 +82,37 @@ def test_bad_values(api_client_for, world):
     assert api.get(url(world, "structure"), {"start": "2026-01-01"}).status_code == 200
     far = api.get(url(world, "structure"), {"start": "0001-01-01", "end": "0002-01-01"})
     assert far.status_code == 400
+
+
+def test_team_indicators_ignore_commune_and_age_band(api_client_for, world):
+    api = api_client_for(world.team.user)
+    team_url = f"/api/v1/organisations/{world.team.organisation_id}/indicators/coordination"
+    found = api.get(
+        team_url,
+        {**PERIOD, "commune": "75056", "age_band": "55-plus", "keys": "persons_followed"},
+    )
+    assert found.status_code == 200
+    plain = api.get(team_url, {**PERIOD, "keys": "persons_followed"})
+    assert by_key(plain)["persons_followed"]["lines"][0]["cells"][0]["value"] == 5
+    assert by_key(found) == by_key(plain)
+
+
+def test_fewer_than_five_persons_give_no_indicator(api_client_for, world):
+    api = api_client_for(world.manager.user)
+    response = api.get(url(world, "structure"), {**PERIOD, "commune": "59350"})
+    assert response.status_code == 200
+    assert response.json()["indicators"] == []
+    assert response.json()["withheld"].startswith("Moins de 5 personnes")
+    assert api.get(url(world, "structure"), PERIOD).json()["withheld"] is None
+
+
+def test_beyond_the_caseload_a_period_must_be_whole_months(api_client_for, world):
+    api = api_client_for(world.manager.user)
+    response = api.get(url(world, "structure"), {"start": "2026-01-01", "end": "2026-06-15"})
+    assert response.status_code == 400
+    assert response.json()["field"] == "end"
+    assert "mois entiers" in response.json()["detail"]
+    own = api_client_for(world.r1.user).get(
+        url(world, "file-active"), {"start": "2026-01-03", "end": "2026-06-15"}
+    )
+    assert own.status_code == 200

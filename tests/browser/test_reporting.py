@@ -20,8 +20,9 @@ def world(db):
 
 
 def set_period(page, start: str, end: str) -> None:
-    page.get_by_label("Du", exact=True).fill(start)
-    page.get_by_label("Au", exact=True).fill(end)
+    # By id: beyond the caseload the labels carry a hint (« Le 1er d'un mois. »).
+    page.locator("#id_debut").fill(start)
+    page.locator("#id_fin").fill(end)
 
 
 def test_manager_dashboard_filters_suppression_and_exports(page, login_as, world):
@@ -33,7 +34,7 @@ def test_manager_dashboard_filters_suppression_and_exports(page, login_as, world
     set_period(page, "2026-01-01", "2026-06-30")
     page.get_by_role("button", name="Afficher").click()
     expect(page.get_by_test_id("report-period")).to_contain_text("du 01/01/2026 au 30/06/2026")
-    # Four persons followed: beyond a caseload, shown « < 5 ».
+    # Four persons followed (of five in the organisation): beyond a caseload, « < 5 ».
     followed = page.get_by_test_id("table-persons_followed-courante")
     expect(followed.get_by_role("row", name=re.compile("Personnes suivies"))).to_contain_text("< 5")
     # A chart's table: the exits by category, the same figures as the chart.
@@ -43,10 +44,16 @@ def test_manager_dashboard_filters_suppression_and_exports(page, login_as, world
     exits.get_by_text("Comment est-ce calculé ?").click()
     expect(exits).to_contain_text("sorties neutralisées")
 
+    # Two persons in the RSA: no figure, and why.
     page.locator("#id_dispositif").select_option("rsa")
     page.get_by_role("button", name="Afficher").click()
     expect(page.get_by_test_id("report-period")).to_contain_text("Accompagnement RSA")
+    expect(page.get_by_test_id("report-withheld")).to_contain_text(
+        "Moins de 5 personnes correspondent à ces filtres"
+    )
+    expect(page.get_by_test_id("table-persons_followed-courante")).to_have_count(0)
 
+    page.goto("/indicateurs/structure/?debut=2026-01-01&fin=2026-06-30")
     page.get_by_role("button", name="Indicateurs (Excel)").click()
     expect(page.get_by_test_id("export-progress")).to_contain_text("Export prêt")
     with page.expect_download() as download_info:
@@ -92,5 +99,5 @@ def test_coordination_dashboard(page, login_as, world):
     login_as(world.team.user, world.team.organisation)
     page.goto("/indicateurs/coordination/?debut=2026-01-01&fin=2026-06-30")
     table = page.get_by_test_id("table-persons_followed-courante")
-    expect(table.get_by_role("row", name=re.compile("Personnes co-suivies"))).to_contain_text("< 5")
+    expect(table.get_by_role("row", name=re.compile("Personnes co-suivies"))).to_contain_text("5")
     expect(page.get_by_test_id("indicator-ruptures")).to_have_count(0)

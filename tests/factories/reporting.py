@@ -1,5 +1,5 @@
 """Reporting: a small world whose figures were computed by hand (see each test), over the
-first half of 2026: four persons of one organisation, one of another, their pathways, appointments,
+first half of 2026: five persons of one organisation (four with records), one of another, their pathways, appointments,
 notes, diagnostics, goals, referrals."""
 
 from __future__ import annotations
@@ -54,6 +54,9 @@ def reporting_world() -> SimpleNamespace:
     p2 = PersonFactory(organisation=org, referent=r1.user, birth_date=dt.date(2005, 3, 1))
     p3 = PersonFactory(organisation=org, referent=r2.user, birth_date=dt.date(1965, 1, 1))
     p4 = PersonFactory(organisation=org, referent=r2.user, birth_date=dt.date(1980, 1, 1))
+    # A fifth person with no record: five persons in the organisation, so that its
+    # dashboard shows figures (below five persons in scope, none is shown).
+    p5 = PersonFactory(organisation=org, referent=r2.user, birth_date=dt.date(1970, 6, 1))
     other = PersonFactory()  # another organisation: never counted
     # Pathways: A (P1, RSA) exits in March (165 days, sustainable employment); B (P2, PLIE)
     # starts in February, review late, next review overdue; C (P3, RSA) exits in May after
@@ -166,12 +169,21 @@ def reporting_world() -> SimpleNamespace:
     # A professional of another organisation co-follows P1, sharing notes.
     member = co_follower(p1, categories=("identity", "notes"))
     team_membership = Membership.objects.get(user=member.user, organisation=member.organisation)
+    # The same professional co-follows the four others (identity and notes shared): five
+    # co-followed persons, so that the coordination dashboard shows figures.
+    for person in (p2, p3, p4, p5):
+        co_follower(
+            person,
+            categories=("identity", "notes"),
+            organisation=member.organisation,
+            user=member.user,
+        )
     return SimpleNamespace(
         org=org,
         manager=manager,
         r1=r1,
         r2=r2,
-        persons=(p1, p2, p3, p4),
+        persons=(p1, p2, p3, p4, p5),
         other=other,
         team=team_membership,
     )

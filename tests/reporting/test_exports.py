@@ -52,7 +52,7 @@ def test_activity_pdf(world, django_capture_on_commit_callbacks):
 
 
 def test_participants_export_lists_missing_funder_fields(world, django_capture_on_commit_callbacks):
-    p1, p2, p3, _p4 = world.persons
+    p1, p2, p3, _p4, _p5 = world.persons
     type(p1).objects.filter(pk=p1.pk).update(sex="F", education_level="4", resources=["rsa"])
     type(p1).objects.filter(pk=p3.pk).update(sex="", education_level="", resources=[])
     export = run(
@@ -162,3 +162,83 @@ def test_period_is_kept_in_the_job(world):
         membership=world.manager, kind="figures_csv", scope=Scope.ORGANISATION, flt=period()
     )
     assert services.filter_from(export.params).start == dt.date(2026, 1, 1)
+
+
+@pytest.mark.parametrize("kind", ["figures_csv", "figures_xlsx", "activity_pdf"])
+def test_figures_of_fewer_than_five_persons_are_not_exported(
+    world, kind, django_capture_on_commit_callbacks
+):
+    export = run(
+        world.manager, kind, capture=django_capture_on_commit_callbacks, commune_code="59350"
+    )
+    assert export.status == ExportStatus.DONE
+    content = bytes(export.content)
+    if kind == "figures_csv":
+        text = content.decode("utf-8-sig")
+        assert "Moins de 5 personnes correspondent à ces filtres" in text
+        assert "Personnes suivies" not in text
+    elif kind == "figures_xlsx":
+        sheet = load_workbook(io.BytesIO(content)).active
+        texts = [c.value for row in sheet.iter_rows() for c in row if c.value is not None]
+        assert any(str(t).startswith("Moins de 5 personnes") for t in texts)
+        assert "Personnes suivies" not in texts
+    else:
+        assert content.startswith(b"%PDF")
+
+
+def test_exports_older_than_seven_days_are_deleted(world, django_capture_on_commit_callbacks):
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    old = run(
+        world.manager, "participants_csv", capture=django_capture_on_commit_callbacks, scheme="rsa"
+    )
+    recent = run(world.manager, "figures_csv", capture=django_capture_on_commit_callbacks)
+    ReportExport.objects.filter(pk=old.pk).update(created_at=timezone.now() - dt.timedelta(days=8))
+    ReportExport.objects.filter(pk=recent.pk).update(
+        created_at=timezone.now() - dt.timedelta(days=6)
+    )
+    call_command("reporting_purge_exports")
+    assert not ReportExport.objects.filter(pk=old.pk).exists()
+    assert ReportExport.objects.filter(pk=recent.pk).exists()
+    assert services.exports_purge() == 0  # idempotent
+
+
+def test_erasing_a_person_deletes_the_participants_exports_of_the_organisation(
+    world, django_capture_on_commit_callbacks
+):
+    from relais.records.erasure import person_erase
+    from relais.records.models import ErasureCause
+    from tests.factories import MembershipFactory
+
+    participants = run(
+        world.manager, "participants_xlsx", capture=django_capture_on_commit_callbacks, scheme="rsa"
+    )
+    assert participants.status == ExportStatus.DONE
+    figures = run(world.manager, "figures_csv", capture=django_capture_on_commit_callbacks)
+    elsewhere = run(
+        MembershipFactory(role="manager"),
+        "participants_csv",
+        capture=django_capture_on_commit_callbacks,
+        scheme="rsa",
+    )
+    person_erase(person=world.persons[0], actor=world.manager.user, cause=ErasureCause.RETENTION)
+    assert not ReportExport.objects.filter(pk=participants.pk).exists()
+    # Aggregates only: kept until they expire; another organisation's: untouched.
+    assert ReportExport.objects.filter(pk=figures.pk).exists()
+    assert ReportExport.objects.filter(pk=elsewhere.pk).exists()
+
+
+def test_figures_of_part_of_a_month_are_refused_when_asked(world):
+    from relais.reporting.filters import ReportFilter
+
+    half = ReportFilter(start=dt.date(2026, 1, 1), end=dt.date(2026, 6, 15))
+    with pytest.raises(DomainError, match="mois entiers"):
+        services.export_request(
+            membership=world.manager, kind="figures_csv", scope=Scope.ORGANISATION, flt=half
+        )
+    # The référent's own caseload takes any dates.
+    _export, created = services.export_request(
+        membership=world.r1, kind="figures_csv", scope=Scope.CASELOAD, flt=half
+    )
+    assert created

@@ -169,6 +169,7 @@ def test_without_answer(world):
     assert values(world.manager, "without_answer") == {
         "Toujours en attente de réponse": 1,
         "Expirées sans réponse": 1,
+        "Annulées par votre structure": 0,
         "Orientations envoyées (total)": 4,
     }
 
@@ -190,7 +191,7 @@ def test_ruptures(world):
 
 
 def test_team_scope_sees_only_what_is_shared(world):
-    assert values(world.team, "persons_followed", Scope.TEAM) == {"Personnes co-suivies": 1}
+    assert values(world.team, "persons_followed", Scope.TEAM) == {"Personnes co-suivies": 5}
     notes = values(world.team, "notes", Scope.TEAM)
     assert notes["Total"] == 1  # the note shared with the team only
     # The diagnostic is not shared with this member: nothing is counted.
@@ -211,7 +212,7 @@ def test_team_scope_ignores_the_scheme_filter(world):
     # Pathways are not shared with co-following professionals: filtering on them would
     # tell what scheme the person is in.
     found = values(world.team, "persons_followed", Scope.TEAM, scheme="plie")
-    assert found == {"Personnes co-suivies": 1}
+    assert found == {"Personnes co-suivies": 5}
 
 
 def test_redundancy_warnings_raised_and_resolved(world):
@@ -227,3 +228,11 @@ def test_redundancy_warnings_raised_and_resolved(world):
         ]
         == 0
     )
+
+
+def test_team_scope_ignores_the_commune_and_age_band_filters(world):
+    # A co-followed person's commune and age are shared only with « Identité »: filtering on
+    # them would tell where they live and how old they are.
+    followed = {"Personnes co-suivies": 5}
+    assert values(world.team, "persons_followed", Scope.TEAM, commune_code="75056") == followed
+    assert values(world.team, "persons_followed", Scope.TEAM, age_band="55-plus") == followed

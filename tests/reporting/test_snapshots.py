@@ -13,9 +13,25 @@ from django.utils import timezone
 from relais.reporting import selectors, snapshots
 from relais.reporting.filters import ReportFilter, Scope, default_period
 from relais.reporting.models import DashboardSnapshot
+from tests.factories import PathwayFactory, PersonFactory
 from tests.helpers import count_queries, login_verified, page_text
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(world):
+    """The hand-computed world and five more persons aged 25 to 54 in the RSA since 2025,
+    so that the precomputed slices (RSA, 25 to 54) hold 5 persons or more (below five,
+    nothing is shown, and nothing is stored)."""
+    for _ in range(5):
+        person = PersonFactory(
+            organisation=world.org, referent=world.r1.user, birth_date=dt.date(1985, 3, 1)
+        )
+        PathwayFactory(
+            person=person, referent=world.r1.user, scheme="rsa", started_on=dt.date(2025, 1, 1)
+        )
+    return world
 
 
 def texts(sections):
@@ -68,9 +84,10 @@ def test_refresh_replaces_older_snapshots(world):
     # The organisation's two views, and two for each référent holding a caseload.
     holders = snapshots.caseload_holders(world.org.pk)
     assert len(holders) == 2
-    # The organisation's two views and its slices (5 schemes, 3 age bands, each with the
-    # year before), and two for each référent holding a caseload.
-    assert DashboardSnapshot.objects.filter(organisation=world.org).count() == 2 + 16 + 2 * 2
+    # The organisation's two views and its slices of 5 persons or more (RSA, 25 to 54,
+    # each with the year before; the other slices hold fewer persons and are not stored),
+    # and two for each référent holding a caseload.
+    assert DashboardSnapshot.objects.filter(organisation=world.org).count() == 2 + 4 + 2 * 2
     assert snapshots.cached(world.org.pk, ReportFilter(*default_period(today)), today=today)
 
 
@@ -86,8 +103,10 @@ def test_the_page_uses_the_snapshot_and_says_when(client, world):
     assert count_queries(lambda: client.get(url)) < live_queries
     # A slice by one scheme is precomputed; other filters are computed when asked.
     assert "Chiffres calculés le" in page_text(client.get(url, {"dispositif": "rsa"}))
-    filtered = client.get(url, {"commune": "59350"})
+    filtered = client.get(url, {"commune": "69123"})
     assert "Chiffres calculés à l'instant" in page_text(filtered)
+    # Below five persons, no figure: nothing precomputed, the page says why.
+    assert "Moins de 5 personnes" in page_text(client.get(url, {"dispositif": "plie"}))
 
 
 def test_each_referents_caseload_is_precomputed_and_the_page_says_when(client, world):
@@ -123,3 +142,31 @@ def test_a_slice_holds_the_figures_the_page_computes(world):
         live = selectors.dashboard(world.manager, Scope.ORGANISATION, flt, today=today)
         assert texts(stored) == texts(live)
         assert snapshots.cached(world.org.pk, flt.previous_year(), today=today) is not None
+
+
+def test_the_refresh_computes_with_no_transaction_open(world, monkeypatch):
+    # SQLite's transactions take the write lock at once (BEGIN IMMEDIATE): computing an
+    # organisation's dashboards inside one held every writer out for the whole refresh.
+    from django.db import connection
+
+    outer = len(connection.atomic_blocks)  # the test's own transaction
+    depths = []
+    compute = selectors.dashboard
+
+    def watched(*args, **kwargs):
+        depths.append(len(connection.atomic_blocks) - outer)
+        return compute(*args, **kwargs)
+
+    monkeypatch.setattr(selectors, "dashboard", watched)
+    written = []
+    write = DashboardSnapshot.objects.update_or_create
+
+    def watched_write(*args, **kwargs):
+        written.append(len(connection.atomic_blocks) - outer)
+        return write(*args, **kwargs)
+
+    monkeypatch.setattr(DashboardSnapshot.objects, "update_or_create", watched_write)
+    stored = snapshots.snapshot_refresh(organisation_id=world.org.pk, today=timezone.localdate())
+    assert depths and set(depths) == {0}
+    # Each snapshot written in its own short transaction.
+    assert len(written) == stored and set(written) == {1}

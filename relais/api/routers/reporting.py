@@ -15,14 +15,17 @@ from relais.api.routers.people import ERRORS, OrganisationId
 from relais.api.schemas_reporting import IndicatorFilters, IndicatorsOut
 from relais.people.access import record_denied
 from relais.reporting import policies, selectors
-from relais.reporting.filters import Scope, build_filter, default_period
+from relais.reporting.filters import Scope, build_filter, check_whole_months, default_period
 
 router = Router(tags=["Indicateurs"])
 
 
 DESCRIPTION = (
     "Hors file active, un effectif de 1 à 4 est masqué (« < 5 », valeur null), ainsi que les "
-    "cases qui permettraient de le retrouver. Période par défaut : du 1er janvier à aujourd'hui."
+    "cases qui permettraient de le retrouver ; quand moins de 5 personnes correspondent aux "
+    "filtres, aucun chiffre n'est donné (`withheld` dit pourquoi). Hors file active, la période couvre des mois entiers (du 1er d'un mois au dernier jour "
+    "d'un mois ; sinon 400). Période par défaut : du 1er janvier au dernier jour du mois en "
+    "cours."
 )
 PATH = "/organisations/{organisation_id}/indicators"
 
@@ -72,9 +75,13 @@ def _indicators(request: HttpRequest, organisation_id: int, chosen: Scope, filte
         end=filters.end or default_end,
         scheme=filters.scheme.value if filters.scheme and chosen != Scope.TEAM else "",
         referent_id=filters.referent_id if chosen == Scope.ORGANISATION else None,
-        commune_code=filters.commune or "",
-        age_band=filters.age_band.value if filters.age_band else "",
+        # Not for co-followed persons (their commune and age belong to « Identité »).
+        commune_code=(filters.commune or "") if chosen != Scope.TEAM else "",
+        age_band=filters.age_band.value if filters.age_band and chosen != Scope.TEAM else "",
     )
+    if policies.suppresses(chosen):
+        for error in check_whole_months(flt.start, flt.end):
+            raise error  # 400, in French, as any period error
     try:
         policies.check_referent_filter(membership, flt.referent_id)
     except policies.ReferentOutOfReach:
@@ -87,14 +94,21 @@ def _indicators(request: HttpRequest, organisation_id: int, chosen: Scope, filte
             reason="API indicateurs : professionnel d'une autre structure",
         )
         raise
-    found = selectors.compute(
-        membership, chosen, flt, today=timezone.localdate(), keys=filters.keys or None
-    )
+    try:
+        found, withheld = (
+            selectors.compute(
+                membership, chosen, flt, today=timezone.localdate(), keys=filters.keys or None
+            ),
+            None,
+        )
+    except selectors.TooFewPersons as error:
+        found, withheld = [], error.message
     return {
         "scope": str(chosen),
         "start": flt.start,
         "end": flt.end,
         "suppression": policies.suppresses(chosen),
+        "withheld": withheld,
         "indicators": [
             {
                 "key": t.key,

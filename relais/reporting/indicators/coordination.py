@@ -41,9 +41,11 @@ from relais.reporting.registry import (
     BASE,
     Cell,
     Indicator,
+    Link,
     Row,
     Unit,
     register,
+    register_link,
     register_section,
 )
 from relais.reporting.scope import Context
@@ -110,6 +112,7 @@ def _sent_figures(ctx: Context) -> list[dict]:
         "refused": Count("id", filter=Q(status=ReferralStatus.REFUSED)),
         "waiting": Count("id", filter=Q(status__in=WAITING)),
         "expired": Count("id", filter=Q(status=ReferralStatus.EXPIRED)),
+        "cancelled": Count("id", filter=Q(status=ReferralStatus.CANCELLED)),
     }
     for index, (_label, later, earlier) in enumerate(DELAY_STEPS):
         both = Q(**{f"{later}__isnull": False, f"{earlier}__isnull": False})
@@ -185,6 +188,9 @@ def without_answer(ctx: Context) -> list[Row]:
     return [
         Row("Toujours en attente de réponse", sum(g["waiting"] for g in groups)),
         Row("Expirées sans réponse", sum(g["expired"] for g in groups)),
+        # Shown (and suppressed when small) rather than left for the reader to compute:
+        # it is the total minus the answers and the rows above.
+        Row("Annulées par votre structure", sum(g["cancelled"] for g in groups)),
         Row("Orientations envoyées (total)", sum(g["n"] for g in groups), is_total=True),
     ]
 
@@ -331,7 +337,8 @@ register(
         label="Orientations sans réponse",
         definition=(
             "Parmi les orientations envoyées dans la période : celles encore sans réponse "
-            "(envoyées ou vues) et celles qui ont expiré sans réponse."
+            "(envoyées ou vues), celles qui ont expiré sans réponse et celles que votre "
+            "structure a annulées."
         ),
         compute=without_answer,
         columns=("Orientations", "Nombre"),
@@ -388,5 +395,24 @@ register(
         compute=redundancy_warnings,
         columns=("Alertes", "Nombre"),
         order=6,
+    )
+)
+
+# The sums that link these tables: the referrals sent are the same total in both, and
+# they are the accepted, refused, waiting, expired and cancelled ones.
+SENT_TOTAL = "Orientations envoyées (total)"
+register_link(
+    Link(parts=(("acceptance_by_partner", "Ensemble", 0),), total=("without_answer", SENT_TOTAL, 0))
+)
+register_link(
+    Link(
+        parts=(
+            ("acceptance_by_partner", "Ensemble", 1),
+            ("acceptance_by_partner", "Ensemble", 2),
+            ("without_answer", "Toujours en attente de réponse", 0),
+            ("without_answer", "Expirées sans réponse", 0),
+            ("without_answer", "Annulées par votre structure", 0),
+        ),
+        total=("without_answer", SENT_TOTAL, 0),
     )
 )

@@ -18,7 +18,16 @@ from relais.pathways.models import (
     Scheme,
 )
 from relais.reporting.indicators.common import pathways, pathways_in_progress, rate
-from relais.reporting.registry import Cell, Indicator, Row, Unit, register, register_section
+from relais.reporting.registry import (
+    Cell,
+    Indicator,
+    Link,
+    Row,
+    Unit,
+    register,
+    register_link,
+    register_section,
+)
 from relais.reporting.scope import Context
 
 register_section("parcours", "Parcours et sorties", 20)
@@ -93,6 +102,10 @@ def goals(ctx: Context) -> list[Row]:
         .annotate(n=Count("id"))
         .order_by()
     )
+    return goal_rows(counts)
+
+
+def goal_rows(counts: dict[str, int]) -> list[Row]:
     achieved = counts.get(GoalStatus.ACHIEVED, 0)
     abandoned = counts.get(GoalStatus.ABANDONED, 0)
     return [
@@ -104,6 +117,7 @@ def goals(ctx: Context) -> list[Row]:
             n=achieved + abandoned,
             unit=Unit.RATE,
             part=achieved,
+            sources=(GoalStatus.ACHIEVED.label, GoalStatus.ABANDONED.label),
         ),
     ]
 
@@ -239,5 +253,29 @@ register(
             "Taux de sorties dynamiques (%)",
         ),
         order=5,
+    )
+)
+
+# The sums that link these tables: the exits of the rate table are the non-neutral ones of
+# the category table (their difference would be the neutral exits: moves, deaths…), its
+# dynamic exits are the dynamic categories, and the length table counts the same exits.
+register_link(
+    Link(
+        parts=tuple(
+            ("exits_by_category", c.label, 0) for c in ExitCategory if c not in NEUTRAL_EXITS
+        ),
+        total=("dynamic_rate_by_scheme", "Ensemble", 0),
+    )
+)
+register_link(
+    Link(
+        parts=tuple(("exits_by_category", c.label, 0) for c in ExitCategory if c in DYNAMIC_EXITS),
+        total=("dynamic_rate_by_scheme", "Ensemble", 1),
+    )
+)
+register_link(
+    Link(
+        parts=(("exits_by_category", "Total", 0),),
+        total=("pathway_length", "Total des sorties", 0),
     )
 )

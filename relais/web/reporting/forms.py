@@ -5,7 +5,13 @@ from __future__ import annotations
 from django import forms
 
 from relais.pathways.models import Scheme
-from relais.reporting.filters import AgeBand, ReportFilter, build_filter, check_period
+from relais.reporting.filters import (
+    AgeBand,
+    ReportFilter,
+    build_filter,
+    check_period,
+    check_whole_months,
+)
 from relais.reporting.models import ExportKind
 
 
@@ -39,11 +45,26 @@ class ReportFilterForm(forms.Form):
     )
 
     def __init__(
-        self, *args, referents=(), show_referent: bool = False, show_scheme: bool = True, **kwargs
+        self,
+        *args,
+        referents=(),
+        show_referent: bool = False,
+        show_scheme: bool = True,
+        show_identity: bool = True,
+        whole_months: bool = False,
+        **kwargs,
     ) -> None:
         super().__init__(*args, **kwargs)
+        self.whole_months = whole_months
+        if whole_months:
+            self.fields["debut"].help_text = "Le 1er d'un mois."
+            self.fields["fin"].help_text = "Le dernier jour d'un mois."
         if not show_scheme:
             del self.fields["dispositif"]
+        if not show_identity:
+            # Co-followed persons: their commune and age are shared only with « Identité ».
+            del self.fields["commune"]
+            del self.fields["age"]
         self.show_referent = show_referent
         if show_referent:
             self.fields["referent"].choices = [("", "Tous"), *referents]
@@ -60,6 +81,9 @@ class ReportFilterForm(forms.Form):
                 continue
             if "debut" in data and "fin" in data:
                 self.add_error("fin", error.message)
+        if self.whole_months and not self.errors:
+            for error in check_whole_months(data.get("debut"), data.get("fin")):
+                self.add_error({"start": "debut", "end": "fin"}[error.field], error.message)
         commune = (data.get("commune") or "").strip()
         if commune and (len(commune) != 5 or not commune.isalnum()):
             self.add_error("commune", "Code commune INSEE invalide (5 caractères).")

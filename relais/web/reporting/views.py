@@ -64,6 +64,8 @@ def _form(request: HttpRequest, data: QueryDict, scope: Scope) -> ReportFilterFo
         referents=referents,
         show_referent=scope == Scope.ORGANISATION,
         show_scheme=scope != Scope.TEAM,
+        show_identity=scope != Scope.TEAM,
+        whole_months=policies.suppresses(scope),
     )
 
 
@@ -93,16 +95,21 @@ def _dashboard(request: HttpRequest, scope: Scope) -> HttpResponse:
     blocks, compared, flt = [], False, None
     today = timezone.localdate()
     computed_at = None
+    withheld = ""
     if form.is_valid():
         flt = _checked_filter(request, form)
         fresh = "recalculer" in request.GET
-        current, computed_at = _sections(membership, scope, flt, today, fresh=fresh)
         compared = form.cleaned_data["comparer"]
         previous = {}
-        if compared:
-            earlier = _sections(membership, scope, flt.previous_year(), today, fresh=fresh)
-            for block in earlier[0]:
-                previous.update({t.key: t for t in block.tables})
+        try:
+            current, computed_at = _sections(membership, scope, flt, today, fresh=fresh)
+            if compared:
+                earlier = _sections(membership, scope, flt.previous_year(), today, fresh=fresh)
+                for block in earlier[0]:
+                    previous.update({t.key: t for t in block.tables})
+        except selectors.TooFewPersons as error:
+            # Either period: showing one alone would tell the other by comparison.
+            withheld, current, computed_at = error.message, [], None
         blocks = [
             (block.section, [(t, previous.get(t.key)) for t in block.tables]) for block in current
         ]
@@ -125,6 +132,7 @@ def _dashboard(request: HttpRequest, scope: Scope) -> HttpResponse:
             ),
             "exports": _recent_exports(request),
             "computed_at": computed_at,
+            "withheld": withheld,
             "recompute_url": request.get_full_path()
             + ("&" if request.GET else "?")
             + "recalculer=1",

@@ -216,3 +216,61 @@ def test_the_caseload_figures_take_one_query_per_table_read_and_do_not_grow(worl
 
 
 CASELOAD_FIGURE_QUERIES = 14
+
+
+def test_team_dashboard_offers_no_commune_or_age_filter(client, world):
+    c = client_of(client, world.team)
+    response = c.get(reverse("reporting:team"), {**PERIOD, "commune": "75056", "age": "55-plus"})
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert "commune" not in form.fields and "age" not in form.fields
+    assert response.context["filter"].commune_code == ""
+    assert response.context["filter"].age_band == ""
+
+
+def test_fewer_than_five_persons_show_a_message_and_no_figure(client, world):
+    c = client_of(client, world.manager)
+    response = c.get(reverse("reporting:organisation"), {**PERIOD, "commune": "59350"})
+    assert response.status_code == 200
+    assert response.context["blocks"] == []
+    text = page_text(response)
+    assert (
+        "Moins de 5 personnes correspondent à ces filtres : les chiffres ne sont pas affichés "
+        "pour protéger leur anonymat." in text
+    )
+    compared = c.get(
+        reverse("reporting:organisation"), {**PERIOD, "commune": "59350", "comparer": "on"}
+    )
+    assert compared.context["blocks"] == []
+
+
+def test_beyond_the_caseload_a_period_must_be_whole_months(client, world):
+    c = client_of(client, world.manager)
+    response = c.get(
+        reverse("reporting:organisation"), {"debut": "2026-01-03", "fin": "2026-06-15"}
+    )
+    assert response.status_code == 200
+    assert response.context["blocks"] == []
+    text = page_text(response)
+    assert "la période doit couvrir des mois entiers" in text
+    assert "01/01/2026" in text and "30/06/2026" in text
+    # The référent's own caseload takes any dates.
+    own = client_of(client, world.r1).get(
+        reverse("reporting:caseload"), {"debut": "2026-01-03", "fin": "2026-06-15"}
+    )
+    assert own.context["blocks"]
+
+
+def test_a_csv_participants_export_does_not_promise_a_second_sheet(
+    client, world, django_capture_on_commit_callbacks
+):
+    c = client_of(client, world.manager)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = c.post(
+            reverse("reporting:export_create"),
+            {**PERIOD, "dispositif": "rsa", "scope": "structure", "kind": "participants_csv"},
+        )
+    text = page_text(c.get(response.url))
+    assert "Champs demandés par le financeur manquants" in text
+    assert "sa feuille" not in text
+    assert "la liste est ci-dessous" in text

@@ -9,7 +9,7 @@ from relais.reporting.snapshots import refresh_all
 
 class Command(BaseCommand):
     help = (
-        "Précalcule le tableau de bord « Ma structure » (du 1er janvier à aujourd'hui, et un an "
+        "Précalcule le tableau de bord « Ma structure » (du 1er janvier à la fin du mois en cours, et un an "
         "plus tôt) de chaque structure active."
     )
 
