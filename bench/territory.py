@@ -212,8 +212,12 @@ def generate_territory(
                 PoolingAgreement(
                     organisation_id=pk, agreed_by_id=manager_id, agreed_on=timezone.localdate()
                 )
+                # every organisation without an agreement in force (a plain exclude on the
+                # relation would also leave out those that never had one)
                 for pk in Organisation.objects.exclude(
-                    pooling_agreements__withdrawn_at__isnull=True
+                    pk__in=PoolingAgreement.objects.filter(withdrawn_at__isnull=True).values(
+                        "organisation_id"
+                    )
                 ).values_list("pk", flat=True)
             ]
         )
