@@ -281,6 +281,15 @@ MATRIX = {
         "platform_admin": 200,
         "anonymous": 200,
     },
+    "api-1:checkpoint_record": {
+        "referent": 422,
+        "manager": 422,
+        "staff": 422,
+        "team_member": 422,
+        "other_org": 422,
+        "platform_admin": 422,
+        "anonymous": 401,
+    },
     "api-1:complete": {
         "referent": 422,
         "manager": 422,
@@ -738,6 +747,15 @@ MATRIX = {
         "team_member": 404,
         "other_org": 404,
         "platform_admin": 404,
+        "anonymous": 401,
+    },
+    "api-1:position_status": {
+        "referent": 422,
+        "manager": 422,
+        "staff": 422,
+        "team_member": 422,
+        "other_org": 422,
+        "platform_admin": 422,
         "anonymous": 401,
     },
     "api-1:project_create": {

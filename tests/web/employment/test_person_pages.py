@@ -360,3 +360,22 @@ def test_outcome_on_a_placement_ended_meanwhile_says_so(referent_client, person)
     )
     assert response.status_code == 200
     assert "déjà terminée" in page_text(response)
+
+
+def test_checkpoint_noted_meanwhile_is_refused_and_the_entry_shown(referent_client, person):
+    placement = _ongoing_placement(person)
+    first = placement.checkpoints.first()
+    Checkpoint.objects.filter(pk=first.pk).update(
+        done_on=timezone.localdate(), notes="Noté par une collègue"
+    )
+    response = referent_client.post(
+        reverse("employment:checkpoint_record", args=[person.pk, placement.pk, first.pk]),
+        {
+            f"cp{first.pk}-done_on": timezone.localdate().isoformat(),
+            f"cp{first.pk}-notes": "Ma version",
+        },
+    )
+    page = page_text(response)
+    assert response.status_code == 200 and "déjà été noté" in page
+    first.refresh_from_db()
+    assert first.notes == "Noté par une collègue"
