@@ -11,6 +11,7 @@ import pytest
 from django.utils import timezone
 
 from relais.core.models import AccessLogEntry
+from relais.employment import references
 from relais.employment.models import (
     Checkpoint,
     Employer,
@@ -293,3 +294,25 @@ def test_checkpoint_of_another_organisation_person_is_404_and_journaled(
     assert AccessLogEntry.objects.filter(action="denied").exists()
     checkpoint.refresh_from_db()
     assert checkpoint.done_on is None
+
+
+def test_position_licences_and_mobility_through_the_api(referent_api, organisation):
+    employer = EmployerFactory(organisation=organisation)
+    url = f"{base(organisation)}/employers/{employer.pk}/positions"
+    body = {
+        "rome_code": "N4101",
+        "appellation": "",
+        "contract_type": "cdi",
+        "weekly_hours": "35",
+        "schedule": "day",
+        "commune_code": "69123",
+        "other_licences": ["CE", "C"],
+        "mobility_requirement": "travel",
+    }
+    body["appellation"] = references.rome_jobs()["N4101"].appellations[0]
+    created = referent_api.post(url, json.dumps(body), content_type=JSON)
+    assert created.status_code == 201
+    assert created.json()["other_licences"] == ["C", "CE"]
+    assert created.json()["mobility_requirement"] == "travel"
+    bad = referent_api.post(url, json.dumps({**body, "other_licences": ["Z"]}), content_type=JSON)
+    assert bad.status_code == 400 and bad.json()["field"] == "other_licences"

@@ -75,6 +75,19 @@ class PositionIn(Schema):
     starts_on: dt.date | None = None
     required_abilities: list[str] = Field(default_factory=list, max_length=30)
     driving_licence_required: bool = False
+    other_licences: list[str] = Field(
+        default_factory=list,
+        max_length=8,
+        description="Autres permis exigés : A, BE, C1, C, CE, D1, D, DE (le B a son champ).",
+    )
+    mobility_requirement: str = Field(
+        "",
+        max_length=12,
+        description=(
+            "Mobilité exigée : vehicle (véhicule personnel), sites (plusieurs sites), "
+            "no_transit (lieu non desservi aux horaires), travel (déplacements fréquents) ou vide."
+        ),
+    )
     languages: str = Field("", max_length=200)
     requirements: str = Field("", max_length=2000)
 
@@ -92,6 +105,8 @@ class PositionOut(Schema):
     starts_on: dt.date | None
     required_abilities: list[str]
     driving_licence_required: bool
+    other_licences: list[str]
+    mobility_requirement: str
     status: str
     version: int
 

@@ -35,6 +35,8 @@ POSITION_FIELDS = (
     "starts_on",
     "required_abilities",
     "driving_licence_required",
+    "other_licences",
+    "mobility_requirement",
     "languages",
     "requirements",
 )

@@ -3,6 +3,8 @@ referential with the position form's appellation search."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -160,3 +162,30 @@ def test_map_without_coordinates_is_empty():
     )
     svg = basin_map_svg([one])
     assert "<svg" in svg and "0 poste(s) ouvert(s), 2 employeur(s)" in svg
+
+
+def test_position_form_takes_other_licences_and_mobility(manager_client, organisation):
+    employer = EmployerFactory(organisation=organisation)
+    url = reverse("employment:position_create", args=[employer.pk])
+    response = manager_client.post(
+        url,
+        {
+            "rome_code": "N1101",
+            "appellation": "cariste",
+            "contract_type": "cdi",
+            "weekly_hours": "35",
+            "schedule": "day",
+            "commune_code": "69123",
+            "other_licences": ["C", "CE"],
+            "mobility_requirement": "vehicle",
+        },
+    )
+    assert response.status_code == 302
+    position = Position.objects.get()
+    assert position.appellation == "Cariste"  # as the ROME spells it
+    assert position.other_licences == ["C", "CE"]
+    page = page_text(manager_client.get(reverse("employment:position_detail", args=[position.pk])))
+    assert "C, CE" in page and "Véhicule personnel indispensable" in page
+    edit = page_text(manager_client.get(reverse("employment:position_update", args=[position.pk])))
+    assert re.search(r'value="CE"[^>]*checked', edit)
+    assert "Mobilité exigée" in edit
