@@ -6,8 +6,8 @@ proposes, the person agrees, and a placement or a step follows.
 The score (out of 100) adds four criteria, each explained on the page:
 - **métier** (40): the position's ROME code is the person's project (40) or its second
   choice (40), or of the same ROME family — letter and two digits, « K22 » — (20);
-- **habiletés** (30): the share of the position's required abilities that the person was
-  observed to hold at level 2 or more (30 when the position requires none);
+- **habiletés** (30): the share of the position's required abilities whose latest
+  observation (the current level) is 2 or more (30 when the position requires none);
 - **distance** (20): straight-line distance within the person's maximum (20), up to one and
   a half times it (8); travel time is estimated from the person's means of travel;
 - **horaires** (10): the weekly hours within the person's maximum, and a schedule
@@ -95,6 +95,18 @@ def _distance2(lat, lon, lat0: float, lon0: float):
     return ExpressionWrapper(dx * dx + dy * dy, output_field=FloatField())
 
 
+def _current(observations):
+    """Only the latest observation of each (person, ability): it is the ability's current
+    level (`relais.employment.abilities`), so an ability seen at 3 then at 1 is not met.
+    Latest by date, then by entry for two observations of one day — as the record shows
+    them. A `NOT EXISTS` on the (person, code) index: still one query."""
+    newer = Ability.objects.filter(person=OuterRef("person"), code=OuterRef("code")).filter(
+        Q(observed_on__gt=OuterRef("observed_on"))
+        | Q(observed_on=OuterRef("observed_on"), pk__gt=OuterRef("pk"))
+    )
+    return observations.filter(~Exists(newer))
+
+
 def _constraint(domain: str, person_ref: str = "pk"):
     latest = Diagnostic.objects.filter(person=OuterRef(OuterRef(person_ref))).order_by(
         "-assessed_on", "-pk"
@@ -124,9 +136,8 @@ def persons_for_position(
     required = list(position.required_abilities)
     family = references.rome_family(position.rome_code)
     met = (
-        Ability.objects.filter(
-            person=OuterRef("pk"), code__in=required or ["-"], level__gte=Level.MET
-        )
+        _current(Ability.objects.filter(person=OuterRef("pk"), code__in=required or ["-"]))
+        .filter(level__gte=Level.MET)
         .values("person")
         .annotate(n=Count("code", distinct=True))
         .values("n")
@@ -205,9 +216,11 @@ def persons_for_position(
     ).filter(Q(rome_points__gt=0) | Q(distance_points__gt=0))
     page = list(rows.order_by("-score", F("dist2").asc(nulls_last=True), "pk")[:limit])
     met_codes: dict[int, set[str]] = {}
-    for person_id, code in Ability.objects.filter(
-        person__in=[p.pk for p in page], code__in=required, level__gte=Level.MET
-    ).values_list("person_id", "code"):
+    for person_id, code in (
+        _current(Ability.objects.filter(person__in=[p.pk for p in page], code__in=required))
+        .filter(level__gte=Level.MET)
+        .values_list("person_id", "code")
+    ):
         met_codes.setdefault(person_id, set()).add(code)
     return [
         explain(
@@ -257,7 +270,9 @@ def positions_for_person(
     `radius_km` of the person. One query for the page (the person's abilities and
     constraints are read first, three small queries)."""
     met = set(
-        Ability.objects.filter(person=person, level__gte=Level.MET).values_list("code", flat=True)
+        _current(Ability.objects.filter(person=person))
+        .filter(level__gte=Level.MET)
+        .values_list("code", flat=True)
     )
     childcare = Person.objects.filter(pk=person.pk).filter(_constraint(Domain.FAMILY)).exists()
     health = Person.objects.filter(pk=person.pk).filter(_constraint(Domain.HEALTH)).exists()

@@ -152,6 +152,27 @@ class Schedule(models.TextChoices):
 CHILDCARE_HARD_SCHEDULES = (Schedule.SHIFTS, Schedule.EARLY_LATE, Schedule.NIGHT, Schedule.WEEKEND)
 
 
+class LicenceCategory(models.TextChoices):
+    """Driving licences a position may require beyond B (which has its own field, read by
+    the matching): the categories of the French licence employers ask for."""
+
+    A = "A", "A — moto"
+    BE = "BE", "BE — voiture avec remorque lourde"
+    C1 = "C1", "C1 — camion de 3,5 à 7,5 t"
+    C = "C", "C — poids lourd"
+    CE = "CE", "CE — poids lourd avec remorque (semi-remorque)"
+    D1 = "D1", "D1 — minibus (16 passagers au plus)"
+    D = "D", "D — autocar, autobus"
+    DE = "DE", "DE — autocar avec remorque"
+
+
+class MobilityRequirement(models.TextChoices):
+    VEHICLE = "vehicle", "Véhicule personnel indispensable"
+    SITES = "sites", "Mobilité sur plusieurs sites dans la journée"
+    NO_TRANSIT = "no_transit", "Lieu non desservi par les transports en commun aux horaires"
+    TRAVEL = "travel", "Déplacements fréquents, parfois avec nuits hors du domicile"
+
+
 class PositionStatus(models.TextChoices):
     OPEN = "open", "Ouvert"
     FILLED = "filled", "Pourvu"
@@ -175,6 +196,10 @@ class Position(TimeStampedModel, VersionedModel):
     abilities_key = models.CharField(max_length=600, blank=True, editable=False)
     required_abilities = models.JSONField("habiletés requises", default=list, blank=True)
     driving_licence_required = models.BooleanField("permis B exigé", default=False)
+    other_licences = models.JSONField("autres permis exigés", default=list, blank=True)
+    mobility_requirement = models.CharField(
+        "mobilité exigée", max_length=12, choices=MobilityRequirement.choices, blank=True
+    )
     languages = models.CharField("langues", max_length=200, blank=True)
     requirements = models.TextField("autres exigences", max_length=2000, blank=True)
     status = models.CharField(

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from relais.accounts.models import Membership, User
 from relais.core import pdf
-from relais.core.errors import DomainError, PermissionDenied
+from relais.core.errors import DomainError, PermissionDenied, StaleObjectError
 from relais.core.versioning import update_versioned
 from relais.employment import policies
 from relais.employment.models import (
@@ -170,8 +170,19 @@ def checkpoint_record(
     done_on: dt.date,
     notes: str,
 ) -> Checkpoint:
+    """Record a checkpoint once: two people noting the same one at once (or a client
+    sending it twice) must not overwrite each other, so the row is read again under a lock
+    and a checkpoint already noted is refused (stale)."""
     placement = checkpoint.placement
     _require(membership, placement.person)
+    current = Checkpoint.objects.select_for_update().filter(pk=checkpoint.pk).first()
+    if current is not None and current.done_on is not None:
+        raise StaleObjectError(
+            f"Le point de suivi « {checkpoint.label} » a déjà été noté le "
+            f"{current.done_on:%d/%m/%Y}. Vos saisies ci-dessous n'ont pas été enregistrées."
+        )
+    if placement.status != PlacementStatus.ONGOING:
+        raise DomainError("Cette mise en emploi est terminée : ses points de suivi sont clos.")
     if done_on is None:
         raise DomainError("Indiquez la date du point de suivi.", field="done_on")
     if done_on > timezone.localdate():

@@ -8,6 +8,7 @@ and a lookup in a dict costs nothing on every page that shows a label."""
 from __future__ import annotations
 
 import csv
+import heapq
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -94,9 +95,15 @@ def check_rome(code: str, *, field: str = "rome_code") -> str:
 
 
 def check_appellation(code: str, appellation: str) -> str:
+    """The appellation as the ROME spells it (« cariste » → « Cariste »: accents and case
+    aside), or a French error if the code has no such appellation."""
     appellation = (appellation or "").strip()
     job = rome_jobs().get(code)
     if appellation and job and appellation not in job.appellations:
+        key = fold(appellation)
+        spelled = next((name for name in job.appellations if fold(name) == key), None)
+        if spelled:
+            return spelled
         raise DomainError(
             f"« {appellation[:80]} » n'est pas une appellation du code ROME {code}.",
             field="appellation",
@@ -126,30 +133,67 @@ class AppellationHit:
     label: str
 
 
+@dataclass(frozen=True, slots=True)
+class _AppellationIndex:
+    """The appellations sorted by name (then code), with the ids of those holding each
+    distinct word: a query word matches the words that contain it (a few thousand short
+    strings to scan), and the entries are the union of their lists. ~12,000 appellations
+    are searched in well under a millisecond this way, against ~10 ms for a scan of every
+    appellation's text."""
+
+    entries: tuple[AppellationHit, ...]
+    name_keys: tuple[str, ...]  # folded appellation name, for « starts with the first word »
+    postings: dict[str, frozenset[int]]
+
+
 @cache
-def _appellation_index() -> tuple[tuple[str, str, str, str], ...]:
-    """(folded text, code, appellation, label) for each appellation, built once."""
-    return tuple(
-        (fold(f"{job.code} {name} {job.label}"), job.code, name, job.label)
+def _appellation_index() -> _AppellationIndex:
+    """Built once per process (about a third of a second: folding every appellation)."""
+    rows = sorted(
+        (fold(name), job.code, name, job.label)
         for job in rome_jobs().values()
         for name in job.appellations
+    )
+    postings: dict[str, set[int]] = {}
+    for position, (name_key, code, _, label) in enumerate(rows):
+        for word in {*name_key.split(), code.lower(), *fold(label).split()}:
+            postings.setdefault(word, set()).add(position)
+    return _AppellationIndex(
+        entries=tuple(AppellationHit(code=c, appellation=n, label=lab) for _, c, n, lab in rows),
+        name_keys=tuple(row[0] for row in rows),
+        postings={word: frozenset(ids) for word, ids in postings.items()},
     )
 
 
 def search_appellations(text: str, limit: int = 20) -> list[AppellationHit]:
     """The appellations (with their ROME code) whose name, code or job label holds every
-    word of `text`, accents and case aside: the position form's search. Appellations that
-    start with the first word come first."""
+    word of `text` (as a part of one of their words), accents and case aside: the position
+    form's search. Appellations that start with the first word come first, then by name."""
     words = fold(text).split()[:6]
     if not words or len(" ".join(words)) < 2:
         return []
-    hits = [
-        (not name_key.split(" ", 1)[1].startswith(words[0]), name, code, label)
-        for name_key, code, name, label in _appellation_index()
-        if all(word in name_key for word in words)
-    ]
-    hits.sort()
-    return [AppellationHit(code=c, appellation=n, label=lab) for _, n, c, lab in hits[:limit]]
+    index = _appellation_index()
+    found: set[int] | None = None
+    for word in sorted(set(words), key=len, reverse=True):  # the rarest (longest) first
+        ids: set[int] = set()
+        for key, posting in index.postings.items():
+            if word in key:
+                ids |= posting
+        found = ids if found is None else found & ids
+        if not found:
+            return []
+    first = words[0]
+    ranked = heapq.nsmallest(
+        limit, found or (), key=lambda i: (not index.name_keys[i].startswith(first), i)
+    )
+    return [index.entries[i] for i in ranked]
+
+
+def clear_caches() -> None:
+    """After the files are rewritten (the refresh command)."""
+    naf_labels.cache_clear()
+    rome_jobs.cache_clear()
+    _appellation_index.cache_clear()
 
 
 def rome_family(code: str) -> str:

@@ -24,6 +24,8 @@ from relais.employment.models import (
     ContractType,
     Employer,
     EmployerContact,
+    LicenceCategory,
+    MobilityRequirement,
     Position,
     PositionStatus,
     PositionTransition,
@@ -304,6 +306,20 @@ def clean_position(values: dict[str, Any]) -> dict[str, Any]:
     cleaned["required_abilities"] = sorted(set(required))
     cleaned["starts_on"] = values.get("starts_on")
     cleaned["driving_licence_required"] = bool(values.get("driving_licence_required"))
+    licences = [str(c).strip().upper() for c in values.get("other_licences") or []]
+    if any(c not in LicenceCategory.values for c in licences):
+        errors.append(
+            DomainError(
+                "Permis inconnu : choisissez parmi A, BE, C1, C, CE, D1, D, DE "
+                "(le permis B a sa propre case).",
+                field="other_licences",
+            )
+        )
+    cleaned["other_licences"] = [c for c in LicenceCategory.values if c in licences]
+    mobility = str(values.get("mobility_requirement") or "")
+    if mobility and mobility not in MobilityRequirement.values:
+        errors.append(DomainError("Exigence de mobilité inconnue.", field="mobility_requirement"))
+    cleaned["mobility_requirement"] = mobility
     cleaned["languages"] = str(values.get("languages") or "").strip()[:200]
     cleaned["requirements"] = str(values.get("requirements") or "").strip()
     if errors:

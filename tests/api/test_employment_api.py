@@ -4,17 +4,27 @@ their explanation, placements (dates checked, checkpoints) — scoped and journa
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
+from django.utils import timezone
 
 from relais.core.models import AccessLogEntry
-from relais.employment.models import Employer, Placement, Position
+from relais.employment import references
+from relais.employment.models import (
+    Checkpoint,
+    Employer,
+    Placement,
+    Position,
+    PositionTransition,
+)
 from tests.factories import MembershipFactory, PersonFactory, valid_siret
 from tests.factories.employment import (
     AbilityFactory,
     EmployerFactory,
     EmploymentProjectFactory,
+    PlacementFactory,
     PositionFactory,
 )
 from tests.factories.network.coordination import co_follower
@@ -166,3 +176,143 @@ def test_placement_of_another_organisation_person_is_404(
     url = f"{base(organisation)}/persons/{stranger.pk}/placements"
     assert referent_api.get(url).status_code == 404
     assert AccessLogEntry.objects.filter(action="denied").exists()
+
+
+def test_position_status_changes_with_the_version_and_is_recorded(
+    referent_api, api_client_for, organisation
+):
+    position = PositionFactory(employer__organisation=organisation)
+    url = f"{base(organisation)}/positions/{position.pk}/status"
+    filled = referent_api.post(
+        url,
+        json.dumps({"status": "filled", "version": position.version, "reason": "Embauche"}),
+        content_type=JSON,
+    )
+    assert filled.status_code == 200
+    assert filled.json()["status"] == "filled" and filled.json()["version"] == position.version + 1
+    transition = PositionTransition.objects.get(position=position)
+    assert (transition.from_status, transition.to_status, transition.reason) == (
+        "open",
+        "filled",
+        "Embauche",
+    )
+    stale = referent_api.post(
+        url, json.dumps({"status": "closed", "version": position.version}), content_type=JSON
+    )
+    assert stale.status_code == 409 and "GET" in stale.json()["detail"]
+    wrong = referent_api.post(
+        url,
+        json.dumps({"status": "nimp", "version": position.version + 1}),
+        content_type=JSON,
+    )
+    assert wrong.status_code == 400 and wrong.json()["field"] == "status"
+    staff = MembershipFactory(organisation=organisation, role="staff").user
+    denied = api_client_for(staff).post(
+        url, json.dumps({"status": "open", "version": position.version + 1}), content_type=JSON
+    )
+    assert denied.status_code == 403
+    position.refresh_from_db()
+    assert position.status == "filled"
+
+
+def test_position_status_of_another_organisation_is_404(referent_api, other_organisation):
+    position = PositionFactory(employer__organisation=other_organisation)
+    response = referent_api.post(
+        f"{base(other_organisation)}/positions/{position.pk}/status",
+        json.dumps({"status": "closed", "version": 1}),
+        content_type=JSON,
+    )
+    assert response.status_code == 404
+
+
+def test_checkpoint_recorded_once_checked_and_journaled(referent_api, organisation):
+    person = PersonFactory(organisation=organisation)
+    start = timezone.localdate() - dt.timedelta(days=10)
+    placement = PlacementFactory(person=person, starts_on=start, ends_on=None)
+    checkpoint = Checkpoint.objects.create(
+        placement=placement, label="1 semaine", due_on=start + dt.timedelta(days=7)
+    )
+    url = f"{base(organisation)}/placements/{placement.pk}/checkpoints/{checkpoint.pk}"
+    future = referent_api.post(
+        url,
+        json.dumps(
+            {"done_on": (timezone.localdate() + dt.timedelta(days=1)).isoformat(), "notes": "x"}
+        ),
+        content_type=JSON,
+    )
+    assert future.status_code == 400 and future.json()["field"] == "done_on"
+    before = referent_api.post(
+        url,
+        json.dumps({"done_on": (start - dt.timedelta(days=1)).isoformat(), "notes": "x"}),
+        content_type=JSON,
+    )
+    assert before.status_code == 400 and "précéder le début" in before.json()["detail"]
+    today = timezone.localdate().isoformat()
+    done = referent_api.post(
+        url, json.dumps({"done_on": today, "notes": "Bonne intégration."}), content_type=JSON
+    )
+    assert done.status_code == 200
+    [shown] = done.json()["checkpoints"]
+    assert shown == {
+        "id": checkpoint.pk,
+        "label": "1 semaine",
+        "due_on": checkpoint.due_on.isoformat(),
+        "done_on": today,
+    }
+    assert AccessLogEntry.objects.filter(
+        action="update", target_type="employment.placement", target_id=placement.pk
+    ).exists()
+    again = referent_api.post(
+        url, json.dumps({"done_on": today, "notes": "Autre chose."}), content_type=JSON
+    )
+    assert again.status_code == 409
+    checkpoint.refresh_from_db()
+    assert checkpoint.notes == "Bonne intégration."
+    other = PlacementFactory(person=PersonFactory(organisation=organisation))
+    wrong_pair = f"{base(organisation)}/placements/{other.pk}/checkpoints/{checkpoint.pk}"
+    assert (
+        referent_api.post(
+            wrong_pair, json.dumps({"done_on": today, "notes": "x"}), content_type=JSON
+        ).status_code
+        == 404
+    )
+
+
+def test_checkpoint_of_another_organisation_person_is_404_and_journaled(
+    referent_api, organisation, other_organisation
+):
+    placement = PlacementFactory(person=PersonFactory(organisation=other_organisation))
+    checkpoint = Checkpoint.objects.create(
+        placement=placement, label="1 mois", due_on=timezone.localdate()
+    )
+    response = referent_api.post(
+        f"{base(organisation)}/placements/{placement.pk}/checkpoints/{checkpoint.pk}",
+        json.dumps({"done_on": timezone.localdate().isoformat(), "notes": "x"}),
+        content_type=JSON,
+    )
+    assert response.status_code == 404
+    assert AccessLogEntry.objects.filter(action="denied").exists()
+    checkpoint.refresh_from_db()
+    assert checkpoint.done_on is None
+
+
+def test_position_licences_and_mobility_through_the_api(referent_api, organisation):
+    employer = EmployerFactory(organisation=organisation)
+    url = f"{base(organisation)}/employers/{employer.pk}/positions"
+    body = {
+        "rome_code": "N4101",
+        "appellation": "",
+        "contract_type": "cdi",
+        "weekly_hours": "35",
+        "schedule": "day",
+        "commune_code": "69123",
+        "other_licences": ["CE", "C"],
+        "mobility_requirement": "travel",
+    }
+    body["appellation"] = references.rome_jobs()["N4101"].appellations[0]
+    created = referent_api.post(url, json.dumps(body), content_type=JSON)
+    assert created.status_code == 201
+    assert created.json()["other_licences"] == ["C", "CE"]
+    assert created.json()["mobility_requirement"] == "travel"
+    bad = referent_api.post(url, json.dumps({**body, "other_licences": ["Z"]}), content_type=JSON)
+    assert bad.status_code == 400 and bad.json()["field"] == "other_licences"

@@ -235,3 +235,25 @@ def test_position_workflow_is_recorded_and_enforced(membership):
             status="filled",
             expected_version=position.version,
         )
+
+
+def test_position_licences_and_mobility_are_checked_and_kept(membership):
+    employer = EmployerFactory(organisation=membership.organisation)
+    position = services.position_create(
+        membership=membership,
+        actor=membership.user,
+        employer=employer,
+        **_position_values(other_licences=["ce", "C", "C"], mobility_requirement="sites"),
+    )
+    assert position.other_licences == ["C", "CE"]  # known, once, in the list's order
+    assert position.get_mobility_requirement_display().startswith("Mobilité sur plusieurs")
+    with pytest.raises(EmployerErrors) as caught:
+        services.position_create(
+            membership=membership,
+            actor=membership.user,
+            employer=employer,
+            **_position_values(other_licences=["B", "CACES 3"], mobility_requirement="jetpack"),
+        )
+    fields = {e.field for e in caught.value.errors}
+    assert fields == {"other_licences", "mobility_requirement"}
+    assert "le permis B a sa propre case" in caught.value.errors[0].message

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+from django.utils import timezone
 
 from relais.employment import matching
 from relais.employment.models import Position
@@ -117,3 +120,39 @@ def test_positions_for_a_person_within_30_km(organisation):
 
 def test_travel_time_follows_the_means_of_travel():
     assert matching.travel_minutes(10, "car") < matching.travel_minutes(10, "walk")
+
+
+def test_only_the_latest_observation_of_an_ability_counts(organisation):
+    """Seen at 3, then at 1: the ability is missing now (the latest is the current level);
+    seen at 1, then at 3: it is met. Both rankings and their explanations agree."""
+    today = timezone.localdate()
+    position = PositionFactory(
+        employer__organisation=organisation,
+        required_abilities=["hygiene"],
+        abilities_key="|hygiene|",
+    )
+    fell = _person(organisation)
+    AbilityFactory(person=fell, code="hygiene", level=3, observed_on=today - dt.timedelta(30))
+    AbilityFactory(person=fell, code="hygiene", level=1, observed_on=today - dt.timedelta(2))
+    rose = _person(organisation)
+    AbilityFactory(person=rose, code="hygiene", level=1, observed_on=today - dt.timedelta(30))
+    AbilityFactory(person=rose, code="hygiene", level=3, observed_on=today - dt.timedelta(2))
+    # Two observations of one day: the one entered last is the current level.
+    same_day = _person(organisation)
+    AbilityFactory(person=same_day, code="hygiene", level=3, observed_on=today)
+    AbilityFactory(person=same_day, code="hygiene", level=1, observed_on=today)
+    ranked = matching.persons_for_position(
+        position, Person.objects.filter(organisation=organisation)
+    )
+    by_person = {m.person: {c.label: c for c in m.criteria}["Habiletés"] for m in ranked}
+    assert by_person[rose].points == 30 and "1 habileté(s) sur 1" in by_person[rose].text
+    assert by_person[fell].points == 0 and "Manquantes" in by_person[fell].text
+    assert by_person[same_day].points == 0
+    assert ranked[0].person == rose
+    for person, points in ((fell, 0), (rose, 30)):
+        [match] = matching.positions_for_person(
+            person,
+            person.employment_project,
+            Position.objects.filter(organisation=organisation),
+        )
+        assert {c.label: c for c in match.criteria}["Habiletés"].points == points

@@ -122,6 +122,18 @@ def test_checkpoint_and_mediation(membership, person):
     )
     first.refresh_from_db()
     assert first.done_by == membership.user
+    # Noted once: a second entry (a colleague at the same time, a request sent twice) is
+    # refused as stale, and the first is kept.
+    with pytest.raises(StaleObjectError, match="déjà été noté"):
+        placements.checkpoint_record(
+            membership=membership,
+            actor=membership.user,
+            checkpoint=first,
+            done_on=timezone.localdate(),
+            notes="Autre version.",
+        )
+    first.refresh_from_db()
+    assert first.notes == "Bonne intégration."
     with pytest.raises(DomainError, match="au moins l'un"):
         placements.mediation_add(
             membership=membership,
@@ -318,3 +330,17 @@ def test_analysis_needs_a_task_and_gives_a_pdf(membership):
     )
     assert "Le rôle du tuteur" in html and "Respecter les règles d&#x27;hygiène" in html
     assert analysis.report_pdf(created).startswith(b"%PDF")
+
+
+def test_checkpoints_of_an_ended_placement_are_closed(membership, person):
+    placement = _create(membership, person, starts_on=timezone.localdate() - dt.timedelta(days=8))
+    placement.status = "ended"
+    placement.save(update_fields=["status"])
+    with pytest.raises(DomainError, match="terminée"):
+        placements.checkpoint_record(
+            membership=membership,
+            actor=membership.user,
+            checkpoint=placement.checkpoints.first(),
+            done_on=timezone.localdate(),
+            notes="Trop tard.",
+        )

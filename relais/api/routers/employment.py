@@ -75,6 +75,19 @@ class PositionIn(Schema):
     starts_on: dt.date | None = None
     required_abilities: list[str] = Field(default_factory=list, max_length=30)
     driving_licence_required: bool = False
+    other_licences: list[str] = Field(
+        default_factory=list,
+        max_length=8,
+        description="Autres permis exigés : A, BE, C1, C, CE, D1, D, DE (le B a son champ).",
+    )
+    mobility_requirement: str = Field(
+        "",
+        max_length=12,
+        description=(
+            "Mobilité exigée : vehicle (véhicule personnel), sites (plusieurs sites), "
+            "no_transit (lieu non desservi aux horaires), travel (déplacements fréquents) ou vide."
+        ),
+    )
     languages: str = Field("", max_length=200)
     requirements: str = Field("", max_length=2000)
 
@@ -92,6 +105,8 @@ class PositionOut(Schema):
     starts_on: dt.date | None
     required_abilities: list[str]
     driving_licence_required: bool
+    other_licences: list[str]
+    mobility_requirement: str
     status: str
     version: int
 
@@ -117,6 +132,17 @@ class MatchOut(Schema):
     )
 
 
+class PositionStatusIn(Schema):
+    status: str = Field(..., max_length=6, description="open (ouvert), filled (pourvu), closed.")
+    version: int = Field(..., ge=1, description="Version lue (409 si modifié entre-temps).")
+    reason: str = Field("", max_length=300, description="Motif (gardé dans l'historique).")
+
+
+class CheckpointIn(Schema):
+    done_on: dt.date = Field(..., description="Date où le point a été fait (pas dans le futur).")
+    notes: str = Field(..., max_length=3000, description="Ce qui a été dit.")
+
+
 class PlacementIn(Schema):
     employer_id: int
     position_id: int | None = None
@@ -133,6 +159,7 @@ class PlacementIn(Schema):
 
 
 class CheckpointOut(Schema):
+    id: int
     label: str
     due_on: dt.date
     done_on: dt.date | None
@@ -174,7 +201,8 @@ def _placement_out(placement: Placement, checkpoints) -> dict:
         **{f: getattr(placement, f) for f in PlacementOut.model_fields if hasattr(placement, f)},
         "proposed_exit_category": placement_services.proposed_exit(placement),
         "checkpoints": [
-            {"label": c.label, "due_on": c.due_on, "done_on": c.done_on} for c in checkpoints
+            {"id": c.pk, "label": c.label, "due_on": c.due_on, "done_on": c.done_on}
+            for c in checkpoints
         ],
     }
 
@@ -318,6 +346,34 @@ def position_detail(request: HttpRequest, organisation_id: OrganisationId, posit
     return _position_out(_position(membership, position_id))
 
 
+@router.post(
+    "/organisations/{organisation_id}/positions/{position_id}/status",
+    response={200: PositionOut, **WRITE_ERRORS},
+    summary="Changer le statut d'un poste",
+    description=(
+        "Ouvert → pourvu ou fermé, pourvu → ouvert ou fermé, fermé → ouvert, avec la "
+        "`version` lue (409 si le poste a été modifié entre-temps) ; chaque changement est "
+        "gardé dans l'historique du poste (qui, quand, de quoi à quoi, motif)."
+    ),
+)
+def position_status(
+    request: HttpRequest,
+    organisation_id: OrganisationId,
+    position_id: Id,
+    payload: PositionStatusIn,
+):
+    membership = _reader(request, organisation_id)
+    position = services.position_set_status(
+        membership=membership,
+        actor=request.user,
+        position=_position(membership, position_id),
+        status=payload.status,
+        expected_version=payload.version,
+        reason=payload.reason,
+    )
+    return _position_out(position)
+
+
 @router.get(
     "/organisations/{organisation_id}/positions/{position_id}/matches",
     response={200: list[MatchOut], **ERRORS},
@@ -443,5 +499,42 @@ def placement_detail(request: HttpRequest, organisation_id: OrganisationId, plac
     )
     journal.record_request(
         request, JournalAction.VIEW, placement, summary="API", also_covers=[person]
+    )
+    return _placement_out(placement, placement.checkpoints.all())
+
+
+@router.post(
+    "/organisations/{organisation_id}/placements/{placement_id}/checkpoints/{checkpoint_id}",
+    response={200: PlacementOut, **WRITE_ERRORS},
+    summary="Noter un point de suivi",
+    description=(
+        "La date où le point a été fait (ni dans le futur, ni avant le début) et ce qui a été "
+        "dit. Un point de suivi se note une fois : déjà noté (par un collègue entre-temps, "
+        "ou une requête renvoyée), il est refusé (409) et le premier est gardé."
+    ),
+)
+def checkpoint_record(
+    request: HttpRequest,
+    organisation_id: OrganisationId,
+    placement_id: Id,
+    checkpoint_id: Id,
+    payload: CheckpointIn,
+):
+    membership, person, placement = person_record_for(
+        request, organisation_id, Placement.objects.all(), placement_id, "employment.placement"
+    )
+    checkpoint = placement.checkpoints.filter(pk=checkpoint_id).first()
+    if checkpoint is None:
+        raise Http404
+    checkpoint.placement = placement
+    placement_services.checkpoint_record(
+        membership=membership, actor=request.user, checkpoint=checkpoint, **payload.model_dump()
+    )
+    journal.record_request(
+        request,
+        JournalAction.UPDATE,
+        placement,
+        summary=f"API : point de suivi « {checkpoint.label} »",
+        also_covers=[person],
     )
     return _placement_out(placement, placement.checkpoints.all())

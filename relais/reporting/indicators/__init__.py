@@ -1,3 +1,9 @@
 """The indicators of the modules present today; importing this package registers them."""
 
-from relais.reporting.indicators import activity, coordination, distance, outcomes  # noqa: F401
+from relais.reporting.indicators import (  # noqa: F401
+    activity,
+    coordination,
+    distance,
+    employment,
+    outcomes,
+)

@@ -8,7 +8,9 @@ from django import forms
 from relais.employment import references
 from relais.employment.models import (
     ContractType,
+    LicenceCategory,
     Mobility,
+    MobilityRequirement,
     PlacementKind,
     PlacementOutcome,
     ProspectingKind,
@@ -105,6 +107,17 @@ class PositionForm(VersionForm):
         widget=forms.CheckboxSelectMultiple,
     )
     driving_licence_required = forms.BooleanField(label="Permis B exigé", required=False)
+    other_licences = forms.MultipleChoiceField(
+        label="Autres permis exigés",
+        choices=LicenceCategory.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    mobility_requirement = forms.ChoiceField(
+        label="Mobilité exigée",
+        choices=[("", "Aucune en particulier"), *MobilityRequirement.choices],
+        required=False,
+    )
     languages = forms.CharField(label="Langues", max_length=200, required=False)
     requirements = _text("Autres exigences", max_length=2000)
 

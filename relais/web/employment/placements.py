@@ -20,7 +20,7 @@ from relais.pathways.models import ExitCategory
 from relais.people.policies import Capability
 from relais.web.employment import forms
 from relais.web.employment.person import active_pathways
-from relais.web.forms_helpers import apply_domain_error
+from relais.web.forms_helpers import apply_domain_error, keep_input_with_version
 from relais.web.organisations.views import organisation_required
 from relais.web.people.access import get_person
 from relais.web.submissions import once_per_submission
@@ -115,6 +115,20 @@ def placement_create(request: HttpRequest, pk: int) -> HttpResponse:
 def placement_detail(request: HttpRequest, pk: int, placement_pk: int) -> HttpResponse:
     person = get_person(request, pk, Capability.ACCOMPANIMENT)
     placement = _placement_of(request, person, placement_pk)
+    return _detail_page(request, person, placement)
+
+
+def _detail_page(
+    request: HttpRequest,
+    person,
+    placement: Placement,
+    *,
+    checkpoint_form: tuple[int, forms.CheckpointForm] | None = None,
+    outcome_form: forms.OutcomeForm | None = None,
+    summary: str = "mise en emploi",
+) -> HttpResponse:
+    """The placement's page; after a refused entry, with the form as it was filled in and
+    its errors (nothing typed is lost)."""
     checkpoints = list(placement.checkpoints.select_related("done_by"))
     mediations = list(placement.mediations.select_related("author"))
     proposed = services.proposed_exit(placement)
@@ -122,8 +136,9 @@ def placement_detail(request: HttpRequest, pk: int, placement_pk: int) -> HttpRe
     if proposed and placement.pathway and placement.pathway.status == "active":
         exit_url = reverse("pathways:exit", args=[person.pk, placement.pathway.pk])
         exit_url += f"?categorie={proposed}"
-    journal_person(request, JournalAction.VIEW, person, placement, summary="mise en emploi")
+    journal_person(request, JournalAction.VIEW, person, placement, summary=summary)
     today = timezone.localdate()
+    filled_pk, filled = checkpoint_form or (None, None)
     return render(
         request,
         "employment/placement_detail.html",
@@ -134,15 +149,16 @@ def placement_detail(request: HttpRequest, pk: int, placement_pk: int) -> HttpRe
                 {
                     "checkpoint": c,
                     "late": c.done_on is None and c.due_on < today,
-                    "form": forms.CheckpointForm(prefix=f"cp{c.pk}", initial={"done_on": today}),
+                    "form": filled
+                    if c.pk == filled_pk
+                    else forms.CheckpointForm(prefix=f"cp{c.pk}", initial={"done_on": today}),
                 }
                 for c in checkpoints
             ],
             "mediations": mediations,
             "mediation_form": forms.MediationForm(initial={"happened_on": today}),
-            "outcome_form": forms.OutcomeForm(
-                initial={"outcome_on": today, "version": placement.version}
-            ),
+            "outcome_form": outcome_form
+            or forms.OutcomeForm(initial={"outcome_on": today, "version": placement.version}),
             "proposed_label": ExitCategory(proposed).label if proposed else "",
             "exit_url": exit_url,
         },
@@ -168,17 +184,16 @@ def checkpoint_record(request: HttpRequest, pk: int, placement_pk: int, checkpoi
                 **form.cleaned_data,
             )
         except DomainError as error:
-            messages.error(request, error.message)
+            apply_domain_error(form, error)
         else:
             journal_person(
                 request, JournalAction.UPDATE, person, placement, summary="point de suivi"
             )
             messages.success(request, f"Point de suivi « {checkpoint.label} » enregistré.")
             return redirect("employment:placement", pk=person.pk, placement_pk=placement.pk)
-    else:
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-    journal_person(request, JournalAction.VIEW, person, placement, summary="saisie refusée")
-    return redirect("employment:placement", pk=person.pk, placement_pk=placement.pk)
+    return _detail_page(
+        request, person, placement, checkpoint_form=(checkpoint.pk, form), summary="saisie refusée"
+    )
 
 
 @organisation_required
@@ -232,16 +247,19 @@ def placement_end(request: HttpRequest, pk: int, placement_pk: int) -> HttpRespo
                 outcome=form.cleaned_data["outcome"],
                 outcome_on=form.cleaned_data["outcome_on"],
             )
-        except (StaleObjectError, DomainError) as error:
-            messages.error(request, error.message)
+        except StaleObjectError as error:
+            # Someone changed the placement meanwhile: the choice is kept, with the current
+            # version, so that saving again (after checking the page) goes through.
+            placement = _placement_of(request, person, placement_pk)
+            keep_input_with_version(form, placement.version)
+            apply_domain_error(form, error)
+        except DomainError as error:
+            apply_domain_error(form, error)
         else:
             journal_person(request, JournalAction.UPDATE, person, placement, summary="issue")
             messages.success(request, "Issue enregistrée.")
             return redirect("employment:placement", pk=person.pk, placement_pk=placement.pk)
-    else:
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-    journal_person(request, JournalAction.VIEW, person, placement, summary="saisie refusée")
-    return redirect("employment:placement", pk=person.pk, placement_pk=placement.pk)
+    return _detail_page(request, person, placement, outcome_form=form, summary="saisie refusée")
 
 
 @organisation_required

@@ -35,6 +35,8 @@ POSITION_FIELDS = (
     "starts_on",
     "required_abilities",
     "driving_licence_required",
+    "other_licences",
+    "mobility_requirement",
     "languages",
     "requirements",
 )
@@ -45,8 +47,26 @@ def _require_writer(request: HttpRequest) -> None:
         raise PermissionDenied
 
 
-def _appellations() -> dict[str, list[str]]:
-    return {job.code: list(job.appellations) for job in references.rome_jobs().values()}
+def _appellations(form) -> list[str]:
+    """The appellations of the code the form holds: the full ROME has ~12,000, too many to
+    send with every form (the list follows the code through `rome_appellations`)."""
+    code = form["rome_code"].value() or ""
+    job = references.rome_jobs().get(str(code).strip().upper())
+    return list(job.appellations) if job else []
+
+
+@organisation_required
+@require_GET
+def rome_appellations(request: HttpRequest) -> HttpResponse:
+    """The options of the appellation list for the ROME code chosen (reference data)."""
+    if not policies.can_read_employers(request.membership):
+        raise PermissionDenied
+    job = references.rome_jobs().get(request.GET.get("rome_code", "").strip().upper()[:5])
+    return render(
+        request,
+        "employment/_appellation_options.html",
+        {"appellations": list(job.appellations) if job else []},
+    )
 
 
 @organisation_required
@@ -115,7 +135,12 @@ def position_create(request: HttpRequest, employer_pk: int) -> HttpResponse:
     return render(
         request,
         "employment/position_form.html",
-        {"form": form, "employer": employer, "position": None, "appellations": _appellations()},
+        {
+            "form": form,
+            "employer": employer,
+            "position": None,
+            "appellations": _appellations(form),
+        },
     )
 
 
@@ -151,7 +176,7 @@ def position_update(request: HttpRequest, position_pk: int) -> HttpResponse:
             "form": form,
             "employer": position.employer,
             "position": position,
-            "appellations": _appellations(),
+            "appellations": _appellations(form),
         },
     )
 

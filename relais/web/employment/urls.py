@@ -32,6 +32,7 @@ urlpatterns = [
     ),
     path("postes/", positions.position_list, name="positions"),
     path("postes/metiers/", positions.rome_search, name="rome_search"),
+    path("postes/metiers/appellations/", positions.rome_appellations, name="rome_appellations"),
     path("postes/<int:position_pk>/", positions.position_detail, name="position_detail"),
     path("postes/<int:position_pk>/modifier/", positions.position_update, name="position_update"),
     path("postes/<int:position_pk>/statut/", positions.position_status, name="position_status"),

@@ -3,9 +3,13 @@ referential with the position form's appellation search."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 
+from relais.core.errors import DomainError
+from relais.core.text import fold
 from relais.employment import references
 from relais.employment.basin_map import BasinPoint, basin_map_svg
 from relais.employment.models import Position
@@ -22,10 +26,26 @@ def test_the_whole_rome_is_shipped_with_an_appellation_for_every_code():
     assert len(jobs) >= 1500
     assert {code[0] for code in jobs} == set("ABCDEFGHIJKLMN")
     assert all(job.appellations for job in jobs.values())
-    # The trades shipped before keep their label and appellations.
+    # The 532 official sheets carry their official label and every official appellation.
     assert jobs["K2204"].label == "Nettoyage de locaux"
-    assert "Agent / Agente de propreté et d'hygiène" in jobs["K2204"].appellations
-    assert references.check_rome("M1805") == "M1805"  # not in the former subset
+    assert jobs["A1101"].label == "Conduite d'engins agricoles et forestiers"
+    assert "Tractoriste agricole" in jobs["A1101"].appellations
+    assert "Technicien / Technicienne de surface" in jobs["K2204"].appellations
+    assert sum(len(job.appellations) for job in jobs.values()) > 11_061
+    # The codes beyond the official sheets are kept, and so are the appellations shipped
+    # before that the official list lacks.
+    assert references.check_rome("M1805") == "M1805"
+    assert references.check_rome("A1102") == "A1102"
+    assert "Conducteur / Conductrice d'engins agricoles" in jobs["A1101"].appellations
+
+
+def test_appellation_is_checked_accents_and_case_aside():
+    assert references.check_appellation("N1101", "cariste") == "Cariste"
+    assert references.check_appellation("K2204", "TECHNICIEN / TECHNICIENNE DE SURFACE") == (
+        "Technicien / Technicienne de surface"
+    )
+    with pytest.raises(DomainError):
+        references.check_appellation("K2204", "Cariste")
 
 
 def test_appellation_search_ignores_accents_and_case():
@@ -35,6 +55,27 @@ def test_appellation_search_ignores_accents_and_case():
     assert references.search_appellations("k2204")[0].code == "K2204"
     assert references.search_appellations("x") == []
     assert references.search_appellations("zzzzqqq") == []
+    # A part of a word is enough, and every word must be found in the same appellation.
+    assert references.search_appellations("tractori agricol")[0].appellation == (
+        "Tractoriste agricole"
+    )
+    assert all("debard" in fold(h.appellation) for h in references.search_appellations("débard"))
+
+
+def test_appellation_search_ranks_names_starting_with_the_word_first():
+    hits = references.search_appellations("technicien surface", limit=50)
+    assert hits[0].appellation.startswith("Technicien")
+    names = [h.appellation for h in hits if fold(h.appellation).startswith("technicien")]
+    assert names == sorted(names, key=fold)
+    assert len(references.search_appellations("agent", limit=7)) == 7
+
+
+def test_appellation_options_follow_the_rome_code(manager_client):
+    url = reverse("employment:rome_appellations")
+    page = page_text(manager_client.get(url, {"rome_code": "k2204"}))
+    assert '<option value="Technicien / Technicienne de surface">' in page
+    assert "Cariste" not in page
+    assert page_text(manager_client.get(url, {"rome_code": "<x>"})).strip() == ""
 
 
 def test_rome_search_fragment(manager_client):
@@ -53,7 +94,10 @@ def test_rome_search_needs_an_organisation(client):
 def test_position_form_offers_the_search_and_requires_the_appellation(manager_client, organisation):
     employer = EmployerFactory(organisation=organisation)
     url = reverse("employment:position_create", args=[employer.pk])
-    assert 'id="rome-search"' in page_text(manager_client.get(url))
+    form_page = page_text(manager_client.get(url))
+    assert 'id="rome-search"' in form_page
+    # The page does not carry the ~12,000 appellations, only those of the chosen code.
+    assert "<option value=" not in form_page.split('id="appellations"')[1].split("</datalist>")[0]
     page = page_text(
         manager_client.post(
             url,
@@ -69,6 +113,7 @@ def test_position_form_offers_the_search_and_requires_the_appellation(manager_cl
         )
     )
     assert "appellation du poste" in page and "arabe" in page
+    assert '<option value="Cariste">' in page  # the list of the code typed in is kept
     assert "heures" in page.lower()
     assert not Position.objects.exists()
 
@@ -117,3 +162,30 @@ def test_map_without_coordinates_is_empty():
     )
     svg = basin_map_svg([one])
     assert "<svg" in svg and "0 poste(s) ouvert(s), 2 employeur(s)" in svg
+
+
+def test_position_form_takes_other_licences_and_mobility(manager_client, organisation):
+    employer = EmployerFactory(organisation=organisation)
+    url = reverse("employment:position_create", args=[employer.pk])
+    response = manager_client.post(
+        url,
+        {
+            "rome_code": "N1101",
+            "appellation": "cariste",
+            "contract_type": "cdi",
+            "weekly_hours": "35",
+            "schedule": "day",
+            "commune_code": "69123",
+            "other_licences": ["C", "CE"],
+            "mobility_requirement": "vehicle",
+        },
+    )
+    assert response.status_code == 302
+    position = Position.objects.get()
+    assert position.appellation == "Cariste"  # as the ROME spells it
+    assert position.other_licences == ["C", "CE"]
+    page = page_text(manager_client.get(reverse("employment:position_detail", args=[position.pk])))
+    assert "C, CE" in page and "Véhicule personnel indispensable" in page
+    edit = page_text(manager_client.get(reverse("employment:position_update", args=[position.pk])))
+    assert re.search(r'value="CE"[^>]*checked', edit)
+    assert "Mobilité exigée" in edit

@@ -12,7 +12,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from relais.core.models import AccessLogEntry
-from relais.employment.models import Ability, EmploymentProject, Mediation, Placement
+from relais.employment.models import (
+    Ability,
+    Checkpoint,
+    EmploymentProject,
+    Mediation,
+    Placement,
+)
 from relais.pathways.models import Step
 from tests.factories import PersonFactory
 from tests.factories.employment import (
@@ -256,3 +262,120 @@ def test_section_on_the_person_page(referent_client, person):
     response = referent_client.get(reverse("people:section", args=[person.pk, "emploi"]))
     page = page_text(response)
     assert "K2204" in page and "Projet, habiletés, postes et mises en emploi" in page
+
+
+def _ongoing_placement(person):
+    start = timezone.localdate() - dt.timedelta(days=10)
+    placement = PlacementFactory(person=person, starts_on=start, ends_on=None)
+    Checkpoint.objects.create(
+        placement=placement, label="une semaine", due_on=start + dt.timedelta(days=7)
+    )
+    return placement
+
+
+@pytest.mark.parametrize(
+    ("days", "message"),
+    [(3, "ne peut pas être daté dans le futur"), (-30, "ne peut pas précéder le début")],
+)
+def test_refused_checkpoint_keeps_what_was_typed(referent_client, person, days, message):
+    placement = _ongoing_placement(person)
+    first = placement.checkpoints.first()
+    day = timezone.localdate() + dt.timedelta(days=days)
+    response = referent_client.post(
+        reverse("employment:checkpoint_record", args=[person.pk, placement.pk, first.pk]),
+        {
+            f"cp{first.pk}-done_on": day.isoformat(),
+            f"cp{first.pk}-notes": "Échange avec la tutrice",
+        },
+    )
+    assert response.status_code == 200  # the page again, not a redirect that drops the input
+    page = page_text(response)
+    assert 'data-testid="error-summary"' in page and message in page
+    assert "Échange avec la tutrice" in page and day.isoformat() in page
+    assert f'href="#id_cp{first.pk}-done_on"' in page
+    first.refresh_from_db()
+    assert first.done_on is None
+
+
+def test_checkpoint_with_a_missing_field_keeps_the_other(referent_client, person):
+    placement = _ongoing_placement(person)
+    first = placement.checkpoints.first()
+    response = referent_client.post(
+        reverse("employment:checkpoint_record", args=[person.pk, placement.pk, first.pk]),
+        {f"cp{first.pk}-done_on": "", f"cp{first.pk}-notes": "Notes gardées"},
+    )
+    page = page_text(response)
+    assert response.status_code == 200 and 'data-testid="error-summary"' in page
+    assert "Notes gardées" in page
+
+
+def test_stale_outcome_keeps_the_choice_with_the_current_version(referent_client, person):
+    placement = _ongoing_placement(person)
+    stale_version = placement.version
+    Placement.objects.filter(pk=placement.pk).update(version=stale_version + 1)
+    url = reverse("employment:placement_end", args=[person.pk, placement.pk])
+    outcome_on = timezone.localdate().isoformat()
+    response = referent_client.post(
+        url, {"outcome": "sustainable", "outcome_on": outcome_on, "version": stale_version}
+    )
+    assert response.status_code == 200
+    page = page_text(response)
+    assert 'data-testid="error-summary"' in page
+    assert re.search(r'<option value="sustainable"[^>]*selected', page)
+    assert outcome_on in page
+    assert f'name="version" value="{stale_version + 1}"' in page
+    placement.refresh_from_db()
+    assert placement.outcome == ""
+    # Saving again, after checking the page, goes through.
+    again = referent_client.post(
+        url, {"outcome": "sustainable", "outcome_on": outcome_on, "version": stale_version + 1}
+    )
+    assert again.status_code == 302
+    placement.refresh_from_db()
+    assert placement.outcome == "sustainable"
+
+
+def test_outcome_before_the_start_is_shown_on_the_form(referent_client, person):
+    placement = _ongoing_placement(person)
+    before = (placement.starts_on - dt.timedelta(days=1)).isoformat()
+    response = referent_client.post(
+        reverse("employment:placement_end", args=[person.pk, placement.pk]),
+        {"outcome": "sustainable", "outcome_on": before, "version": placement.version},
+    )
+    page = page_text(response)
+    assert response.status_code == 200
+    assert "L'issue ne peut pas précéder le début." in page and before in page
+
+
+def test_outcome_on_a_placement_ended_meanwhile_says_so(referent_client, person):
+    placement = _ongoing_placement(person)
+    Placement.objects.filter(pk=placement.pk).update(status="ended", outcome="sustainable")
+    response = referent_client.post(
+        reverse("employment:placement_end", args=[person.pk, placement.pk]),
+        {
+            "outcome": "broken",
+            "outcome_on": timezone.localdate().isoformat(),
+            "version": placement.version,
+        },
+    )
+    assert response.status_code == 200
+    assert "déjà terminée" in page_text(response)
+
+
+def test_checkpoint_noted_meanwhile_is_refused_and_the_entry_shown(referent_client, person):
+    placement = _ongoing_placement(person)
+    first = placement.checkpoints.first()
+    Checkpoint.objects.filter(pk=first.pk).update(
+        done_on=timezone.localdate(), notes="Noté par une collègue"
+    )
+    response = referent_client.post(
+        reverse("employment:checkpoint_record", args=[person.pk, placement.pk, first.pk]),
+        {
+            f"cp{first.pk}-done_on": timezone.localdate().isoformat(),
+            f"cp{first.pk}-notes": "Ma version",
+        },
+    )
+    page = page_text(response)
+    assert response.status_code == 200 and "déjà été noté" in page
+    first.refresh_from_db()
+    assert first.notes == "Noté par une collègue"

