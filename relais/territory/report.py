@@ -11,13 +11,14 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
+from relais.core import disclosure
 from relais.core.cells import neutralise
 from relais.core.pdf import render_pdf
 from relais.network.directory.models import Service
 from relais.territory import charts, geography
-from relais.territory.gaps import GapAnalysis, gap_analysis
+from relais.territory.gaps import GapAnalysis, gap_analysis, gap_rows
 from relais.territory.models import NeedsAnalysis, Theme, WatchItem
-from relais.territory.needs import ObservedNeeds, observed_needs, suppress
+from relais.territory.needs import NeedsFigures, ObservedNeeds, disclosed, observed_needs
 from relais.territory.portrait import Cell, Portrait, build_portrait, format_value
 
 SECTIONS = {
@@ -66,6 +67,7 @@ class ReportData:
     analysis: NeedsAnalysis
     portrait: Portrait
     needs: ObservedNeeds
+    figures: NeedsFigures
     gaps: GapAnalysis
     services: int
     organisations: int
@@ -97,6 +99,7 @@ def report_data(analysis: NeedsAnalysis, *, radius_km: int = 10) -> ReportData:
         analysis=analysis,
         portrait=portrait,
         needs=needs,
+        figures=disclosed(needs),
         gaps=gaps,
         services=offer.count(),
         organisations=offer.values("organisation_id").distinct().count(),
@@ -140,24 +143,28 @@ def portrait_tables(portrait: Portrait) -> list[dict]:
     return tables
 
 
+PDF_TEMPLATE = "territory/needs_analysis_pdf.html"
+
+
 def needs_pdf(analysis: NeedsAnalysis) -> bytes:
+    return render_pdf(PDF_TEMPLATE, pdf_context(analysis))
+
+
+def pdf_context(analysis: NeedsAnalysis) -> dict:
     data = report_data(analysis)
-    return render_pdf(
-        "territory/needs_analysis_pdf.html",
-        {
-            "data": data,
-            "analysis": analysis,
-            "sections": [
-                (key, title, analysis.narratives.get(key, "")) for key, title in SECTIONS.items()
-            ],
-            "tables": portrait_tables(data.portrait),
-            "needs_rows": [
-                (label, suppress(n), suppress(b)) for _k, label, n, b in data.needs.by_domain
-            ],
-            "generated": timezone.localtime(),
-            "areas": [geography.area_label(a) for a in analysis.territory.areas],
-        },
-    )
+    return {
+        "data": data,
+        "analysis": analysis,
+        "sections": [
+            (key, title, analysis.narratives.get(key, "")) for key, title in SECTIONS.items()
+        ],
+        "tables": portrait_tables(data.portrait),
+        "needs_rows": [(label, n, b) for _k, label, n, b in data.figures.domains],
+        "gap_rows": gap_rows(data.gaps, data.figures),
+        "legend": disclosure.SECONDARY_LEGEND,
+        "generated": timezone.localtime(),
+        "areas": [geography.area_label(a) for a in analysis.territory.areas],
+    }
 
 
 def needs_xlsx(analysis: NeedsAnalysis) -> bytes:
@@ -196,19 +203,20 @@ def needs_xlsx(analysis: NeedsAnalysis) -> bytes:
     needs.append(
         ["Domaine de vie", "Personnes en difficulté importante ou bloquante", "dont bloquante"]
     )
-    for _k, label, n, b in data.needs.by_domain:
-        needs.append([label, suppress(n), suppress(b)])
+    for _k, label, n, b in data.figures.domains:
+        needs.append([label, str(n), str(b)])
     gaps = book.create_sheet("Écarts")
     gaps.append(
         ["Domaine de vie", "Personnes", "Services à portée", "Communes sans service à portée"]
     )
-    for gap in data.gaps.domains:
+    for label, persons, services, communes in gap_rows(data.gaps, data.figures):
         gaps.append(
             [
-                gap.label,
-                suppress(gap.persons),
-                gap.services_in_reach,
-                ", ".join(f"{name} ({suppress(n)})" for _c, name, n in gap.gap_communes),
+                label,
+                str(persons),
+                services,
+                ", ".join(name if n is None else f"{name} ({n})" for name, n in communes)
+                or "aucune",
             ]
         )
     redundant = book.create_sheet("Offres redondantes")

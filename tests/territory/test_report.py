@@ -7,7 +7,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from relais.territory.report import needs_pdf, needs_xlsx, report_data
+from relais.territory.report import PDF_TEMPLATE, needs_pdf, needs_xlsx, pdf_context, report_data
 from tests.factories.territory import (
     IndicatorFactory,
     IndicatorValueFactory,
@@ -81,3 +81,24 @@ def test_narratives_cite_watch_entries_of_the_organisation_only(organisation):
     # a cited entry older than the period is listed too, and not twice.
     assert data.cited == [recent, old]
     assert recent not in data.watch
+
+
+def test_pdf_never_prints_a_small_number_of_persons(organisation):
+    """The PDF printed the raw count of persons diagnosed; 3 persons in one commune are not a
+    unit of their own (decision 0049) and no « 3 » may be printed."""
+    from django.template.loader import render_to_string
+    from django.utils import timezone
+
+    from tests.factories.diagnostics import DiagnosticFactory
+    from tests.factories.people import PersonFactory
+    from tests.factories.territory import PoolingAgreementFactory
+
+    today = timezone.localdate()
+    analysis = NeedsAnalysisFactory(territory__organisation=organisation, year=today.year)
+    PoolingAgreementFactory(organisation=organisation)
+    for _ in range(3):
+        person = PersonFactory(organisation=organisation, commune_code="69266")
+        DiagnosticFactory(person=person, assessed_on=today)
+    html = render_to_string(PDF_TEMPLATE, pdf_context(analysis))
+    assert "3 personne(s) diagnostiquée(s)" not in html
+    assert "0 personne(s) diagnostiquée(s)" in html

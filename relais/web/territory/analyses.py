@@ -13,7 +13,6 @@ from django.views.decorators.http import require_POST
 from relais.core.errors import DomainError, StaleObjectError
 from relais.territory import services as territory_services
 from relais.territory.models import NeedsAnalysis, Territory
-from relais.territory.needs import suppress
 from relais.territory.policies import can_contribute, can_view_territory
 from relais.territory.report import (
     GUIDANCE,
@@ -102,9 +101,7 @@ def detail(request: HttpRequest, analysis_id: int) -> HttpResponse:
             "data": data,
             "sections": sections,
             "tables": portrait_tables(data.portrait),
-            "needs_rows": [
-                (label, suppress(n), suppress(b)) for _k, label, n, b in data.needs.by_domain
-            ],
+            "needs_rows": [(label, n, b) for _k, label, n, b in data.figures.domains],
             "may_write": may_write,
         },
     )
