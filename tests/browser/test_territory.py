@@ -163,7 +163,12 @@ def test_portrait_themes_on_demand_and_employment_basin(page, login_as, organisa
     page.get_by_role("button", name="Importer").click()
     expect(page.get_by_text("2 lignes de chiffres")).to_be_visible()
 
-    page.goto(f"/territoire/{territory.pk}/emploi/")
+    # The basin is reached from the territory's portrait.
+    page.goto(f"/territoire/{territory.pk}/")
+    page.get_by_test_id("basin-link").click()
+    expect(
+        page.get_by_role("heading", name="Bassin d'emploi : Lyon et Villeurbanne")
+    ).to_be_visible()
     trades = page.get_by_test_id("trades-table")
     expect(trades.get_by_role("row").nth(1)).to_contain_text("G1603")
     expect(trades.get_by_role("row").nth(1)).to_contain_text("75,0")
