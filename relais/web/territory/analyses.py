@@ -18,6 +18,7 @@ from relais.territory.report import (
     GUIDANCE,
     SECTIONS,
     needs_pdf,
+    needs_tables,
     needs_xlsx,
     portrait_tables,
     report_data,
@@ -101,7 +102,7 @@ def detail(request: HttpRequest, analysis_id: int) -> HttpResponse:
             "data": data,
             "sections": sections,
             "tables": portrait_tables(data.portrait),
-            "needs_rows": [(label, n, b) for _k, label, n, b in data.figures.domains],
+            **needs_tables(data),
             "may_write": may_write,
         },
     )

@@ -400,3 +400,22 @@ def test_analysis_page_lists_cited_watch_entries(referent_client, organisation):
     watch = page_text(referent_client.get(reverse("territory:watch")))
     assert f"<code>[veille {entry.pk}]</code>" in watch
 
+
+def test_analysis_page_shows_the_needs_tables_offer_and_actor_map(referent_client, organisation):
+    from tests.factories.network.directory import ServiceFactory
+
+    analysis = NeedsAnalysisFactory(
+        territory__organisation=organisation, year=timezone.localdate().year
+    )
+    PoolingAgreementFactory(organisation=organisation)
+    _diagnose(organisation, "69266", 6)
+    ServiceFactory(commune_code="69266", thematiques=["logement-hebergement"])
+    response = referent_client.get(reverse("territory:analysis", args=[analysis.pk]))
+    html = response.content.decode()
+    for testid in ("abs-needs-chart", "abs-needs", "abs-communes", "abs-ages", "abs-schemes"):
+        assert f'data-testid="{testid}"' in html, testid
+    assert 'data-testid="abs-years"' in html and 'data-testid="abs-gaps"' in html
+    assert f"{reverse('search:actor_map')}?territoire=69123%2C69266" in html
+    offer = dict(response.context["data"].offer_by_thematique)
+    assert list(offer.values()) == [1]
+    assert str(response.context["commune_total"]) == "6"
