@@ -19,7 +19,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import ExtractYear
 
 from relais.core import disclosure
@@ -86,19 +86,24 @@ def pooled_organisations() -> list[int]:
 
 
 def _latest_diagnostics(organisations, communes, start, end):
-    """Ids of each person's latest diagnostic of the period."""
-    latest = (
+    """Ids of each person's latest diagnostic of the period: the one assessed last (a
+    diagnostic entered afterwards for an earlier date is not the latest), and of two
+    assessed the same day, the one recorded last. A correlated « no later one » on the
+    (person, date) index, portable to SQLite and PostgreSQL."""
+    period = Q(assessed_on__gte=start, assessed_on__lte=end)
+    later = Diagnostic.objects.filter(period, person_id=OuterRef("person_id")).filter(
+        Q(assessed_on__gt=OuterRef("assessed_on"))
+        | Q(assessed_on=OuterRef("assessed_on"), id__gt=OuterRef("id"))
+    )
+    return (
         Diagnostic.objects.filter(
+            period,
             person__organisation_id__in=organisations,
             person__commune_code__in=communes,
-            assessed_on__gte=start,
-            assessed_on__lte=end,
         )
-        .values("person_id")
-        .annotate(last=Max("id"))
-        .values("last")
+        .filter(~Exists(later))
+        .values("id")
     )
-    return latest
 
 
 def disclosure_units(counts: dict[str, int], communes: list[str]) -> tuple[set[str], set[str]]:
@@ -156,8 +161,11 @@ def observed_needs(
         persons=persons,
         grouped=frozenset(grouped),
     )
-    result.evolution = _evolution(organisations, communes, end)
+    calendar_year = start == dt.date(end.year, 1, 1) and end == dt.date(end.year, 12, 31)
     if not persons:
+        result.evolution = _evolution(
+            organisations, communes, end, known={end.year: 0} if calendar_year else {}
+        )
         return result
     assessments = DomainAssessment.objects.filter(
         diagnostic_id__in=latest, difficulty__gte=SIGNIFICANT
@@ -213,10 +221,16 @@ def observed_needs(
     for barriers in assessments.exclude(barriers=[]).values_list("barriers", flat=True):
         barrier_counts.update(set(barriers))
     result.barriers = [(barrier_label(code), n) for code, n in barrier_counts.most_common(15)]
+    # The period's own year is the figure just computed (same units, same count).
+    result.evolution = _evolution(
+        organisations, communes, end, known={end.year: result.difficulty} if calendar_year else {}
+    )
     return result
 
 
-def _evolution(organisations, communes, end: dt.date, years: int = 5) -> list[tuple[int, int, int]]:
+def _evolution(
+    organisations, communes, end: dt.date, years: int = 5, known: dict[int, int] | None = None
+) -> list[tuple[int, int, int]]:
     """Per year: persons whose latest diagnostic of the year shows at least one significant
     difficulty (as `by_commune` counts them), and diagnostics with an urgency « urgent » or
     « immédiat » — each year over that year's own units (`disclosure_units`)."""
@@ -245,6 +259,10 @@ def _evolution(organisations, communes, end: dt.date, years: int = 5) -> list[tu
             continue
         alone, grouped = disclosure_units({c: d for c, (d, _u) in cells.items()}, communes)
         counted = sorted(alone | grouped)
+        urgent = sum(cells[c][1] for c in counted)
+        if known and year in known:
+            rows.append((year, known[year], urgent))
+            continue
         latest = _latest_diagnostics(
             organisations, counted, dt.date(year, 1, 1), dt.date(year, 12, 31)
         )
@@ -254,7 +272,7 @@ def _evolution(organisations, communes, end: dt.date, years: int = 5) -> list[tu
             .distinct()
             .count()
         )
-        rows.append((year, persons, sum(cells[c][1] for c in counted)))
+        rows.append((year, persons, urgent))
     return rows
 
 

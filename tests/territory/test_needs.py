@@ -196,3 +196,18 @@ def test_dont_bloquante_cannot_give_a_small_difference(organisation):
     figures = disclosed(observed_needs(territory, start=YEAR[0], end=YEAR[1]))
     [(_k, _label, n, blocking)] = figures.domains
     assert str(n) == "7" and str(blocking) == "s"
+
+
+def test_the_latest_diagnostic_is_the_one_assessed_last_not_the_one_recorded_last(organisation):
+    """A diagnostic of March entered after the one of June: June's is the latest."""
+    territory = TerritoryFactory(organisation=organisation)
+    PoolingAgreementFactory(organisation=organisation)
+    diagnose(organisation, 4, domain="employment")
+    person = PersonFactory(organisation=organisation, commune_code=VILLEURBANNE)
+    june = DiagnosticFactory(person=person, assessed_on=dt.date(TODAY.year, 6, 10))
+    DomainAssessmentFactory(diagnostic=june, domain="housing", difficulty=3)
+    march = DiagnosticFactory(person=person, assessed_on=dt.date(TODAY.year, 3, 1))
+    assert march.pk > june.pk
+    found = observed_needs(territory, start=YEAR[0], end=YEAR[1])
+    assert found.persons == 5
+    assert ("housing", "Logement et hébergement", 1, 1) in found.by_domain

@@ -401,6 +401,30 @@ def test_analysis_page_lists_cited_watch_entries(referent_client, organisation):
     assert f"<code>[veille {entry.pk}]</code>" in watch
 
 
+def test_referents_do_not_see_links_to_imports_they_may_not_open(
+    referent_client, organisation, manager
+):
+    from django.test import Client
+
+    from tests.helpers import login_verified
+
+    manager_client = Client()
+    login_verified(manager_client, manager)
+    job = IndicatorImport.objects.create(
+        organisation=organisation,
+        created_by=manager,
+        indicator=IndicatorFactory(organisation=organisation),
+        file="territory/imports/x.csv",
+        original_name="valeurs.csv",
+    )
+    link = reverse("territory:import_detail", args=[job.pk])
+    assert referent_client.get(link).status_code == 403
+    referent_page = referent_client.get(reverse("territory:indicators")).content.decode()
+    assert link not in referent_page
+    assert reverse("territory:import_upload") not in referent_page
+    assert link in manager_client.get(reverse("territory:indicators")).content.decode()
+
+
 def test_analysis_page_shows_the_needs_tables_offer_and_actor_map(referent_client, organisation):
     from tests.factories.network.directory import ServiceFactory
 
