@@ -9,7 +9,12 @@ outside the référent's own caseload goes through here:
 - **secondary suppression**: in a table whose totals are shown, a row or column with a single
   suppressed cell would let it be recomputed (total minus the others); the smallest other
   non-zero cell of that line is suppressed too (or, when there is none, the line's total),
-  until no line has exactly one hidden cell.
+  until no line has exactly one hidden cell. A count hidden only to protect another one is
+  shown « s » (`SECONDARY_LABEL`), not « < 5 »: it may well be 5 or more, and a reader must
+  not take it for a small group. Pages that show « s » carry `SECONDARY_LEGEND`.
+- **linked figures**: the same sums often appear in several tables of a page (a column's
+  total is another table's cell). `suppress_lines` takes every figure once, by key, with
+  every sum that ties them, so that a figure is hidden everywhere or nowhere.
 
 The functions work on plain integers so that any module can use them on rows the database
 aggregated; nothing here knows about persons.
@@ -17,12 +22,16 @@ aggregated; nothing here knows about persons.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import TypeVar
 
 THRESHOLD = 5
 SUPPRESSED_LABEL = f"< {THRESHOLD}"
+SECONDARY_LABEL = "s"
+SECONDARY_LEGEND = "s : chiffre masqué pour protéger un petit effectif"
+Key = TypeVar("Key", bound=Hashable)
 
 
 @dataclass(frozen=True)
@@ -32,10 +41,11 @@ class Figure:
 
     value: int | None
     suppressed: bool = False
+    secondary: bool = False  # hidden to protect another count, not because it is small
 
     def __str__(self) -> str:
         if self.suppressed:
-            return SUPPRESSED_LABEL
+            return SECONDARY_LABEL if self.secondary else SUPPRESSED_LABEL
         return f"{self.value:,}".replace(",", "\u202f") if self.value is not None else "–"
 
     @property
@@ -78,14 +88,51 @@ class SuppressedTable:
         )
 
 
+def suppress_lines(
+    values: Mapping[Key, int],
+    lines: Sequence[tuple[Sequence[Key], Key]],
+    *,
+    threshold: int = THRESHOLD,
+) -> dict[Key, Figure]:
+    """Primary and secondary suppression of figures tied by sums.
+
+    `values` holds every figure once, by key; each line is (cells, total) with
+    `values[total] == sum(values[c] for c in cells)`. A key may be in several lines (a total
+    of one table that is a cell of another, or the same count shown in two tables): it is
+    hidden everywhere or nowhere. A line with exactly one hidden entry gives it away, so
+    another entry of that line is hidden — the smallest non-zero cell, else the line's total —
+    until every line has none or at least two. Keys that are in `values` but shown nowhere
+    (a difference the reader could compute) take part like the others."""
+    hidden = {key: is_small(value, threshold=threshold) for key, value in values.items()}
+    primary = {key for key, small in hidden.items() if small}
+    changed = True
+    while changed:
+        changed = False
+        for cells, total in lines:
+            entries = [*cells, total]
+            if sum(hidden[key] for key in entries) != 1:
+                continue
+            candidates = [(values[key], key) for key in cells if not hidden[key] and values[key]]
+            if candidates:
+                chosen = min(candidates, key=lambda item: item[0])[1]
+            elif not hidden[total] and values[total] > 0:
+                chosen = total
+            else:
+                continue
+            hidden[chosen] = True
+            changed = True
+    return {
+        key: Figure(None, suppressed=True, secondary=key not in primary)
+        if hidden[key]
+        else Figure(value)
+        for key, value in values.items()
+    }
+
+
 def suppress_table(rows: Sequence[Sequence[int]], *, threshold: int = THRESHOLD) -> SuppressedTable:
     """Primary and secondary suppression of a table of counts shown with its row totals,
-    column totals and grand total.
-
-    The table is seen with its totals as one (rows + 1) × (columns + 1) grid in which every
-    line (a row with its total, a column with its total) is a sum. A line with exactly one
-    hidden entry gives it away, so another entry of that line is hidden — the smallest
-    non-zero cell, else the line's total — until every line has none or at least two."""
+    column totals and grand total: the table with its totals is one (rows + 1) × (columns + 1)
+    grid in which every line (a row with its total, a column with its total) is a sum."""
     values = [list(row) for row in rows]
     height = len(values)
     width = len(values[0]) if values else 0
@@ -93,36 +140,15 @@ def suppress_table(rows: Sequence[Sequence[int]], *, threshold: int = THRESHOLD)
         raise ValueError("Toutes les lignes du tableau doivent avoir le même nombre de cases.")
     grid = [[*row, sum(row)] for row in values]
     grid.append([sum(grid[r][c] for r in range(height)) for c in range(width + 1)])
-    hidden = [[is_small(v, threshold=threshold) for v in row] for row in grid]
-
-    lines = [[(r, c) for c in range(width + 1)] for r in range(height + 1)]
-    lines += [[(r, c) for r in range(height + 1)] for c in range(width + 1)]
-    changed = True
-    while changed:
-        changed = False
-        for line in lines:
-            if sum(hidden[r][c] for r, c in line) != 1:
-                continue
-            *cells, total = line
-            candidates = [(grid[r][c], (r, c)) for r, c in cells if not hidden[r][c]]
-            candidates = [(v, pos) for v, pos in candidates if v > 0]
-            if candidates:
-                r, c = min(candidates, key=lambda item: item[0])[1]
-            elif not hidden[total[0]][total[1]] and grid[total[0]][total[1]] > 0:
-                r, c = total
-            else:
-                continue
-            hidden[r][c] = True
-            changed = True
-
-    def figure(r: int, c: int) -> Figure:
-        return Figure(None, suppressed=True) if hidden[r][c] else Figure(grid[r][c])
-
+    cells = {(r, c): grid[r][c] for r in range(height + 1) for c in range(width + 1)}
+    lines = [([(r, c) for c in range(width)], (r, width)) for r in range(height + 1)]
+    lines += [([(r, c) for r in range(height)], (height, c)) for c in range(width + 1)]
+    figures = suppress_lines(cells, lines, threshold=threshold)
     return SuppressedTable(
-        cells=[[figure(r, c) for c in range(width)] for r in range(height)],
-        row_totals=[figure(r, width) for r in range(height)],
-        column_totals=[figure(height, c) for c in range(width)],
-        total=figure(height, width),
+        cells=[[figures[(r, c)] for c in range(width)] for r in range(height)],
+        row_totals=[figures[(r, width)] for r in range(height)],
+        column_totals=[figures[(height, c)] for c in range(width)],
+        total=figures[(height, width)],
     )
 
 

@@ -1,23 +1,28 @@
 """Demo data of the territory module: the CCAS's territory (Villeurbanne and the east of
 Lyon), a small catalogue of indicators with plausible, generated figures for every commune
-of the Rhône — labelled as demo figures everywhere they show —, the pooling agreements, an
-ABS under way and a few watch entries. Idempotent."""
+of the Rhône — labelled as demo figures everywhere they show —, a small labour-market file in
+the shape of France Travail's « Besoins en main-d'œuvre » (demo figures too), the pooling
+agreements, an ABS under way and a few watch entries. Idempotent."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import random
+import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
 
 from relais.accounts.models import Membership, Organisation, Role
-from relais.territory import geography, services
+from relais.territory import geography, labour, services
 from relais.territory.models import (
     Aggregation,
     Indicator,
     IndicatorValue,
+    LabourDataset,
     NeedsAnalysis,
     Territory,
     WatchItem,
@@ -234,6 +239,80 @@ def _seed_indicators() -> int:
     return count
 
 
+LABOUR_TITLE = "Besoins en main-d'œuvre — démonstration"
+LABOUR_SOURCE = DEMO_SOURCE + "France Travail, enquête « Besoins en main-d'œuvre »"
+# (ROME code, label, recruitment projects in the Rhône, share judged difficult, seasonal share)
+LABOUR_TRADES = (
+    ("J1501", "Aides-soignants", 2300, 0.78, 0.10),
+    ("K1302", "Aides à domicile et aides ménagères", 2600, 0.81, 0.05),
+    ("K2204", "Agents d'entretien de locaux", 3900, 0.52, 0.12),
+    ("G1602", "Cuisiniers", 1800, 0.70, 0.35),
+    ("G1803", "Serveurs de cafés et de restaurants", 2900, 0.62, 0.45),
+    ("N1103", "Ouvriers du magasinage et de la préparation de commandes", 2700, 0.38, 0.20),
+    ("N4105", "Conducteurs livreurs sur courte distance", 1100, 0.61, 0.08),
+    ("F1703", "Maçons", 900, 0.83, 0.04),
+    ("F1602", "Électriciens du bâtiment", 700, 0.79, 0.03),
+    ("J1506", "Infirmiers", 1500, 0.74, 0.06),
+    ("D1507", "Employés de libre-service", 1700, 0.33, 0.30),
+    ("H2913", "Soudeurs", 300, 0.86, 0.02),
+    ("I1304", "Techniciens de maintenance industrielle", 450, 0.80, 0.02),
+    ("M1607", "Secrétaires", 600, 0.28, 0.05),
+)
+# Areas as BMO names them: files by département use the département's number.
+LABOUR_AREAS = (("69", "Rhône", 1.0), ("01", "Ain", 0.22))
+
+
+def _seed_labour(manager: Membership) -> int:
+    """A small labour-market file, generated and labelled as demo figures, imported through
+    the service as a user's file would be (so that the basin page has something to show)."""
+    organisation_id = manager.organisation_id
+    if LabourDataset.objects.filter(organisation_id=organisation_id, title=LABOUR_TITLE).exists():
+        return 0
+    rng = random.Random(69)  # noqa: S311 (demo figures, reproducible)
+    year = timezone.localdate().year
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "bmo-demo.csv"
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle, delimiter=";")
+            writer.writerow(
+                [
+                    "code_rome",
+                    "libelle_metier",
+                    "BE23",
+                    "NOMBE23",
+                    "met",
+                    "xmet",
+                    "smet",
+                    "demandeurs",
+                ]
+            )
+            for code, label, projects, difficult, seasonal in LABOUR_TRADES:
+                for area, name, scale in LABOUR_AREAS:
+                    met = round(projects * scale * rng.uniform(0.85, 1.15))
+                    writer.writerow(
+                        [
+                            code,
+                            label,
+                            area,
+                            name,
+                            met,
+                            round(met * difficult),
+                            round(met * seasonal),
+                            round(met * rng.uniform(0.6, 2.8)),
+                        ]
+                    )
+        dataset = labour.labour_import(
+            membership=manager,
+            title=LABOUR_TITLE,
+            source=LABOUR_SOURCE,
+            year=year,
+            path=path,
+            name=path.name,
+            size=path.stat().st_size,
+        )
+    return dataset.rows
+
+
 def _manager(organisation: Organisation) -> Membership | None:
     return (
         Membership.objects.active()
@@ -260,6 +339,7 @@ def seed_territory(organisations: dict[str, Organisation]) -> dict[str, int]:
             name="Villeurbanne et l'Est lyonnais",
             areas_text="Villeurbanne, Vaulx-en-Velin, Bron, Vénissieux, Décines-Charpieu",
         )
+    _seed_labour(manager)
     year = timezone.localdate().year
     if not NeedsAnalysis.objects.filter(organisation=ccas).exists():
         analysis = services.needs_analysis_create(

@@ -9,6 +9,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from relais.core.charts import Chart, Series
+from relais.core.disclosure import SECONDARY_LABEL, SUPPRESSED_LABEL, Figure
 
 FONT = "Marianne, Arial, sans-serif"
 
@@ -49,6 +50,25 @@ def bar_chart(
         series=[Series(title, [v for _l, v in bars])],
         missing_label=missing_label,
     ).svg()
+
+
+def figures_bar_chart(
+    *, title: str, bars: list[tuple[str, Figure]], chart_id: str = ""
+) -> SafeString:
+    """Bars of suppressed counts (`relais.core.disclosure.Figure`): a hidden one draws no
+    bar and is labelled « < 5 » or « s » like the table beside it (the shared chart has one
+    label for every missing figure: « < 5 ou s » when both kinds are hidden)."""
+    hidden = {f.secondary for _l, f in bars if f.suppressed}
+    missing = {
+        frozenset({False}): SUPPRESSED_LABEL,
+        frozenset({True}): SECONDARY_LABEL,
+    }.get(frozenset(hidden), f"{SUPPRESSED_LABEL} ou {SECONDARY_LABEL}")
+    return bar_chart(
+        title=title,
+        bars=[(label, f.shown) for label, f in bars],
+        chart_id=chart_id,
+        missing_label=missing,
+    )
 
 
 def points_map(

@@ -10,12 +10,13 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from relais.core.disclosure import Figure
 from relais.diagnostics.domains import Domain, domain_thematiques
 from relais.network.directory.geo import haversine_km
 from relais.network.directory.models import Service
 from relais.network.directory.thematiques import label as thematique_label
 from relais.territory import geography
-from relais.territory.needs import ObservedNeeds
+from relais.territory.needs import OTHERS, OTHERS_LABEL, NeedsFigures, ObservedNeeds
 
 GRID = 0.1  # degrees: services are bucketed so that each commune looks only nearby
 
@@ -27,6 +28,9 @@ class DomainGap:
     persons: int
     services_in_reach: int
     gap_communes: list[tuple[str, str, int]] = field(default_factory=list)  # code, name, persons
+    # Some of the small communes counted together (« autres communes ») have no service in
+    # reach: they are never named one by one (decision 0049).
+    others_without_service: bool = False
 
 
 @dataclass
@@ -110,8 +114,11 @@ def gap_analysis(needs: ObservedNeeds, *, radius_km: int = 10) -> GapAnalysis:
             reachable = in_reach(thematiques, lat, lon)
             in_reach_of_needs |= reachable
             if not reachable:
-                gap.gap_communes.append((code, commune.name, count))
-                gap_codes.add(code)
+                if code in needs.grouped:
+                    gap.others_without_service = True
+                else:
+                    gap.gap_communes.append((code, commune.name, count))
+                    gap_codes.add(code)
         # Services of the domain within the distance of at least one commune with the need.
         gap.services_in_reach = len(in_reach_of_needs)
         gap.gap_communes.sort(key=lambda r: -r[2])
@@ -137,7 +144,7 @@ def gap_analysis(needs: ObservedNeeds, *, radius_km: int = 10) -> GapAnalysis:
     ]
     points = [
         (table[c].name, *table[c].coordinates, "gap" if c in gap_codes else "ok")
-        for c in sorted(need_codes)
+        for c in sorted(need_codes - needs.grouped)
         if table[c].coordinates
     ]
     return GapAnalysis(
@@ -145,4 +152,25 @@ def gap_analysis(needs: ObservedNeeds, *, radius_km: int = 10) -> GapAnalysis:
     )
 
 
-__all__ = ["Domain", "GapAnalysis", "gap_analysis"]
+def gap_rows(
+    analysis: GapAnalysis, figures: NeedsFigures
+) -> list[tuple[str, Figure, int, list[tuple[str, Figure | None]]]]:
+    """The gap table as shown: per domain, its persons and the communes without a service in
+    reach with their persons — the figures of `needs.disclosed`, whose secondary suppression
+    covers each domain's communes and total, so that the listed communes never give a hidden
+    one by subtraction. The small communes counted together are named « autres communes »,
+    without a count (theirs is a part of a unit, a figure no table shows)."""
+    domains = {key: n for key, _label, n, _b in figures.domains}
+    rows = []
+    for gap in analysis.domains:
+        communes: list[tuple[str, Figure | None]] = [
+            (name, figures.commune_domain[(gap.domain, code)])
+            for code, name, _n in gap.gap_communes
+        ]
+        if gap.others_without_service:
+            communes.append((OTHERS_LABEL.lower(), None))
+        rows.append((gap.label, domains[gap.domain], gap.services_in_reach, communes))
+    return rows
+
+
+__all__ = ["OTHERS", "Domain", "GapAnalysis", "gap_analysis", "gap_rows"]

@@ -2,9 +2,13 @@
 statistics office has — aggregated across the organisations that agreed to pool their
 figures (`PoolingAgreement`), and anonymised.
 
-Aggregated figures are no one's personal data, on two conditions kept here: counts of 1 to
-4 are shown « < 5 » (statistical secrecy), and nothing leads back to a person (no list, no
-link, no filter narrower than a commune). Reads are `.values()` aggregates: no person
+Aggregated figures are no one's personal data, on conditions kept here (decision 0049):
+counts of 1 to 4 are shown « < 5 » and every sum that ties the figures of a page gets
+secondary suppression (`disclosed`), so that no hidden count can be found again by
+subtraction; a commune with fewer than `MIN_UNIT` diagnosed persons is never a unit of its own
+(`disclosure_units`), so that comparing two territories that differ by such a commune reveals
+nothing; nothing leads back to a person (no list, no link, no filter narrower than a
+commune). Reads are `.values()` aggregates: no person
 record is loaded. A person counts once per domain and period, on their latest diagnostic
 of the period; by scheme, once per scheme of their pathways (a person in two schemes counts in
 each)."""
@@ -15,7 +19,8 @@ import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models.functions import ExtractYear
 
 from relais.core import disclosure
 from relais.diagnostics.domains import Domain, barrier_label
@@ -26,6 +31,10 @@ from relais.territory.models import PoolingAgreement, Territory
 
 SIGNIFICANT = 2  # difficulty « importante » or « bloquante »
 AGE_BANDS = ((0, 25, "moins de 26 ans"), (26, 49, "26 à 49 ans"), (50, 200, "50 ans et plus"))
+# A commune is a unit of its own only with this many persons diagnosed in the period.
+MIN_UNIT = disclosure.THRESHOLD
+OTHERS = "autres"
+OTHERS_LABEL = "Autres communes"
 
 
 def suppress(count: int | None) -> str:
@@ -56,12 +65,16 @@ class ObservedNeeds:
     by_domain: list[tuple[str, str, int, int]] = field(
         default_factory=list
     )  # key, label, sig, blocking
-    by_commune: list[tuple[str, str, int]] = field(default_factory=list)
+    by_commune: list[tuple[str, str, int]] = field(default_factory=list)  # code, name, persons
     by_age: list[tuple[str, int]] = field(default_factory=list)
     by_scheme: list[tuple[str, int]] = field(default_factory=list)
     barriers: list[tuple[str, int]] = field(default_factory=list)
     evolution: list[tuple[int, int, int]] = field(default_factory=list)  # year, persons, urgent
     commune_domain: dict[str, dict[str, int]] = field(default_factory=dict)
+    # Communes under MIN_UNIT counted together as « autres communes » (never shown alone).
+    grouped: frozenset[str] = frozenset()
+    # Persons with at least one significant difficulty: the sum of `by_commune`.
+    difficulty: int = 0
 
 
 def pooled_organisations() -> list[int]:
@@ -73,19 +86,54 @@ def pooled_organisations() -> list[int]:
 
 
 def _latest_diagnostics(organisations, communes, start, end):
-    """Ids of each person's latest diagnostic of the period."""
-    latest = (
+    """Ids of each person's latest diagnostic of the period: the one assessed last (a
+    diagnostic entered afterwards for an earlier date is not the latest), and of two
+    assessed the same day, the one recorded last. A correlated « no later one » on the
+    (person, date) index, portable to SQLite and PostgreSQL."""
+    period = Q(assessed_on__gte=start, assessed_on__lte=end)
+    later = Diagnostic.objects.filter(period, person_id=OuterRef("person_id")).filter(
+        Q(assessed_on__gt=OuterRef("assessed_on"))
+        | Q(assessed_on=OuterRef("assessed_on"), id__gt=OuterRef("id"))
+    )
+    return (
         Diagnostic.objects.filter(
+            period,
             person__organisation_id__in=organisations,
             person__commune_code__in=communes,
-            assessed_on__gte=start,
-            assessed_on__lte=end,
         )
-        .values("person_id")
-        .annotate(last=Max("id"))
-        .values("last")
+        .filter(~Exists(later))
+        .values("id")
     )
-    return latest
+
+
+def disclosure_units(counts: dict[str, int], communes: list[str]) -> tuple[set[str], set[str]]:
+    """Which communes count, given the persons diagnosed in each (decision 0049).
+
+    A territory's figures are sums over units that do not depend on the territory: a commune
+    with at least `MIN_UNIT` diagnosed persons is a unit of its own; the communes of a
+    département under that number form one unit, « autres communes », counted only by a
+    territory that covers the whole département and only when together they reach
+    `MIN_UNIT`. Otherwise they are left out. Two territories' figures then differ by whole
+    units of at least `MIN_UNIT` persons: {city + village} shows what {city} shows.
+    Returns (communes alone, communes grouped)."""
+    alone = {code for code, n in counts.items() if n >= MIN_UNIT}
+    table = geography.communes()
+    small: dict[str, dict[str, int]] = defaultdict(dict)
+    for code, n in counts.items():
+        if 0 < n < MIN_UNIT and code in table:
+            small[table[code].departement][code] = n
+    territory = set(communes)
+    grouped: set[str] = set()
+    for departement, members in small.items():
+        if sum(members.values()) < MIN_UNIT:
+            continue
+        if set(geography.area_communes(f"departement:{departement}")) <= territory:
+            grouped |= members.keys()
+    return alone, grouped
+
+
+def _unit(code: str, grouped: frozenset[str] | set[str]) -> str:
+    return OTHERS if code in grouped else code
 
 
 def observed_needs(
@@ -93,17 +141,31 @@ def observed_needs(
 ) -> ObservedNeeds:
     organisations = pooled_organisations() if organisations is None else organisations
     communes = geography.communes_of(territory.areas)
-    latest = _latest_diagnostics(organisations, communes, start, end)
+    everyone = _latest_diagnostics(organisations, communes, start, end)
+    diagnosed = dict(
+        Diagnostic.objects.filter(id__in=everyone)
+        .values("person__commune_code")
+        .annotate(n=Count("id"))
+        .values_list("person__commune_code", "n")
+    )
+    alone, grouped = disclosure_units(diagnosed, communes)
+    counted = sorted(alone | grouped)
+    latest = _latest_diagnostics(organisations, counted, start, end)
     diagnostics = Diagnostic.objects.filter(id__in=latest)
-    persons = diagnostics.count()
+    persons = sum(diagnosed[code] for code in counted)
     result = ObservedNeeds(
         territory=territory,
         start=start,
         end=end,
         organisations=len(organisations),
         persons=persons,
+        grouped=frozenset(grouped),
     )
+    calendar_year = start == dt.date(end.year, 1, 1) and end == dt.date(end.year, 12, 31)
     if not persons:
+        result.evolution = _evolution(
+            organisations, communes, end, known={end.year: 0} if calendar_year else {}
+        )
         return result
     assessments = DomainAssessment.objects.filter(
         diagnostic_id__in=latest, difficulty__gte=SIGNIFICANT
@@ -131,11 +193,15 @@ def observed_needs(
     for row in assessments.values("diagnostic__person__commune_code").annotate(
         n=Count("diagnostic__person_id", distinct=True)
     ):
-        per_commune[row["diagnostic__person__commune_code"]] = row["n"]
+        per_commune[_unit(row["diagnostic__person__commune_code"], grouped)] += row["n"]
+    result.difficulty = sum(per_commune.values())
+    others = per_commune.pop(OTHERS, 0)
     result.by_commune = sorted(
         ((code, table[code].name if code in table else code, n) for code, n in per_commune.items()),
         key=lambda r: (-r[2], r[1]),
     )
+    if others:
+        result.by_commune.append((OTHERS, OTHERS_LABEL, others))
     today = end
     ages = Counter()
     for birth in diagnostics.values_list("person__birth_date", flat=True):
@@ -155,30 +221,132 @@ def observed_needs(
     for barriers in assessments.exclude(barriers=[]).values_list("barriers", flat=True):
         barrier_counts.update(set(barriers))
     result.barriers = [(barrier_label(code), n) for code, n in barrier_counts.most_common(15)]
-    result.evolution = _evolution(organisations, communes, end)
+    # The period's own year is the figure just computed (same units, same count).
+    result.evolution = _evolution(
+        organisations, communes, end, known={end.year: result.difficulty} if calendar_year else {}
+    )
     return result
 
 
-def _evolution(organisations, communes, end: dt.date, years: int = 5) -> list[tuple[int, int, int]]:
-    """Per year: persons diagnosed with at least one significant difficulty, and diagnostics
-    with an urgency « urgent » or « immédiat »."""
-    rows = []
-    for year in range(end.year - years + 1, end.year + 1):
-        start, stop = dt.date(year, 1, 1), dt.date(year, 12, 31)
-        base = Diagnostic.objects.filter(
+def _evolution(
+    organisations, communes, end: dt.date, years: int = 5, known: dict[int, int] | None = None
+) -> list[tuple[int, int, int]]:
+    """Per year: persons whose latest diagnostic of the year shows at least one significant
+    difficulty (as `by_commune` counts them), and diagnostics with an urgency « urgent » or
+    « immédiat » — each year over that year's own units (`disclosure_units`)."""
+    first = end.year - years + 1
+    grid: dict[int, dict[str, tuple[int, int]]] = defaultdict(dict)
+    for row in (
+        Diagnostic.objects.filter(
             person__organisation_id__in=organisations,
             person__commune_code__in=communes,
-            assessed_on__gte=start,
-            assessed_on__lte=stop,
+            assessed_on__gte=dt.date(first, 1, 1),
+            assessed_on__lte=dt.date(end.year, 12, 31),
         )
-        figures = base.aggregate(
-            persons=Count(
-                "person_id", distinct=True, filter=Q(assessments__difficulty__gte=SIGNIFICANT)
-            ),
-            urgent=Count("id", distinct=True, filter=Q(urgency__gte=2)),
+        .annotate(year=ExtractYear("assessed_on"))
+        .values("year", "person__commune_code")
+        .annotate(
+            diagnosed=Count("person_id", distinct=True),
+            urgent=Count("id", filter=Q(urgency__gte=2)),
         )
-        rows.append((year, figures["persons"], figures["urgent"]))
+    ):
+        grid[row["year"]][row["person__commune_code"]] = (row["diagnosed"], row["urgent"])
+    rows = []
+    for year in range(first, end.year + 1):
+        cells = grid.get(year, {})
+        if not cells:
+            rows.append((year, 0, 0))
+            continue
+        alone, grouped = disclosure_units({c: d for c, (d, _u) in cells.items()}, communes)
+        counted = sorted(alone | grouped)
+        urgent = sum(cells[c][1] for c in counted)
+        if known and year in known:
+            rows.append((year, known[year], urgent))
+            continue
+        latest = _latest_diagnostics(
+            organisations, counted, dt.date(year, 1, 1), dt.date(year, 12, 31)
+        )
+        persons = (
+            Diagnostic.objects.filter(id__in=latest, assessments__difficulty__gte=SIGNIFICANT)
+            .values("person_id")
+            .distinct()
+            .count()
+        )
+        rows.append((year, persons, urgent))
     return rows
+
+
+@dataclass
+class NeedsFigures:
+    """The observed needs as they may be shown: every figure a `disclosure.Figure`, primary and
+    secondary suppression applied once over all the sums that tie the tables of a page (ages
+    to the persons; communes to the persons in difficulty, which is also the year's line of
+    the evolution; each domain's communes and its « dont bloquante » to the domain's count)."""
+
+    persons: disclosure.Figure
+    ages: list[tuple[str, disclosure.Figure]]
+    communes: list[tuple[str, str, disclosure.Figure]]  # code, name, persons in difficulty
+    difficulty: disclosure.Figure
+    domains: list[tuple[str, str, disclosure.Figure, disclosure.Figure]]  # key, label, n, blocking
+    schemes: list[tuple[str, disclosure.Figure]]
+    barriers: list[tuple[str, disclosure.Figure]]
+    evolution: list[tuple[int, disclosure.Figure, disclosure.Figure]]
+    commune_domain: dict[tuple[str, str], disclosure.Figure]  # (domain, commune or OTHERS)
+    any_secondary: bool
+
+
+def disclosed(found: ObservedNeeds) -> NeedsFigures:
+    values: dict = {"persons": found.persons, "difficulty": found.difficulty}
+    lines: list = []
+    values |= {("age", label): n for label, n in found.by_age}
+    if found.by_age:
+        lines.append(([("age", label) for label, _n in found.by_age], "persons"))
+    values |= {("commune", code): n for code, _name, n in found.by_commune}
+    lines.append(([("commune", code) for code, _name, _n in found.by_commune], "difficulty"))
+    for key, _label, n, blocking in found.by_domain:
+        values |= {
+            ("domain", key): n,
+            ("blocking", key): blocking,
+            ("important", key): n - blocking,
+        }
+        lines.append(([("important", key), ("blocking", key)], ("domain", key)))
+        units: Counter = Counter()
+        for code, per_domain in found.commune_domain.items():
+            if per_domain.get(key):
+                units[_unit(code, found.grouped)] += per_domain[key]
+        values |= {("cd", key, unit): n for unit, n in units.items()}
+        lines.append(([("cd", key, unit) for unit in units], ("domain", key)))
+    values |= {("scheme", label): n for label, n in found.by_scheme}
+    values |= {("barrier", label): n for label, n in found.barriers}
+    # The period's own year in the evolution is the communes' total, the same figure.
+    calendar_year = found.start == dt.date(found.end.year, 1, 1)
+
+    def evolution_key(year: int) -> object:
+        return "difficulty" if calendar_year and year == found.end.year else ("evolution", year)
+
+    for year, persons, urgent in found.evolution:
+        if evolution_key(year) != "difficulty":
+            values[("evolution", year)] = persons
+        values[("urgent", year)] = urgent
+    figures = disclosure.suppress_lines(values, lines)
+    return NeedsFigures(
+        persons=figures["persons"],
+        ages=[(label, figures[("age", label)]) for label, _n in found.by_age],
+        communes=[(code, name, figures[("commune", code)]) for code, name, _n in found.by_commune],
+        difficulty=figures["difficulty"],
+        domains=[
+            (key, label, figures[("domain", key)], figures[("blocking", key)])
+            for key, label, _n, _b in found.by_domain
+        ],
+        schemes=[(label, figures[("scheme", label)]) for label, _n in found.by_scheme],
+        barriers=[(label, figures[("barrier", label)]) for label, _n in found.barriers],
+        evolution=[
+            (year, figures[evolution_key(year)], figures[("urgent", year)])
+            for year, _p, _u in found.evolution
+        ],
+        commune_domain={key[1:]: f for key, f in figures.items() if key[0:1] == ("cd",)},
+        any_secondary=any(f.secondary for f in figures.values()),
+    )
 
 
 def needs_by_domain(
@@ -186,16 +354,9 @@ def needs_by_domain(
 ) -> list[tuple[str, str, int]]:
     """Only the life domains of `observed_needs` — (domain, label, persons with an
     important or blocking difficulty), most frequent first — for the modules that link to
-    an observed need (a collective project answering it), without the rest of the analysis.
-    Counts are raw: whoever shows them suppresses them. One query."""
-    organisations = pooled_organisations() if organisations is None else organisations
-    communes = geography.communes_of(territory.areas)
-    latest = _latest_diagnostics(organisations, communes, start, end)
-    counts = dict(
-        DomainAssessment.objects.filter(diagnostic_id__in=latest, difficulty__gte=SIGNIFICANT)
-        .values("domain")
-        .annotate(n=Count("id"))
-        .values_list("domain", "n")
-    )
-    rows = [(d.value, d.label, counts[d.value]) for d in Domain if counts.get(d.value)]
+    an observed need (a collective project answering it). Read through `observed_needs`, so
+    the same units apply (small communes pooled or left out: decision 0049). Counts are raw:
+    whoever shows them suppresses them."""
+    found = observed_needs(territory, start=start, end=end, organisations=organisations)
+    rows = [(key, label, n) for key, label, n, _blocking in found.by_domain if n]
     return sorted(rows, key=lambda r: -r[2])

@@ -137,11 +137,49 @@ def _csv_lines(path: Path, on_bytes: Callable[[int], None] | None = None):
                         "point-virgule) » dans Excel)."
                     ) from error
                 except csv.Error as error:
-                    raise FileUnreadable(f"Ligne {number + 1} : {error}") from error
+                    raise FileUnreadable(
+                        f"Ligne {number + 1} : {csv_error_message(error)}"
+                    ) from error
                 number = reader.line_num
                 yield number, cells
 
     return encoding, delimiter, lines()
+
+
+# Python's csv module speaks English; a user reads French. Known messages by their start.
+CSV_ERRORS = (
+    (
+        "field larger than field limit",
+        "une case dépasse la taille permise (131 072 caractères) ; "
+        "un guillemet est sans doute resté ouvert plus haut",
+    ),
+    (
+        "line contains nul",
+        "la ligne contient un caractère nul : ce n'est sans doute pas un fichier texte (CSV)",
+    ),
+    (
+        "new-line character seen in unquoted field",
+        "retour à la ligne inattendu dans une case "
+        "sans guillemets ; enregistrez le fichier de nouveau au format CSV",
+    ),
+    (
+        "unexpected end of data",
+        "le fichier se termine au milieu d'une case (guillemet non refermé)",
+    ),
+    (
+        "expected after",
+        "un guillemet fermant doit être suivi du séparateur ou de la fin de la ligne",
+    ),
+)
+
+
+def csv_error_message(error: csv.Error) -> str:
+    """A French message for an error of the csv reader."""
+    text = str(error).lower()
+    for start, message in CSV_ERRORS:
+        if start in text:
+            return message
+    return "ligne illisible au format CSV (guillemets ou séparateurs mal placés)"
 
 
 class _CountingReader(io.RawIOBase):

@@ -7,17 +7,23 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+from collections import Counter
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
+from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 
+from relais.core import disclosure
 from relais.core.cells import neutralise
 from relais.core.pdf import render_pdf
 from relais.network.directory.models import Service
+from relais.network.directory.thematiques import label as thematique_label
 from relais.territory import charts, geography
-from relais.territory.gaps import GapAnalysis, gap_analysis
+from relais.territory.gaps import GapAnalysis, gap_analysis, gap_rows
 from relais.territory.models import NeedsAnalysis, Theme, WatchItem
-from relais.territory.needs import ObservedNeeds, observed_needs, suppress
+from relais.territory.needs import NeedsFigures, ObservedNeeds, disclosed, observed_needs
 from relais.territory.portrait import Cell, Portrait, build_portrait, format_value
 
 SECTIONS = {
@@ -66,12 +72,17 @@ class ReportData:
     analysis: NeedsAnalysis
     portrait: Portrait
     needs: ObservedNeeds
+    figures: NeedsFigures
     gaps: GapAnalysis
     services: int
     organisations: int
     watch: list[WatchItem]
     sources: list[str]
     cited: list[WatchItem] = field(default_factory=list)
+    # (thématique label, services) for the directory's published services on the territory.
+    offer_by_thematique: list[tuple[str, int]] = field(default_factory=list)
+    # The actor map's « territoire » field for this territory (a département or communes).
+    actor_map_query: str = ""
 
 
 def report_data(analysis: NeedsAnalysis, *, radius_km: int = 10) -> ReportData:
@@ -97,13 +108,74 @@ def report_data(analysis: NeedsAnalysis, *, radius_km: int = 10) -> ReportData:
         analysis=analysis,
         portrait=portrait,
         needs=needs,
+        figures=disclosed(needs),
         gaps=gaps,
         services=offer.count(),
         organisations=offer.values("organisation_id").distinct().count(),
         watch=watch,
         sources=sources,
         cited=cited,
+        offer_by_thematique=offer_by_thematique(offer),
+        actor_map_query=actor_map_query(territory.areas),
     )
+
+
+def offer_by_thematique(services) -> list[tuple[str, int]]:
+    """Services per data·inclusion thématique (its first level: « logement-hebergement »
+    for « logement-hebergement--etre-accompagne… »), most first; a service answering two
+    thématiques counts in each."""
+    counts: Counter = Counter()
+    for thematiques in services.values_list("thematiques", flat=True):
+        counts.update({t.split("--")[0] for t in thematiques or []})
+    return sorted(
+        ((thematique_label(t), n) for t, n in counts.items()), key=lambda r: (-r[1], r[0])
+    )
+
+
+ACTOR_MAP_FIELD_MAX = 2000  # the actor map's « territoire » field
+
+
+def actor_map_query(areas: list[str]) -> str:
+    """What to type in the actor map's « territoire » for these areas: the département when
+    the territory is one; else its communes' codes, or, when they do not fit the field, its
+    first département (the map then shows more than the territory)."""
+    if len(areas) == 1 and geography.split_area(areas[0])[0] == "departement":
+        return geography.split_area(areas[0])[1]
+    communes = geography.communes_of(areas)
+    text = ",".join(communes)
+    if len(text) <= ACTOR_MAP_FIELD_MAX:
+        return text
+    table = geography.communes()
+    return sorted({table[c].departement for c in communes if c in table})[0]
+
+
+def actor_map_url(query: str) -> str:
+    """The actor map of the territory, as an absolute address for the PDF (`RELAIS_BASE_URL`)."""
+    return f"{settings.RELAIS_BASE_URL}{reverse('search:actor_map')}?" + urlencode(
+        {"territoire": query}
+    )
+
+
+def needs_tables(data: ReportData) -> dict:
+    """The observed needs' tables and chart as the web page, the PDF and the XLSX of the ABS
+    show them: every figure from `needs.disclosed` (« < 5 », « s »), none recomputed."""
+    figures = data.figures
+    return {
+        "needs_rows": [(label, n, b) for _k, label, n, b in figures.domains],
+        "needs_chart": charts.figures_bar_chart(
+            title="Personnes en difficulté importante ou bloquante, par domaine de vie",
+            bars=[(label, n) for _k, label, n, _b in figures.domains],
+            chart_id="abs-besoins-domaines",
+        ),
+        "commune_rows": [(name, n) for _c, name, n in figures.communes],
+        "commune_total": figures.difficulty,
+        "age_rows": figures.ages,
+        "age_total": figures.persons,
+        "scheme_rows": figures.schemes,
+        "evolution_rows": figures.evolution,
+        "gap_rows": gap_rows(data.gaps, figures),
+        "legend": disclosure.SECONDARY_LEGEND,
+    }
 
 
 def portrait_tables(portrait: Portrait) -> list[dict]:
@@ -140,24 +212,27 @@ def portrait_tables(portrait: Portrait) -> list[dict]:
     return tables
 
 
+PDF_TEMPLATE = "territory/needs_analysis_pdf.html"
+
+
 def needs_pdf(analysis: NeedsAnalysis) -> bytes:
+    return render_pdf(PDF_TEMPLATE, pdf_context(analysis))
+
+
+def pdf_context(analysis: NeedsAnalysis) -> dict:
     data = report_data(analysis)
-    return render_pdf(
-        "territory/needs_analysis_pdf.html",
-        {
-            "data": data,
-            "analysis": analysis,
-            "sections": [
-                (key, title, analysis.narratives.get(key, "")) for key, title in SECTIONS.items()
-            ],
-            "tables": portrait_tables(data.portrait),
-            "needs_rows": [
-                (label, suppress(n), suppress(b)) for _k, label, n, b in data.needs.by_domain
-            ],
-            "generated": timezone.localtime(),
-            "areas": [geography.area_label(a) for a in analysis.territory.areas],
-        },
-    )
+    return {
+        "data": data,
+        "analysis": analysis,
+        "sections": [
+            (key, title, analysis.narratives.get(key, "")) for key, title in SECTIONS.items()
+        ],
+        "tables": portrait_tables(data.portrait),
+        **needs_tables(data),
+        "actor_map_url": actor_map_url(data.actor_map_query),
+        "generated": timezone.localtime(),
+        "areas": [geography.area_label(a) for a in analysis.territory.areas],
+    }
 
 
 def needs_xlsx(analysis: NeedsAnalysis) -> bytes:
@@ -192,23 +267,62 @@ def needs_xlsx(analysis: NeedsAnalysis) -> bytes:
                         ", ".join(str(y) for y, c in by_year.items() if not c.complete),
                     ]
                 )
+    tables = needs_tables(data)
     needs = book.create_sheet("Besoins observés")
     needs.append(
         ["Domaine de vie", "Personnes en difficulté importante ou bloquante", "dont bloquante"]
     )
-    for _k, label, n, b in data.needs.by_domain:
-        needs.append([label, suppress(n), suppress(b)])
+    for label, n, b in tables["needs_rows"]:
+        needs.append([neutralise(label), str(n), str(b)])
+    needs.append([])
+    needs.append([tables["legend"]])
+    for title, header, rows, total in (
+        (
+            "Par commune",
+            ["Commune", "Personnes en difficulté importante ou bloquante"],
+            tables["commune_rows"],
+            tables["commune_total"],
+        ),
+        (
+            "Par âge",
+            ["Tranche d'âge", "Personnes diagnostiquées"],
+            tables["age_rows"],
+            tables["age_total"],
+        ),
+        ("Par dispositif", ["Dispositif", "Personnes diagnostiquées"], tables["scheme_rows"], None),
+    ):
+        sheet = book.create_sheet(title)
+        sheet.append(header)
+        for label, n in rows:
+            sheet.append([neutralise(label), str(n)])
+        if total is not None:
+            sheet.append(["Total", str(total)])
+    years = book.create_sheet("Par année")
+    years.append(
+        [
+            "Année",
+            "Personnes en difficulté importante ou bloquante",
+            "Diagnostics urgents ou immédiats",
+        ]
+    )
+    for year, persons, urgent in tables["evolution_rows"]:
+        years.append([year, str(persons), str(urgent)])
+    offer = book.create_sheet("Offre par thématique")
+    offer.append(["Thématique", "Services publiés sur le territoire"])
+    for label, n in data.offer_by_thematique:
+        offer.append([neutralise(label), n])
     gaps = book.create_sheet("Écarts")
     gaps.append(
         ["Domaine de vie", "Personnes", "Services à portée", "Communes sans service à portée"]
     )
-    for gap in data.gaps.domains:
+    for label, persons, services, communes in tables["gap_rows"]:
         gaps.append(
             [
-                gap.label,
-                suppress(gap.persons),
-                gap.services_in_reach,
-                ", ".join(f"{name} ({suppress(n)})" for _c, name, n in gap.gap_communes),
+                label,
+                str(persons),
+                services,
+                ", ".join(name if n is None else f"{name} ({n})" for name, n in communes)
+                or "aucune",
             ]
         )
     redundant = book.create_sheet("Offres redondantes")

@@ -48,15 +48,40 @@ def test_indicator_values_missing_is_null_with_marker(referent_api, organisation
 def test_observed_needs_suppressed(referent_api, organisation):
     territory = TerritoryFactory(organisation=organisation)
     PoolingAgreementFactory(organisation=organisation)
-    person = PersonFactory(organisation=organisation, commune_code="69266")
-    diagnostic = DiagnosticFactory(person=person, assessed_on=timezone.localdate())
+    persons = [PersonFactory(organisation=organisation, commune_code="69266") for _ in range(5)]
+    diagnostic = DiagnosticFactory(person=persons[0], assessed_on=timezone.localdate())
     DomainAssessmentFactory(diagnostic=diagnostic, domain="housing", difficulty=3)
+    for person in persons[1:]:
+        DiagnosticFactory(person=person, assessed_on=timezone.localdate())
     body = referent_api.get(
         f"/api/v1/organisations/{organisation.pk}/territories/{territory.pk}/observed-needs"
     ).json()
-    assert body["persons"] == "< 5"
+    assert body["persons"] == "5"
     assert body["by_domain"][0]["persons"] == "< 5"
-    assert person.birth_name not in str(body)
+    assert persons[0].birth_name not in str(body)
+
+
+def test_observed_needs_total_with_age_bands_gets_secondary_suppression(referent_api, organisation):
+    """5 persons aged 26-49 and 1 aged 50+: with the total 6 given, the 5 must be hidden too
+    (as « s », hidden to protect the other), or 6 - 5 gives the lone one."""
+    import datetime as dt
+
+    territory = TerritoryFactory(organisation=organisation)
+    PoolingAgreementFactory(organisation=organisation)
+    today = timezone.localdate()
+    for age in (30, 31, 32, 33, 34, 60):
+        person = PersonFactory(
+            organisation=organisation,
+            commune_code="69266",
+            birth_date=dt.date(today.year - age - 1, 1, 1),
+        )
+        DiagnosticFactory(person=person, assessed_on=today)
+    body = referent_api.get(
+        f"/api/v1/organisations/{organisation.pk}/territories/{territory.pk}/observed-needs"
+    ).json()
+    ages = {row["label"]: row["persons"] for row in body["by_age"]}
+    assert body["persons"] == "6"
+    assert ages == {"moins de 26 ans": "0", "26 à 49 ans": "s", "50 ans et plus": "< 5"}
 
 
 def test_other_organisation_gets_404(referent_api, other_organisation):

@@ -86,20 +86,24 @@ def test_gap_analysis_and_abs_pdf(page, login_as, organisation):
         organisation=organisation, name="Villeurbanne", areas=["commune:69266", "commune:69256"]
     )
     PoolingAgreementFactory(organisation=organisation, agreed_by=manager)
-    for commune in ["69266"] * 6 + ["69256"] * 2:
+    # Housing: 6 in Villeurbanne, 2 in Vaulx-en-Velin (whose 3 others have only employment).
+    for commune, housing in [("69266", True)] * 6 + [("69256", True)] * 2 + [("69256", False)] * 3:
         person = PersonFactory(organisation=organisation, commune_code=commune)
         diagnostic = DiagnosticFactory(person=person, assessed_on=timezone.localdate())
-        DomainAssessmentFactory(diagnostic=diagnostic, domain="housing", difficulty=3)
+        if housing:
+            DomainAssessmentFactory(diagnostic=diagnostic, domain="housing", difficulty=3)
         DomainAssessmentFactory(diagnostic=diagnostic, domain="employment", difficulty=2)
     ServiceFactory(commune_code="69266", latitude=45.7719, longitude=4.8902)  # employment
     login_as(manager, organisation)
 
     page.goto(f"/territoire/{territory.pk}/besoins/")
-    expect(page.get_by_test_id("needs-summary")).to_contain_text("8 personnes diagnostiquées")
+    expect(page.get_by_test_id("needs-summary")).to_contain_text("11 personnes diagnostiquées")
     gaps = page.get_by_test_id("gaps-table")
     housing = gaps.get_by_role("row").filter(has_text="Logement et hébergement")
-    expect(housing).to_contain_text("Villeurbanne (6)")
+    # 8 in all: the 6 is hidden too (« s »), or 8 - 6 would give Vaulx-en-Velin's 2.
+    expect(housing).to_contain_text("Villeurbanne (s)")
     expect(housing).to_contain_text("Vaulx-en-Velin (< 5)")
+    expect(page.get_by_test_id("needs-legend")).to_contain_text("masqué pour protéger")
     employment = gaps.get_by_role("row").filter(has_text="Projet professionnel et emploi")
     expect(employment).to_contain_text("aucune")
     expect(page.get_by_test_id("gap-map").locator("svg")).to_be_visible()
@@ -159,7 +163,12 @@ def test_portrait_themes_on_demand_and_employment_basin(page, login_as, organisa
     page.get_by_role("button", name="Importer").click()
     expect(page.get_by_text("2 lignes de chiffres")).to_be_visible()
 
-    page.goto(f"/territoire/{territory.pk}/emploi/")
+    # The basin is reached from the territory's portrait.
+    page.goto(f"/territoire/{territory.pk}/")
+    page.get_by_test_id("basin-link").click()
+    expect(
+        page.get_by_role("heading", name="Bassin d'emploi : Lyon et Villeurbanne")
+    ).to_be_visible()
     trades = page.get_by_test_id("trades-table")
     expect(trades.get_by_role("row").nth(1)).to_contain_text("G1603")
     expect(trades.get_by_role("row").nth(1)).to_contain_text("75,0")

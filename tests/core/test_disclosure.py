@@ -1,6 +1,6 @@
 import pytest
 
-from relais.core.disclosure import rate, suppress, suppress_series, suppress_table
+from relais.core.disclosure import rate, suppress, suppress_lines, suppress_series, suppress_table
 
 
 def test_counts_from_one_to_four_are_hidden_zero_and_five_are_shown():
@@ -17,7 +17,9 @@ def test_a_rate_built_on_a_small_count_is_not_shown():
 
 def test_series_with_total_hides_a_second_cell_so_the_small_one_cannot_be_recomputed():
     cells, total = suppress_series([2, 0, 9, 30])
-    assert [str(c) for c in cells] == ["< 5", "0", "< 5", "30"]
+    # The 9 is hidden only to protect the 2: it reads « s », not « < 5 » (it is not small).
+    assert [str(c) for c in cells] == ["< 5", "0", "s", "30"]
+    assert cells[2].secondary and not cells[0].secondary
     assert str(total) == "41"
 
 
@@ -48,3 +50,25 @@ def test_table_without_small_counts_is_shown_whole():
 def test_ragged_table_is_refused():
     with pytest.raises(ValueError):
         suppress_table([[1, 2], [3]])
+
+
+def test_linked_lines_hide_a_shared_figure_everywhere_and_protect_each_line():
+    # Two breakdowns of the same 20 persons (by commune and by age), and a third line whose
+    # total is the first line's cell: a figure hidden in one is hidden in all.
+    values = {"a": 2, "b": 18, "young": 10, "old": 10, "total": 20, "a1": 1, "a2": 1}
+    lines = [(["a", "b"], "total"), (["young", "old"], "total"), (["a1", "a2"], "a")]
+    figures = suppress_lines(values, lines)
+    assert str(figures["a"]) == "< 5" and str(figures["b"]) == "s"
+    for cells, total in lines:
+        assert sum(figures[k].suppressed for k in [*cells, total]) != 1
+    assert str(figures["total"]) == "20"
+
+
+def test_linked_lines_hide_a_total_whose_cells_are_all_hidden_elsewhere():
+    # A total shown in one place whose only cells are small would give their sum; when a
+    # second line holds it as a lone hidden entry, another of that line goes too.
+    values = {"x": 3, "y": 0, "sum": 3, "other": 12, "grand": 15}
+    figures = suppress_lines(values, [(["x", "y"], "sum"), (["sum", "other"], "grand")])
+    assert figures["sum"].suppressed
+    assert figures["other"].suppressed and figures["other"].secondary
+    assert str(figures["grand"]) == "15"

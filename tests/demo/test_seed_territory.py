@@ -10,6 +10,7 @@ from relais.demo.territory import INDICATORS, seed_territory
 from relais.territory.models import (
     Indicator,
     IndicatorValue,
+    LabourDataset,
     NeedsAnalysis,
     PoolingAgreement,
     Territory,
@@ -30,6 +31,7 @@ def test_seed_territory_is_idempotent_and_labelled():
         NeedsAnalysis.objects.count(),
         WatchItem.objects.count(),
         PoolingAgreement.objects.count(),
+        LabourDataset.objects.count(),
     )
     assert seed_territory(organisations) == {"values": 0}
     assert counts == (
@@ -38,6 +40,7 @@ def test_seed_territory_is_idempotent_and_labelled():
         NeedsAnalysis.objects.count(),
         WatchItem.objects.count(),
         PoolingAgreement.objects.count(),
+        LabourDataset.objects.count(),
     )
     assert Indicator.objects.filter(is_demo=True).count() == len(INDICATORS)
     assert all(i.source.startswith("Chiffres de démonstration") for i in Indicator.objects.all())
@@ -45,3 +48,18 @@ def test_seed_territory_is_idempotent_and_labelled():
     portrait = build_portrait(territory)
     assert len(portrait.themes) == 9  # every theme of the portrait has a figure
     assert [c.key for c in portrait.columns] == ["territoire", "departement:69", "france"]
+
+
+def test_seed_territory_gives_the_employment_basin_demo_trades():
+    from relais.territory.labour import default_areas, trades_in_tension
+
+    organisations = seed_accounts()
+    seed_territory(organisations)
+    dataset = LabourDataset.objects.get()
+    assert dataset.source.startswith("Chiffres de démonstration")
+    assert "démonstration" in dataset.title
+    areas = default_areas(dataset, {"69"})
+    assert areas == ["69"]
+    trades = trades_in_tension(dataset, areas)
+    assert len(trades) >= 10
+    assert all(t.difficult_share is not None for t in trades)

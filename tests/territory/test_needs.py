@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from relais.territory import services
 from relais.territory.gaps import gap_analysis
-from relais.territory.needs import observed_needs, suppress
+from relais.territory.needs import OTHERS_LABEL, disclosed, observed_needs, suppress
 from tests.factories.accounts import MembershipFactory
 from tests.factories.diagnostics import DiagnosticFactory, DomainAssessmentFactory
 from tests.factories.network.directory import ServiceFactory
@@ -64,18 +64,19 @@ def test_a_person_counts_once_on_their_latest_diagnostic(organisation):
     first = DiagnosticFactory(person=person, assessed_on=TODAY)
     DomainAssessmentFactory(diagnostic=first, domain="health", difficulty=3)
     DiagnosticFactory(person=person, assessed_on=TODAY)  # no difficulty any more
+    diagnose(organisation, 4, domain="employment", difficulty=0)
     found = observed_needs(territory, start=YEAR[0], end=YEAR[1])
-    assert found.persons == 1
+    assert found.persons == 5
     assert found.by_domain == []
 
 
 def test_urgency_evolution_and_age_bands(organisation):
     territory = TerritoryFactory(organisation=organisation)
     PoolingAgreementFactory(organisation=organisation)
-    diagnose(organisation, 3, urgency=2, urgency_suggested=2)
+    diagnose(organisation, 5, urgency=2, urgency_suggested=2)
     found = observed_needs(territory, start=YEAR[0], end=YEAR[1])
-    assert found.evolution[-1] == (TODAY.year, 3, 3)
-    assert sum(n for _l, n in found.by_age) == 3
+    assert found.evolution[-1] == (TODAY.year, 5, 5)
+    assert sum(n for _l, n in found.by_age) == 5
 
 
 def test_pooling_agreement_recorded_and_withdrawn(organisation, manager):
@@ -136,3 +137,77 @@ def test_by_scheme_of_their_pathways(organisation):
         PathwayFactory(person=person, scheme="plie")
     found = observed_needs(territory, start=YEAR[0], end=YEAR[1])
     assert found.by_scheme == [("PLIE", 5)]
+
+
+def test_two_territories_differing_by_a_small_commune_show_the_same_figures(organisation):
+    """A manager defines {Villeurbanne + Vaulx-en-Velin} and {Villeurbanne}: Vaulx-en-Velin's
+    2 diagnosed persons must not appear as the difference (decision 0049)."""
+    PoolingAgreementFactory(organisation=organisation)
+    diagnose(organisation, 6)
+    diagnose(organisation, 2, commune="69256", domain="health", urgency=2, urgency_suggested=2)
+    both = TerritoryFactory(organisation=organisation, areas=["commune:69266", "commune:69256"])
+    city = TerritoryFactory(organisation=organisation, areas=["commune:69266"])
+    a = observed_needs(both, start=YEAR[0], end=YEAR[1])
+    b = observed_needs(city, start=YEAR[0], end=YEAR[1])
+    for name in ("persons", "by_domain", "by_commune", "by_age", "barriers", "evolution"):
+        assert getattr(a, name) == getattr(b, name), name
+    assert a.persons == 6
+    assert "Vaulx-en-Velin" not in str(disclosed(a))
+
+
+def test_small_communes_of_a_whole_departement_are_counted_together(organisation):
+    """For the whole Rhône, the small communes together (3 + 2 persons) form « Autres
+    communes », never named alone; a territory that leaves out one of the Rhône's communes
+    leaves the group out."""
+    PoolingAgreementFactory(organisation=organisation)
+    diagnose(organisation, 6)
+    diagnose(organisation, 3, commune="69256")
+    diagnose(organisation, 2, commune="69029")  # Bron
+    rhone = TerritoryFactory(organisation=organisation, areas=["departement:69"])
+    found = observed_needs(rhone, start=YEAR[0], end=YEAR[1])
+    assert found.persons == 11
+    assert [(name, n) for _c, name, n in found.by_commune] == [
+        ("Villeurbanne", 6),
+        (OTHERS_LABEL, 5),
+    ]
+    gaps = gap_analysis(found, radius_km=10)
+    housing = next(g for g in gaps.domains if g.domain == "housing")
+    assert [name for _c, name, _n in housing.gap_communes] == ["Villeurbanne"]
+    assert housing.others_without_service
+    assert {p[0] for p in gaps.points} == {"Villeurbanne"}
+    from relais.territory import geography
+
+    almost = [f"commune:{c}" for c in geography.area_communes("departement:69") if c != "69001"]
+    assert (
+        observed_needs(
+            TerritoryFactory(organisation=organisation, areas=almost), start=YEAR[0], end=YEAR[1]
+        ).persons
+        == 6
+    )
+
+
+def test_dont_bloquante_cannot_give_a_small_difference(organisation):
+    """7 persons in difficulty in housing, 6 of them « bloquante »: showing 7 and 6 would say
+    that exactly one has an « importante » difficulty; the 6 is hidden."""
+    territory = TerritoryFactory(organisation=organisation)
+    PoolingAgreementFactory(organisation=organisation)
+    diagnose(organisation, 6, difficulty=3)
+    diagnose(organisation, 1, difficulty=2)
+    figures = disclosed(observed_needs(territory, start=YEAR[0], end=YEAR[1]))
+    [(_k, _label, n, blocking)] = figures.domains
+    assert str(n) == "7" and str(blocking) == "s"
+
+
+def test_the_latest_diagnostic_is_the_one_assessed_last_not_the_one_recorded_last(organisation):
+    """A diagnostic of March entered after the one of June: June's is the latest."""
+    territory = TerritoryFactory(organisation=organisation)
+    PoolingAgreementFactory(organisation=organisation)
+    diagnose(organisation, 4, domain="employment")
+    person = PersonFactory(organisation=organisation, commune_code=VILLEURBANNE)
+    june = DiagnosticFactory(person=person, assessed_on=dt.date(TODAY.year, 6, 10))
+    DomainAssessmentFactory(diagnostic=june, domain="housing", difficulty=3)
+    march = DiagnosticFactory(person=person, assessed_on=dt.date(TODAY.year, 3, 1))
+    assert march.pk > june.pk
+    found = observed_needs(territory, start=YEAR[0], end=YEAR[1])
+    assert found.persons == 5
+    assert ("housing", "Logement et hébergement", 1, 1) in found.by_domain

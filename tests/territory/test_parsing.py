@@ -73,3 +73,29 @@ def test_normalise_code():
     assert parsing.normalise_code("99999", "commune") == (None, "")
     assert parsing.normalise_code("1", "departement") == ("01", "")
     assert parsing.normalise_code("200046977", "epci") == ("200046977", "")
+
+
+def test_a_broken_csv_line_is_reported_in_french(tmp_path):
+    """The csv module's own message (« field larger than field limit ») is English."""
+    path = tmp_path / "f.csv"
+    path.write_bytes(b'Code;Valeur\n69266;"' + b"x" * 140_000 + b"\n")
+    with pytest.raises(parsing.FileUnreadable) as caught:
+        _encoding, _delimiter, lines = parsing.open_lines(path, "f.csv")
+        list(lines)
+    message = str(caught.value)
+    assert message.startswith("Ligne ")
+    assert "guillemet" in message
+    assert "field" not in message and "limit" not in message
+
+
+def test_csv_error_messages_are_french():
+    import csv
+
+    for english in (
+        "line contains NUL",
+        "new-line character seen in unquoted field - do you need to open the file with newline=''?",
+        "',' expected after '\"'",
+        "something new",
+    ):
+        message = parsing.csv_error_message(csv.Error(english))
+        assert message and english not in message

@@ -1,6 +1,6 @@
 """Territory (API): the organisation's territories, the indicator catalogue and values
 (read), and the observed needs of a territory — aggregated, with counts of 1 to 4 given as
-« < 5 » exactly as on the pages. Every member of the organisation may read them; nothing
+« < 5 » and counts hidden to protect them « s », exactly as on the pages. Every member of the organisation may read them; nothing
 here names a person."""
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from relais.api.routers.people import ERRORS, Id, OrganisationId
 from relais.core.errors import PermissionDenied
 from relais.territory import geography
 from relais.territory.models import Indicator, IndicatorValue, Territory
-from relais.territory.needs import observed_needs, suppress
+from relais.territory.needs import disclosed, observed_needs
 from relais.territory.policies import can_view_territory
 from relais.territory.portrait import visible_indicators
 
@@ -101,6 +101,7 @@ class NeedsOut(Schema):
     year: int
     organisations: int
     persons: str
+    persons_in_difficulty: str
     by_domain: list[DomainNeedOut]
     by_commune: list[CountOut]
     by_age: list[CountOut]
@@ -230,7 +231,12 @@ class NeedsQuery(Schema):
     summary="Besoins observés d'un territoire (agrégés, anonymisés)",
     description=(
         "Diagnostics de l'année (`year`, par défaut l'année en cours) des structures ayant "
-        "accepté de mutualiser leurs chiffres. Effectifs en texte : de 1 à 4, « < 5 »."
+        "accepté de mutualiser leurs chiffres. Effectifs en texte : de 1 à 4, « < 5 » ; "
+        "« s » : chiffre masqué pour protéger un petit effectif (il se déduirait sinon d'un "
+        "total : les tranches d'âge font `persons`, les communes `persons_in_difficulty`, qui "
+        "est aussi la ligne de l'année dans `evolution`). Une commune de moins de 5 "
+        "personnes diagnostiquées n'est jamais comptée seule (« Autres communes », pour un "
+        "territoire couvrant tout son département)."
     ),
 )
 def territory_needs(
@@ -245,20 +251,20 @@ def territory_needs(
         filters.year if filters.year and 2000 <= filters.year <= 2100 else timezone.localdate().year
     )
     found = observed_needs(territory, start=dt.date(year, 1, 1), end=dt.date(year, 12, 31))
+    figures = disclosed(found)
     return NeedsOut(
         territory_id=territory.pk,
         year=year,
         organisations=found.organisations,
-        persons=suppress(found.persons),
+        persons=str(figures.persons),
+        persons_in_difficulty=str(figures.difficulty),
         by_domain=[
-            DomainNeedOut(domain=k, label=label, persons=suppress(n), blocking=suppress(b))
-            for k, label, n, b in found.by_domain
+            DomainNeedOut(domain=k, label=label, persons=str(n), blocking=str(b))
+            for k, label, n, b in figures.domains
         ],
-        by_commune=[CountOut(label=name, persons=suppress(n)) for _c, name, n in found.by_commune],
-        by_age=[CountOut(label=label, persons=suppress(n)) for label, n in found.by_age],
-        by_scheme=[CountOut(label=label, persons=suppress(n)) for label, n in found.by_scheme],
-        barriers=[CountOut(label=label, persons=suppress(n)) for label, n in found.barriers],
-        evolution=[
-            YearOut(year=y, persons=suppress(p), urgent=suppress(u)) for y, p, u in found.evolution
-        ],
+        by_commune=[CountOut(label=name, persons=str(n)) for _c, name, n in figures.communes],
+        by_age=[CountOut(label=label, persons=str(n)) for label, n in figures.ages],
+        by_scheme=[CountOut(label=label, persons=str(n)) for label, n in figures.schemes],
+        barriers=[CountOut(label=label, persons=str(n)) for label, n in figures.barriers],
+        evolution=[YearOut(year=y, persons=str(p), urgent=str(u)) for y, p, u in figures.evolution],
     )

@@ -13,12 +13,12 @@ from django.views.decorators.http import require_POST
 from relais.core.errors import DomainError, StaleObjectError
 from relais.territory import services as territory_services
 from relais.territory.models import NeedsAnalysis, Territory
-from relais.territory.needs import suppress
 from relais.territory.policies import can_contribute, can_view_territory
 from relais.territory.report import (
     GUIDANCE,
     SECTIONS,
     needs_pdf,
+    needs_tables,
     needs_xlsx,
     portrait_tables,
     report_data,
@@ -102,9 +102,7 @@ def detail(request: HttpRequest, analysis_id: int) -> HttpResponse:
             "data": data,
             "sections": sections,
             "tables": portrait_tables(data.portrait),
-            "needs_rows": [
-                (label, suppress(n), suppress(b)) for _k, label, n, b in data.needs.by_domain
-            ],
+            **needs_tables(data),
             "may_write": may_write,
         },
     )

@@ -36,13 +36,19 @@ def indicators(request: HttpRequest) -> HttpResponse:
         .order_by("theme", "name", "id")
     )
     page = Paginator(catalogue, 50).get_page(request.GET.get("page"))
-    recent = IndicatorImport.objects.filter(organisation=request.organisation).select_related(
-        "indicator", "created_by"
-    )[:10]
+    may_manage = can_manage_territory(request.membership)
+    # The imports' pages are the managers' (others would get a 403): only they see the list.
+    recent = (
+        IndicatorImport.objects.filter(organisation=request.organisation).select_related(
+            "indicator", "created_by"
+        )[:10]
+        if may_manage
+        else []
+    )
     return render(
         request,
         "territory/indicators.html",
-        {"page": page, "imports": recent, "may_manage": can_manage_territory(request.membership)},
+        {"page": page, "imports": recent, "may_manage": may_manage},
     )
 
 

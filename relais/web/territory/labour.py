@@ -17,7 +17,7 @@ from relais.core.errors import DomainError
 from relais.employment.references import rome_label
 from relais.territory import charts, geography
 from relais.territory import labour as labour_service
-from relais.territory.models import LabourDataset
+from relais.territory.models import LabourDataset, Territory
 from relais.territory.policies import can_manage_territory, can_view_territory
 from relais.web.forms_helpers import apply_domain_error
 from relais.web.organisations.views import organisation_required
@@ -74,7 +74,15 @@ def datasets(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "territory/labour.html",
-        {"form": form, "page": page, "file_errors": file_errors, "may_manage": may_manage},
+        {
+            "form": form,
+            "page": page,
+            "file_errors": file_errors,
+            "may_manage": may_manage,
+            "territories": Territory.objects.filter(organisation=request.organisation).only(
+                "pk", "name"
+            ),
+        },
     )
 
 

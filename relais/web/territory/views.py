@@ -14,13 +14,14 @@ from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_POST
 
+from relais.core import disclosure
 from relais.core.errors import DomainError, StaleObjectError
 from relais.core.errors import PermissionDenied as DomainPermissionDenied
 from relais.territory import charts, geography
 from relais.territory import services as territory_services
-from relais.territory.gaps import gap_analysis
+from relais.territory.gaps import gap_analysis, gap_rows
 from relais.territory.models import Territory, Theme
-from relais.territory.needs import observed_needs, shown, suppress, suppress_with_total
+from relais.territory.needs import disclosed, observed_needs
 from relais.territory.policies import can_manage_territory, can_view_territory
 from relais.territory.portrait import build_portrait, themes_with_values
 from relais.territory.report import portrait_tables
@@ -175,8 +176,7 @@ def needs(request: HttpRequest, territory_id: int) -> HttpResponse:
     year, radius = form.values()
     found = observed_needs(territory, start=dt.date(year, 1, 1), end=dt.date(year, 12, 31))
     gaps = gap_analysis(found, radius_km=radius)
-    ages, age_total = suppress_with_total([n for _label, n in found.by_age])
-    domain_rows = [(label, suppress(n), suppress(b)) for _k, label, n, b in found.by_domain]
+    figures = disclosed(found)
     return render(
         request,
         "territory/needs.html",
@@ -185,41 +185,36 @@ def needs(request: HttpRequest, territory_id: int) -> HttpResponse:
             "form": form,
             "year": year,
             "needs": found,
-            "persons": suppress(found.persons),
-            "domain_rows": domain_rows,
-            "commune_rows": [(name, suppress(n)) for _c, name, n in found.by_commune[:50]],
-            "age_rows": list(zip([label for label, _n in found.by_age], ages, strict=True)),
-            "age_total": age_total,
-            "scheme_rows": [(label, suppress(n)) for label, n in found.by_scheme],
-            "barrier_rows": [(label, suppress(n)) for label, n in found.barriers],
-            "evolution_rows": [(y, suppress(p), suppress(u)) for y, p, u in found.evolution],
+            "figures": figures,
+            "legend": disclosure.SECONDARY_LEGEND,
+            "persons": figures.persons,
+            "domain_rows": [(label, n, b) for _k, label, n, b in figures.domains],
+            "commune_rows": [(name, n) for _c, name, n in figures.communes],
+            "commune_total": figures.difficulty,
+            "age_rows": [(label, str(n)) for label, n in figures.ages],
+            "age_total": str(figures.persons),
+            "scheme_rows": figures.schemes,
+            "barrier_rows": figures.barriers,
+            "evolution_rows": figures.evolution,
             "domain_chart": charts.bar_chart(
                 title="Personnes en difficulté importante ou bloquante, par domaine de vie",
-                bars=[(label, shown(n)) for _k, label, n, _b in found.by_domain],
+                bars=[(label, n.shown) for _k, label, n, _b in figures.domains],
                 chart_id="besoins-domaines",
             ),
             "evolution_chart": charts.line_chart(
                 title="Évolution sur cinq ans",
-                years=[y for y, _p, _u in found.evolution],
+                years=[y for y, _p, _u in figures.evolution],
                 series=[
                     (
                         "Personnes en difficulté",
-                        [shown(p) or None for _y, p, _u in found.evolution],
+                        [p.shown or None for _y, p, _u in figures.evolution],
                     ),
-                    ("Situations d'urgence", [shown(u) or None for _y, _p, u in found.evolution]),
+                    ("Situations d'urgence", [u.shown or None for _y, _p, u in figures.evolution]),
                 ],
                 chart_id="besoins-evolution",
             ),
             "gaps": gaps,
-            "gap_rows": [
-                (
-                    g.label,
-                    suppress(g.persons),
-                    g.services_in_reach,
-                    [(name, suppress(n)) for _c, name, n in g.gap_communes],
-                )
-                for g in gaps.domains
-            ],
+            "gap_rows": gap_rows(gaps, figures),
             "gap_chart": charts.bar_chart(
                 title=f"Services à {radius} km, par domaine de vie",
                 bars=[(g.label, g.services_in_reach) for g in gaps.domains],

@@ -136,3 +136,32 @@ def test_basin_query_count_does_not_grow_with_trades(referent_client, organisati
         for i in range(60)
     )
     assert count_queries(lambda: referent_client.get(url)) == few
+
+
+def test_the_basin_is_linked_from_the_territory_pages(referent_client, organisation):
+    territory = TerritoryFactory(organisation=organisation, name="Est lyonnais")
+    basin = reverse("territory:basin", args=[territory.pk])
+    for page in (
+        reverse("territory:portrait", args=[territory.pk]),
+        reverse("territory:needs", args=[territory.pk]),
+        reverse("territory:home"),
+        reverse("territory:labour"),
+    ):
+        assert f'href="{basin}"' in referent_client.get(page).content.decode(), page
+    text = page_text(referent_client.get(reverse("territory:labour")))
+    assert "Bassin d'emploi : Est lyonnais" in text
+
+
+def test_the_demo_labour_file_shows_on_the_basin_page(manager_client, organisation, manager):
+    """The demo's labour-market file, imported through the service, gives a territory of the
+    Rhône its trades in tension, labelled as demo figures."""
+    from relais.demo.territory import _seed_labour
+
+    _seed_labour(manager.memberships.get())
+    territory = TerritoryFactory(organisation=organisation)
+    response = manager_client.get(reverse("territory:basin", args=[territory.pk]))
+    assert response.context["chosen"] == ["69"]
+    assert len(response.context["rows"]) >= 10
+    text = page_text(response)
+    assert "Chiffres de démonstration" in text
+    assert "J1501" in text

@@ -149,7 +149,7 @@ def test_needs_query_count_does_not_grow_with_persons(referent_client, organisat
             DomainAssessmentFactory(diagnostic=diagnostic, domain="housing", barriers=["25"])
             DomainAssessmentFactory(diagnostic=diagnostic, domain="health")
 
-    add(1)
+    add(5)
     few = count_queries(lambda: referent_client.get(url))
     add(12)
     assert count_queries(lambda: referent_client.get(url)) == few
@@ -303,9 +303,66 @@ def test_age_bands_with_their_total_hide_a_lone_small_count(referent_client, org
         DiagnosticFactory(person=person, assessed_on=today)
     response = referent_client.get(reverse("territory:needs", args=[territory.pk]))
     rows = dict(response.context["age_rows"])
-    # 5 aged 26-49 and 1 aged 50+, total 6: the 5 is hidden too, or 6 - 5 would give the 1.
-    assert rows == {"moins de 26 ans": "0", "26 à 49 ans": "< 5", "50 ans et plus": "< 5"}
+    # 5 aged 26-49 and 1 aged 50+, total 6: the 5 is hidden too, or 6 - 5 would give the 1;
+    # it reads « s » (hidden to protect another count), not « < 5 », which it is not.
+    assert rows == {"moins de 26 ans": "0", "26 à 49 ans": "s", "50 ans et plus": "< 5"}
     assert response.context["age_total"] == "6"
+    text = page_text(response)
+    assert "En " in text and " : 6 personnes diagnostiquées" in text
+    assert "masqué pour protéger un petit effectif" in text
+
+
+def _diagnose(organisation, commune, n, *, domains=("housing",)):
+    today = timezone.localdate()
+    for _ in range(n):
+        person = PersonFactory(organisation=organisation, commune_code=commune)
+        diagnostic = DiagnosticFactory(person=person, assessed_on=today)
+        for domain in domains:
+            DomainAssessmentFactory(diagnostic=diagnostic, domain=domain, difficulty=2)
+
+
+def test_gap_communes_listed_never_give_a_hidden_one_by_subtraction(referent_client, organisation):
+    """Housing: 6 persons in Villeurbanne, 2 in Lyon, no housing service: both communes are
+    gaps and the row's total is 8. Lyon's 2 is « < 5 »; Villeurbanne must be hidden too (« s »),
+    or 8 - 6 gives it."""
+    territory = TerritoryFactory(organisation=organisation)
+    PoolingAgreementFactory(organisation=organisation)
+    _diagnose(organisation, "69266", 6)
+    _diagnose(organisation, "69123", 2)
+    _diagnose(organisation, "69123", 3, domains=("employment",))
+    response = referent_client.get(reverse("territory:needs", args=[territory.pk]))
+    rows = {
+        label: (str(n), [(name, str(c)) for name, c in communes])
+        for label, n, _s, communes in response.context["gap_rows"]
+    }
+    persons, communes = rows["Logement et hébergement"]
+    assert persons == "8"
+    assert dict(communes) == {"Villeurbanne": "s", "Lyon": "< 5"}
+    # By commune (any difficulty): Villeurbanne 6, Lyon 5, total 11 — nothing small, all shown;
+    # the year's line of the evolution is that same total.
+    assert dict(response.context["commune_rows"]) and str(response.context["commune_total"]) == "11"
+    year = timezone.localdate().year
+    evolution = {y: str(p) for y, p, _u in response.context["evolution_rows"]}
+    assert evolution[year] == "11"
+
+
+def test_commune_column_and_evolution_hide_the_same_total(referent_client, organisation):
+    """By commune of residence, persons in difficulty: Villeurbanne 6, Lyon 2 (Lyon's other 3
+    diagnosed persons have none). The Lyon « < 5 » is protected in the commune table by hiding
+    Villeurbanne — and the evolution's line for the year, which is the same total, is never
+    the one figure that would give it back: the table's own total is shown with it."""
+    territory = TerritoryFactory(organisation=organisation)
+    PoolingAgreementFactory(organisation=organisation)
+    _diagnose(organisation, "69266", 6)
+    _diagnose(organisation, "69123", 2)
+    _diagnose(organisation, "69123", 3, domains=())
+    response = referent_client.get(reverse("territory:needs", args=[territory.pk]))
+    communes = {name: str(n) for name, n in response.context["commune_rows"]}
+    assert communes == {"Villeurbanne": "s", "Lyon": "< 5"}
+    total = str(response.context["commune_total"])
+    year = timezone.localdate().year
+    evolution = {y: str(p) for y, p, _u in response.context["evolution_rows"]}
+    assert total == evolution[year] == "8"
 
 
 def test_a_territory_sent_twice_is_created_once(manager_client, organisation):
@@ -342,3 +399,47 @@ def test_analysis_page_lists_cited_watch_entries(referent_client, organisation):
     assert f"[veille {entry.pk}]" in cited and "Plan pauvreté" in cited
     watch = page_text(referent_client.get(reverse("territory:watch")))
     assert f"<code>[veille {entry.pk}]</code>" in watch
+
+
+def test_referents_do_not_see_links_to_imports_they_may_not_open(
+    referent_client, organisation, manager
+):
+    from django.test import Client
+
+    from tests.helpers import login_verified
+
+    manager_client = Client()
+    login_verified(manager_client, manager)
+    job = IndicatorImport.objects.create(
+        organisation=organisation,
+        created_by=manager,
+        indicator=IndicatorFactory(organisation=organisation),
+        file="territory/imports/x.csv",
+        original_name="valeurs.csv",
+    )
+    link = reverse("territory:import_detail", args=[job.pk])
+    assert referent_client.get(link).status_code == 403
+    referent_page = referent_client.get(reverse("territory:indicators")).content.decode()
+    assert link not in referent_page
+    assert reverse("territory:import_upload") not in referent_page
+    assert link in manager_client.get(reverse("territory:indicators")).content.decode()
+
+
+def test_analysis_page_shows_the_needs_tables_offer_and_actor_map(referent_client, organisation):
+    from tests.factories.network.directory import ServiceFactory
+
+    analysis = NeedsAnalysisFactory(
+        territory__organisation=organisation, year=timezone.localdate().year
+    )
+    PoolingAgreementFactory(organisation=organisation)
+    _diagnose(organisation, "69266", 6)
+    ServiceFactory(commune_code="69266", thematiques=["logement-hebergement"])
+    response = referent_client.get(reverse("territory:analysis", args=[analysis.pk]))
+    html = response.content.decode()
+    for testid in ("abs-needs-chart", "abs-needs", "abs-communes", "abs-ages", "abs-schemes"):
+        assert f'data-testid="{testid}"' in html, testid
+    assert 'data-testid="abs-years"' in html and 'data-testid="abs-gaps"' in html
+    assert f"{reverse('search:actor_map')}?territoire=69123%2C69266" in html
+    offer = dict(response.context["data"].offer_by_thematique)
+    assert list(offer.values()) == [1]
+    assert str(response.context["commune_total"]) == "6"
