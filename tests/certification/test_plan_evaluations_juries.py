@@ -21,6 +21,7 @@ from relais.certification.models import (
     MemberQuality,
 )
 from relais.core.errors import DomainError
+from tests.factories import MembershipFactory
 from tests.factories.certification import EnrolmentFactory, referential
 from tests.people.files import PDF_BYTES, PNG_BYTES
 
@@ -226,15 +227,75 @@ def test_conflict_of_interest_trainer_or_employer(manager, trainer):
     session = _jury(manager, for_vae=True)
     enrolment = EnrolmentFactory(
         candidate__organisation=manager.organisation,
+        candidate__employer_name="Association Le Relais d'Ardèche",
+        candidate__employer_siret="",
         certification=session.certification,
         trainer=trainer.user,
+        vae=True,
     )
     juries.candidates_add(membership=manager, session=session, enrolments=[enrolment])
     _member(manager, session, "Pr Anne Roux", MemberQuality.ACADEMIC, president=True)
-    _member(manager, session, "Le formateur", MemberQuality.PROFESSIONAL, user=trainer.user)
+    with pytest.raises(DomainError, match="Conflit d'intérêts : Le formateur a formé") as error:
+        _member(manager, session, "Le formateur", MemberQuality.PROFESSIONAL, user=trainer.user)
+    assert enrolment.candidate.display_name in error.value.message
+    with pytest.raises(DomainError, match="Julie Bon travaille pour Association Le Relais"):
+        _member(
+            manager,
+            session,
+            "Julie Bon",
+            MemberQuality.PROFESSIONAL,
+            employer_name="LE RELAIS D'ARDECHE (asso.)",
+        )
+    assert list(session.members.values_list("full_name", flat=True)) == ["Pr Anne Roux"]
+    _member(manager, session, "Marc Petit", MemberQuality.PROFESSIONAL, employer_name="Autre")
     _member(manager, session, "Julie Bon", MemberQuality.PROFESSIONAL)
-    with pytest.raises(DomainError, match="Conflit d'intérêts : Le formateur l'a formé"):
-        juries.session_constitute(membership=manager, session=session)
+    assert juries.session_constitute(membership=manager, session=session).status == "constituted"
+
+
+def test_conflicting_candidate_is_refused_when_presented(manager, trainer):
+    session = _jury(manager)
+    _member(manager, session, "Le formateur", MemberQuality.PROFESSIONAL, user=trainer.user)
+    _member(
+        manager, session, "Marc Petit", MemberQuality.PROFESSIONAL, employer_siret="73282932000074"
+    )
+    trained = EnrolmentFactory(
+        candidate__organisation=manager.organisation,
+        certification=session.certification,
+        trainer=trainer.user,
+    )
+    with pytest.raises(DomainError, match="Le formateur a formé"):
+        juries.candidates_add(membership=manager, session=session, enrolments=[trained])
+    # Same SIREN (another establishment of the employer), different spelling of the name.
+    employed = EnrolmentFactory(
+        candidate__organisation=manager.organisation,
+        candidate__employer_name="Danone Eaux",
+        candidate__employer_siret="73282932000108",
+        certification=session.certification,
+    )
+    with pytest.raises(DomainError, match="Marc Petit travaille pour Danone Eaux"):
+        juries.candidates_add(membership=manager, session=session, enrolments=[employed])
+    assert not session.enrolments.exists()
+
+
+def test_employer_comparison():
+    ref = juries.EmployerRef
+    assert juries.employer_key("Association « Le Relais » d'Ardèche") == "lerelaisdardeche"
+    assert juries.same_employer(ref(None, "SAS Éco-Bois", ""), ref(None, "eco bois", ""))
+    assert not juries.same_employer(ref(None, "", ""), ref(None, "", ""))
+    # Both SIRETs known: they decide, not the names.
+    assert not juries.same_employer(
+        ref(None, "Le Relais", "73282932000074"), ref(None, "Le Relais", "55210055400013")
+    )
+    assert juries.same_employer(ref(7, "A", ""), ref(7, "B", ""))
+
+
+def test_jury_member_account_and_siret_are_checked(manager):
+    session = _jury(manager)
+    outsider = MembershipFactory()
+    with pytest.raises(DomainError, match="pas membre de votre structure"):
+        _member(manager, session, "Paul", MemberQuality.PROFESSIONAL, user=outsider.user)
+    with pytest.raises(DomainError, match="14 chiffres"):
+        _member(manager, session, "Paul", MemberQuality.PROFESSIONAL, employer_siret="123")
 
 
 def _constituted(manager, enrolments, code="RNCP41885"):

@@ -114,6 +114,10 @@ class JuryMember(models.Model):
         blank=True,
         related_name="+",
     )
+    # The employer the member declares when it is not an organisation of the platform:
+    # compared with the candidates' employers (normalised name, or SIREN when both known).
+    employer_name = models.CharField("employeur déclaré", max_length=200, blank=True)
+    employer_siret = models.CharField("SIRET de l'employeur", max_length=14, blank=True)
 
     class Meta:
         ordering = ["-is_president", "full_name"]

@@ -201,6 +201,72 @@ def test_jury_refused_composition_shows_every_reason(client_of, manager):
     )
 
 
+def test_conflicts_of_interest_through_the_pages(client_of, manager):
+    """The trainer chosen at enrolment and the employer typed on the candidate's form are
+    checked when a member is designated on the jury page."""
+    rncp = referential("RNCP41885")
+    colleague = MembershipFactory(organisation=manager.organisation, role=Role.REFERENT)
+    client = client_of(manager)
+    created = client.post(
+        reverse("certification:candidate_create"),
+        {
+            "last_name": "Durand",
+            "first_name": "Léa",
+            "birth_date": "1990-02-03",
+            "diploma_level": "5",
+            "experience_years": "4",
+            "employer_name": "Association Le Relais d'Ardèche",
+            "employer_siret": "732 829 320 00074",
+        },
+    )
+    assert created.status_code == 302
+    candidate = Candidate.objects.get()
+    assert candidate.employer_siret == "73282932000074"
+    form = client.get(reverse("certification:enrolment_create", args=[candidate.pk]))
+    assert "Formateur référent" in page_text(form)
+    client.post(
+        reverse("certification:enrolment_create", args=[candidate.pk]),
+        {
+            "certification": rncp.pk,
+            "access_route": "continuing",
+            "enrolled_on": TODAY.isoformat(),
+            "trainer": colleague.user.pk,
+        },
+    )
+    enrolment = Enrolment.objects.get()
+    assert enrolment.trainer == colleague.user
+    session = juries.session_create(
+        membership=manager, certification=rncp, held_on=TODAY, for_vae=False
+    )
+    juries.candidates_add(membership=manager, session=session, enrolments=[enrolment])
+    url = reverse("certification:jury", args=[session.pk])
+    trained = client.post(
+        url, {"full_name": "Paul Martin", "quality": "professional", "user": colleague.user.pk}
+    )
+    text = page_text(trained)
+    assert trained.status_code == 200
+    assert "Conflit d'intérêts : Paul Martin a formé Léa DURAND" in text
+    employed = client.post(
+        url,
+        {
+            "full_name": "Julie Bon",
+            "quality": "professional",
+            "employer_name": "Le Relais d’Ardeche",
+            "employer_siret": "",
+        },
+    )
+    assert "Julie Bon travaille pour Association Le Relais d'Ardèche" in page_text(employed)
+    bad_siret = client.post(
+        url, {"full_name": "Marc", "quality": "professional", "employer_siret": "12345"}
+    )
+    assert "14 chiffres" in page_text(bad_siret)
+    assert not session.members.exists()
+    ok = client.post(
+        url, {"full_name": "Julie Bon", "quality": "professional", "employer_name": "Autre"}
+    )
+    assert ok.status_code == 302 and session.members.get().employer_name == "Autre"
+
+
 def test_equivalence_page_refuses_a_non_pdf(client_of, manager, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     enrolment = EnrolmentFactory(candidate__organisation=manager.organisation)
