@@ -20,6 +20,7 @@ from relais.accounts.validators import normalise_siret, validate_siret
 from relais.certification import policies, rules
 from relais.certification.checks import check_version, ensure, record_change, required_text
 from relais.certification.models import (
+    AccessRoute,
     AcquiredVia,
     Block,
     BlockAcquisition,
@@ -116,6 +117,34 @@ def member_add(
     return member
 
 
+def _not_signed(session: JurySession) -> None:
+    if session.minutes_signed_at is not None:
+        raise DomainError(
+            f"Le procès-verbal de ce jury a été signé le "
+            f"{timezone.localtime(session.minutes_signed_at):%d/%m/%Y} : le jury et ses "
+            "décisions ne changent plus."
+        )
+
+
+def _check_route(session: JurySession, enrolment: Enrolment) -> None:
+    """A VAE jury judges VAE candidates only; when the fiche sets a distinct composition for
+    VAE (RNCP16575), the other juries do not take VAE candidates either."""
+    name = enrolment.candidate.display_name
+    is_vae = enrolment.access_route == AccessRoute.VAE
+    if session.for_vae and not is_vae:
+        raise DomainError(
+            f"{name} n'est pas candidat par la VAE (voie d'accès : "
+            f"{enrolment.get_access_route_display()}) : un jury de VAE ne juge que des "
+            "candidats à la VAE."
+        )
+    vae_rule = ((session.certification.rules or {}).get("jury") or {}).get("vae")
+    if not session.for_vae and is_vae and vae_rule:
+        raise rules.JURY_COMPOSITION.refuse(
+            f"{name} est candidat par la VAE : {session.certification.code} prévoit un jury de "
+            f"VAE distinct ({vae_rule['text']}). Présentez-le à un jury de VAE."
+        )
+
+
 def _siret(value: str, *, field: str) -> str:
     value = normalise_siret(value)
     if not value:
@@ -148,13 +177,20 @@ def candidates_add(
     """Present candidates; each is checked against the members already designated (also
     after the composition was validated: a conflict is refused, never let in)."""
     ensure(policies.can_manage, membership)
+    session = (
+        JurySession.objects.select_for_update(of=("self",))
+        .select_related("certification")
+        .get(pk=session.pk)
+    )
     _own(membership, session)
+    _not_signed(session)
     enrolments = list(enrolments)
     for enrolment in enrolments:
         if enrolment.certification_id != session.certification_id:
             raise DomainError("Ce candidat est inscrit à une autre certification que le jury.")
         if enrolment.organisation_id != membership.organisation_id:
             raise DomainError("Ce candidat n'est pas suivi par votre structure.")
+        _check_route(session, enrolment)
     _refuse_conflicts(conflicts(session.members.select_related("employer"), enrolments))
     session.enrolments.add(*enrolments)
 
@@ -349,6 +385,7 @@ def deliberate(
         .get(pk=session.pk)
     )
     _own(membership, session)
+    _not_signed(session)
     if session.status == JuryStatus.PLANNED:
         raise DomainError("Validez d'abord la composition du jury.")
     if not session.enrolments.filter(pk=enrolment.pk).exists():
@@ -408,8 +445,21 @@ def minutes_sign(*, membership: Membership, session: JurySession) -> JurySession
     _own(membership, session)
     if session.status != JuryStatus.DELIBERATED:
         raise DomainError("Le procès-verbal se signe après la délibération.")
+    _not_signed(session)
+    president = session.members.filter(is_president=True).first()
+    if president is None or president.user_id is None:
+        raise DomainError(
+            "Le procès-verbal est signé par le président du jury : reliez "
+            f"{president.full_name if president else 'le président'} à son compte sur la "
+            "plateforme (membre de votre structure) pour qu'il signe."
+        )
+    if president.user_id != membership.user_id:
+        raise DomainError(
+            f"Seul le président du jury, {president.full_name}, peut signer le procès-verbal."
+        )
     session.minutes_signed_at = timezone.now()
-    session.save(update_fields=["minutes_signed_at", "updated_at"])
+    session.minutes_signed_by = membership.user
+    session.save(update_fields=["minutes_signed_at", "minutes_signed_by", "updated_at"])
     return session
 
 

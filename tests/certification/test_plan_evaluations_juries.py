@@ -8,6 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from relais.accounts.models import Role
 from relais.certification import awards, evaluations, juries, plan
 from relais.certification.evaluations import ScoreInput
 from relais.certification.models import (
@@ -17,6 +18,7 @@ from relais.certification.models import (
     Enrolment,
     EnrolmentStatus,
     Equivalence,
+    JuryMember,
     JuryStatus,
     MemberQuality,
 )
@@ -393,3 +395,84 @@ def test_rs_after_its_last_delivery_date_cannot_be_awarded(manager):
     with pytest.raises(DomainError, match="ne peut plus être délivrée depuis le 27/09/2026"):
         awards.certification_award(membership=manager, enrolment=enrolment, on=dt.date(2026, 10, 1))
     assert not Certificate.objects.exists()
+
+
+def test_vae_jury_takes_vae_candidates_only(manager):
+    vae_jury = _jury(manager, for_vae=True)
+    continuing = EnrolmentFactory(
+        candidate__organisation=manager.organisation, certification=vae_jury.certification
+    )
+    with pytest.raises(DomainError, match="un jury de VAE ne juge que des candidats à la VAE"):
+        juries.candidates_add(membership=manager, session=vae_jury, enrolments=[continuing])
+    # RNCP16575 sets a distinct composition for VAE: its other juries refuse VAE candidates.
+    vae = EnrolmentFactory(
+        candidate__organisation=manager.organisation,
+        certification=vae_jury.certification,
+        vae=True,
+    )
+    with pytest.raises(DomainError, match="prévoit un jury de VAE distinct"):
+        juries.candidates_add(membership=manager, session=_jury(manager), enrolments=[vae])
+    # RNCP41885 sets none: a training jury may judge a VAE candidate.
+    rncp = EnrolmentFactory(candidate__organisation=manager.organisation, vae=True)
+    juries.candidates_add(
+        membership=manager, session=_jury(manager, code="RNCP41885"), enrolments=[rncp]
+    )
+    juries.candidates_add(membership=manager, session=vae_jury, enrolments=[vae])
+    assert list(vae_jury.enrolments.all()) == [vae]
+
+
+def test_candidate_added_after_constitution_is_checked(manager, trainer):
+    rncp = referential("RNCP41885")
+    enrolment = EnrolmentFactory(candidate__organisation=manager.organisation, certification=rncp)
+    session = juries.session_create(
+        membership=manager, certification=rncp, held_on=TODAY, for_vae=False
+    )
+    _member(manager, session, "Pr Anne Roux", MemberQuality.ACADEMIC, president=True)
+    _member(manager, session, "La formatrice", MemberQuality.PROFESSIONAL, user=trainer.user)
+    juries.candidates_add(membership=manager, session=session, enrolments=[enrolment])
+    juries.session_constitute(membership=manager, session=session)
+    late = EnrolmentFactory(
+        candidate__organisation=manager.organisation, certification=rncp, trainer=trainer.user
+    )
+    with pytest.raises(DomainError, match="Conflit d'intérêts : La formatrice a formé"):
+        juries.candidates_add(membership=manager, session=session, enrolments=[late])
+    session.refresh_from_db()
+    assert session.status == JuryStatus.CONSTITUTED
+    assert list(session.enrolments.all()) == [enrolment]
+
+
+def test_signed_minutes_lock_the_decisions_and_only_the_president_signs(manager, trainer):
+    rncp = referential("RNCP41885")
+    enrolment = EnrolmentFactory(candidate__organisation=manager.organisation, certification=rncp)
+    colleague = MembershipFactory(organisation=manager.organisation, role=Role.MANAGER)
+    session = juries.session_create(
+        membership=manager, certification=rncp, held_on=TODAY, for_vae=False
+    )
+    president = _member(manager, session, "Pr Anne Roux", MemberQuality.ACADEMIC, president=True)
+    _member(manager, session, "Marc Petit", MemberQuality.PROFESSIONAL)
+    juries.candidates_add(membership=manager, session=session, enrolments=[enrolment])
+    juries.session_constitute(membership=manager, session=session)
+    block = rncp.blocks.first()
+    juries.deliberate(
+        membership=manager, session=session, enrolment=enrolment, decisions={block.pk: (True, "")}
+    )
+    with pytest.raises(DomainError, match="reliez Pr Anne Roux à son compte"):
+        juries.minutes_sign(membership=manager, session=session)
+    JuryMember.objects.filter(pk=president.pk).update(user=colleague.user)
+    with pytest.raises(DomainError, match="Seul le président du jury, Pr Anne Roux, peut signer"):
+        juries.minutes_sign(membership=manager, session=session)
+    signed = juries.minutes_sign(membership=colleague, session=session)
+    assert signed.minutes_signed_by == colleague.user and signed.minutes_signed_at
+    with pytest.raises(DomainError, match=r"a été signé le .* ne changent plus"):
+        juries.deliberate(
+            membership=manager,
+            session=session,
+            enrolment=enrolment,
+            decisions={block.pk: (False, "Revu")},
+        )
+    assert enrolment.decisions.get().validated
+    other = EnrolmentFactory(candidate__organisation=manager.organisation, certification=rncp)
+    with pytest.raises(DomainError, match="ne changent plus"):
+        juries.candidates_add(membership=manager, session=session, enrolments=[other])
+    with pytest.raises(DomainError, match="ne changent plus"):
+        juries.minutes_sign(membership=colleague, session=session)

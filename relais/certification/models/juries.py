@@ -81,6 +81,14 @@ class JurySession(TimeStampedModel, VersionedModel):
         "certification.Enrolment", related_name="jury_sessions", blank=True
     )
     minutes_signed_at = models.DateTimeField("procès-verbal signé le", null=True, blank=True)
+    minutes_signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="procès-verbal signé par",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = "session de jury"

@@ -396,3 +396,49 @@ def test_document_deposit_and_plan(client_of, manager, settings, tmp_path):
         {"title": "Oral", "starts_on": (TODAY + dt.timedelta(days=365 * 6)).isoformat()},
     )
     assert "Le parcours s'achève le" in page_text(too_late)
+
+
+def test_jury_pages_refuse_a_vae_mismatch_a_non_president_and_a_signed_jury(client_of, manager):
+    rncp = referential("RNCP41885")
+    client = client_of(manager)
+    session = juries.session_create(
+        membership=manager, certification=rncp, held_on=TODAY, for_vae=True
+    )
+    continuing = EnrolmentFactory(candidate__organisation=manager.organisation, certification=rncp)
+    vae = EnrolmentFactory(
+        candidate__organisation=manager.organisation, certification=rncp, vae=True
+    )
+    refused = client.post(
+        reverse("certification:jury_candidates", args=[session.pk]),
+        {"enrolments": [continuing.pk]},
+        follow=True,
+    )
+    assert "un jury de VAE ne juge que des candidats à la VAE" in page_text(refused)
+    client.post(
+        reverse("certification:jury_candidates", args=[session.pk]), {"enrolments": [vae.pk]}
+    )
+    juries.member_add(
+        membership=manager,
+        session=session,
+        full_name="Pr Anne Roux",
+        quality=MemberQuality.ACADEMIC,
+        is_president=True,
+    )
+    juries.member_add(
+        membership=manager, session=session, full_name="Marc Petit", quality="professional"
+    )
+    juries.session_constitute(membership=manager, session=session)
+    block = rncp.blocks.first()
+    juries.deliberate(
+        membership=manager, session=session, enrolment=vae, decisions={block.pk: (True, "")}
+    )
+    sign = reverse("certification:jury_sign", args=[session.pk])
+    unlinked = client.post(sign, follow=True)
+    assert "reliez Pr Anne Roux à son compte" in page_text(unlinked)
+    session.members.filter(is_president=True).update(user=manager.user)
+    signed = client.post(sign, follow=True)
+    assert "Procès-verbal signé par le président." in page_text(signed)
+    deliberate = reverse("certification:jury_deliberate", args=[session.pk, vae.pk])
+    locked = client.post(deliberate, {f"decision_{block.pk}": "no", f"reasons_{block.pk}": "Revu"})
+    assert "ne changent plus" in page_text(locked)
+    assert vae.decisions.get().validated
