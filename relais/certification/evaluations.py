@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from relais.accounts.models import Membership
 from relais.certification import policies, rules
-from relais.certification.checks import check_version, ensure
+from relais.certification.checks import check_version, ensure, journal_write
 from relais.certification.models import (
     CandidateDocument,
     CriterionScore,
@@ -95,6 +95,12 @@ def evaluation_schedule(
         evaluation.version += 1
         evaluation.updated_by = membership.user
         evaluation.save(update_fields=["scheduled_on", "version", "updated_by", "updated_at"])
+    if scheduled_on is not None:
+        journal_write(
+            membership,
+            enrolment,
+            f"épreuve planifiée le {scheduled_on:%d/%m/%Y} : {modality.block.code}",
+        )
     return evaluation
 
 
@@ -155,6 +161,9 @@ def evaluation_score(
     evaluation.version += 1
     evaluation.updated_by = membership.user
     evaluation.save()
+    journal_write(
+        membership, evaluation.enrolment, f"grille notée : {evaluation.modality.block.code}"
+    )
     return evaluation
 
 
@@ -185,4 +194,5 @@ def document_deposit(
     )
     document.file.save(f"document-{enrolment.pk}.{_type.extensions[0]}", uploaded, save=False)
     document.save()
+    journal_write(membership, enrolment, f"document déposé : {title}", created=True)
     return document

@@ -18,7 +18,13 @@ from django.utils import timezone
 from relais.accounts.models import Membership, Organisation, User
 from relais.accounts.validators import normalise_siret, validate_siret
 from relais.certification import policies, rules
-from relais.certification.checks import check_version, ensure, record_change, required_text
+from relais.certification.checks import (
+    check_version,
+    ensure,
+    journal_write,
+    record_change,
+    required_text,
+)
 from relais.certification.models import (
     AccessRoute,
     AcquiredVia,
@@ -430,6 +436,7 @@ def deliberate(
         enrolment_move(
             enrolment, EnrolmentStatus.IN_PROGRESS, actor=membership.user, reason="présenté au jury"
         )
+    journal_write(membership, enrolment, f"délibération du jury du {session.held_on:%d/%m/%Y}")
     if session.status == JuryStatus.CONSTITUTED:
         JurySession.objects.filter(pk=session.pk).update(status=JuryStatus.DELIBERATED)
         record_change(
@@ -460,6 +467,10 @@ def minutes_sign(*, membership: Membership, session: JurySession) -> JurySession
     session.minutes_signed_at = timezone.now()
     session.minutes_signed_by = membership.user
     session.save(update_fields=["minutes_signed_at", "minutes_signed_by", "updated_at"])
+    for enrolment in session.enrolments.select_related("candidate", "certification"):
+        journal_write(
+            membership, enrolment, f"procès-verbal du jury du {session.held_on:%d/%m/%Y} signé"
+        )
     return session
 
 

@@ -411,7 +411,7 @@ def evaluation_score(
 ):
     membership = _member(request, organisation_id, policies.can_score)
     enrolment = _enrolment(membership, enrolment_id)
-    journal.record_request(request, JournalAction.UPDATE, enrolment.candidate, summary="notation")
+    # The service journals the scoring on the candidate (as for the pages).
     modality = Modality.objects.filter(pk=modality_id).select_related("block").first()
     if modality is None:
         raise Http404
