@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.utils import timezone
+
 from relais.accounts.models import Membership
-from relais.certification.models import Enrolment, StatusChange
+from relais.certification.models import Candidate, Enrolment, StatusChange
 from relais.core import journal
 from relais.core.errors import DomainError, PermissionDenied, StaleObjectError
 from relais.core.models import JournalAction
@@ -51,6 +53,12 @@ def journal_write(
         actor_organisation=membership.organisation,
         summary=f"{summary} ({enrolment.certification.code})"[:200],
     )
+    touch(enrolment.candidate_id)
+
+
+def touch(candidate_id: int) -> None:
+    """Real activity on the candidate's file: the retention period starts again."""
+    Candidate.objects.filter(pk=candidate_id).update(last_activity_on=timezone.localdate())
 
 
 def record_change(

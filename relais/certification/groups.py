@@ -21,6 +21,7 @@ from relais.certification.checks import (
     journal_write,
     record_change,
     required_text,
+    touch,
 )
 from relais.certification.models import (
     AccessRoute,
@@ -265,6 +266,7 @@ def funding_set(
         actor_organisation=membership.organisation,
         summary="financement",
     )
+    touch(enrolment.candidate_id)
     return enrolment
 
 
