@@ -17,6 +17,7 @@ from relais.certification import policies, rules
 from relais.certification.checks import (
     check_version,
     ensure,
+    journal_write,
     record_change,
     required_text,
     same_organisation,
@@ -269,6 +270,45 @@ def enrolment_create(
         target=candidate,
         actor_organisation=membership.organisation,
         summary=f"inscription à {certification.code}",
+    )
+    return enrolment
+
+
+PLACEMENT_MAX_HOURS = 2000
+
+
+@transaction.atomic
+def placement_record(
+    *,
+    membership: Membership,
+    enrolment: Enrolment,
+    hours: int,
+    expected_version: int | None = None,
+) -> Enrolment:
+    """The practical placement hours done so far (a total, corrected as the placement goes
+    on); the oral waits for the hours the certification requires (rules.RS_PLACEMENT_HOURS)."""
+    ensure(policies.can_score, membership)
+    enrolment = (
+        Enrolment.objects.select_for_update(of=("self",))
+        .select_related("candidate", "certification")
+        .get(pk=enrolment.pk)
+    )
+    same_organisation(membership, enrolment.organisation_id)
+    check_version(enrolment, expected_version)
+    if not 0 <= hours <= PLACEMENT_MAX_HOURS:
+        raise DomainError(
+            f"Les heures de stage vont de 0 à {PLACEMENT_MAX_HOURS}.",
+            field="placement_hours",
+        )
+    enrolment.placement_hours = hours
+    enrolment.version += 1
+    enrolment.updated_by = membership.user
+    enrolment.save(update_fields=["placement_hours", "version", "updated_by", "updated_at"])
+    required = rules.placement_required(enrolment)
+    journal_write(
+        membership,
+        enrolment,
+        f"stage pratique : {hours} h" + (f" sur {required} h requises" if required else ""),
     )
     return enrolment
 

@@ -21,6 +21,7 @@ from relais.certification.models import (
     Enrolment,
     Evaluation,
     Modality,
+    ModalityKind,
     ScoreLevel,
 )
 from relais.certification.plan import path_ends_on
@@ -81,6 +82,8 @@ def evaluation_schedule(
         )
     if scheduled_on is not None:
         check_schedule_date(enrolment, scheduled_on)
+        if modality.kind == ModalityKind.ORAL:
+            rules.check_placement_before_oral(enrolment, doing="planifiée", field="modality")
     evaluation, created = Evaluation.objects.get_or_create(
         enrolment=enrolment,
         modality=modality,
@@ -122,6 +125,8 @@ def evaluation_score(
     )
     _own(membership, evaluation.enrolment)
     check_version(evaluation, expected_version)
+    if evaluation.modality.kind == ModalityKind.ORAL:
+        rules.check_placement_before_oral(evaluation.enrolment, doing="notée")
     criteria = {c.pk: c for c in evaluation.modality.criteria.all()}
     if not criteria:
         raise DomainError(

@@ -204,3 +204,26 @@ def test_conflicts_of_interest_through_the_api(api_client_for):
         assert client.post(f"{jury_url}/members", member).status_code == 201
     constituted = client.post(f"{jury_url}/constitute")
     assert constituted.status_code == 200 and constituted.json()["status"] == "constituted"
+
+
+def test_placement_hours_through_the_api(api_client_for):
+    trainer = body_member(BodyKind.TRAINING, Role.REFERENT)
+    enrolment = EnrolmentFactory(
+        candidate__organisation=trainer.organisation,
+        candidate__vulnerable_experience=False,
+        certification=referential("RS-REFERENT-PARCOURS"),
+    )
+    client = api_client_for(trainer.user)
+    url = f"/api/v1/organisations/{trainer.organisation_id}/enrolments/{enrolment.pk}/placement"
+    answer = client.put(url, {"placement_hours": 70, "version": 1}, content_type="application/json")
+    assert answer.status_code == 200, answer.json()
+    assert answer.json() == {
+        "id": enrolment.pk,
+        "placement_hours": 70,
+        "required_hours": 140,
+        "version": 2,
+    }
+    stale = client.put(url, {"placement_hours": 80, "version": 1}, content_type="application/json")
+    assert stale.status_code == 409
+    negative = client.put(url, {"placement_hours": -1}, content_type="application/json")
+    assert negative.status_code == 422

@@ -425,6 +425,15 @@ MATRIX = {
         "platform_admin": 422,
         "anonymous": 401,
     },
+    "api-1:enrolment_placement": {
+        "referent": 422,
+        "manager": 422,
+        "staff": 422,
+        "team_member": 422,
+        "other_org": 422,
+        "platform_admin": 422,
+        "anonymous": 401,
+    },
     "api-1:evaluation_list": {
         "referent": 200,
         "manager": 200,
@@ -1247,6 +1256,15 @@ MATRIX = {
     "certification:jury_sign": {
         "referent": 403,
         "manager": 302,
+        "staff": 403,
+        "team_member": 403,
+        "other_org": 403,
+        "platform_admin": 403,
+        "anonymous": 302,
+    },
+    "certification:placement": {
+        "referent": 200,
+        "manager": 200,
         "staff": 403,
         "team_member": 403,
         "other_org": 403,

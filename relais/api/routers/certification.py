@@ -19,7 +19,7 @@ from relais.api.schemas import ErrorOut
 from relais.certification import candidates as candidate_services
 from relais.certification import evaluations as evaluation_services
 from relais.certification import juries as jury_services
-from relais.certification import policies, selectors
+from relais.certification import policies, rules, selectors
 from relais.certification.models import (
     BlockDecision,
     Certification,
@@ -740,3 +740,42 @@ def jury_constitute(request: HttpRequest, organisation_id: OrganisationId, jury_
     )
     session = jury_services.session_constitute(membership=membership, session=session)
     return Status(200, _jury_out(request, session, "composition du jury validée (API)"))
+
+
+class PlacementIn(Schema):
+    placement_hours: int = Field(ge=0, le=2000, description="Heures de stage accomplies (total).")
+    version: int | None = Field(None, description="Version lue (verrouillage optimiste).")
+
+
+class PlacementOut(Schema):
+    id: int
+    placement_hours: int
+    required_hours: int
+    version: int
+
+
+@router.put(
+    "/organisations/{organisation_id}/enrolments/{enrolment_id}/placement",
+    response={200: PlacementOut, **WRITE_ERRORS},
+    summary="Heures de stage pratique (140 h avant l'oral du RS sans expérience)",
+)
+def enrolment_placement(
+    request: HttpRequest, organisation_id: OrganisationId, enrolment_id: Id, payload: PlacementIn
+):
+    membership = _member(request, organisation_id, policies.can_score)
+    enrolment = _enrolment(membership, enrolment_id)
+    enrolment = candidate_services.placement_record(
+        membership=membership,
+        enrolment=enrolment,
+        hours=payload.placement_hours,
+        expected_version=payload.version,
+    )
+    return Status(
+        200,
+        {
+            "id": enrolment.pk,
+            "placement_hours": enrolment.placement_hours,
+            "required_hours": rules.placement_required(enrolment),
+            "version": enrolment.version,
+        },
+    )

@@ -118,6 +118,22 @@ class PositioningForm(forms.Form):
     taken_on = date_field("Date du test")
 
 
+class PlacementForm(forms.Form):
+    placement_hours = forms.IntegerField(
+        label="Heures de stage pratique accomplies (total)",
+        help_text="Le total à ce jour : il remplace le précédent.",
+        min_value=0,
+        max_value=2000,
+        error_messages={
+            **REQUIRED,
+            "invalid": "Indiquez un nombre entier d'heures.",
+            "min_value": "Les heures de stage vont de 0 à 2000.",
+            "max_value": "Les heures de stage vont de 0 à 2000.",
+        },
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
 class EquivalenceForm(forms.Form):
     block = forms.ModelChoiceField(
         label="Bloc", queryset=None, empty_label="Choisir…", error_messages=REQUIRED

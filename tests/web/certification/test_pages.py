@@ -442,3 +442,25 @@ def test_jury_pages_refuse_a_vae_mismatch_a_non_president_and_a_signed_jury(clie
     locked = client.post(deliberate, {f"decision_{block.pk}": "no", f"reasons_{block.pk}": "Revu"})
     assert "ne changent plus" in page_text(locked)
     assert vae.decisions.get().validated
+
+
+def test_placement_page_records_the_hours(client_of, manager):
+    enrolment = EnrolmentFactory(
+        candidate__organisation=manager.organisation,
+        candidate__vulnerable_experience=False,
+        certification=referential("RS-REFERENT-PARCOURS"),
+    )
+    client = client_of(manager)
+    detail = client.get(reverse("certification:candidate", args=[enrolment.candidate_id]))
+    assert "Stage pratique (0 h)" in page_text(detail)
+    url = reverse("certification:placement", args=[enrolment.pk])
+    page = client.get(url)
+    assert "un stage pratique de 140 heures est obligatoire" in page_text(page)
+    bad = client.post(url, {"placement_hours": "abc", "version": "1"})
+    assert "Indiquez un nombre entier d'heures." in page_text(bad)
+    saved = client.post(url, {"placement_hours": "140", "version": "1"})
+    assert saved.status_code == 302
+    enrolment.refresh_from_db()
+    assert enrolment.placement_hours == 140
+    stale = client.post(url, {"placement_hours": "150", "version": "1"})
+    assert "Modifié entre-temps" in page_text(stale)
