@@ -15,7 +15,7 @@ from django.utils import timezone
 from relais.accounts.models import Membership
 from relais.certification import policies, rules
 from relais.certification.candidates import enrolment_move
-from relais.certification.checks import ensure
+from relais.certification.checks import ensure, touch
 from relais.certification.models import (
     AcquiredVia,
     Block,
@@ -123,6 +123,7 @@ def certification_award(
     )
     Enrolment.objects.filter(pk=enrolment.pk).update(certified_on=on)
     certificate = _issue(enrolment, block=None, on=on)
+    touch(enrolment.candidate_id)
     return certificate
 
 
@@ -134,6 +135,7 @@ def attestation_issue(*, membership: Membership, enrolment: Enrolment, block: Bl
     acquisition = enrolment.acquisitions.filter(block=block).first()
     if acquisition is None:
         raise DomainError(f"Le bloc {block.code} n'est pas acquis.")
+    touch(enrolment.candidate_id)
     return _issue(enrolment, block=block, on=acquisition.acquired_on)
 
 

@@ -7,14 +7,17 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from relais.accounts.models import Membership, Organisation, User
+from relais.accounts.validators import normalise_siret, validate_siret
 from relais.certification import policies, rules
 from relais.certification.checks import (
     check_version,
     ensure,
+    journal_write,
     record_change,
     required_text,
     same_organisation,
@@ -95,6 +98,7 @@ def candidate_create(
     phone: str = "",
     employer: Organisation | None = None,
     employer_name: str = "",
+    employer_siret: str = "",
     job_title: str = "",
     diploma_level: int = 0,
     foreign_diploma: bool = False,
@@ -109,6 +113,12 @@ def candidate_create(
         diploma_level=diploma_level,
         experience_years=experience_years,
     )
+    siret = normalise_siret(employer_siret)
+    if siret:
+        try:
+            validate_siret(siret)
+        except ValidationError as error:
+            raise DomainError(error.messages[0], field="employer_siret") from error
     candidate = Candidate.objects.create(
         organisation=membership.organisation,
         birth_date=birth_date,
@@ -116,6 +126,7 @@ def candidate_create(
         phone=(phone or "").strip(),
         employer=employer,
         employer_name=(employer_name or (employer.name if employer else "")).strip()[:200],
+        employer_siret=siret,
         job_title=(job_title or "").strip()[:200],
         diploma_level=diploma_level,
         foreign_diploma=foreign_diploma,
@@ -196,8 +207,19 @@ def enrolment_create(
     funding: str = "",
     trainer: User | None = None,
 ) -> Enrolment:
+    """`trainer`: the candidate's referent trainer, a member of the organisation (by
+    default the user who enrols); the jury's conflict-of-interest check reads it."""
     ensure(policies.can_use, membership)
     same_organisation(membership, candidate.organisation_id)
+    trainer = trainer or membership.user
+    if (
+        not Membership.objects.active()
+        .filter(user=trainer, organisation_id=candidate.organisation_id)
+        .exists()
+    ):
+        raise DomainError(
+            "Le formateur référent doit être membre de votre structure.", field="trainer"
+        )
     if access_route not in AccessRoute.values:
         raise DomainError("Choisissez une voie d'accès.", field="access_route")
     allowed_routes = (certification.rules or {}).get("access_routes") or AccessRoute.values
@@ -248,6 +270,45 @@ def enrolment_create(
         target=candidate,
         actor_organisation=membership.organisation,
         summary=f"inscription à {certification.code}",
+    )
+    return enrolment
+
+
+PLACEMENT_MAX_HOURS = 2000
+
+
+@transaction.atomic
+def placement_record(
+    *,
+    membership: Membership,
+    enrolment: Enrolment,
+    hours: int,
+    expected_version: int | None = None,
+) -> Enrolment:
+    """The practical placement hours done so far (a total, corrected as the placement goes
+    on); the oral waits for the hours the certification requires (rules.RS_PLACEMENT_HOURS)."""
+    ensure(policies.can_score, membership)
+    enrolment = (
+        Enrolment.objects.select_for_update(of=("self",))
+        .select_related("candidate", "certification")
+        .get(pk=enrolment.pk)
+    )
+    same_organisation(membership, enrolment.organisation_id)
+    check_version(enrolment, expected_version)
+    if not 0 <= hours <= PLACEMENT_MAX_HOURS:
+        raise DomainError(
+            f"Les heures de stage vont de 0 à {PLACEMENT_MAX_HOURS}.",
+            field="placement_hours",
+        )
+    enrolment.placement_hours = hours
+    enrolment.version += 1
+    enrolment.updated_by = membership.user
+    enrolment.save(update_fields=["placement_hours", "version", "updated_by", "updated_at"])
+    required = rules.placement_required(enrolment)
+    journal_write(
+        membership,
+        enrolment,
+        f"stage pratique : {hours} h" + (f" sur {required} h requises" if required else ""),
     )
     return enrolment
 

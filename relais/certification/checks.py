@@ -5,9 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.utils import timezone
+
 from relais.accounts.models import Membership
-from relais.certification.models import StatusChange
+from relais.certification.models import Candidate, Enrolment, StatusChange
+from relais.core import journal
 from relais.core.errors import DomainError, PermissionDenied, StaleObjectError
+from relais.core.models import JournalAction
 
 
 def ensure(allowed: Callable[[Membership], bool], membership: Membership) -> None:
@@ -35,6 +39,26 @@ def required_text(value: str, *, field: str, label: str, max_length: int) -> str
     if len(value) > max_length:
         raise DomainError(f"{label[0].upper()}{label[1:]} : {max_length} caractères au plus.")
     return value
+
+
+def journal_write(
+    membership: Membership, enrolment: Enrolment, summary: str, *, created: bool = False
+) -> None:
+    """A write on a candidate's file, in the journal as such (CREATE for a new record of
+    the file, UPDATE otherwise), whether it came from a page or the API."""
+    journal.record(
+        actor=membership.user,
+        action=JournalAction.CREATE if created else JournalAction.UPDATE,
+        target=enrolment.candidate,
+        actor_organisation=membership.organisation,
+        summary=f"{summary} ({enrolment.certification.code})"[:200],
+    )
+    touch(enrolment.candidate_id)
+
+
+def touch(candidate_id: int) -> None:
+    """Real activity on the candidate's file: the retention period starts again."""
+    Candidate.objects.filter(pk=candidate_id).update(last_activity_on=timezone.localdate())
 
 
 def record_change(

@@ -14,13 +14,14 @@ from django.utils import timezone
 
 from relais.accounts.models import Membership
 from relais.certification import policies, rules
-from relais.certification.checks import check_version, ensure
+from relais.certification.checks import check_version, ensure, journal_write
 from relais.certification.models import (
     CandidateDocument,
     CriterionScore,
     Enrolment,
     Evaluation,
     Modality,
+    ModalityKind,
     ScoreLevel,
 )
 from relais.certification.plan import path_ends_on
@@ -81,6 +82,8 @@ def evaluation_schedule(
         )
     if scheduled_on is not None:
         check_schedule_date(enrolment, scheduled_on)
+        if modality.kind == ModalityKind.ORAL:
+            rules.check_placement_before_oral(enrolment, doing="planifiée", field="modality")
     evaluation, created = Evaluation.objects.get_or_create(
         enrolment=enrolment,
         modality=modality,
@@ -95,6 +98,12 @@ def evaluation_schedule(
         evaluation.version += 1
         evaluation.updated_by = membership.user
         evaluation.save(update_fields=["scheduled_on", "version", "updated_by", "updated_at"])
+    if scheduled_on is not None:
+        journal_write(
+            membership,
+            enrolment,
+            f"épreuve planifiée le {scheduled_on:%d/%m/%Y} : {modality.block.code}",
+        )
     return evaluation
 
 
@@ -116,6 +125,8 @@ def evaluation_score(
     )
     _own(membership, evaluation.enrolment)
     check_version(evaluation, expected_version)
+    if evaluation.modality.kind == ModalityKind.ORAL:
+        rules.check_placement_before_oral(evaluation.enrolment, doing="notée")
     criteria = {c.pk: c for c in evaluation.modality.criteria.all()}
     if not criteria:
         raise DomainError(
@@ -155,6 +166,9 @@ def evaluation_score(
     evaluation.version += 1
     evaluation.updated_by = membership.user
     evaluation.save()
+    journal_write(
+        membership, evaluation.enrolment, f"grille notée : {evaluation.modality.block.code}"
+    )
     return evaluation
 
 
@@ -185,4 +199,5 @@ def document_deposit(
     )
     document.file.save(f"document-{enrolment.pk}.{_type.extensions[0]}", uploaded, save=False)
     document.save()
+    journal_write(membership, enrolment, f"document déposé : {title}", created=True)
     return document

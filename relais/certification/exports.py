@@ -105,6 +105,7 @@ def candidate_export(candidate: Candidate) -> dict:
             "email": candidate.email,
             "telephone": candidate.phone,
             "employeur": candidate.employer_name,
+            "siret_employeur": candidate.employer_siret,
             "fonction": candidate.job_title,
             "niveau_de_diplome": candidate.diploma_level,
             "diplome_etranger": candidate.foreign_diploma,

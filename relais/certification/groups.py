@@ -15,7 +15,14 @@ from django.db.models import Sum
 from relais.accounts.models import Membership
 from relais.certification import policies, rules
 from relais.certification.candidates import enrolment_move
-from relais.certification.checks import check_version, ensure, record_change, required_text
+from relais.certification.checks import (
+    check_version,
+    ensure,
+    journal_write,
+    record_change,
+    required_text,
+    touch,
+)
 from relais.certification.models import (
     AccessRoute,
     AccompanimentSession,
@@ -145,6 +152,9 @@ def positioning_record(
             actor=membership.user,
             reason=f"test de positionnement : {score_percent} %",
         )
+    journal_write(
+        membership, enrolment, f"test de positionnement : {score_percent} %", created=True
+    )
     return positioning
 
 
@@ -256,6 +266,7 @@ def funding_set(
         actor_organisation=membership.organisation,
         summary="financement",
     )
+    touch(enrolment.candidate_id)
     return enrolment
 
 
@@ -294,9 +305,13 @@ def accompaniment_record(
             f"il reste {_hours(funded - done)} h.",
             field="hours",
         )
-    return AccompanimentSession.objects.create(
+    session = AccompanimentSession.objects.create(
         enrolment=enrolment, held_on=held_on, hours=hours, collective=collective
     )
+    journal_write(
+        membership, enrolment, f"séance d'accompagnement ({_hours(hours)} h)", created=True
+    )
+    return session
 
 
 def _hours(value) -> str:

@@ -8,15 +8,25 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from relais.accounts.models import Membership, Organisation, User
+from relais.accounts.validators import normalise_siret, validate_siret
 from relais.certification import policies, rules
-from relais.certification.checks import check_version, ensure, record_change, required_text
+from relais.certification.checks import (
+    check_version,
+    ensure,
+    journal_write,
+    record_change,
+    required_text,
+)
 from relais.certification.models import (
+    AccessRoute,
     AcquiredVia,
     Block,
     BlockAcquisition,
@@ -32,6 +42,7 @@ from relais.certification.models import (
 from relais.certification.plan import block_valid_until
 from relais.core import pdf
 from relais.core.errors import DomainError
+from relais.core.text import fold
 
 
 def _own(membership: Membership, session: JurySession) -> None:
@@ -65,7 +76,11 @@ def member_add(
     is_president: bool = False,
     user: User | None = None,
     employer: Organisation | None = None,
+    employer_name: str = "",
+    employer_siret: str = "",
 ) -> JuryMember:
+    """A member, linked or not to a user of the organisation, with the employer they
+    declare; refused when they trained, or share the employer of, a presented candidate."""
     ensure(policies.can_manage, membership)
     _own(membership, session)
     if session.status == JuryStatus.DELIBERATED:
@@ -79,16 +94,72 @@ def member_add(
         raise DomainError(f"{full_name} est déjà membre de ce jury.", field="full_name")
     if is_president and session.members.filter(is_president=True).exists():
         raise DomainError("Ce jury a déjà un président.", field="is_president")
-    member = JuryMember.objects.create(
+    if (
+        user is not None
+        and not Membership.objects.active()
+        .filter(user=user, organisation_id=session.organisation_id)
+        .exists()
+    ):
+        raise DomainError(
+            "Ce compte n'est pas membre de votre structure : laissez le champ vide et "
+            "indiquez l'employeur du membre.",
+            field="user",
+        )
+    employer_name = (employer_name or "").strip()[:200]
+    employer_siret = _siret(employer_siret, field="employer_siret")
+    member = JuryMember(
         session=session,
         full_name=full_name,
         quality=quality,
         is_president=is_president,
         user=user,
         employer=employer,
+        employer_name=employer_name,
+        employer_siret=employer_siret,
     )
+    _refuse_conflicts(conflicts([member], session.enrolments.select_related("candidate__employer")))
+    member.save()
     _back_to_planned(session, membership.user)
     return member
+
+
+def _not_signed(session: JurySession) -> None:
+    if session.minutes_signed_at is not None:
+        raise DomainError(
+            f"Le procès-verbal de ce jury a été signé le "
+            f"{timezone.localtime(session.minutes_signed_at):%d/%m/%Y} : le jury et ses "
+            "décisions ne changent plus."
+        )
+
+
+def _check_route(session: JurySession, enrolment: Enrolment) -> None:
+    """A VAE jury judges VAE candidates only; when the fiche sets a distinct composition for
+    VAE (RNCP16575), the other juries do not take VAE candidates either."""
+    name = enrolment.candidate.display_name
+    is_vae = enrolment.access_route == AccessRoute.VAE
+    if session.for_vae and not is_vae:
+        raise DomainError(
+            f"{name} n'est pas candidat par la VAE (voie d'accès : "
+            f"{enrolment.get_access_route_display()}) : un jury de VAE ne juge que des "
+            "candidats à la VAE."
+        )
+    vae_rule = ((session.certification.rules or {}).get("jury") or {}).get("vae")
+    if not session.for_vae and is_vae and vae_rule:
+        raise rules.JURY_COMPOSITION.refuse(
+            f"{name} est candidat par la VAE : {session.certification.code} prévoit un jury de "
+            f"VAE distinct ({vae_rule['text']}). Présentez-le à un jury de VAE."
+        )
+
+
+def _siret(value: str, *, field: str) -> str:
+    value = normalise_siret(value)
+    if not value:
+        return ""
+    try:
+        validate_siret(value)
+    except ValidationError as error:
+        raise DomainError(error.messages[0], field=field) from error
+    return value
 
 
 def _back_to_planned(session: JurySession, actor) -> None:
@@ -109,14 +180,25 @@ def _back_to_planned(session: JurySession, actor) -> None:
 def candidates_add(
     *, membership: Membership, session: JurySession, enrolments: Iterable[Enrolment]
 ) -> None:
+    """Present candidates; each is checked against the members already designated (also
+    after the composition was validated: a conflict is refused, never let in)."""
     ensure(policies.can_manage, membership)
+    session = (
+        JurySession.objects.select_for_update(of=("self",))
+        .select_related("certification")
+        .get(pk=session.pk)
+    )
     _own(membership, session)
+    _not_signed(session)
+    enrolments = list(enrolments)
     for enrolment in enrolments:
         if enrolment.certification_id != session.certification_id:
             raise DomainError("Ce candidat est inscrit à une autre certification que le jury.")
         if enrolment.organisation_id != membership.organisation_id:
             raise DomainError("Ce candidat n'est pas suivi par votre structure.")
-        session.enrolments.add(enrolment)
+        _check_route(session, enrolment)
+    _refuse_conflicts(conflicts(session.members.select_related("employer"), enrolments))
+    session.enrolments.add(*enrolments)
 
 
 def composition_rule(session: JurySession) -> dict | None:
@@ -162,25 +244,106 @@ def composition_problems(session: JurySession, members: list[JuryMember]) -> lis
     return problems
 
 
-def conflicts(
-    session: JurySession, members: list[JuryMember], enrolments: list[Enrolment]
-) -> list[str]:
-    """A member may not judge a candidate they trained or employ."""
+# Legal forms dropped before comparing employers' names: « Association Le Relais » and
+# « LE RELAIS (asso.) » are the same employer.
+LEGAL_FORMS = frozenset(
+    [
+        "association",
+        "asso",
+        "sa",
+        "sas",
+        "sasu",
+        "sarl",
+        "eurl",
+        "sci",
+        "scop",
+        "scic",
+        "gie",
+        "eirl",
+        "ei",
+    ]
+)
+
+
+def employer_key(name: str) -> str:
+    """A name folded for comparison: no case, accents, punctuation, spaces or legal form."""
+    return "".join(w for w in fold(name or "").split() if w not in LEGAL_FORMS)
+
+
+@dataclass(frozen=True)
+class EmployerRef:
+    organisation_id: int | None
+    name: str
+    siret: str
+
+    @property
+    def key(self) -> str:
+        return employer_key(self.name)
+
+
+def candidate_employer(candidate) -> EmployerRef:
+    organisation = candidate.employer
+    return EmployerRef(
+        candidate.employer_id,
+        candidate.employer_name or (organisation.name if organisation else ""),
+        candidate.employer_siret or (organisation.siret if organisation else ""),
+    )
+
+
+def member_employer(member: JuryMember) -> EmployerRef:
+    organisation = member.employer
+    return EmployerRef(
+        member.employer_id,
+        member.employer_name or (organisation.name if organisation else ""),
+        member.employer_siret or (organisation.siret if organisation else ""),
+    )
+
+
+def same_employer(a: EmployerRef, b: EmployerRef) -> bool:
+    """The same organisation of the platform; else, when both SIRETs are known, the same
+    company (SIREN: the first 9 digits — two establishments of one employer); else the same
+    normalised name."""
+    if a.organisation_id is not None and a.organisation_id == b.organisation_id:
+        return True
+    if a.siret and b.siret:
+        return a.siret[:9] == b.siret[:9]
+    return bool(a.key) and a.key == b.key
+
+
+def trainer_ids(enrolment: Enrolment) -> set[int]:
+    """Who trained the candidate: the enrolment's referent trainer (a member of the
+    organisation, chosen at enrolment; by default the user who enrolled the candidate)."""
+    return {enrolment.trainer_id} if enrolment.trainer_id else set()
+
+
+def conflicts(members: Iterable[JuryMember], enrolments: Iterable[Enrolment]) -> list[str]:
+    """A member may not judge a candidate they trained or whose employer they work for."""
+    members = list(members)
     found = []
     for enrolment in enrolments:
+        candidate = enrolment.candidate
+        employer = candidate_employer(candidate)
         for member in members:
-            trained = member.user_id is not None and member.user_id == enrolment.trainer_id
-            employs = (
-                member.employer_id is not None
-                and member.employer_id == enrolment.candidate.employer_id
-            )
-            if trained or employs:
-                why = "l'a formé" if trained else "est de la structure qui l'emploie"
+            if member.user_id is not None and member.user_id in trainer_ids(enrolment):
                 found.append(
-                    f"Conflit d'intérêts : {member.full_name} {why} "
-                    f"({enrolment.candidate.display_name})."
+                    f"Conflit d'intérêts : {member.full_name} a formé {candidate.display_name} "
+                    f"(formateur référent de son inscription)."
+                )
+            if same_employer(member_employer(member), employer):
+                found.append(
+                    f"Conflit d'intérêts : {member.full_name} travaille pour "
+                    f"{employer.name or member_employer(member).name}, l'employeur de "
+                    f"{candidate.display_name}."
                 )
     return found
+
+
+def _refuse_conflicts(found: list[str]) -> None:
+    if found:
+        raise DomainError(
+            " ".join(found) + " Un membre du jury ne peut pas évaluer un candidat qu'il a "
+            "formé ou dont il partage l'employeur."
+        )
 
 
 @transaction.atomic
@@ -198,9 +361,9 @@ def session_constitute(
     check_version(session, expected_version)
     if session.status != JuryStatus.PLANNED:
         raise DomainError("La composition de ce jury est déjà validée.")
-    members = list(session.members.all())
-    enrolments = list(session.enrolments.select_related("candidate"))
-    problems = composition_problems(session, members) + conflicts(session, members, enrolments)
+    members = list(session.members.select_related("employer"))
+    enrolments = list(session.enrolments.select_related("candidate__employer"))
+    problems = composition_problems(session, members) + conflicts(members, enrolments)
     if problems:
         raise rules.JURY_COMPOSITION.refuse("Composition refusée. " + " ".join(problems))
     session.status = JuryStatus.CONSTITUTED
@@ -228,6 +391,7 @@ def deliberate(
         .get(pk=session.pk)
     )
     _own(membership, session)
+    _not_signed(session)
     if session.status == JuryStatus.PLANNED:
         raise DomainError("Validez d'abord la composition du jury.")
     if not session.enrolments.filter(pk=enrolment.pk).exists():
@@ -272,6 +436,7 @@ def deliberate(
         enrolment_move(
             enrolment, EnrolmentStatus.IN_PROGRESS, actor=membership.user, reason="présenté au jury"
         )
+    journal_write(membership, enrolment, f"délibération du jury du {session.held_on:%d/%m/%Y}")
     if session.status == JuryStatus.CONSTITUTED:
         JurySession.objects.filter(pk=session.pk).update(status=JuryStatus.DELIBERATED)
         record_change(
@@ -287,8 +452,25 @@ def minutes_sign(*, membership: Membership, session: JurySession) -> JurySession
     _own(membership, session)
     if session.status != JuryStatus.DELIBERATED:
         raise DomainError("Le procès-verbal se signe après la délibération.")
+    _not_signed(session)
+    president = session.members.filter(is_president=True).first()
+    if president is None or president.user_id is None:
+        raise DomainError(
+            "Le procès-verbal est signé par le président du jury : reliez "
+            f"{president.full_name if president else 'le président'} à son compte sur la "
+            "plateforme (membre de votre structure) pour qu'il signe."
+        )
+    if president.user_id != membership.user_id:
+        raise DomainError(
+            f"Seul le président du jury, {president.full_name}, peut signer le procès-verbal."
+        )
     session.minutes_signed_at = timezone.now()
-    session.save(update_fields=["minutes_signed_at", "updated_at"])
+    session.minutes_signed_by = membership.user
+    session.save(update_fields=["minutes_signed_at", "minutes_signed_by", "updated_at"])
+    for enrolment in session.enrolments.select_related("candidate", "certification"):
+        journal_write(
+            membership, enrolment, f"procès-verbal du jury du {session.held_on:%d/%m/%Y} signé"
+        )
     return session
 
 

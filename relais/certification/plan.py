@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from relais.accounts.models import Membership
 from relais.certification import policies, rules
-from relais.certification.checks import ensure, required_text
+from relais.certification.checks import ensure, journal_write, required_text
 from relais.certification.groups import add_months, funded_hours_of
 from relais.certification.models import (
     AcquiredVia,
@@ -105,6 +105,7 @@ def equivalence_grant(
         via=AcquiredVia.EQUIVALENCE,
         valid_until=block_valid_until(block, granted_on),
     )
+    journal_write(membership, enrolment, f"équivalence accordée : {block.code}", created=True)
     return equivalence
 
 
@@ -129,9 +130,11 @@ def session_plan(
         raise rules.PATH_MAX_YEARS.refuse(
             f"Le parcours s'achève le {path_ends_on(enrolment):%d/%m/%Y}.", field="starts_on"
         )
-    return PlannedSession.objects.create(
+    planned = PlannedSession.objects.create(
         enrolment=enrolment, title=title, starts_on=starts_on, block=block
     )
+    journal_write(membership, enrolment, "plan de formation : session ajoutée", created=True)
+    return planned
 
 
 @dataclass(frozen=True)

@@ -111,6 +111,26 @@ ALL_RULES = (
 )
 
 
+def placement_required(enrolment) -> int:
+    """The placement hours the certification requires of this candidate before the oral
+    (0: none — no such rule, or experience of accompanying vulnerable persons declared)."""
+    required = (enrolment.certification.rules or {}).get("placement_hours") or 0
+    if not required or enrolment.candidate.vulnerable_experience:
+        return 0
+    return required
+
+
+def check_placement_before_oral(enrolment, *, doing: str, field: str | None = None) -> None:
+    """The RS's 140-hour placement is done before the oral is scheduled or scored."""
+    required = placement_required(enrolment)
+    if required and enrolment.placement_hours < required:
+        raise RS_PLACEMENT_HOURS.refuse(
+            f"Stage pratique : {enrolment.placement_hours} h faites sur {required} h requises : "
+            f"l'épreuve orale ne peut être {doing} qu'une fois le stage accompli.",
+            field=field,
+        )
+
+
 def positioning_admits(score_percent: int) -> bool:
     """≥ 80 % → VAE; below → refresher or complementary training first."""
     return score_percent >= POSITIONING_THRESHOLD.value

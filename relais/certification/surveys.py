@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from relais.accounts.models import Membership
 from relais.certification import policies, rules
-from relais.certification.checks import ensure
+from relais.certification.checks import ensure, touch
 from relais.certification.groups import add_months
 from relais.certification.models import Enrolment, FollowUpSurvey
 from relais.core import journal
@@ -109,4 +109,5 @@ def survey_record(
         actor_organisation=membership.organisation,
         summary=f"enquête de suivi à {DELAYS[months_after]}",
     )
+    touch(enrolment.candidate_id)
     return survey

@@ -173,9 +173,11 @@ def seed_certification(organisations: dict[str, Organisation]) -> CertificationR
     juries.member_add(
         membership=manager,
         session=session,
-        full_name="Pr Michèle Aubry",
-        quality=MemberQuality.ACADEMIC,
+        full_name="Hélène Garnier",
+        quality=MemberQuality.INSTITUTIONAL,
         is_president=True,
+        # The president signs the minutes with her account.
+        user=manager.user,
     )
     juries.member_add(
         membership=manager,

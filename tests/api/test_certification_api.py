@@ -146,3 +146,84 @@ def test_jury_decisions(api_client_for):
             "reasons": "Dossier incomplet",
         }
     ]
+
+
+def test_conflicts_of_interest_through_the_api(api_client_for):
+    manager = body_member(BodyKind.TRAINING, Role.MANAGER)
+    colleague = MembershipFactory(organisation=manager.organisation, role=Role.REFERENT)
+    outsider = MembershipFactory()
+    referential("RNCP41885")
+    client = api_client_for(manager.user)
+    base = f"/api/v1/organisations/{manager.organisation_id}"
+    candidate = client.post(
+        f"{base}/candidates",
+        {
+            "last_name": "Durand",
+            "first_name": "Léa",
+            "birth_date": "1990-01-01",
+            "diploma_level": 5,
+            "experience_years": "4",
+            "employer_name": "SARL Éco-Bois",
+            "employer_siret": "73282932000074",
+        },
+    ).json()
+    assert candidate["employer_siret"] == "73282932000074"
+    enrolments = f"{base}/candidates/{candidate['id']}/enrolments"
+    payload = {
+        "certification": "RNCP41885",
+        "access_route": "continuing",
+        "enrolled_on": str(TODAY),
+    }
+    foreign = client.post(enrolments, {**payload, "trainer_id": outsider.user_id})
+    assert foreign.status_code == 400 and foreign.json()["field"] == "trainer_id"
+    enrolment = client.post(enrolments, {**payload, "trainer_id": colleague.user_id})
+    assert enrolment.status_code == 201, enrolment.json()
+    assert enrolment.json()["trainer_id"] == colleague.user_id
+    jury = client.post(
+        f"{base}/juries", {"certification": "RNCP41885", "held_on": str(TODAY)}
+    ).json()
+    jury_url = f"{base}/juries/{jury['id']}"
+    presented = client.post(f"{jury_url}/candidates", {"enrolment_ids": [enrolment.json()["id"]]})
+    assert presented.status_code == 200 and presented.json()["enrolment_ids"]
+    trained = client.post(
+        f"{jury_url}/members",
+        {"full_name": "Paul Martin", "quality": "professional", "user_id": colleague.user_id},
+    )
+    assert trained.status_code == 400
+    assert "Conflit d'intérêts : Paul Martin a formé Léa DURAND" in trained.json()["detail"]
+    employed = client.post(
+        f"{jury_url}/members",
+        {"full_name": "Julie Bon", "quality": "professional", "employer_siret": "73282932000108"},
+    )
+    assert employed.status_code == 400
+    assert "Julie Bon travaille pour SARL Éco-Bois" in employed.json()["detail"]
+    for member in (
+        {"full_name": "Pr Roux", "quality": "academic", "is_president": True},
+        {"full_name": "Marc Petit", "quality": "professional", "employer_name": "Autre"},
+    ):
+        assert client.post(f"{jury_url}/members", member).status_code == 201
+    constituted = client.post(f"{jury_url}/constitute")
+    assert constituted.status_code == 200 and constituted.json()["status"] == "constituted"
+
+
+def test_placement_hours_through_the_api(api_client_for):
+    trainer = body_member(BodyKind.TRAINING, Role.REFERENT)
+    enrolment = EnrolmentFactory(
+        candidate__organisation=trainer.organisation,
+        candidate__vulnerable_experience=False,
+        certification=referential("RS-REFERENT-PARCOURS"),
+    )
+    client = api_client_for(trainer.user)
+    url = f"/api/v1/organisations/{trainer.organisation_id}/enrolments/{enrolment.pk}/placement"
+    answer = client.put(url, {"placement_hours": 70, "version": 1}, content_type="application/json")
+    assert answer.status_code == 200, answer.json()
+    assert answer.json() == {
+        "id": enrolment.pk,
+        "placement_hours": 70,
+        "required_hours": 140,
+        "version": 2,
+    }
+    stale = client.put(url, {"placement_hours": 80, "version": 1}, content_type="application/json")
+    assert stale.status_code == 409
+    negative = client.put(url, {"placement_hours": -1}, content_type="application/json")
+    assert negative.status_code == 422

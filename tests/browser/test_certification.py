@@ -124,6 +124,8 @@ def test_jury_award_and_public_verification(page, login_as):
         page.get_by_label("Qualité").select_option(label=quality)
         if president:
             page.locator("label", has_text="Président du jury").click()
+            # The president signs the minutes with their own account.
+            page.get_by_label("Compte sur la plateforme").select_option(label=str(manager.user))
         page.get_by_role("button", name="Ajouter le membre").click()
         expect(page.get_by_text("Membre ajouté.")).to_be_visible()
 

@@ -8,6 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from relais.accounts.models import Role
 from relais.certification import awards, evaluations, juries, plan
 from relais.certification.evaluations import ScoreInput
 from relais.certification.models import (
@@ -17,10 +18,12 @@ from relais.certification.models import (
     Enrolment,
     EnrolmentStatus,
     Equivalence,
+    JuryMember,
     JuryStatus,
     MemberQuality,
 )
 from relais.core.errors import DomainError
+from tests.factories import MembershipFactory
 from tests.factories.certification import EnrolmentFactory, referential
 from tests.people.files import PDF_BYTES, PNG_BYTES
 
@@ -226,15 +229,75 @@ def test_conflict_of_interest_trainer_or_employer(manager, trainer):
     session = _jury(manager, for_vae=True)
     enrolment = EnrolmentFactory(
         candidate__organisation=manager.organisation,
+        candidate__employer_name="Association Le Relais d'Ardèche",
+        candidate__employer_siret="",
         certification=session.certification,
         trainer=trainer.user,
+        vae=True,
     )
     juries.candidates_add(membership=manager, session=session, enrolments=[enrolment])
     _member(manager, session, "Pr Anne Roux", MemberQuality.ACADEMIC, president=True)
-    _member(manager, session, "Le formateur", MemberQuality.PROFESSIONAL, user=trainer.user)
+    with pytest.raises(DomainError, match="Conflit d'intérêts : Le formateur a formé") as error:
+        _member(manager, session, "Le formateur", MemberQuality.PROFESSIONAL, user=trainer.user)
+    assert enrolment.candidate.display_name in error.value.message
+    with pytest.raises(DomainError, match="Julie Bon travaille pour Association Le Relais"):
+        _member(
+            manager,
+            session,
+            "Julie Bon",
+            MemberQuality.PROFESSIONAL,
+            employer_name="LE RELAIS D'ARDECHE (asso.)",
+        )
+    assert list(session.members.values_list("full_name", flat=True)) == ["Pr Anne Roux"]
+    _member(manager, session, "Marc Petit", MemberQuality.PROFESSIONAL, employer_name="Autre")
     _member(manager, session, "Julie Bon", MemberQuality.PROFESSIONAL)
-    with pytest.raises(DomainError, match="Conflit d'intérêts : Le formateur l'a formé"):
-        juries.session_constitute(membership=manager, session=session)
+    assert juries.session_constitute(membership=manager, session=session).status == "constituted"
+
+
+def test_conflicting_candidate_is_refused_when_presented(manager, trainer):
+    session = _jury(manager)
+    _member(manager, session, "Le formateur", MemberQuality.PROFESSIONAL, user=trainer.user)
+    _member(
+        manager, session, "Marc Petit", MemberQuality.PROFESSIONAL, employer_siret="73282932000074"
+    )
+    trained = EnrolmentFactory(
+        candidate__organisation=manager.organisation,
+        certification=session.certification,
+        trainer=trainer.user,
+    )
+    with pytest.raises(DomainError, match="Le formateur a formé"):
+        juries.candidates_add(membership=manager, session=session, enrolments=[trained])
+    # Same SIREN (another establishment of the employer), different spelling of the name.
+    employed = EnrolmentFactory(
+        candidate__organisation=manager.organisation,
+        candidate__employer_name="Danone Eaux",
+        candidate__employer_siret="73282932000108",
+        certification=session.certification,
+    )
+    with pytest.raises(DomainError, match="Marc Petit travaille pour Danone Eaux"):
+        juries.candidates_add(membership=manager, session=session, enrolments=[employed])
+    assert not session.enrolments.exists()
+
+
+def test_employer_comparison():
+    ref = juries.EmployerRef
+    assert juries.employer_key("Association « Le Relais » d'Ardèche") == "lerelaisdardeche"
+    assert juries.same_employer(ref(None, "SAS Éco-Bois", ""), ref(None, "eco bois", ""))
+    assert not juries.same_employer(ref(None, "", ""), ref(None, "", ""))
+    # Both SIRETs known: they decide, not the names.
+    assert not juries.same_employer(
+        ref(None, "Le Relais", "73282932000074"), ref(None, "Le Relais", "55210055400013")
+    )
+    assert juries.same_employer(ref(7, "A", ""), ref(7, "B", ""))
+
+
+def test_jury_member_account_and_siret_are_checked(manager):
+    session = _jury(manager)
+    outsider = MembershipFactory()
+    with pytest.raises(DomainError, match="pas membre de votre structure"):
+        _member(manager, session, "Paul", MemberQuality.PROFESSIONAL, user=outsider.user)
+    with pytest.raises(DomainError, match="14 chiffres"):
+        _member(manager, session, "Paul", MemberQuality.PROFESSIONAL, employer_siret="123")
 
 
 def _constituted(manager, enrolments, code="RNCP41885"):
@@ -332,3 +395,84 @@ def test_rs_after_its_last_delivery_date_cannot_be_awarded(manager):
     with pytest.raises(DomainError, match="ne peut plus être délivrée depuis le 27/09/2026"):
         awards.certification_award(membership=manager, enrolment=enrolment, on=dt.date(2026, 10, 1))
     assert not Certificate.objects.exists()
+
+
+def test_vae_jury_takes_vae_candidates_only(manager):
+    vae_jury = _jury(manager, for_vae=True)
+    continuing = EnrolmentFactory(
+        candidate__organisation=manager.organisation, certification=vae_jury.certification
+    )
+    with pytest.raises(DomainError, match="un jury de VAE ne juge que des candidats à la VAE"):
+        juries.candidates_add(membership=manager, session=vae_jury, enrolments=[continuing])
+    # RNCP16575 sets a distinct composition for VAE: its other juries refuse VAE candidates.
+    vae = EnrolmentFactory(
+        candidate__organisation=manager.organisation,
+        certification=vae_jury.certification,
+        vae=True,
+    )
+    with pytest.raises(DomainError, match="prévoit un jury de VAE distinct"):
+        juries.candidates_add(membership=manager, session=_jury(manager), enrolments=[vae])
+    # RNCP41885 sets none: a training jury may judge a VAE candidate.
+    rncp = EnrolmentFactory(candidate__organisation=manager.organisation, vae=True)
+    juries.candidates_add(
+        membership=manager, session=_jury(manager, code="RNCP41885"), enrolments=[rncp]
+    )
+    juries.candidates_add(membership=manager, session=vae_jury, enrolments=[vae])
+    assert list(vae_jury.enrolments.all()) == [vae]
+
+
+def test_candidate_added_after_constitution_is_checked(manager, trainer):
+    rncp = referential("RNCP41885")
+    enrolment = EnrolmentFactory(candidate__organisation=manager.organisation, certification=rncp)
+    session = juries.session_create(
+        membership=manager, certification=rncp, held_on=TODAY, for_vae=False
+    )
+    _member(manager, session, "Pr Anne Roux", MemberQuality.ACADEMIC, president=True)
+    _member(manager, session, "La formatrice", MemberQuality.PROFESSIONAL, user=trainer.user)
+    juries.candidates_add(membership=manager, session=session, enrolments=[enrolment])
+    juries.session_constitute(membership=manager, session=session)
+    late = EnrolmentFactory(
+        candidate__organisation=manager.organisation, certification=rncp, trainer=trainer.user
+    )
+    with pytest.raises(DomainError, match="Conflit d'intérêts : La formatrice a formé"):
+        juries.candidates_add(membership=manager, session=session, enrolments=[late])
+    session.refresh_from_db()
+    assert session.status == JuryStatus.CONSTITUTED
+    assert list(session.enrolments.all()) == [enrolment]
+
+
+def test_signed_minutes_lock_the_decisions_and_only_the_president_signs(manager, trainer):
+    rncp = referential("RNCP41885")
+    enrolment = EnrolmentFactory(candidate__organisation=manager.organisation, certification=rncp)
+    colleague = MembershipFactory(organisation=manager.organisation, role=Role.MANAGER)
+    session = juries.session_create(
+        membership=manager, certification=rncp, held_on=TODAY, for_vae=False
+    )
+    president = _member(manager, session, "Pr Anne Roux", MemberQuality.ACADEMIC, president=True)
+    _member(manager, session, "Marc Petit", MemberQuality.PROFESSIONAL)
+    juries.candidates_add(membership=manager, session=session, enrolments=[enrolment])
+    juries.session_constitute(membership=manager, session=session)
+    block = rncp.blocks.first()
+    juries.deliberate(
+        membership=manager, session=session, enrolment=enrolment, decisions={block.pk: (True, "")}
+    )
+    with pytest.raises(DomainError, match="reliez Pr Anne Roux à son compte"):
+        juries.minutes_sign(membership=manager, session=session)
+    JuryMember.objects.filter(pk=president.pk).update(user=colleague.user)
+    with pytest.raises(DomainError, match="Seul le président du jury, Pr Anne Roux, peut signer"):
+        juries.minutes_sign(membership=manager, session=session)
+    signed = juries.minutes_sign(membership=colleague, session=session)
+    assert signed.minutes_signed_by == colleague.user and signed.minutes_signed_at
+    with pytest.raises(DomainError, match=r"a été signé le .* ne changent plus"):
+        juries.deliberate(
+            membership=manager,
+            session=session,
+            enrolment=enrolment,
+            decisions={block.pk: (False, "Revu")},
+        )
+    assert enrolment.decisions.get().validated
+    other = EnrolmentFactory(candidate__organisation=manager.organisation, certification=rncp)
+    with pytest.raises(DomainError, match="ne changent plus"):
+        juries.candidates_add(membership=manager, session=session, enrolments=[other])
+    with pytest.raises(DomainError, match="ne changent plus"):
+        juries.minutes_sign(membership=colleague, session=session)

@@ -11,13 +11,15 @@ from typing import Annotated, Any
 from django.http import Http404, HttpRequest
 from ninja import Field, Path, Query, Router, Schema, Status
 
+from relais.accounts.models import User
 from relais.api.access import acting_membership
 from relais.api.idempotency import idempotent
 from relais.api.routers.people import ERRORS, WRITE_ERRORS, Id, OrganisationId
 from relais.api.schemas import ErrorOut
 from relais.certification import candidates as candidate_services
 from relais.certification import evaluations as evaluation_services
-from relais.certification import policies, selectors
+from relais.certification import juries as jury_services
+from relais.certification import policies, rules, selectors
 from relais.certification.models import (
     BlockDecision,
     Certification,
@@ -27,7 +29,7 @@ from relais.certification.models import (
     Modality,
 )
 from relais.core import journal
-from relais.core.errors import PermissionDenied
+from relais.core.errors import DomainError, PermissionDenied
 from relais.core.models import JournalAction
 
 router = Router(tags=["Certification"])
@@ -206,6 +208,7 @@ class CandidateOut(Schema):
     birth_date: dt.date
     email: str
     employer_name: str
+    employer_siret: str
     diploma_level: int
     experience_years: Decimal
     enrolments: list[EnrolmentOut] = []
@@ -217,6 +220,7 @@ class CandidateIn(Schema):
     birth_date: dt.date
     email: str = Field("", max_length=254)
     employer_name: str = Field("", max_length=200)
+    employer_siret: str = Field("", max_length=20, description="SIRET (14 chiffres), facultatif.")
     diploma_level: int = Field(0, ge=0, le=8)
     foreign_diploma: bool = False
     experience_years: Decimal = Field(Decimal(0), ge=0, le=60, decimal_places=1)
@@ -236,6 +240,7 @@ def _candidate(c, files=None) -> dict:
         "birth_date": c.birth_date,
         "email": c.email,
         "employer_name": c.employer_name,
+        "employer_siret": c.employer_siret,
         "diploma_level": c.diploma_level,
         "experience_years": c.experience_years,
         "enrolments": [],
@@ -406,7 +411,7 @@ def evaluation_score(
 ):
     membership = _member(request, organisation_id, policies.can_score)
     enrolment = _enrolment(membership, enrolment_id)
-    journal.record_request(request, JournalAction.UPDATE, enrolment.candidate, summary="notation")
+    # The service journals the scoring on the candidate (as for the pages).
     modality = Modality.objects.filter(pk=modality_id).select_related("block").first()
     if modality is None:
         raise Http404
@@ -470,4 +475,307 @@ def jury_decisions(request: HttpRequest, organisation_id: OrganisationId, jury_i
             }
             for d in rows
         ],
+    )
+
+
+class EnrolmentIn(Schema):
+    certification: str = Field(max_length=40, description="Code RNCP ou RS.")
+    access_route: str = Field(max_length=20)
+    enrolled_on: dt.date
+    vap_requested: bool = False
+    funding: str = Field("", max_length=20)
+    trainer_id: int | None = Field(
+        None, description="Formateur référent, membre de la structure (par défaut : vous)."
+    )
+
+
+class EnrolmentCreatedOut(Schema):
+    id: int
+    certification: str
+    access_route: str
+    status: str
+    prerequisites: str
+    trainer_id: int | None
+
+
+def _organisation_user(membership, user_id: int | None, field: str) -> User | None:
+    """A user of the acting organisation, or a field error (never another organisation's)."""
+    if user_id is None:
+        return None
+    user = User.objects.filter(
+        pk=user_id,
+        memberships__organisation=membership.organisation,
+        memberships__is_active=True,
+    ).first()
+    if user is None:
+        raise DomainError("Ce compte n'est pas membre de votre structure.", field=field)
+    return user
+
+
+@router.post(
+    "/organisations/{organisation_id}/candidates/{candidate_id}/enrolments",
+    response={201: EnrolmentCreatedOut, **WRITE_ERRORS},
+    summary="Inscrire un candidat à une certification",
+)
+@idempotent
+def enrolment_create(
+    request: HttpRequest, organisation_id: OrganisationId, candidate_id: Id, payload: EnrolmentIn
+):
+    membership = _member(request, organisation_id)
+    candidate = policies.visible_candidates(membership).filter(pk=candidate_id).first()
+    if candidate is None:
+        raise Http404
+    journal.record_request(request, JournalAction.UPDATE, candidate, summary="inscription (API)")
+    certification = Certification.objects.filter(code=payload.certification).first()
+    if certification is None:
+        raise DomainError("Certification inconnue.", field="certification")
+    enrolment = candidate_services.enrolment_create(
+        membership=membership,
+        candidate=candidate,
+        certification=certification,
+        access_route=payload.access_route,
+        enrolled_on=payload.enrolled_on,
+        vap_requested=payload.vap_requested,
+        funding=payload.funding,
+        trainer=_organisation_user(membership, payload.trainer_id, "trainer_id"),
+    )
+    return Status(
+        201,
+        {
+            "id": enrolment.pk,
+            "certification": certification.code,
+            "access_route": enrolment.access_route,
+            "status": enrolment.status,
+            "prerequisites": enrolment.prerequisites_note,
+            "trainer_id": enrolment.trainer_id,
+        },
+    )
+
+
+class JuryMemberOut(Schema):
+    id: int
+    full_name: str
+    quality: str
+    is_president: bool
+    user_id: int | None
+    employer_name: str
+    employer_siret: str
+
+
+class JuryOut(Schema):
+    id: int
+    certification: str
+    held_on: dt.date
+    for_vae: bool
+    status: str
+    version: int
+    members: list[JuryMemberOut]
+    enrolment_ids: list[int]
+
+
+class JuryIn(Schema):
+    certification: str = Field(max_length=40, description="Code RNCP ou RS.")
+    held_on: dt.date
+    for_vae: bool = False
+
+
+class JuryMemberIn(Schema):
+    full_name: str = Field(max_length=200)
+    quality: str = Field(max_length=15)
+    is_president: bool = False
+    user_id: int | None = Field(None, description="Compte d'un membre de la structure.")
+    employer_name: str = Field("", max_length=200)
+    employer_siret: str = Field("", max_length=20)
+
+
+class JuryCandidatesIn(Schema):
+    enrolment_ids: list[int] = Field(max_length=500)
+
+
+def _jury(membership, jury_id: int) -> JurySession:
+    session = (
+        JurySession.objects.filter(pk=jury_id, organisation=membership.organisation)
+        .select_related("certification")
+        .first()
+    )
+    if session is None:
+        raise Http404
+    return session
+
+
+def _jury_out(request: HttpRequest, session: JurySession, summary: str) -> dict:
+    """The session as answered, its presented candidates journaled (the conflict checks of
+    the services read them)."""
+    session = JurySession.objects.select_related("certification").get(pk=session.pk)
+    presented = list(session.enrolments.select_related("candidate"))
+    journal.record_request(
+        request,
+        JournalAction.UPDATE,
+        target_type="certification.jurysession",
+        target_id=session.pk,
+        summary=summary,
+        also_covers=[*presented, *(e.candidate for e in presented)],
+    )
+    return {
+        "id": session.pk,
+        "certification": session.certification.code,
+        "held_on": session.held_on,
+        "for_vae": session.for_vae,
+        "status": session.status,
+        "version": session.version,
+        "members": [
+            {
+                "id": m.pk,
+                "full_name": m.full_name,
+                "quality": m.quality,
+                "is_president": m.is_president,
+                "user_id": m.user_id,
+                "employer_name": m.employer_name,
+                "employer_siret": m.employer_siret,
+            }
+            for m in session.members.all()
+        ],
+        "enrolment_ids": sorted(e.pk for e in presented),
+    }
+
+
+@router.post(
+    "/organisations/{organisation_id}/juries",
+    response={201: JuryOut, **WRITE_ERRORS},
+    summary="Créer une session de jury",
+)
+@idempotent
+def jury_create(request: HttpRequest, organisation_id: OrganisationId, payload: JuryIn):
+    membership = _member(request, organisation_id, policies.can_manage)
+    certification = Certification.objects.filter(code=payload.certification).first()
+    if certification is None:
+        raise DomainError("Certification inconnue.", field="certification")
+    session = jury_services.session_create(
+        membership=membership,
+        certification=certification,
+        held_on=payload.held_on,
+        for_vae=payload.for_vae,
+    )
+    return Status(201, _jury_out(request, session, "jury créé (API)"))
+
+
+@router.post(
+    "/organisations/{organisation_id}/juries/{jury_id}/members",
+    response={201: JuryOut, **WRITE_ERRORS},
+    summary="Désigner un membre du jury (conflits d'intérêts contrôlés)",
+)
+def jury_member_add(
+    request: HttpRequest, organisation_id: OrganisationId, jury_id: Id, payload: JuryMemberIn
+):
+    membership = _member(request, organisation_id, policies.can_manage)
+    session = _jury(membership, jury_id)
+    presented = list(session.enrolments.select_related("candidate"))
+    journal.record_request(
+        request,
+        JournalAction.VIEW,
+        target_type="certification.jurysession",
+        target_id=session.pk,
+        summary="contrôle des conflits d'intérêts (API)",
+        also_covers=[*presented, *(e.candidate for e in presented)],
+    )
+    jury_services.member_add(
+        membership=membership,
+        session=session,
+        full_name=payload.full_name,
+        quality=payload.quality,
+        is_president=payload.is_president,
+        user=_organisation_user(membership, payload.user_id, "user_id"),
+        employer_name=payload.employer_name,
+        employer_siret=payload.employer_siret,
+    )
+    return Status(201, _jury_out(request, session, "membre du jury désigné (API)"))
+
+
+@router.post(
+    "/organisations/{organisation_id}/juries/{jury_id}/candidates",
+    response={200: JuryOut, **WRITE_ERRORS},
+    summary="Présenter des candidats au jury (conflits d'intérêts contrôlés)",
+)
+def jury_candidates_add(
+    request: HttpRequest, organisation_id: OrganisationId, jury_id: Id, payload: JuryCandidatesIn
+):
+    membership = _member(request, organisation_id, policies.can_manage)
+    session = _jury(membership, jury_id)
+    chosen = list(
+        Enrolment.objects.filter(
+            pk__in=payload.enrolment_ids,
+            candidate__in=policies.visible_candidates(membership),
+        ).select_related("candidate")
+    )
+    if len(chosen) != len(set(payload.enrolment_ids)):
+        raise Http404
+    journal.record_request(
+        request,
+        JournalAction.UPDATE,
+        target_type="certification.jurysession",
+        target_id=session.pk,
+        summary="candidats présentés (API)",
+        also_covers=[*chosen, *(e.candidate for e in chosen)],
+    )
+    jury_services.candidates_add(membership=membership, session=session, enrolments=chosen)
+    return Status(200, _jury_out(request, session, "candidats présentés (API)"))
+
+
+@router.post(
+    "/organisations/{organisation_id}/juries/{jury_id}/constitute",
+    response={200: JuryOut, **WRITE_ERRORS},
+    summary="Valider la composition du jury (règles de la fiche, conflits d'intérêts)",
+)
+def jury_constitute(request: HttpRequest, organisation_id: OrganisationId, jury_id: Id):
+    membership = _member(request, organisation_id, policies.can_manage)
+    session = _jury(membership, jury_id)
+    presented = list(session.enrolments.select_related("candidate"))
+    journal.record_request(
+        request,
+        JournalAction.VIEW,
+        target_type="certification.jurysession",
+        target_id=session.pk,
+        summary="contrôle de la composition et des conflits d'intérêts (API)",
+        also_covers=[*presented, *(e.candidate for e in presented)],
+    )
+    session = jury_services.session_constitute(membership=membership, session=session)
+    return Status(200, _jury_out(request, session, "composition du jury validée (API)"))
+
+
+class PlacementIn(Schema):
+    placement_hours: int = Field(ge=0, le=2000, description="Heures de stage accomplies (total).")
+    version: int | None = Field(None, description="Version lue (verrouillage optimiste).")
+
+
+class PlacementOut(Schema):
+    id: int
+    placement_hours: int
+    required_hours: int
+    version: int
+
+
+@router.put(
+    "/organisations/{organisation_id}/enrolments/{enrolment_id}/placement",
+    response={200: PlacementOut, **WRITE_ERRORS},
+    summary="Heures de stage pratique (140 h avant l'oral du RS sans expérience)",
+)
+def enrolment_placement(
+    request: HttpRequest, organisation_id: OrganisationId, enrolment_id: Id, payload: PlacementIn
+):
+    membership = _member(request, organisation_id, policies.can_score)
+    enrolment = _enrolment(membership, enrolment_id)
+    enrolment = candidate_services.placement_record(
+        membership=membership,
+        enrolment=enrolment,
+        hours=payload.placement_hours,
+        expected_version=payload.version,
+    )
+    return Status(
+        200,
+        {
+            "id": enrolment.pk,
+            "placement_hours": enrolment.placement_hours,
+            "required_hours": rules.placement_required(enrolment),
+            "version": enrolment.version,
+        },
     )

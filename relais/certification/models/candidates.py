@@ -62,6 +62,8 @@ class Candidate(TimeStampedModel, VersionedModel):
         related_name="employed_candidates",
     )
     employer_name = models.CharField("employeur", max_length=200, blank=True)
+    # Checked against the jury members' employers (conflicts of interest); empty: unknown.
+    employer_siret = models.CharField("SIRET de l'employeur", max_length=14, blank=True)
     job_title = models.CharField("fonction", max_length=200, blank=True)
     diploma_level = models.PositiveSmallIntegerField("niveau du plus haut diplôme", default=0)
     foreign_diploma = models.BooleanField("diplôme obtenu à l'étranger", default=False)

@@ -81,6 +81,14 @@ class JurySession(TimeStampedModel, VersionedModel):
         "certification.Enrolment", related_name="jury_sessions", blank=True
     )
     minutes_signed_at = models.DateTimeField("procès-verbal signé le", null=True, blank=True)
+    minutes_signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="procès-verbal signé par",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = "session de jury"
@@ -114,6 +122,10 @@ class JuryMember(models.Model):
         blank=True,
         related_name="+",
     )
+    # The employer the member declares when it is not an organisation of the platform:
+    # compared with the candidates' employers (normalised name, or SIREN when both known).
+    employer_name = models.CharField("employeur déclaré", max_length=200, blank=True)
+    employer_siret = models.CharField("SIRET de l'employeur", max_length=14, blank=True)
 
     class Meta:
         ordering = ["-is_president", "full_name"]

@@ -45,6 +45,12 @@ class Certification(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.code} — {self.title}"
 
+    @property
+    def placement_hours(self) -> int | None:
+        """Practical placement hours required before the oral without experience of
+        accompanying vulnerable persons (the RS), or None."""
+        return (self.rules or {}).get("placement_hours")
+
 
 class Block(models.Model):
     certification = models.ForeignKey(

@@ -134,7 +134,7 @@ def enrolment_create(request: HttpRequest, candidate_pk: int) -> HttpResponse:
     journal_candidate(request, JournalAction.VIEW, candidate, "inscription")
     explanation = None
     if request.method == "POST":
-        form = forms.EnrolmentForm(request.POST)
+        form = forms.EnrolmentForm(request.POST, organisation=request.organisation)
         if form.is_valid():
             data = dict(form.cleaned_data)
             check = services.check_prerequisites(
@@ -151,14 +151,14 @@ def enrolment_create(request: HttpRequest, candidate_pk: int) -> HttpResponse:
                     enrolled_on=data["enrolled_on"],
                     vap_requested=data["vap_requested"],
                     funding=data["funding"],
-                    trainer=request.user,
+                    trainer=data["trainer"] or request.user,
                 ),
             )
             if saved.ok:
                 messages.success(request, f"Inscription enregistrée. {check.explanation}")
                 return redirect("certification:candidate", candidate.pk)
     else:
-        form = forms.EnrolmentForm()
+        form = forms.EnrolmentForm(organisation=request.organisation)
     return render(
         request,
         "certification/enrolment_form.html",

@@ -73,7 +73,7 @@ def get_enrolment(request: HttpRequest, pk: int, summary: str = "") -> Enrolment
 def get_jury(request: HttpRequest, pk: int) -> JurySession:
     session = (
         JurySession.objects.filter(pk=pk, organisation=request.organisation)
-        .select_related("certification")
+        .select_related("certification", "minutes_signed_by")
         .first()
     )
     if session is None:

@@ -11,8 +11,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from relais.certification import awards, evaluations, groups, plan, policies
-from relais.certification.models import Certificate, Modality
+from relais.certification import awards, candidates, evaluations, groups, plan, policies, rules
+from relais.certification.models import Certificate, Enrolment, Modality
 from relais.core.errors import DomainError
 from relais.core.models import JournalAction
 from relais.web.certification import forms
@@ -59,6 +59,39 @@ def positioning(request: HttpRequest, enrolment_pk: int) -> HttpResponse:
             )
             return _back(enrolment)
     return _page(request, "positioning_form.html", enrolment, form)
+
+
+@module_required
+def placement(request: HttpRequest, enrolment_pk: int) -> HttpResponse:
+    """The practical placement hours: the RS requires 140 before the oral of a candidate
+    without experience of accompanying vulnerable persons."""
+    require(policies.can_score, request)
+    enrolment = get_enrolment(request, enrolment_pk)
+    form = forms.PlacementForm(
+        request.POST or None,
+        initial={"placement_hours": enrolment.placement_hours, "version": enrolment.version},
+    )
+    if request.method == "POST" and form.is_valid():
+        saved = save_form(
+            form,
+            lambda: candidates.placement_record(
+                membership=request.membership,
+                enrolment=enrolment,
+                hours=form.cleaned_data["placement_hours"],
+                expected_version=form.cleaned_data["version"],
+            ),
+            reload=lambda: Enrolment.objects.get(pk=enrolment.pk),
+        )
+        if saved.ok:
+            messages.success(request, "Heures de stage enregistrées.")
+            return _back(enrolment)
+    return _page(
+        request,
+        "placement_form.html",
+        enrolment,
+        form,
+        required=rules.placement_required(enrolment),
+    )
 
 
 @module_required

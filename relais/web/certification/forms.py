@@ -7,6 +7,8 @@ from decimal import Decimal
 
 from django import forms
 
+from relais.accounts.models import User
+from relais.accounts.validators import validate_siret
 from relais.certification.evaluations import check_schedule_date
 from relais.certification.groups import check_funded_hours
 from relais.certification.models import (
@@ -23,6 +25,17 @@ from relais.web.forms_helpers import apply_rule, date_field
 REQUIRED = {"required": "Ce champ est obligatoire."}
 
 
+def organisation_users(organisation):
+    """The active members of the organisation, by name (trainers, jury members)."""
+    return (
+        User.objects.filter(
+            memberships__organisation=organisation, memberships__is_active=True, is_active=True
+        )
+        .distinct()
+        .order_by("last_name", "first_name", "email")
+    )
+
+
 class CandidateForm(forms.Form):
     last_name = forms.CharField(label="Nom", max_length=150, error_messages=REQUIRED)
     first_name = forms.CharField(label="Prénom", max_length=150, error_messages=REQUIRED)
@@ -30,6 +43,13 @@ class CandidateForm(forms.Form):
     email = forms.EmailField(label="E-mail", required=False)
     phone = forms.CharField(label="Téléphone", max_length=20, required=False)
     employer_name = forms.CharField(label="Employeur", max_length=200, required=False)
+    employer_siret = forms.CharField(
+        label="SIRET de l'employeur",
+        help_text="Facultatif : 14 chiffres. Sert au contrôle des conflits d'intérêts du jury.",
+        max_length=20,
+        required=False,
+        validators=[validate_siret],
+    )
     job_title = forms.CharField(label="Fonction", max_length=200, required=False)
     diploma_level = forms.TypedChoiceField(
         label="Niveau du plus haut diplôme",
@@ -71,6 +91,17 @@ class EnrolmentForm(forms.Form):
     vap_requested = forms.BooleanField(
         label="Demande de VAP (validation des acquis professionnels)", required=False
     )
+    trainer = forms.ModelChoiceField(
+        label="Formateur référent",
+        help_text="Un membre de votre structure : il ne pourra pas siéger au jury du candidat.",
+        queryset=None,
+        empty_label="Moi-même",
+        required=False,
+    )
+
+    def __init__(self, *args, organisation, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["trainer"].queryset = organisation_users(organisation)
 
 
 class PositioningForm(forms.Form):
@@ -85,6 +116,22 @@ class PositioningForm(forms.Form):
         },
     )
     taken_on = date_field("Date du test")
+
+
+class PlacementForm(forms.Form):
+    placement_hours = forms.IntegerField(
+        label="Heures de stage pratique accomplies (total)",
+        help_text="Le total à ce jour : il remplace le précédent.",
+        min_value=0,
+        max_value=2000,
+        error_messages={
+            **REQUIRED,
+            "invalid": "Indiquez un nombre entier d'heures.",
+            "min_value": "Les heures de stage vont de 0 à 2000.",
+            "max_value": "Les heures de stage vont de 0 à 2000.",
+        },
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class EquivalenceForm(forms.Form):
@@ -183,6 +230,31 @@ class MemberForm(forms.Form):
         label="Qualité", choices=[("", "Choisir…"), *MemberQuality.choices], error_messages=REQUIRED
     )
     is_president = forms.BooleanField(label="Président du jury", required=False)
+    user = forms.ModelChoiceField(
+        label="Compte sur la plateforme",
+        help_text="Si le membre appartient à votre structure : un formateur référent d'un "
+        "candidat ne peut pas le juger.",
+        queryset=None,
+        empty_label="Aucun (membre extérieur)",
+        required=False,
+    )
+    employer_name = forms.CharField(
+        label="Employeur du membre",
+        help_text="Un membre ne peut pas juger un candidat de la même structure employeuse.",
+        max_length=200,
+        required=False,
+    )
+    employer_siret = forms.CharField(
+        label="SIRET de l'employeur du membre",
+        help_text="Facultatif : 14 chiffres.",
+        max_length=20,
+        required=False,
+        validators=[validate_siret],
+    )
+
+    def __init__(self, *args, organisation, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = organisation_users(organisation)
 
 
 class DecisionForm(forms.Form):

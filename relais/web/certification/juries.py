@@ -66,13 +66,23 @@ def _eligible(session: JurySession):
 def jury_detail(request: HttpRequest, jury_pk: int) -> HttpResponse:
     require(policies.can_manage, request)
     session = get_jury(request, jury_pk)
-    member_form = forms.MemberForm(request.POST or None)
+    member_form = forms.MemberForm(request.POST or None, organisation=request.organisation)
     if request.method == "POST" and member_form.is_valid():
         saved = save_form(
             member_form,
             lambda: services.member_add(
                 membership=request.membership, session=session, **member_form.cleaned_data
             ),
+        )
+        # The conflict check read the presented candidates, whether the member was added or not.
+        presented = list(session.enrolments.select_related("candidate"))
+        journal.record_request(
+            request,
+            JournalAction.VIEW,
+            target_type="certification.jurysession",
+            target_id=session.pk,
+            summary="contrôle des conflits d'intérêts",
+            also_covers=[*presented, *(e.candidate for e in presented)],
         )
         if saved.ok:
             messages.success(request, "Membre ajouté.")

@@ -37,6 +37,11 @@ urlpatterns = [
         name="positioning",
     ),
     path(
+        "inscriptions/<int:enrolment_pk>/stage/",
+        enrolments.placement,
+        name="placement",
+    ),
+    path(
         "inscriptions/<int:enrolment_pk>/accompagnement/",
         enrolments.accompaniment,
         name="accompaniment",

@@ -201,6 +201,72 @@ def test_jury_refused_composition_shows_every_reason(client_of, manager):
     )
 
 
+def test_conflicts_of_interest_through_the_pages(client_of, manager):
+    """The trainer chosen at enrolment and the employer typed on the candidate's form are
+    checked when a member is designated on the jury page."""
+    rncp = referential("RNCP41885")
+    colleague = MembershipFactory(organisation=manager.organisation, role=Role.REFERENT)
+    client = client_of(manager)
+    created = client.post(
+        reverse("certification:candidate_create"),
+        {
+            "last_name": "Durand",
+            "first_name": "Léa",
+            "birth_date": "1990-02-03",
+            "diploma_level": "5",
+            "experience_years": "4",
+            "employer_name": "Association Le Relais d'Ardèche",
+            "employer_siret": "732 829 320 00074",
+        },
+    )
+    assert created.status_code == 302
+    candidate = Candidate.objects.get()
+    assert candidate.employer_siret == "73282932000074"
+    form = client.get(reverse("certification:enrolment_create", args=[candidate.pk]))
+    assert "Formateur référent" in page_text(form)
+    client.post(
+        reverse("certification:enrolment_create", args=[candidate.pk]),
+        {
+            "certification": rncp.pk,
+            "access_route": "continuing",
+            "enrolled_on": TODAY.isoformat(),
+            "trainer": colleague.user.pk,
+        },
+    )
+    enrolment = Enrolment.objects.get()
+    assert enrolment.trainer == colleague.user
+    session = juries.session_create(
+        membership=manager, certification=rncp, held_on=TODAY, for_vae=False
+    )
+    juries.candidates_add(membership=manager, session=session, enrolments=[enrolment])
+    url = reverse("certification:jury", args=[session.pk])
+    trained = client.post(
+        url, {"full_name": "Paul Martin", "quality": "professional", "user": colleague.user.pk}
+    )
+    text = page_text(trained)
+    assert trained.status_code == 200
+    assert "Conflit d'intérêts : Paul Martin a formé Léa DURAND" in text
+    employed = client.post(
+        url,
+        {
+            "full_name": "Julie Bon",
+            "quality": "professional",
+            "employer_name": "Le Relais d’Ardeche",
+            "employer_siret": "",
+        },
+    )
+    assert "Julie Bon travaille pour Association Le Relais d'Ardèche" in page_text(employed)
+    bad_siret = client.post(
+        url, {"full_name": "Marc", "quality": "professional", "employer_siret": "12345"}
+    )
+    assert "14 chiffres" in page_text(bad_siret)
+    assert not session.members.exists()
+    ok = client.post(
+        url, {"full_name": "Julie Bon", "quality": "professional", "employer_name": "Autre"}
+    )
+    assert ok.status_code == 302 and session.members.get().employer_name == "Autre"
+
+
 def test_equivalence_page_refuses_a_non_pdf(client_of, manager, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     enrolment = EnrolmentFactory(candidate__organisation=manager.organisation)
@@ -330,3 +396,71 @@ def test_document_deposit_and_plan(client_of, manager, settings, tmp_path):
         {"title": "Oral", "starts_on": (TODAY + dt.timedelta(days=365 * 6)).isoformat()},
     )
     assert "Le parcours s'achève le" in page_text(too_late)
+
+
+def test_jury_pages_refuse_a_vae_mismatch_a_non_president_and_a_signed_jury(client_of, manager):
+    rncp = referential("RNCP41885")
+    client = client_of(manager)
+    session = juries.session_create(
+        membership=manager, certification=rncp, held_on=TODAY, for_vae=True
+    )
+    continuing = EnrolmentFactory(candidate__organisation=manager.organisation, certification=rncp)
+    vae = EnrolmentFactory(
+        candidate__organisation=manager.organisation, certification=rncp, vae=True
+    )
+    refused = client.post(
+        reverse("certification:jury_candidates", args=[session.pk]),
+        {"enrolments": [continuing.pk]},
+        follow=True,
+    )
+    assert "un jury de VAE ne juge que des candidats à la VAE" in page_text(refused)
+    client.post(
+        reverse("certification:jury_candidates", args=[session.pk]), {"enrolments": [vae.pk]}
+    )
+    juries.member_add(
+        membership=manager,
+        session=session,
+        full_name="Pr Anne Roux",
+        quality=MemberQuality.ACADEMIC,
+        is_president=True,
+    )
+    juries.member_add(
+        membership=manager, session=session, full_name="Marc Petit", quality="professional"
+    )
+    juries.session_constitute(membership=manager, session=session)
+    block = rncp.blocks.first()
+    juries.deliberate(
+        membership=manager, session=session, enrolment=vae, decisions={block.pk: (True, "")}
+    )
+    sign = reverse("certification:jury_sign", args=[session.pk])
+    unlinked = client.post(sign, follow=True)
+    assert "reliez Pr Anne Roux à son compte" in page_text(unlinked)
+    session.members.filter(is_president=True).update(user=manager.user)
+    signed = client.post(sign, follow=True)
+    assert "Procès-verbal signé par le président." in page_text(signed)
+    deliberate = reverse("certification:jury_deliberate", args=[session.pk, vae.pk])
+    locked = client.post(deliberate, {f"decision_{block.pk}": "no", f"reasons_{block.pk}": "Revu"})
+    assert "ne changent plus" in page_text(locked)
+    assert vae.decisions.get().validated
+
+
+def test_placement_page_records_the_hours(client_of, manager):
+    enrolment = EnrolmentFactory(
+        candidate__organisation=manager.organisation,
+        candidate__vulnerable_experience=False,
+        certification=referential("RS-REFERENT-PARCOURS"),
+    )
+    client = client_of(manager)
+    detail = client.get(reverse("certification:candidate", args=[enrolment.candidate_id]))
+    assert "Stage pratique (0 h)" in page_text(detail)
+    url = reverse("certification:placement", args=[enrolment.pk])
+    page = client.get(url)
+    assert "un stage pratique de 140 heures est obligatoire" in page_text(page)
+    bad = client.post(url, {"placement_hours": "abc", "version": "1"})
+    assert "Indiquez un nombre entier d'heures." in page_text(bad)
+    saved = client.post(url, {"placement_hours": "140", "version": "1"})
+    assert saved.status_code == 302
+    enrolment.refresh_from_db()
+    assert enrolment.placement_hours == 140
+    stale = client.post(url, {"placement_hours": "150", "version": "1"})
+    assert "Modifié entre-temps" in page_text(stale)
