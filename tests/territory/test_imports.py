@@ -167,12 +167,12 @@ def test_invalid_utf8_in_the_middle_is_reported(
 ):
     codes = sorted(geography.communes())[:6000]  # past the 64 KB the encoding is guessed on
     head = b"code;annee;valeur\n" + "".join(f"{c};2021;1\n" for c in codes).encode()
-    content = head + b"69123;2021;\xff\xfe\n"
-    with django_capture_on_commit_callbacks(execute=True):
-        job = run(membership, indicator, content)
-    job.refresh_from_db()
-    assert job.status == ImportStatus.FAILED
-    assert "caractère illisible" in job.errors[0]
+    # \x81 is neither UTF-8 nor Windows-1252 (an ASCII start followed by « ÿþ » would be
+    # read as Windows-1252).
+    content = head + b"69123;2021;\x81\n"
+    # Refused at the upload, before any mapping: the whole file is read for its encoding.
+    with pytest.raises(DomainError, match=r"^Ligne 6002 : caractère illisible en Windows-1252"):
+        run(membership, indicator, content)
     assert not IndicatorValue.objects.filter(indicator=indicator).exists()
 
 

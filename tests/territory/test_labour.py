@@ -107,7 +107,7 @@ def test_bad_files(membership, tmp_path, content, name, expected):
 
 def test_undecodable_byte_late_in_a_utf8_file(membership, tmp_path):
     rows = "".join(f"A{1000 + i};8401;1\n" for i in range(6000)).encode()
-    content = b"code_rome;BE23;met\n" + rows + b"B1204;84\xff1;2\n"
+    content = b"code_rome;BE23;met\n" + rows + b"B1204;84\x811;2\n"
     with pytest.raises(labour.LabourFileErrors) as caught:
         run(membership, tmp_path, content)
     assert "caractère illisible" in caught.value.lines[0]

@@ -99,3 +99,26 @@ def test_csv_error_messages_are_french():
     ):
         message = parsing.csv_error_message(csv.Error(english))
         assert message and english not in message
+
+
+def test_cp1252_whose_first_accent_comes_after_the_sample(tmp_path):
+    """The first 64 KiB are plain ASCII: the accent further on decides the encoding."""
+    path = tmp_path / "tardif.csv"
+    rows = ["code;libelle;2024"] + [f"{69000 + i % 900:05d};Lyon;{i}" for i in range(8000)]
+    rows.append("69264;Saint-Étienne-des-Oullières;12")
+    path.write_bytes("\r\n".join(rows).encode("cp1252"))
+    assert path.stat().st_size > parsing.SNIFF_BYTES
+    encoding, _delimiter, lines = parsing.open_lines(path, "tardif.csv")
+    assert encoding == "cp1252"
+    last = list(lines)[-1]
+    assert last == (8002, ["69264", "Saint-Étienne-des-Oullières", "12"])
+
+
+def test_an_unreadable_byte_late_in_the_file_is_reported_at_its_line(tmp_path):
+    """UTF-8 with accents at the top, then a byte neither UTF-8 nor Windows-1252 reads."""
+    path = tmp_path / "abime.csv"
+    rows = ["code;libellé;2024"] + [f"{69000 + i % 900:05d};Lyon;{i}" for i in range(6000)]
+    data = "\n".join(rows).encode("utf-8") + b"\n69264;Vill\x81e;3\n69265;Lyon;4\n"
+    path.write_bytes(data)
+    with pytest.raises(parsing.FileUnreadable, match=r"^Ligne 6002 : caractère illisible"):
+        parsing.open_lines(path, "abime.csv")
