@@ -664,6 +664,7 @@ def jury_create(request: HttpRequest, organisation_id: OrganisationId, payload: 
     response={201: JuryOut, **WRITE_ERRORS},
     summary="Désigner un membre du jury (conflits d'intérêts contrôlés)",
 )
+@idempotent
 def jury_member_add(
     request: HttpRequest, organisation_id: OrganisationId, jury_id: Id, payload: JuryMemberIn
 ):
