@@ -304,6 +304,10 @@ def quantile(values: list[float], q: int) -> float:
 # --- The two phases -------------------------------------------------------------------------
 
 
+# The server's --keep-alive (bench/run.py): an idle connection is closed after this.
+SERVER_KEEP_ALIVE_S = 5
+
+
 def connection(port: int, timeout: float) -> http.client.HTTPConnection:
     return http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
 
@@ -354,7 +358,13 @@ def loaded(world: World, port: int, args: argparse.Namespace) -> tuple[Figures, 
                     conn.close()
                     conn = connection(port, args.timeout)
                 if args.think:
-                    time.sleep(rng.uniform(0.5, 1.5) * args.think)
+                    pause = rng.uniform(0.5, 1.5) * args.think
+                    time.sleep(pause)
+                    if pause >= SERVER_KEEP_ALIVE_S:
+                        # gunicorn has closed the idle connection (as a browser finds it
+                        # closed after a pause): the next action opens a new one.
+                        conn.close()
+                        conn = connection(port, args.timeout)
         finally:
             conn.close()
 
