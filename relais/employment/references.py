@@ -115,17 +115,6 @@ def rome_choices() -> list[tuple[str, str]]:
     return [(job.code, f"{job.code} — {job.label}") for job in rome_jobs().values()]
 
 
-def search_rome(text: str, limit: int = 20) -> list[Job]:
-    """ROME codes whose code, label or an appellation holds every word of `text`."""
-    words = fold(text).split()
-    found = []
-    for job in rome_jobs().values():
-        haystack = fold(" ".join((job.code, job.label, *job.appellations)))
-        if all(word in haystack for word in words):
-            found.append(job)
-    return found[:limit]
-
-
 @dataclass(frozen=True, slots=True)
 class AppellationHit:
     code: str
