@@ -9,12 +9,13 @@ outside the référent's own caseload goes through here:
 - **secondary suppression**: in a table whose totals are shown, a row or column with a single
   suppressed cell would let it be recomputed (total minus the others); the smallest other
   non-zero cell of that line is suppressed too (or, when there is none, the line's total),
-  until no line has exactly one hidden cell. A count hidden only to protect another one is
+  until no small count can be computed back from what is shown. A count hidden only to protect another one is
   shown « s » (`SECONDARY_LABEL`), not « < 5 »: it may well be 5 or more, and a reader must
   not take it for a small group. Pages that show « s » carry `SECONDARY_LEGEND`.
 - **linked figures**: the same sums often appear in several tables of a page (a column's
   total is another table's cell). `suppress_lines` takes every figure once, by key, with
-  every sum that ties them, so that a figure is hidden everywhere or nowhere.
+  every sum that ties them, so that a figure is hidden everywhere or nowhere, and no small
+  count can be computed back by any combination of those sums.
 
 The functions work on plain integers so that any module can use them on rows the database
 aggregated; nothing here knows about persons.
@@ -94,38 +95,28 @@ def suppress_lines(
     *,
     threshold: int = THRESHOLD,
 ) -> dict[Key, Figure]:
-    """Primary and secondary suppression of figures tied by sums.
+    """Primary and secondary suppression of figures tied by sums, possibly across several
+    tables of one page (a column's total that is another table's cell, the same count shown
+    twice).
 
     `values` holds every figure once, by key; each line is (cells, total) with
-    `values[total] == sum(values[c] for c in cells)`. A key may be in several lines (a total
-    of one table that is a cell of another, or the same count shown in two tables): it is
-    hidden everywhere or nowhere. A line with exactly one hidden entry gives it away, so
-    another entry of that line is hidden — the smallest non-zero cell, else the line's total —
-    until every line has none or at least two. Keys that are in `values` but shown nowhere
-    (a difference the reader could compute) take part like the others."""
-    hidden = {key: is_small(value, threshold=threshold) for key, value in values.items()}
-    primary = {key for key, small in hidden.items() if small}
-    changed = True
-    while changed:
-        changed = False
-        for cells, total in lines:
-            entries = [*cells, total]
-            if sum(hidden[key] for key in entries) != 1:
-                continue
-            candidates = [(values[key], key) for key in cells if not hidden[key] and values[key]]
-            if candidates:
-                chosen = min(candidates, key=lambda item: item[0])[1]
-            elif not hidden[total] and values[total] > 0:
-                chosen = total
-            else:
-                continue
-            hidden[chosen] = True
-            changed = True
+    `values[total] == sum(values[c] for c in cells)`. A figure is hidden everywhere or
+    nowhere. Counts from 1 to `threshold - 1` are hidden; then, while one of them can be
+    computed back from the figures shown by any combination of the lines (« the total of
+    the exits minus the exits of the rate table »), another figure is hidden: the smallest
+    non-zero one shown in a line holding it (a cell before a total), widening to the lines
+    of the other hidden figures when none is left. Keys that are in `values` but shown
+    nowhere (a difference the reader could compute) take part like the others."""
+    keys = list(values)
+    position = {key: i for i, key in enumerate(keys)}
+    counts = [values[key] for key in keys]
+    equations = [([position[c] for c in cells], position[total]) for cells, total in lines]
+    hidden = _hide(counts, equations, threshold=threshold)
     return {
-        key: Figure(None, suppressed=True, secondary=key not in primary)
-        if hidden[key]
-        else Figure(value)
-        for key, value in values.items()
+        key: Figure(None, suppressed=True, secondary=not is_small(counts[i], threshold=threshold))
+        if hidden[i]
+        else Figure(counts[i])
+        for i, key in enumerate(keys)
     }
 
 
@@ -158,11 +149,13 @@ def suppress_series(
     """Counts by category shown with their total (a one-line table)."""
     if not values:
         return [], Figure(0)
-    table = suppress_table([list(values)], threshold=threshold)
-    return table.cells[0], table.row_totals[0]
+    counts: dict[int | str, int] = {i: value for i, value in enumerate(values)}
+    counts["total"] = sum(values)
+    figures = suppress_lines(counts, [(list(range(len(values))), "total")], threshold=threshold)
+    return [figures[i] for i in range(len(values))], figures["total"]
 
 
-# --- Sums linking several tables ------------------------------------------------------
+# --- Whether a hidden count can be computed back ----------------------------------------
 
 
 Equation = tuple[Sequence[int], int]  # (indexes of the parts, index of their total)
@@ -212,38 +205,27 @@ def recoverable(cell: int, hidden: set[int], equations: Sequence[Equation]) -> b
     return not vector
 
 
-def suppress_linked(
-    values: Sequence[int | None],
-    equations: Sequence[Equation],
-    *,
-    hidden: Sequence[bool] | None = None,
-    threshold: int = THRESHOLD,
-) -> list[bool]:
-    """Primary and secondary suppression of counts linked by sums, possibly across several
-    tables of one dashboard (a total shown twice, a column that adds up to another table's
-    figure). `values` are the counts (None: not a count, never part of a sum); `hidden`,
-    cells already hidden (default: the small ones). Every small count must stay out of
-    reach of any combination of the sums shown: while one can be computed back, the
-    smallest non-zero cell shown of a sum it belongs to is hidden too (a part before a
-    total), widening to the sums of the other hidden cells when none is left."""
-    found = (
-        list(hidden) if hidden is not None else [is_small(v, threshold=threshold) for v in values]
-    )
-    equations = [
-        (list(parts), total)
-        for parts, total in equations
-        if values[total] is not None and all(values[p] is not None for p in parts)
-    ]
-    protected = [i for i, h in enumerate(found) if h and is_small(values[i], threshold=threshold)]
+def _hide(values: Sequence[int], equations: Sequence[Equation], *, threshold: int) -> list[bool]:
+    """Which of `values` to hide (see `suppress_lines`), by position. A figure hidden only to
+    protect another, that the figures shown determine anyway once the search is over, is
+    shown again: hiding it protects nothing and would only puzzle the reader (so no line
+    ends with exactly one hidden figure)."""
+    found = [is_small(v, threshold=threshold) for v in values]
+    protected = [i for i, h in enumerate(found) if h]
     while True:
         hidden_set = {i for i, h in enumerate(found) if h}
         exposed = next((i for i in protected if recoverable(i, hidden_set, equations)), None)
         if exposed is None:
-            return found
+            break
         choice = _next_to_hide(exposed, hidden_set, values, equations)
         if choice is None:  # nothing left to hide: cannot happen with non-zero sums
-            return found
+            break
         found[choice] = True
+    for i in sorted(hidden_set - set(protected)):
+        if recoverable(i, hidden_set, equations):
+            found[i] = False
+            hidden_set.discard(i)
+    return found
 
 
 def _next_to_hide(

@@ -113,7 +113,7 @@ def _count_hidden(items: list[tuple[Indicator, list[Row]]], grids: list) -> list
     """Counts hidden in a whole dashboard: 1 to 4 (primary), then, while a small count can
     be computed back from the sums shown — the sums of each table (`_lines`) and those
     linking its tables (`registry.LINKS`), any combination of them — another figure of
-    those sums (`relais.core.disclosure.suppress_linked`)."""
+    those sums (`relais.core.disclosure.suppress_lines`)."""
     index: dict[tuple[int, int, int], int] = {}
     values: list[int | None] = []
     for t, grid in enumerate(grids):
@@ -136,7 +136,14 @@ def _count_hidden(items: list[tuple[Indicator, list[Row]]], grids: list) -> list
         figures = [*link.parts, link.total]
         if all(f in where for f in figures):
             equations.append(([where[f] for f in link.parts], where[link.total]))
-    hidden = disclosure.suppress_linked(values, equations)
+    counts = {i: value for i, value in enumerate(values) if value is not None}
+    lines = [
+        (parts, total)
+        for parts, total in equations
+        if total in counts and all(p in counts for p in parts)
+    ]
+    figures = disclosure.suppress_lines(counts, lines)
+    hidden = [i in figures and figures[i].suppressed for i in range(len(values))]
     return [
         [[hidden[index[(t, i, c)]] for c in range(len(cells))] for i, cells in enumerate(grid)]
         for t, grid in enumerate(grids)

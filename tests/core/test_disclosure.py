@@ -72,3 +72,44 @@ def test_linked_lines_hide_a_total_whose_cells_are_all_hidden_elsewhere():
     assert figures["sum"].suppressed
     assert figures["other"].suppressed and figures["other"].secondary
     assert str(figures["grand"]) == "15"
+
+
+def test_a_figure_the_others_determine_anyway_is_shown_again():
+    # Greedy line-by-line hiding would hide the 10 too; nothing is protected by it.
+    table = suppress_table([[3, 10, 12], [7, 8, 20], [6, 9, 1]])
+    assert [[str(c) for c in row] for row in table.cells] == [
+        ["< 5", "10", "s"],
+        ["7", "8", "20"],
+        ["s", "9", "< 5"],
+    ]
+
+
+def test_random_tables_never_let_a_small_count_be_computed_back():
+    import random
+
+    from relais.core.disclosure import recoverable
+
+    rng = random.Random(20261206)
+    for _ in range(200):
+        height, width = rng.randint(1, 4), rng.randint(1, 5)
+        rows = [
+            [rng.choice([0, 1, 2, 3, 4, 5, 7, 12, 30]) for _c in range(width)]
+            for _r in range(height)
+        ]
+        table = suppress_table(rows)
+        grid = [[*cells, total] for cells, total in zip(table.cells, table.row_totals, strict=True)]
+        grid.append([*table.column_totals, table.total])
+        values = [[*row, sum(row)] for row in rows]
+        values.append([sum(column) for column in zip(*values, strict=True)])
+        index = {(r, c): r * (width + 1) + c for r in range(height + 1) for c in range(width + 1)}
+        equations = [
+            ([index[(r, c)] for c in range(width)], index[(r, width)]) for r in range(height + 1)
+        ]
+        equations += [
+            ([index[(r, c)] for r in range(height)], index[(height, c)]) for c in range(width + 1)
+        ]
+        hidden = {index[k] for k in index if grid[k[0]][k[1]].suppressed}
+        for (r, c), i in index.items():
+            if 0 < values[r][c] < 5:
+                assert grid[r][c].suppressed, rows
+                assert not recoverable(i, hidden, equations), rows

@@ -276,12 +276,11 @@ def test_linked_suppression_hides_a_figure_until_no_small_count_is_found_back():
     from relais.core import disclosure
 
     # a + b + c = t (one table); a + b = u (another table): c = t − u.
-    values = [20, 30, 3, 53, 50]
-    hidden = disclosure.suppress_linked(values, [([0, 1, 2], 3), ([0, 1], 4)])
-    assert hidden[2]
-    assert not disclosure.recoverable(
-        2, {i for i, h in enumerate(hidden) if h}, [([0, 1, 2], 3), ([0, 1], 4)]
-    )
+    values = {0: 20, 1: 30, 2: 3, 3: 53, 4: 50}
+    figures = disclosure.suppress_lines(values, [([0, 1, 2], 3), ([0, 1], 4)])
+    hidden = {i for i, figure in figures.items() if figure.suppressed}
+    assert 2 in hidden
+    assert not disclosure.recoverable(2, hidden, [([0, 1, 2], 3), ([0, 1], 4)])
 
 
 TOO_FEW = "Moins de 5 personnes correspondent à ces filtres"
