@@ -88,6 +88,7 @@ class Endpoint:
     requests: int | None = None  # overrides --requests (slow pages)
     warmup: int | None = None
     cookie: str | None = None
+    htmx: bool = False  # sent as htmx sends it (HX-Request): the fragment, not the page
     cookies: list[str] | None = None  # one per request (warm-up included), e.g. code checks
     server_ms: list[float] = field(default_factory=list)
     cpu_ms: list[float] = field(default_factory=list)
@@ -521,11 +522,21 @@ def build_endpoints(prepared: Prepared, parts: list[str]) -> list[Endpoint]:
                 requests=150,
             ),
             Endpoint(
-                f"GET /personnes/<pk>/sections/chronologie/ ({a.big_person_items} items)",
+                f"GET /personnes/<pk>/sections/chronologie/ (first 50 of {a.big_person_items} items)",
                 f"/personnes/{a.big_person_id}/sections/chronologie/",
                 part=part,
                 login=referent,
-                expect_count=('class="relais-chrono__item"', a.big_person_items),
+                expect_count=('class="relais-chrono__item"', 50),
+                target_ms=150,
+                requests=150,
+            ),
+            Endpoint(
+                f"GET …/chronologie/?depuis=… (« Voir plus »: the last 50 of {a.big_person_items})",
+                f"/personnes/{a.big_person_id}/chronologie/?depuis={a.big_person_items - 50}",
+                part=part,
+                login=referent,
+                htmx=True,
+                expect_count=('class="relais-chrono__item"', 50),
                 target_ms=150,
                 requests=150,
             ),
@@ -827,6 +838,8 @@ def fetch(
         headers["X-Bench-Sql-Replay"] = str(SQL_REPLAYS)
     if endpoint.cookie:
         headers["Cookie"] = endpoint.cookie
+    if endpoint.htmx:
+        headers["HX-Request"] = "true"
     body = None
     if endpoint.method == "POST":
         fields = form if form is not None else endpoint.form or {}

@@ -224,3 +224,28 @@ def test_appointment_participation_and_timeline(page, login_as, organisation, pe
     filters.get_by_role("button", name="Filtrer la chronologie").click()
     expect(page.get_by_test_id("timeline")).not_to_contain_text("Premier entretien d'accueil")
     expect(page.get_by_test_id("timeline")).to_contain_text("Bilan de la semaine")
+
+
+def test_long_timeline_shows_a_page_and_the_next_on_demand(
+    page, login_as, organisation, person, referent
+):
+    for i in range(60):
+        NoteFactory(
+            person=person,
+            author=referent,
+            body=f"Entretien numéro {i}",
+            occurred_on=timezone.localdate() - dt.timedelta(days=i),
+        )
+    login_as(referent, organisation)
+    page.goto(f"/personnes/{person.pk}/")
+    open_person_section(page, "chronologie")
+    items = page.locator("#chronologie .relais-chrono__item")
+    expect(items).to_have_count(50)
+    expect(page.get_by_test_id("timeline")).to_contain_text("Entretien numéro 0")
+    expect(page.get_by_test_id("timeline")).not_to_contain_text("Entretien numéro 59")
+    page.get_by_test_id("timeline-more").click()
+    # The next items are added below, without leaving the person page.
+    expect(page.get_by_test_id("timeline-next")).to_contain_text("Entretien numéro 59")
+    expect(items).to_have_count(60 + 1)  # and the record's opening
+    expect(page.get_by_test_id("timeline-more")).to_have_count(0)
+    assert page.url.endswith(f"/personnes/{person.pk}/")

@@ -61,21 +61,24 @@ def build_timeline(
     *,
     kinds: list[TimelineKind] | None = None,
     limit: int = DEFAULT_LIMIT,
+    offset: int = 0,
 ) -> Timeline:
-    """The `limit` most recent items of `person`'s record that `membership` may see,
-    of the chosen `kinds` (all visible kinds if none)."""
+    """The `limit` most recent items of `person`'s record that `membership` may see, after
+    the `offset` more recent ones (a page), of the chosen `kinds` (all visible kinds if
+    none)."""
     allowed = visible_kinds(membership)
     if not can(membership, Capability.IDENTITY, person):
         return Timeline(items=[], has_more=False, kinds=[], limit=limit)
     limit = max(1, min(limit, MAX_LIMIT))
+    offset = max(0, min(offset, MAX_LIMIT))
     selected = [k for k in (kinds or []) if k in allowed]
     items: list[TimelineItem] = []
     for kind in selected or allowed:
         reader = _READERS.get(kind)
         if reader is not None:
-            items.extend(reader(person, membership, limit + 1))
+            items.extend(reader(person, membership, offset + limit + 1))
     items.sort(key=lambda i: i.sort_key, reverse=True)
-    items = items[: limit + 1]
+    items = items[offset : offset + limit + 1]
     person_url = readers._url("person", person.pk)
     items = [replace(i, url=person_url + i.url) if i.url.startswith("#") else i for i in items]
     return Timeline(
@@ -84,4 +87,5 @@ def build_timeline(
         kinds=allowed,
         selected=selected,
         limit=limit,
+        offset=offset,
     )

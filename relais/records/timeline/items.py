@@ -9,7 +9,7 @@ from enum import StrEnum
 
 from relais.people.policies import Capability, can
 
-DEFAULT_LIMIT = 300
+DEFAULT_LIMIT = 50  # a page: the rest loads on demand, so a long record costs no more
 MAX_LIMIT = 3000
 EXCERPT_CHARS = 240
 
@@ -129,6 +129,7 @@ class Timeline:
     kinds: list[TimelineKind]  # the kinds this user may see (filter choices)
     selected: list[TimelineKind] = field(default_factory=list)
     limit: int = DEFAULT_LIMIT
+    offset: int = 0  # items skipped (the more recent pages already shown)
 
     @property
     def kind_choices(self) -> list[tuple[str, str]]:

@@ -19,33 +19,52 @@ from relais.web.people.access import get_person
 
 
 def timeline_context(request: HttpRequest, person: Person, *, default_limit: int) -> dict:
-    """What the timeline templates need, from the GET parameters `type` (repeatable) and
-    `nb` (how many items)."""
+    """What the timeline templates need, from the GET parameters `type` (repeatable), `nb`
+    (how many items: the page without scripts shows them all at once) and `depuis` (the
+    items already shown: « Voir plus » with htmx fetches only the next page)."""
     allowed = timeline_lib.visible_kinds(request.membership)
     kinds = timeline_lib.parse_kinds(request.GET.getlist("type"), allowed)
-    try:
-        limit = int(request.GET.get("nb", default_limit))
-    except ValueError:
-        limit = default_limit
+    limit, offset = _number(request, "nb", default_limit), _number(request, "depuis", 0)
     limit = max(default_limit, min(limit, timeline_lib.MAX_LIMIT))
-    data = timeline_lib.build_timeline(person, request.membership, kinds=kinds, limit=limit)
-    more_query = [("nb", str(limit + default_limit)), *[("type", str(k)) for k in kinds]]
+    if offset:  # one more page after what is shown
+        limit = default_limit
+    data = timeline_lib.build_timeline(
+        person, request.membership, kinds=kinds, limit=limit, offset=offset
+    )
+    types = [("type", str(k)) for k in kinds]
+    page_url = reverse("pathways:timeline", args=[person.pk])
+    shown = offset + len(data.items)
     return {
         "person": person,
         "timeline": data,
         "selected": [str(k) for k in data.selected],
-        "more_url": reverse("pathways:timeline", args=[person.pk]) + "?" + urlencode(more_query),
-        "page_url": reverse("pathways:timeline", args=[person.pk]),
+        "shown": shown,
+        "more_url": page_url + "?" + urlencode([("nb", str(shown + default_limit)), *types]),
+        "next_url": page_url + "?" + urlencode([("depuis", str(shown)), *types]),
+        "page_url": page_url,
     }
+
+
+def _number(request: HttpRequest, name: str, default: int) -> int:
+    try:
+        return int(request.GET.get(name, default))
+    except ValueError:
+        return default
 
 
 @organisation_required
 @require_GET
 def timeline(request: HttpRequest, person_pk: int) -> HttpResponse:
-    """The full timeline (its own page, or only the list for htmx)."""
+    """The full timeline (its own page, or only the list for htmx, or only the next page
+    of items for « Voir plus »)."""
     person = get_person(request, person_pk, Capability.IDENTITY)
-    journal.record_request(request, JournalAction.VIEW, person, summary="chronologie")
     context = timeline_context(request, person, default_limit=timeline_lib.DEFAULT_LIMIT)
+    summary = "chronologie"
+    if context["timeline"].offset:
+        summary = f"chronologie (suite, à partir du {context['timeline'].offset + 1}e élément)"
+    journal.record_request(request, JournalAction.VIEW, person, summary=summary)
+    if request.htmx and context["timeline"].offset:
+        return render(request, "pathways/timeline_next.html", context)
     if request.htmx:
         return render(request, "pathways/timeline_list.html", context)
     return render(request, "pathways/timeline_page.html", context)

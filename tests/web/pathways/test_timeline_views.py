@@ -4,6 +4,7 @@ without htmx), "voir plus", and a constant number of queries with 300 items."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -96,11 +97,54 @@ def test_filter_page_and_htmx_fragment(referent_client, referent, person):
 def test_see_more(referent_client, referent, person):
     fill(person, referent, 45)  # 315 items + pathway + record
     text = person_page_text(referent_client, person, "chronologie")
-    assert text.count('class="relais-chrono__item"') == 300
-    assert "Voir plus" in text
+    assert text.count('class="relais-chrono__item"') == 50
+    assert "Voir plus" in text and "(50 éléments les plus récents affichés)" in text
+    # Without scripts, « Voir plus » opens the timeline page with more items at once.
     more = referent_client.get(reverse("pathways:timeline", args=[person.pk]) + "?nb=600")
     assert page_text(more).count('class="relais-chrono__item"') == 317
     assert "Voir plus" not in page_text(more)
+
+
+def test_see_more_with_htmx_fetches_only_the_next_page(referent_client, referent, person):
+    fill(person, referent, 45)  # 317 items in all
+    url = reverse("pathways:timeline", args=[person.pk])
+    first = page_text(referent_client.get(url, HTTP_HX_REQUEST="true"))
+    assert f'hx-get="{url}?depuis=50"' in first
+    seen = [first]
+    offset = 50
+    while True:
+        page = referent_client.get(f"{url}?depuis={offset}", HTTP_HX_REQUEST="true")
+        text = page.content.decode()
+        assert "<html" not in text and 'data-testid="timeline-next"' in text
+        assert f'start="{offset + 1}"' in text
+        seen.append(text)
+        offset += text.count('class="relais-chrono__item"')
+        if "Voir plus" not in text:
+            break
+        assert f'hx-get="{url}?depuis={offset}"' in text
+    assert offset == 317
+    assert sum(len(re.findall(r'<time datetime="', text)) for text in seen) == 317
+    assert (
+        AccessLogEntry.objects.filter(
+            action="view", summary__startswith="chronologie (suite"
+        ).count()
+        == len(seen) - 1
+    )
+
+
+def test_see_more_keeps_the_filter(referent_client, referent, person):
+    fill(person, referent, 10)
+    url = reverse("pathways:timeline", args=[person.pk]) + "?type=note"
+    text = page_text(referent_client.get(url, HTTP_HX_REQUEST="true"))
+    assert "depuis=" not in text  # 10 notes: one page
+    fill(person, referent, 50)
+    text = page_text(referent_client.get(url, HTTP_HX_REQUEST="true"))
+    assert "depuis=50&type=note" in text
+    following = referent_client.get(
+        reverse("pathways:timeline", args=[person.pk]) + "?depuis=50&type=note",
+        HTTP_HX_REQUEST="true",
+    ).content.decode()
+    assert following.count('data-kind="note"') == following.count('class="relais-chrono__item"')
 
 
 def test_bad_parameters_are_ignored(referent_client, person):
