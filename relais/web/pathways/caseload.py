@@ -22,6 +22,7 @@ from relais.pathways.handover import person_reassign_referent
 from relais.people.models import Person
 from relais.people.policies import Capability, can
 from relais.people.selectors import assignable_referents
+from relais.web.links import fast_reverse
 from relais.web.organisations.views import organisation_required
 from relais.web.pathways.notes_forms import CaseloadFilterForm, ReassignForm
 
@@ -77,7 +78,7 @@ def caseload_page(request: HttpRequest) -> HttpResponse:
     page, page_persons = caseload.page_persons(persons, request.GET.get("page"))
     rows = caseload.rows(page_persons, today=today)
     for row in rows:  # cheaper here than a {% url %} tag per row
-        row.url = reverse("people:detail", args=[row.person.pk])
+        row.url = fast_reverse("people:detail", row.person.pk)
     journal.record_request(
         request,
         JournalAction.LIST,
