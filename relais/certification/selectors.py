@@ -26,6 +26,20 @@ from relais.certification.models import (
 )
 
 
+def presided_juries(membership) -> list[JurySession]:
+    """The juries of the organisation that the user presides, newest first: their way to the
+    minutes they sign, whatever their role."""
+    return list(
+        JurySession.objects.filter(
+            organisation_id=membership.organisation_id,
+            members__is_president=True,
+            members__user_id=membership.user_id,
+        )
+        .select_related("certification")
+        .order_by("-held_on")[:50]
+    )
+
+
 def certifications():
     return Certification.objects.order_by("code")
 
