@@ -75,6 +75,13 @@ def candidate_export(candidate: Candidate) -> dict:
                             }
                             for s in v.scores.all()
                         ],
+                        "appreciation_d_ensemble": {
+                            "niveau": v.get_overall_level_display(),
+                            "preuves": v.overall_evidence,
+                            "commentaire": v.overall_comment,
+                        }
+                        if v.overall_level
+                        else None,
                     }
                     for v in e.evaluations.all()
                 ],

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch, Q
 
 from relais.certification import plan
-from relais.certification.evaluations import evaluation_result
+from relais.certification.evaluations import evaluation_result, levels_of
 from relais.certification.groups import funded_hours_of
 from relais.certification.models import (
     Block,
@@ -145,7 +145,7 @@ def candidate_file(candidate: Candidate) -> list[dict]:
             decisions[decision.block_id] = decision
         evaluations = defaultdict(list)
         for evaluation in enrolment.evaluations.all():
-            evaluation.proposal = evaluation_result([s.level for s in evaluation.scores.all()])
+            evaluation.proposal = evaluation_result(levels_of(evaluation, evaluation.scores.all()))
             evaluations[evaluation.modality.block_id].append(evaluation)
         blocks = [
             BlockStatus(b, acquisitions.get(b.pk), decisions.get(b.pk), evaluations.get(b.pk, []))

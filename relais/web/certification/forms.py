@@ -323,11 +323,37 @@ class ScoreForm(forms.Form):
                 required=False,
             )
 
+        if not criteria:
+            # The fiche gives this modality no criteria: it is scored as a whole.
+            self.fields["overall_level"] = forms.ChoiceField(
+                label="Appréciation d'ensemble de l'épreuve",
+                choices=ScoreLevel.choices,
+                widget=forms.RadioSelect,
+                error_messages={"required": "Donnez l'appréciation d'ensemble de l'épreuve."},
+            )
+            self.fields["overall_evidence"] = forms.CharField(
+                label="Éléments de preuve",
+                widget=forms.Textarea(attrs={"rows": 3}),
+                max_length=5000,
+                required=False,
+            )
+            self.fields["overall_comment"] = forms.CharField(
+                label="Commentaire",
+                widget=forms.Textarea(attrs={"rows": 3}),
+                max_length=5000,
+                required=False,
+            )
+
     def rows(self):
         return [
             (c, self[f"level_{c.pk}"], self[f"evidence_{c.pk}"], self[f"comment_{c.pk}"])
             for c in self.criteria
         ]
+
+    def overall_fields(self):
+        if self.criteria:
+            return []
+        return [self["overall_level"], self["overall_evidence"], self["overall_comment"]]
 
 
 class VerifyForm(forms.Form):
