@@ -51,9 +51,12 @@ def equivalence_grant(
     training_title: str,
     completed_on: dt.date,
     certificate,
+    capitalisable: bool,
     granted_on: dt.date | None = None,
 ) -> Equivalence:
-    """Grant an equivalence for a block; the block is then acquired (capitalisation)."""
+    """Grant an equivalence for a block; the block is then acquired (capitalisation).
+    `capitalisable`: the trainer checked that the training is one the training organisation
+    identifies as « formation capitalisable » (document 002) — others are refused."""
     ensure(policies.can_score, membership)
     _own(membership, enrolment)
     granted_on = granted_on or timezone.localdate()
@@ -62,6 +65,12 @@ def equivalence_grant(
     )
     if block.certification_id != enrolment.certification_id:
         raise DomainError("Ce bloc appartient à une autre certification.", field="block")
+    if not capitalisable:
+        raise rules.CAPITALISABLE_TRAINING.refuse(
+            "Cette formation n'est pas identifiée « formation capitalisable » : elle ne peut "
+            "pas être prise en équivalence.",
+            field="capitalisable",
+        )
     if completed_on > granted_on:
         raise DomainError(
             "La formation ne peut pas être datée dans le futur.", field="completed_on"
@@ -154,15 +163,16 @@ def alerts(enrolment: Enrolment, *, today: dt.date | None = None) -> list[Alert]
         found.append(
             Alert(
                 "error",
-                f"Parcours dépassé : il devait s'achever le {ends:%d/%m/%Y} "
-                f"({rules.PATH_MAX_YEARS.label}).",
+                f"Parcours dépassé : il devait s'achever le {ends:%d/%m/%Y} ; la "
+                f"certification ne peut plus être délivrée ({rules.PATH_MAX_YEARS.cited}).",
             )
         )
     elif (ends - today).days <= ALERT_DAYS:
         found.append(
             Alert(
                 "warning",
-                f"Le parcours s'achève le {ends:%d/%m/%Y} ({rules.PATH_MAX_YEARS.label}).",
+                f"Le parcours s'achève le {ends:%d/%m/%Y} : la certification doit être "
+                f"délivrée d'ici là ({rules.PATH_MAX_YEARS.cited}).",
             )
         )
     group = enrolment.group

@@ -135,6 +135,7 @@ def equivalence(request: HttpRequest, enrolment_pk: int) -> HttpResponse:
                 training_title=form.cleaned_data["training_title"],
                 completed_on=form.cleaned_data["completed_on"],
                 certificate=form.cleaned_data["certificate"],
+                capitalisable=form.cleaned_data["capitalisable"],
             ),
         )
         if saved.ok:

@@ -142,6 +142,14 @@ class EquivalenceForm(forms.Form):
         label="Formation capitalisable suivie", max_length=250, error_messages=REQUIRED
     )
     completed_on = date_field("Date de la formation")
+    capitalisable = forms.BooleanField(
+        label="La formation est identifiée « formation capitalisable » par l'organisme de "
+        "formation",
+        error_messages={
+            "required": "Seules les formations identifiées « formation capitalisable » sont "
+            "prises en équivalence."
+        },
+    )
     certificate = forms.FileField(
         label="Attestation de formation (PDF)",
         error_messages={"required": "Joignez l'attestation de formation (PDF)."},
