@@ -30,6 +30,8 @@ def candidate_export(candidate: Candidate) -> dict:
                 "voie_d_acces": e.get_access_route_display(),
                 "statut": e.get_status_display(),
                 "inscrit_le": _date(e.enrolled_on),
+                "abandon_le": _date(e.withdrawn_on),
+                "motif_abandon": e.withdrawal_reason,
                 "prerequis": e.prerequisites_note,
                 "financement": e.get_funding_display(),
                 "montant_finance": str(e.funding_amount) if e.funding_amount is not None else None,

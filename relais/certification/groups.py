@@ -111,7 +111,8 @@ def group_open(
     check_version(group, expected_version)
     if group.status != GroupStatus.FORMING:
         raise DomainError("Ce groupe est déjà ouvert.")
-    count = group.enrolments.count()
+    # A candidate who left the path stays in the group's history but no longer counts.
+    count = group.enrolments.exclude(status=EnrolmentStatus.WITHDRAWN).count()
     if count < rules.GROUP_MIN_CANDIDATES.value:
         raise rules.GROUP_MIN_CANDIDATES.refuse(
             f"Le groupe compte {count} candidat{'s' if count > 1 else ''} : il en faut au "

@@ -396,6 +396,8 @@ def deliberate(
         raise DomainError("Validez d'abord la composition du jury.")
     if not session.enrolments.filter(pk=enrolment.pk).exists():
         raise DomainError("Ce candidat n'est pas présenté à ce jury.")
+    if enrolment.status == EnrolmentStatus.WITHDRAWN:
+        raise DomainError("Ce candidat a abandonné le parcours : le jury ne délibère plus.")
     blocks = {b.pk: b for b in session.certification.blocks.all()}
     errors = []
     for block_id, (validated, reasons) in decisions.items():

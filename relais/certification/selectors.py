@@ -21,8 +21,10 @@ from relais.certification.models import (
     Certification,
     CriterionScore,
     Enrolment,
+    EnrolmentStatus,
     Evaluation,
     JurySession,
+    StatusChange,
 )
 
 
@@ -137,6 +139,7 @@ def candidate_file(candidate: Candidate) -> list[dict]:
         )
     )
     by_code = {e.certification.code: e for e in enrolments}
+    changes = status_history([e.pk for e in enrolments])
     files = []
     for enrolment in enrolments:
         acquisitions = {a.block_id: a for a in enrolment.acquisitions.all()}
@@ -168,9 +171,25 @@ def candidate_file(candidate: Candidate) -> list[dict]:
                     if c.former_code in by_code and by_code[c.former_code].acquisitions.all()
                 ],
                 "all_acquired": all(b.acquired for b in blocks),
+                "history": changes[enrolment.pk],
             }
         )
     return files
+
+
+def status_history(enrolment_ids: list[int]) -> dict[int, list[StatusChange]]:
+    """The recorded status changes of these enrolments, oldest first (one query)."""
+    found: dict[int, list[StatusChange]] = {pk: [] for pk in enrolment_ids}
+    for change in (
+        StatusChange.objects.filter(entity="enrolment", entity_id__in=enrolment_ids)
+        .select_related("actor")
+        .order_by("at", "pk")
+    ):
+        labels = dict(EnrolmentStatus.choices)
+        change.from_label = labels.get(change.from_status, "")
+        change.to_label = labels.get(change.to_status, change.to_status)
+        found[change.entity_id].append(change)
+    return found
 
 
 def jury_rows(session: JurySession) -> list[dict]:

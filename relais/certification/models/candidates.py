@@ -215,6 +215,10 @@ class Enrolment(TimeStampedModel, VersionedModel):
         related_name="+",
     )
     certified_on = models.DateField("certifié le", null=True, blank=True)
+    # A withdrawal (« abandon ») is a status, never a deletion: the enrolment, its group and
+    # its history stay, with the date the candidate left and why.
+    withdrawn_on = models.DateField("abandon le", null=True, blank=True)
+    withdrawal_reason = models.CharField("motif de l'abandon", max_length=300, blank=True)
 
     class Meta:
         verbose_name = "inscription"
