@@ -1055,6 +1055,15 @@ MATRIX = {
         "platform_admin": 403,
         "anonymous": 302,
     },
+    "certification:certifier_statistics": {
+        "referent": 403,
+        "manager": 200,
+        "staff": 403,
+        "team_member": 403,
+        "other_org": 403,
+        "platform_admin": 403,
+        "anonymous": 302,
+    },
     "certification:candidate": {
         "referent": 200,
         "manager": 200,

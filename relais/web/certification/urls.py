@@ -18,6 +18,11 @@ urlpatterns = [
     path("", candidates.home, name="home"),
     path("verifier/", public.verify, name="verify"),
     path("referentiels/<str:code>/", candidates.referential, name="referential"),
+    path(
+        "statistiques/certificateurs/",
+        statistics.certifier_statistics,
+        name="certifier_statistics",
+    ),
     path("statistiques/<str:code>/", statistics.statistics, name="statistics"),
     path("candidats/", candidates.candidate_list, name="candidates"),
     path("candidats/nouveau/", candidates.candidate_create, name="candidate_create"),
