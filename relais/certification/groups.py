@@ -84,6 +84,11 @@ def group_add(*, membership: Membership, group: CollectiveGroup, enrolment: Enro
         raise DomainError("Le groupe est déjà ouvert : on n'y ajoute plus de candidat.")
     if enrolment.certification_id != group.certification_id:
         raise DomainError("Ce candidat est inscrit à une autre certification que le groupe.")
+    if enrolment.status in (EnrolmentStatus.WITHDRAWN, EnrolmentStatus.CERTIFIED):
+        raise DomainError(
+            f"{enrolment.candidate.display_name} : inscription « "
+            f"{enrolment.get_status_display()} », elle n'entre plus dans un groupe."
+        )
     if enrolment.access_route != AccessRoute.VAE:
         raise DomainError(
             "Seul un candidat inscrit par la voie de l'expérience (VAE) entre "

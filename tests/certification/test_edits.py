@@ -318,3 +318,23 @@ def test_jury_does_not_deliberate_on_a_withdrawn_candidate(manager, rncp):
             enrolment=enrolment,
             decisions={block.pk: (False, "Absent")},
         )
+
+
+def test_withdrawn_enrolment_does_not_join_a_group(manager, rncp):
+    enrolment = EnrolmentFactory(
+        candidate__organisation=manager.organisation,
+        candidate__experience_years=Decimal(5),
+        certification=rncp,
+        vae=True,
+    )
+    edits.enrolment_withdraw(
+        membership=manager,
+        enrolment=enrolment,
+        expected_version=enrolment.version,
+        withdrawn_on=TODAY,
+        reason="Raisons personnelles",
+    )
+    enrolment.refresh_from_db()
+    group = groups.group_create(membership=manager, certification=rncp, name="Groupe")
+    with pytest.raises(DomainError, match="elle n'entre plus dans un groupe"):
+        groups.group_add(membership=manager, group=group, enrolment=enrolment)

@@ -188,3 +188,33 @@ def test_candidate_file_with_history_has_fixed_queries(client, manager):
         )
     many = count_queries(lambda: client.get(url))
     assert few == many
+
+
+def test_group_page_shows_a_withdrawal_and_does_not_offer_the_enrolment(client):
+    from relais.certification import groups
+    from relais.certification.models import CollectiveGroup
+
+    manager_fed = body_member(BodyKind.FEDERATION, Role.MANAGER)
+    rncp = referential("RNCP41885")
+    inside, outside = (
+        EnrolmentFactory(
+            candidate__organisation=manager_fed.organisation, certification=rncp, vae=True
+        )
+        for _ in range(2)
+    )
+    group = groups.group_create(membership=manager_fed, certification=rncp, name="Groupe")
+    groups.group_add(membership=manager_fed, group=group, enrolment=inside)
+    for enrolment in (inside, outside):
+        enrolment.refresh_from_db()
+        edits.enrolment_withdraw(
+            membership=manager_fed,
+            enrolment=enrolment,
+            expected_version=enrolment.version,
+            withdrawn_on=TODAY,
+            reason="Mutation",
+        )
+    login_verified(client, manager_fed.user)
+    text = page_text(client.get(reverse("certification:group", args=[group.pk])))
+    assert f"abandon le {TODAY:%d/%m/%Y} (ne compte plus dans le groupe)" in text
+    assert f'value="{outside.pk}"' not in text
+    assert CollectiveGroup.objects.get().enrolments.count() == 1
