@@ -5,8 +5,9 @@ the statistics of one certification (`relais.certification.statistics`).
 
 Small counts: every figure of a certification is suppressed exactly as on that
 certification's own page (« < 5 »). A total over a certifier's certifications would give a
-hidden figure back (total minus the others, which their own pages show), so a total is
-hidden as well (« s ») whenever one of its parts is; rates rest on `disclosure.rate`."""
+hidden figure back when it is the only hidden part (total minus the others, which their own
+pages show anyway — so hiding one of those instead, as `disclosure.suppress_lines` would,
+protects nothing): such a total is hidden « s ». Rates rest on `disclosure.rate`."""
 
 from __future__ import annotations
 
@@ -71,10 +72,13 @@ class CertifierTable:
 
 
 def _total(parts: list[int]) -> str:
-    """A certifier's total: hidden (« s ») when a part is hidden, else like any count."""
-    if any(disclosure.is_small(p) for p in parts):
+    """A certifier's total. Small itself: « < 5 ». With exactly one part hidden, the total
+    minus the parts shown (on this page or on their certifications' pages) would give it
+    back: hidden « s ». With two hidden parts or more, it gives only their sum: shown."""
+    total = sum(parts)
+    if not disclosure.is_small(total) and sum(disclosure.is_small(p) for p in parts) == 1:
         return str(disclosure.Figure(None, suppressed=True, secondary=True))
-    return str(disclosure.suppress(sum(parts)))
+    return str(disclosure.suppress(total))
 
 
 def certifier_key(certification: Certification) -> str:
