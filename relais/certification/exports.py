@@ -58,7 +58,10 @@ def candidate_export(candidate: Candidate) -> dict:
                     {"le": _date(a.held_on), "heures": str(a.hours), "collectif": a.collective}
                     for a in e.accompaniments.all()
                 ],
-                "plan": [{"intitule": s.title, "le": _date(s.starts_on)} for s in e.plan.all()],
+                "plan": [
+                    {"nature": s.get_kind_display(), "intitule": s.title, "le": _date(s.starts_on)}
+                    for s in e.plan.all()
+                ],
                 "documents": [
                     {"document": d.title, "depose_le": d.deposited_at.isoformat()}
                     for d in e.documents.all()

@@ -74,6 +74,13 @@ CAPITALISABLE_TRAINING = Rule(
     "seules les formations identifiées « formation capitalisable » sont prises en équivalence",
     SEED_002,
 )
+SYNTHESIS_AFTER_TRAININGS = Rule(
+    "synthesis_after_trainings",
+    0,
+    "sessions de synthèse et de validation (une par bloc) à l'issue de toutes les formations "
+    "du parcours",
+    SEED_002,
+)
 PATH_MAX_YEARS = Rule(
     "path_max_years",
     5,
@@ -114,6 +121,7 @@ ALL_RULES = (
     FUNDED_ACCOMPANIMENT_HOURS,
     EQUIVALENCE_MAX_AGE_YEARS,
     CAPITALISABLE_TRAINING,
+    SYNTHESIS_AFTER_TRAININGS,
     PATH_MAX_YEARS,
     RS_PLACEMENT_HOURS,
     PREREQUISITE_YEARS,

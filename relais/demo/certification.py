@@ -20,6 +20,7 @@ from relais.certification.models import (
     CertificationBody,
     FollowUpSurvey,
     MemberQuality,
+    SessionKind,
 )
 from relais.certification.referentials import load_shipped
 from relais.demo.accounts import DEMO_PASSWORD, _siret
@@ -183,6 +184,8 @@ def seed_certification(organisations: dict[str, Organisation]) -> CertificationR
             enrolment=enrolment,
             title="Session de synthèse et de validation",
             starts_on=today + dt.timedelta(days=45),
+            kind=SessionKind.SYNTHESIS,
+            block=rncp.blocks.first(),
         )
     session = juries.session_create(
         membership=manager,

@@ -18,6 +18,7 @@ from relais.certification.models import (
     Certificate,
     EnrolmentStatus,
     Equivalence,
+    SessionKind,
 )
 from relais.core.errors import DomainError
 from tests.factories.certification import EnrolmentFactory
@@ -120,3 +121,59 @@ def test_equivalence_form_reports_every_error_at_once(client, trainer, rncp):
     assert "Cette date n'existe pas" in text
     assert "Joignez l'attestation de formation (PDF)." in text
     assert "Accueil et écoute" in text  # kept
+
+
+def test_synthesis_and_validation_sessions_close_the_path(trainer, rncp):
+    enrolment = EnrolmentFactory(candidate__organisation=trainer.organisation, certification=rncp)
+    block = rncp.blocks.first()
+    day = TODAY + dt.timedelta(days=30)
+
+    def planned(kind, on, *, block=block, title="Session"):
+        return plan.session_plan(
+            membership=trainer,
+            enrolment=enrolment,
+            title=title,
+            starts_on=on,
+            block=block,
+            kind=kind,
+        )
+
+    planned(SessionKind.TRAINING, day, title="Analyse des besoins sociaux")
+    with pytest.raises(DomainError, match="Indiquez le bloc") as error:
+        planned(SessionKind.SYNTHESIS, day + dt.timedelta(days=10), block=None)
+    assert rules.SYNTHESIS_AFTER_TRAININGS.label in error.value.message
+    with pytest.raises(DomainError, match="Analyse des besoins sociaux » est prévue le"):
+        planned(SessionKind.VALIDATION, day - dt.timedelta(days=1))
+    planned(SessionKind.SYNTHESIS, day + dt.timedelta(days=10), title="Synthèse bloc 1")
+    with pytest.raises(DomainError, match="une formation du parcours se place avant"):
+        planned(SessionKind.TRAINING, day + dt.timedelta(days=20))
+    planned(SessionKind.TRAINING, day - dt.timedelta(days=5), title="Accueil")  # before: fine
+    planned(SessionKind.ORAL, day + dt.timedelta(days=20), block=None)  # not ordered
+    with pytest.raises(DomainError, match="Choisissez la nature"):
+        planned("<script>", day)
+    assert [p.kind for p in enrolment.plan.order_by("starts_on")] == [
+        "training",
+        "training",
+        "synthesis",
+        "oral",
+    ]
+
+
+def test_plan_page_records_the_kind(client, trainer, rncp):
+    enrolment = EnrolmentFactory(candidate__organisation=trainer.organisation, certification=rncp)
+    login_verified(client, trainer.user)
+    url = reverse("certification:plan", args=[enrolment.pk])
+    day = (TODAY + dt.timedelta(days=30)).isoformat()
+    refused = client.post(url, {"kind": "validation", "title": "Validation", "starts_on": day})
+    assert "Indiquez le bloc de cette session" in page_text(refused)
+    block = rncp.blocks.first()
+    ok = client.post(
+        url, {"kind": "validation", "title": "Validation", "starts_on": day, "block": block.pk}
+    )
+    assert ok.status_code == 302
+    default = client.post(url, {"title": "Formation", "starts_on": TODAY.isoformat()})
+    assert default.status_code == 302
+    detail = page_text(
+        client.get(reverse("certification:candidate", args=[enrolment.candidate_id]))
+    )
+    assert "Session de validation : Validation" in detail and "Formation : Formation" in detail

@@ -315,11 +315,23 @@ class Equivalence(TimeStampedModel):
         ]
 
 
+class SessionKind(models.TextChoices):
+    TRAINING = "training", "Formation"
+    SYNTHESIS = "synthesis", "Session de synthèse"
+    VALIDATION = "validation", "Session de validation"
+    WRITTEN = "written", "Écrit"
+    ORAL = "oral", "Oral"
+    OTHER = "other", "Autre"
+
+
 class PlannedSession(TimeStampedModel):
     """An item of the individual training plan: a training, a synthesis or validation
     session, a written file or an oral, with its date."""
 
     enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="plan")
+    kind = models.CharField(
+        "nature", max_length=10, choices=SessionKind.choices, default=SessionKind.TRAINING
+    )
     block = models.ForeignKey(
         "certification.Block", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

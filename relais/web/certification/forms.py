@@ -18,6 +18,7 @@ from relais.certification.models import (
     MemberQuality,
     Modality,
     ScoreLevel,
+    SessionKind,
 )
 from relais.certification.surveys import Situation, check_survey_date
 from relais.web.forms_helpers import apply_rule, date_field
@@ -188,6 +189,14 @@ class DocumentForm(forms.Form):
 
 
 class PlanForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="Nature",
+        choices=SessionKind.choices,
+        initial=SessionKind.TRAINING,
+        required=False,
+        help_text="Les sessions de synthèse et de validation (une par bloc) viennent après "
+        "toutes les formations du parcours.",
+    )
     title = forms.CharField(
         label="Formation, session de synthèse ou de validation, écrit, oral",
         max_length=250,
@@ -201,6 +210,9 @@ class PlanForm(forms.Form):
     def __init__(self, *args, certification: Certification, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["block"].queryset = certification.blocks.all()
+
+    def clean_kind(self) -> str:
+        return self.cleaned_data.get("kind") or SessionKind.TRAINING
 
 
 class GroupForm(forms.Form):
