@@ -24,7 +24,7 @@ from relais.certification.models import (
     Enrolment,
     EnrolmentStatus,
 )
-from relais.certification.plan import block_valid_until
+from relais.certification.plan import block_valid_until, path_ends_on
 from relais.core import pdf
 from relais.core.errors import DomainError
 
@@ -94,6 +94,12 @@ def certification_award(
         raise rules.LAST_DELIVERY.refuse(
             f"{certification.code} ne peut plus être délivrée depuis le "
             f"{certification.last_delivery_on:%d/%m/%Y}."
+        )
+    ends = path_ends_on(enrolment)
+    if on > ends:
+        raise rules.PATH_MAX_YEARS.refuse(
+            f"Le parcours de ce candidat, inscrit le {enrolment.enrolled_on:%d/%m/%Y}, s'est "
+            f"achevé le {ends:%d/%m/%Y} : la certification ne peut plus lui être délivrée."
         )
     missing = missing_blocks(enrolment, on=on)
     if missing:

@@ -1,5 +1,6 @@
 """Evaluations on criteria grids: for each modality of a block, the evaluator scores every
-criterion (met / partly met / not met, with evidence and comments). Scores name criteria of
+criterion (met / partly met / not met, with evidence and comments); a modality the fiche
+gives no criteria is scored as a whole, with the same levels. Scores name criteria of
 the modality being evaluated — a criterion of another version or another modality is
 refused, and nothing of the grid is saved."""
 
@@ -107,16 +108,28 @@ def evaluation_schedule(
     return evaluation
 
 
+def _score_errors(score: ScoreInput, what: str) -> list[str]:
+    errors = []
+    if score.level not in ScoreLevel.values:
+        errors.append(f"Niveau inconnu pour {what}.")
+    if len(score.evidence) > 5000 or len(score.comment) > 5000:
+        errors.append("Éléments de preuve et commentaires : 5 000 caractères au plus.")
+    return errors
+
+
 @transaction.atomic
 def evaluation_score(
     *,
     membership: Membership,
     evaluation: Evaluation,
     scores: Mapping[int, ScoreInput],
+    overall: ScoreInput | None = None,
     expected_version: int | None = None,
 ) -> Evaluation:
     """Save the whole grid (criterion id → score). Every criterion of the modality must be
-    scored; every error is reported at once."""
+    scored; every error is reported at once. A modality without criteria in the referential
+    (the fiche publishes none for some orals and simulations) is scored as a whole:
+    `overall`, and no criterion scores."""
     ensure(policies.can_score, membership)
     evaluation = (
         Evaluation.objects.select_for_update(of=("self",))
@@ -128,11 +141,6 @@ def evaluation_score(
     if evaluation.modality.kind == ModalityKind.ORAL:
         rules.check_placement_before_oral(evaluation.enrolment, doing="notée")
     criteria = {c.pk: c for c in evaluation.modality.criteria.all()}
-    if not criteria:
-        raise DomainError(
-            "Cette modalité n'a pas de grille de critères dans le référentiel : notez la "
-            "modalité du bloc qui porte les critères."
-        )
     errors = []
     foreign = [pk for pk in scores if pk not in criteria]
     if foreign:
@@ -140,14 +148,24 @@ def evaluation_score(
             f"{len(foreign)} critère(s) n'appartiennent pas à la modalité « "
             f"{evaluation.modality.title} » de cette version du référentiel."
         )
-    missing = [c.code for pk, c in criteria.items() if pk not in scores]
-    if missing:
-        errors.append(f"Critère(s) non notés : {', '.join(missing)}.")
+    if criteria:
+        if overall is not None:
+            errors.append(
+                "Cette modalité a une grille de critères : notez chaque critère, pas "
+                "d'appréciation d'ensemble."
+            )
+        missing = [c.code for pk, c in criteria.items() if pk not in scores]
+        if missing:
+            errors.append(f"Critère(s) non notés : {', '.join(missing)}.")
+    elif overall is None:
+        errors.append(
+            "Cette modalité n'a pas de critères dans le référentiel : donnez une "
+            "appréciation d'ensemble (atteint, partiellement atteint ou non atteint)."
+        )
+    else:
+        errors += _score_errors(overall, "l'appréciation d'ensemble")
     for pk, score in scores.items():
-        if score.level not in ScoreLevel.values:
-            errors.append(f"Niveau inconnu pour le critère n° {pk}.")
-        if len(score.evidence) > 5000 or len(score.comment) > 5000:
-            errors.append("Éléments de preuve et commentaires : 5 000 caractères au plus.")
+        errors += _score_errors(score, f"le critère n° {pk}")
     if errors:
         raise DomainError(" ".join(dict.fromkeys(errors)))
     CriterionScore.objects.filter(evaluation=evaluation).delete()
@@ -161,6 +179,9 @@ def evaluation_score(
         )
         for pk, score in scores.items()
     )
+    evaluation.overall_level = overall.level if overall else ""
+    evaluation.overall_evidence = overall.evidence.strip() if overall else ""
+    evaluation.overall_comment = overall.comment.strip() if overall else ""
     evaluation.scored_on = timezone.localdate()
     evaluation.evaluator = membership.user
     evaluation.version += 1
@@ -170,6 +191,14 @@ def evaluation_score(
         membership, evaluation.enrolment, f"grille notée : {evaluation.modality.block.code}"
     )
     return evaluation
+
+
+def levels_of(evaluation: Evaluation, scores) -> list[str]:
+    """The levels an evaluation's proposal rests on: its criteria, or its overall level."""
+    levels = [s.level for s in scores]
+    if not levels and evaluation.overall_level:
+        levels = [evaluation.overall_level]
+    return levels
 
 
 def evaluation_result(levels: list[str]) -> str | None:

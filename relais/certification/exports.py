@@ -30,6 +30,8 @@ def candidate_export(candidate: Candidate) -> dict:
                 "voie_d_acces": e.get_access_route_display(),
                 "statut": e.get_status_display(),
                 "inscrit_le": _date(e.enrolled_on),
+                "abandon_le": _date(e.withdrawn_on),
+                "motif_abandon": e.withdrawal_reason,
                 "prerequis": e.prerequisites_note,
                 "financement": e.get_funding_display(),
                 "montant_finance": str(e.funding_amount) if e.funding_amount is not None else None,
@@ -56,7 +58,10 @@ def candidate_export(candidate: Candidate) -> dict:
                     {"le": _date(a.held_on), "heures": str(a.hours), "collectif": a.collective}
                     for a in e.accompaniments.all()
                 ],
-                "plan": [{"intitule": s.title, "le": _date(s.starts_on)} for s in e.plan.all()],
+                "plan": [
+                    {"nature": s.get_kind_display(), "intitule": s.title, "le": _date(s.starts_on)}
+                    for s in e.plan.all()
+                ],
                 "documents": [
                     {"document": d.title, "depose_le": d.deposited_at.isoformat()}
                     for d in e.documents.all()
@@ -75,6 +80,13 @@ def candidate_export(candidate: Candidate) -> dict:
                             }
                             for s in v.scores.all()
                         ],
+                        "appreciation_d_ensemble": {
+                            "niveau": v.get_overall_level_display(),
+                            "preuves": v.overall_evidence,
+                            "commentaire": v.overall_comment,
+                        }
+                        if v.overall_level
+                        else None,
                     }
                     for v in e.evaluations.all()
                 ],

@@ -84,6 +84,11 @@ def group_add(*, membership: Membership, group: CollectiveGroup, enrolment: Enro
         raise DomainError("Le groupe est déjà ouvert : on n'y ajoute plus de candidat.")
     if enrolment.certification_id != group.certification_id:
         raise DomainError("Ce candidat est inscrit à une autre certification que le groupe.")
+    if enrolment.status in (EnrolmentStatus.WITHDRAWN, EnrolmentStatus.CERTIFIED):
+        raise DomainError(
+            f"{enrolment.candidate.display_name} : inscription « "
+            f"{enrolment.get_status_display()} », elle n'entre plus dans un groupe."
+        )
     if enrolment.access_route != AccessRoute.VAE:
         raise DomainError(
             "Seul un candidat inscrit par la voie de l'expérience (VAE) entre "
@@ -111,7 +116,8 @@ def group_open(
     check_version(group, expected_version)
     if group.status != GroupStatus.FORMING:
         raise DomainError("Ce groupe est déjà ouvert.")
-    count = group.enrolments.count()
+    # A candidate who left the path stays in the group's history but no longer counts.
+    count = group.enrolments.exclude(status=EnrolmentStatus.WITHDRAWN).count()
     if count < rules.GROUP_MIN_CANDIDATES.value:
         raise rules.GROUP_MIN_CANDIDATES.refuse(
             f"Le groupe compte {count} candidat{'s' if count > 1 else ''} : il en faut au "

@@ -41,7 +41,7 @@ from relais.certification.models import (
 )
 from relais.certification.plan import block_valid_until
 from relais.core import pdf
-from relais.core.errors import DomainError
+from relais.core.errors import DomainError, PermissionDenied
 from relais.core.text import fold
 
 
@@ -396,6 +396,8 @@ def deliberate(
         raise DomainError("Validez d'abord la composition du jury.")
     if not session.enrolments.filter(pk=enrolment.pk).exists():
         raise DomainError("Ce candidat n'est pas présenté à ce jury.")
+    if enrolment.status == EnrolmentStatus.WITHDRAWN:
+        raise DomainError("Ce candidat a abandonné le parcours : le jury ne délibère plus.")
     blocks = {b.pk: b for b in session.certification.blocks.all()}
     errors = []
     for block_id, (validated, reasons) in decisions.items():
@@ -447,8 +449,11 @@ def deliberate(
 
 @transaction.atomic
 def minutes_sign(*, membership: Membership, session: JurySession) -> JurySession:
-    ensure(policies.can_manage, membership)
+    """The president signs, manager or not; a manager who does not preside is told who
+    must sign; anyone else is refused."""
     session = JurySession.objects.select_for_update().get(pk=session.pk)
+    if not (policies.can_manage(membership) or policies.can_sign_minutes(membership, session)):
+        raise PermissionDenied("Seul le président du jury signe le procès-verbal.")
     _own(membership, session)
     if session.status != JuryStatus.DELIBERATED:
         raise DomainError("Le procès-verbal se signe après la délibération.")

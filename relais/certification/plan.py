@@ -22,6 +22,7 @@ from relais.certification.models import (
     EnrolmentStatus,
     Equivalence,
     PlannedSession,
+    SessionKind,
 )
 from relais.core import uploads
 from relais.core.errors import DomainError
@@ -51,9 +52,12 @@ def equivalence_grant(
     training_title: str,
     completed_on: dt.date,
     certificate,
+    capitalisable: bool,
     granted_on: dt.date | None = None,
 ) -> Equivalence:
-    """Grant an equivalence for a block; the block is then acquired (capitalisation)."""
+    """Grant an equivalence for a block; the block is then acquired (capitalisation).
+    `capitalisable`: the trainer checked that the training is one the training organisation
+    identifies as « formation capitalisable » (document 002) — others are refused."""
     ensure(policies.can_score, membership)
     _own(membership, enrolment)
     granted_on = granted_on or timezone.localdate()
@@ -62,6 +66,12 @@ def equivalence_grant(
     )
     if block.certification_id != enrolment.certification_id:
         raise DomainError("Ce bloc appartient à une autre certification.", field="block")
+    if not capitalisable:
+        raise rules.CAPITALISABLE_TRAINING.refuse(
+            "Cette formation n'est pas identifiée « formation capitalisable » : elle ne peut "
+            "pas être prise en équivalence.",
+            field="capitalisable",
+        )
     if completed_on > granted_on:
         raise DomainError(
             "La formation ne peut pas être datée dans le futur.", field="completed_on"
@@ -122,19 +132,64 @@ def session_plan(
     title: str,
     starts_on: dt.date,
     block: Block | None = None,
+    kind: str = SessionKind.TRAINING,
 ) -> PlannedSession:
+    """An item of the plan. Synthesis and validation sessions (one per block) come once
+    every training of the path is done (document 002): neither before a planned training,
+    nor a training after them."""
     ensure(policies.can_score, membership)
     _own(membership, enrolment)
     title = required_text(title, field="title", label="l'intitulé", max_length=250)
+    if kind not in SessionKind.values:
+        raise DomainError("Choisissez la nature de la session.", field="kind")
+    if block is not None and block.certification_id != enrolment.certification_id:
+        raise DomainError("Ce bloc appartient à une autre certification.", field="block")
     if starts_on > path_ends_on(enrolment):
         raise rules.PATH_MAX_YEARS.refuse(
             f"Le parcours s'achève le {path_ends_on(enrolment):%d/%m/%Y}.", field="starts_on"
         )
+    check_synthesis_order(enrolment, kind=kind, starts_on=starts_on, block=block)
     planned = PlannedSession.objects.create(
-        enrolment=enrolment, title=title, starts_on=starts_on, block=block
+        enrolment=enrolment, title=title, starts_on=starts_on, block=block, kind=kind
     )
     journal_write(membership, enrolment, "plan de formation : session ajoutée", created=True)
     return planned
+
+
+CLOSING_KINDS = (SessionKind.SYNTHESIS, SessionKind.VALIDATION)
+
+
+def check_synthesis_order(
+    enrolment: Enrolment, *, kind: str, starts_on: dt.date, block: Block | None
+) -> None:
+    if kind in CLOSING_KINDS:
+        if block is None:
+            raise rules.SYNTHESIS_AFTER_TRAININGS.refuse(
+                "Indiquez le bloc de cette session de synthèse ou de validation.", field="block"
+            )
+        last = (
+            enrolment.plan.filter(kind=SessionKind.TRAINING, starts_on__gt=starts_on)
+            .order_by("-starts_on")
+            .first()
+        )
+        if last is not None:
+            raise rules.SYNTHESIS_AFTER_TRAININGS.refuse(
+                f"La formation « {last.title} » est prévue le {last.starts_on:%d/%m/%Y} : la "
+                "session ne peut avoir lieu qu'après la dernière formation du parcours.",
+                field="starts_on",
+            )
+    elif kind == SessionKind.TRAINING:
+        first = (
+            enrolment.plan.filter(kind__in=CLOSING_KINDS, starts_on__lt=starts_on)
+            .order_by("starts_on")
+            .first()
+        )
+        if first is not None:
+            raise rules.SYNTHESIS_AFTER_TRAININGS.refuse(
+                f"« {first.title} » ({first.get_kind_display().lower()}) est prévue le "
+                f"{first.starts_on:%d/%m/%Y} : une formation du parcours se place avant.",
+                field="starts_on",
+            )
 
 
 @dataclass(frozen=True)
@@ -154,15 +209,16 @@ def alerts(enrolment: Enrolment, *, today: dt.date | None = None) -> list[Alert]
         found.append(
             Alert(
                 "error",
-                f"Parcours dépassé : il devait s'achever le {ends:%d/%m/%Y} "
-                f"({rules.PATH_MAX_YEARS.label}).",
+                f"Parcours dépassé : il devait s'achever le {ends:%d/%m/%Y} ; la "
+                f"certification ne peut plus être délivrée ({rules.PATH_MAX_YEARS.cited}).",
             )
         )
     elif (ends - today).days <= ALERT_DAYS:
         found.append(
             Alert(
                 "warning",
-                f"Le parcours s'achève le {ends:%d/%m/%Y} ({rules.PATH_MAX_YEARS.label}).",
+                f"Le parcours s'achève le {ends:%d/%m/%Y} : la certification doit être "
+                f"délivrée d'ici là ({rules.PATH_MAX_YEARS.cited}).",
             )
         )
     group = enrolment.group

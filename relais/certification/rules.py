@@ -22,6 +22,11 @@ class Rule:
     label: str
     source: str
 
+    @property
+    def cited(self) -> str:
+        """The rule as a warning names it: « label — source »."""
+        return f"{self.label} — {self.source}"
+
     def refuse(self, message: str, *, field: str | None = None) -> DomainError:
         """The rule's refusal: its message, followed by where the rule comes from."""
         return DomainError(f"{message} (Règle : {self.label} — {self.source}.)", field=field)
@@ -63,6 +68,19 @@ EQUIVALENCE_MAX_AGE_YEARS = Rule(
     "formations capitalisables prises en équivalence si elles ont 5 ans au plus",
     SEED_002,
 )
+CAPITALISABLE_TRAINING = Rule(
+    "capitalisable_training",
+    0,
+    "seules les formations identifiées « formation capitalisable » sont prises en équivalence",
+    SEED_002,
+)
+SYNTHESIS_AFTER_TRAININGS = Rule(
+    "synthesis_after_trainings",
+    0,
+    "sessions de synthèse et de validation (une par bloc) à l'issue de toutes les formations "
+    "du parcours",
+    SEED_002,
+)
 PATH_MAX_YEARS = Rule(
     "path_max_years",
     5,
@@ -102,6 +120,8 @@ ALL_RULES = (
     VAE_PHASE_MAX_MONTHS,
     FUNDED_ACCOMPANIMENT_HOURS,
     EQUIVALENCE_MAX_AGE_YEARS,
+    CAPITALISABLE_TRAINING,
+    SYNTHESIS_AFTER_TRAININGS,
     PATH_MAX_YEARS,
     RS_PLACEMENT_HOURS,
     PREREQUISITE_YEARS,

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch, Q
 
 from relais.certification import plan
-from relais.certification.evaluations import evaluation_result
+from relais.certification.evaluations import evaluation_result, levels_of
 from relais.certification.groups import funded_hours_of
 from relais.certification.models import (
     Block,
@@ -21,9 +21,25 @@ from relais.certification.models import (
     Certification,
     CriterionScore,
     Enrolment,
+    EnrolmentStatus,
     Evaluation,
     JurySession,
+    StatusChange,
 )
+
+
+def presided_juries(membership) -> list[JurySession]:
+    """The juries of the organisation that the user presides, newest first: their way to the
+    minutes they sign, whatever their role."""
+    return list(
+        JurySession.objects.filter(
+            organisation_id=membership.organisation_id,
+            members__is_president=True,
+            members__user_id=membership.user_id,
+        )
+        .select_related("certification")
+        .order_by("-held_on")[:50]
+    )
 
 
 def certifications():
@@ -123,6 +139,7 @@ def candidate_file(candidate: Candidate) -> list[dict]:
         )
     )
     by_code = {e.certification.code: e for e in enrolments}
+    changes = status_history([e.pk for e in enrolments])
     files = []
     for enrolment in enrolments:
         acquisitions = {a.block_id: a for a in enrolment.acquisitions.all()}
@@ -131,7 +148,7 @@ def candidate_file(candidate: Candidate) -> list[dict]:
             decisions[decision.block_id] = decision
         evaluations = defaultdict(list)
         for evaluation in enrolment.evaluations.all():
-            evaluation.proposal = evaluation_result([s.level for s in evaluation.scores.all()])
+            evaluation.proposal = evaluation_result(levels_of(evaluation, evaluation.scores.all()))
             evaluations[evaluation.modality.block_id].append(evaluation)
         blocks = [
             BlockStatus(b, acquisitions.get(b.pk), decisions.get(b.pk), evaluations.get(b.pk, []))
@@ -154,9 +171,25 @@ def candidate_file(candidate: Candidate) -> list[dict]:
                     if c.former_code in by_code and by_code[c.former_code].acquisitions.all()
                 ],
                 "all_acquired": all(b.acquired for b in blocks),
+                "history": changes[enrolment.pk],
             }
         )
     return files
+
+
+def status_history(enrolment_ids: list[int]) -> dict[int, list[StatusChange]]:
+    """The recorded status changes of these enrolments, oldest first (one query)."""
+    found: dict[int, list[StatusChange]] = {pk: [] for pk in enrolment_ids}
+    for change in (
+        StatusChange.objects.filter(entity="enrolment", entity_id__in=enrolment_ids)
+        .select_related("actor")
+        .order_by("at", "pk")
+    ):
+        labels = dict(EnrolmentStatus.choices)
+        change.from_label = labels.get(change.from_status, "")
+        change.to_label = labels.get(change.to_status, change.to_status)
+        found[change.entity_id].append(change)
+    return found
 
 
 def jury_rows(session: JurySession) -> list[dict]:

@@ -13,13 +13,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from relais.accounts.models import Membership, Organisation, OrganisationKind, Role, User
-from relais.certification import awards, candidates, evaluations, groups, juries, plan
+from relais.certification import awards, candidates, edits, evaluations, groups, juries, plan
 from relais.certification.models import (
     AccessRoute,
     BodyKind,
     CertificationBody,
     FollowUpSurvey,
     MemberQuality,
+    SessionKind,
 )
 from relais.certification.referentials import load_shipped
 from relais.demo.accounts import DEMO_PASSWORD, _siret
@@ -131,6 +132,14 @@ def seed_certification(organisations: dict[str, Organisation]) -> CertificationR
             hours=Decimal(6),
             collective=True,
         )
+    # One of them leaves the path: kept, with the date and the reason.
+    edits.enrolment_withdraw(
+        membership=trainer,
+        enrolment=vae[7],
+        expected_version=None,
+        withdrawn_on=today - dt.timedelta(days=5),
+        reason="Changement de poste dans sa structure",
+    )
     # Candidates in continuing training, one of them scored, deliberated and certified.
     training = [
         candidates.enrolment_create(
@@ -158,11 +167,25 @@ def seed_certification(organisations: dict[str, Organisation]) -> CertificationR
                     for c in modality.criteria.all()
                 },
             )
+        # The fiche gives the oral of block 1 no criteria: it is scored as a whole.
+        oral = evaluations.evaluation_schedule(
+            membership=trainer,
+            enrolment=enrolment,
+            modality=rncp.blocks.first().modalities.filter(criteria__isnull=True).first(),
+        )
+        evaluations.evaluation_score(
+            membership=trainer,
+            evaluation=oral,
+            scores={},
+            overall=evaluations.ScoreInput("met", "Soutenance de 30 minutes", "Exposé clair"),
+        )
         plan.session_plan(
             membership=trainer,
             enrolment=enrolment,
             title="Session de synthèse et de validation",
             starts_on=today + dt.timedelta(days=45),
+            kind=SessionKind.SYNTHESIS,
+            block=rncp.blocks.first(),
         )
     session = juries.session_create(
         membership=manager,
@@ -213,5 +236,32 @@ def seed_certification(organisations: dict[str, Organisation]) -> CertificationR
     awards.certification_award(membership=manager, enrolment=training[0], on=session.held_on)
     FollowUpSurvey.objects.create(
         enrolment=training[0], months_after=6, employed=True, in_trade=True, answered_on=today
+    )
+    # A VAE jury presided by the trainer (not a manager): deliberated, its minutes wait for
+    # her signature (her « Certification » page lists it).
+    vae_jury = juries.session_create(
+        membership=manager, certification=rncp, held_on=today - dt.timedelta(days=1), for_vae=True
+    )
+    juries.member_add(
+        membership=manager,
+        session=vae_jury,
+        full_name="Agnès Roussel",
+        quality=MemberQuality.INSTITUTIONAL,
+        is_president=True,
+        user=trainer.user,
+    )
+    juries.member_add(
+        membership=manager,
+        session=vae_jury,
+        full_name="Rachid Benamar",
+        quality=MemberQuality.PROFESSIONAL,
+    )
+    juries.candidates_add(membership=manager, session=vae_jury, enrolments=[vae[4]])
+    juries.session_constitute(membership=manager, session=vae_jury)
+    juries.deliberate(
+        membership=manager,
+        session=vae_jury,
+        enrolment=vae[4],
+        decisions={blocks[0].pk: (True, "")},
     )
     return CertificationReport(created=True, candidates=len(people))

@@ -227,3 +227,23 @@ def test_placement_hours_through_the_api(api_client_for):
     assert stale.status_code == 409
     negative = client.put(url, {"placement_hours": -1}, content_type="application/json")
     assert negative.status_code == 422
+
+
+def test_scoring_a_modality_without_criteria_through_the_api(api_client_for):
+    trainer = body_member(BodyKind.TRAINING, Role.REFERENT)
+    enrolment = EnrolmentFactory(candidate__organisation=trainer.organisation)
+    modality = enrolment.certification.blocks.first().modalities.get(code="RNCP41885BC01-M2")
+    url = (
+        f"/api/v1/organisations/{trainer.organisation_id}/enrolments/{enrolment.pk}"
+        f"/evaluations/{modality.pk}"
+    )
+    client = api_client_for(trainer.user)
+    refused = client.put(url, {"scores": []}, content_type="application/json")
+    assert refused.status_code == 400 and "appréciation d'ensemble" in refused.json()["detail"]
+    ok = client.put(
+        url,
+        {"scores": [], "overall": {"level": "met", "evidence": "Oral de 30 minutes"}},
+        content_type="application/json",
+    )
+    assert ok.status_code == 200, ok.json()
+    assert ok.json()["overall"] == {"level": "met", "evidence": "Oral de 30 minutes", "comment": ""}

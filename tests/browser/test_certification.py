@@ -85,6 +85,7 @@ def test_equivalences_and_scoring_a_block(page, login_as, tmp_path, settings):
         page.get_by_label("Bloc").select_option(label=str(rncp.blocks.get(code=block_code)))
         page.get_by_label("Formation capitalisable suivie").fill("Analyse des besoins sociaux")
         page.get_by_label("Date de la formation").fill(completed_on.isoformat())
+        tick(page, "est identifiée « formation capitalisable »")
         page.get_by_label("Attestation de formation (PDF)").set_input_files(str(attestation))
         page.get_by_role("button", name="Accorder l'équivalence").click()
         expect(page.get_by_text(expected).first).to_be_visible()

@@ -70,6 +70,7 @@ def test_each_write_is_journaled_on_the_candidate(manager, settings, tmp_path):
         scores={c.pk: ScoreInput("met") for c in modality.criteria.all()},
     )
     plan.equivalence_grant(
+        capitalisable=True,
         membership=manager,
         enrolment=enrolment,
         block=rncp.blocks.all()[1],

@@ -50,6 +50,7 @@ def test_equivalence_five_years_old_granted_older_refused(
     settings.MEDIA_ROOT = tmp_path
     blocks = list(rncp.blocks.all())
     equivalence = plan.equivalence_grant(
+        capitalisable=True,
         membership=trainer,
         enrolment=enrolment,
         block=blocks[0],
@@ -61,6 +62,7 @@ def test_equivalence_five_years_old_granted_older_refused(
     assert BlockAcquisition.objects.get(enrolment=enrolment, block=blocks[0]).via == "equivalence"
     with pytest.raises(DomainError, match="a plus de 5 ans"):
         plan.equivalence_grant(
+            capitalisable=True,
             membership=trainer,
             enrolment=enrolment,
             block=blocks[1],
@@ -75,6 +77,7 @@ def test_equivalence_certificate_must_be_a_pdf(trainer, enrolment, rncp, setting
     settings.MEDIA_ROOT = tmp_path
     with pytest.raises(DomainError, match="L'attestation doit être un PDF"):
         plan.equivalence_grant(
+            capitalisable=True,
             membership=trainer,
             enrolment=enrolment,
             block=rncp.blocks.first(),
@@ -84,6 +87,7 @@ def test_equivalence_certificate_must_be_a_pdf(trainer, enrolment, rncp, setting
         )
     with pytest.raises(DomainError):
         plan.equivalence_grant(
+            capitalisable=True,
             membership=trainer,
             enrolment=enrolment,
             block=rncp.blocks.first(),

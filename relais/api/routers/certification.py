@@ -329,6 +329,12 @@ class ScoreOut(Schema):
     comment: str
 
 
+class OverallScore(Schema):
+    level: str = Field(max_length=8)
+    evidence: str = Field("", max_length=5000)
+    comment: str = Field("", max_length=5000)
+
+
 class EvaluationOut(Schema):
     id: int
     modality_id: int
@@ -337,6 +343,8 @@ class EvaluationOut(Schema):
     scored_on: dt.date | None
     version: int
     scores: list[ScoreOut]
+    # A modality without criteria in the referential is scored as a whole.
+    overall: OverallScore | None = None
 
 
 class ScoreIn(Schema):
@@ -349,6 +357,7 @@ class ScoreIn(Schema):
 class ScoresIn(Schema):
     version: int | None = None
     scores: list[ScoreIn] = Field(max_length=500)
+    overall: OverallScore | None = None
 
 
 def _enrolment(membership, enrolment_id: int) -> Enrolment:
@@ -381,6 +390,13 @@ def _evaluation(e: Evaluation) -> dict:
             }
             for s in e.scores.all()
         ],
+        "overall": {
+            "level": e.overall_level,
+            "evidence": e.overall_evidence,
+            "comment": e.overall_comment,
+        }
+        if e.overall_level
+        else None,
     }
 
 
@@ -425,6 +441,11 @@ def evaluation_score(
             s.criterion_id: evaluation_services.ScoreInput(s.level, s.evidence, s.comment)
             for s in payload.scores
         },
+        overall=evaluation_services.ScoreInput(
+            payload.overall.level, payload.overall.evidence, payload.overall.comment
+        )
+        if payload.overall
+        else None,
         expected_version=payload.version,
     )
     evaluation = Evaluation.objects.select_related("modality__block").get(pk=evaluation.pk)

@@ -20,6 +20,7 @@ from relais.certification.models.candidates import (
     GroupStatus,
     PlannedSession,
     Positioning,
+    SessionKind,
     StatusChange,
 )
 from relais.certification.models.juries import (
@@ -79,5 +80,6 @@ __all__ = [
     "PlannedSession",
     "Positioning",
     "ScoreLevel",
+    "SessionKind",
     "StatusChange",
 ]

@@ -215,6 +215,10 @@ class Enrolment(TimeStampedModel, VersionedModel):
         related_name="+",
     )
     certified_on = models.DateField("certifié le", null=True, blank=True)
+    # A withdrawal (« abandon ») is a status, never a deletion: the enrolment, its group and
+    # its history stay, with the date the candidate left and why.
+    withdrawn_on = models.DateField("abandon le", null=True, blank=True)
+    withdrawal_reason = models.CharField("motif de l'abandon", max_length=300, blank=True)
 
     class Meta:
         verbose_name = "inscription"
@@ -311,11 +315,23 @@ class Equivalence(TimeStampedModel):
         ]
 
 
+class SessionKind(models.TextChoices):
+    TRAINING = "training", "Formation"
+    SYNTHESIS = "synthesis", "Session de synthèse"
+    VALIDATION = "validation", "Session de validation"
+    WRITTEN = "written", "Écrit"
+    ORAL = "oral", "Oral"
+    OTHER = "other", "Autre"
+
+
 class PlannedSession(TimeStampedModel):
     """An item of the individual training plan: a training, a synthesis or validation
     session, a written file or an oral, with its date."""
 
     enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="plan")
+    kind = models.CharField(
+        "nature", max_length=10, choices=SessionKind.choices, default=SessionKind.TRAINING
+    )
     block = models.ForeignKey(
         "certification.Block", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

@@ -17,7 +17,12 @@ class ScoreLevel(models.TextChoices):
 
 
 class Evaluation(TimeStampedModel, VersionedModel):
-    """One modality of a block evaluated for one enrolment: scheduled, then scored."""
+    """One modality of a block evaluated for one enrolment: scheduled, then scored.
+
+    A modality whose fiche publishes no criteria (an oral, a simulation, an interview of
+    RNCP41885 or RNCP16575) is scored as a whole: one level, with evidence and a comment, on
+    the evaluation itself. A modality with criteria is scored criterion by criterion and
+    leaves these fields empty."""
 
     enrolment = models.ForeignKey(
         "certification.Enrolment", on_delete=models.CASCADE, related_name="evaluations"
@@ -30,6 +35,11 @@ class Evaluation(TimeStampedModel, VersionedModel):
     )
     scheduled_on = models.DateField("prévue le", null=True, blank=True)
     scored_on = models.DateField("notée le", null=True, blank=True)
+    overall_level = models.CharField(
+        "appréciation d'ensemble", max_length=8, choices=ScoreLevel.choices, blank=True
+    )
+    overall_evidence = models.TextField("éléments de preuve", blank=True)
+    overall_comment = models.TextField("commentaire", blank=True)
 
     class Meta:
         verbose_name = "évaluation"

@@ -41,6 +41,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "can_score": policies.can_score(request.membership),
             "can_run_groups": policies.can_run_groups(request.membership),
             "body": policies.body_of(request.membership),
+            "presided": selectors.presided_juries(request.membership),
         },
     )
 

@@ -135,6 +135,7 @@ def equivalence(request: HttpRequest, enrolment_pk: int) -> HttpResponse:
                 training_title=form.cleaned_data["training_title"],
                 completed_on=form.cleaned_data["completed_on"],
                 certificate=form.cleaned_data["certificate"],
+                capitalisable=form.cleaned_data["capitalisable"],
             ),
         )
         if saved.ok:
@@ -220,6 +221,9 @@ def score(request: HttpRequest, enrolment_pk: int, modality_pk: int) -> HttpResp
             initial[f"level_{s.criterion_id}"] = s.level
             initial[f"evidence_{s.criterion_id}"] = s.evidence
             initial[f"comment_{s.criterion_id}"] = s.comment
+        initial["overall_level"] = evaluation.overall_level
+        initial["overall_evidence"] = evaluation.overall_evidence
+        initial["overall_comment"] = evaluation.overall_comment
     form = forms.ScoreForm(request.POST or None, initial=initial, criteria=criteria)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -239,12 +243,19 @@ def score(request: HttpRequest, enrolment_pk: int, modality_pk: int) -> HttpResp
                     )
                     for c in criteria
                 },
+                overall=None
+                if criteria
+                else evaluations.ScoreInput(
+                    level=data["overall_level"],
+                    evidence=data["overall_evidence"],
+                    comment=data["overall_comment"],
+                ),
                 expected_version=data.get("version") if evaluation is not None else None,
             )
 
         saved = save_form(form, save)
         if saved.ok:
-            levels = [data[f"level_{c.pk}"] for c in criteria]
+            levels = [data[f"level_{c.pk}"] for c in criteria] or [data["overall_level"]]
             messages.success(
                 request,
                 f"Grille enregistrée ({modality.block.code}). Proposition au jury : "

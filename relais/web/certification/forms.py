@@ -18,6 +18,7 @@ from relais.certification.models import (
     MemberQuality,
     Modality,
     ScoreLevel,
+    SessionKind,
 )
 from relais.certification.surveys import Situation, check_survey_date
 from relais.web.forms_helpers import apply_rule, date_field
@@ -142,6 +143,14 @@ class EquivalenceForm(forms.Form):
         label="Formation capitalisable suivie", max_length=250, error_messages=REQUIRED
     )
     completed_on = date_field("Date de la formation")
+    capitalisable = forms.BooleanField(
+        label="La formation est identifiée « formation capitalisable » par l'organisme de "
+        "formation",
+        error_messages={
+            "required": "Seules les formations identifiées « formation capitalisable » sont "
+            "prises en équivalence."
+        },
+    )
     certificate = forms.FileField(
         label="Attestation de formation (PDF)",
         error_messages={"required": "Joignez l'attestation de formation (PDF)."},
@@ -180,6 +189,14 @@ class DocumentForm(forms.Form):
 
 
 class PlanForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="Nature",
+        choices=SessionKind.choices,
+        initial=SessionKind.TRAINING,
+        required=False,
+        help_text="Les sessions de synthèse et de validation (une par bloc) viennent après "
+        "toutes les formations du parcours.",
+    )
     title = forms.CharField(
         label="Formation, session de synthèse ou de validation, écrit, oral",
         max_length=250,
@@ -193,6 +210,9 @@ class PlanForm(forms.Form):
     def __init__(self, *args, certification: Certification, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["block"].queryset = certification.blocks.all()
+
+    def clean_kind(self) -> str:
+        return self.cleaned_data.get("kind") or SessionKind.TRAINING
 
 
 class GroupForm(forms.Form):
@@ -323,11 +343,37 @@ class ScoreForm(forms.Form):
                 required=False,
             )
 
+        if not criteria:
+            # The fiche gives this modality no criteria: it is scored as a whole.
+            self.fields["overall_level"] = forms.ChoiceField(
+                label="Appréciation d'ensemble de l'épreuve",
+                choices=ScoreLevel.choices,
+                widget=forms.RadioSelect,
+                error_messages={"required": "Donnez l'appréciation d'ensemble de l'épreuve."},
+            )
+            self.fields["overall_evidence"] = forms.CharField(
+                label="Éléments de preuve",
+                widget=forms.Textarea(attrs={"rows": 3}),
+                max_length=5000,
+                required=False,
+            )
+            self.fields["overall_comment"] = forms.CharField(
+                label="Commentaire",
+                widget=forms.Textarea(attrs={"rows": 3}),
+                max_length=5000,
+                required=False,
+            )
+
     def rows(self):
         return [
             (c, self[f"level_{c.pk}"], self[f"evidence_{c.pk}"], self[f"comment_{c.pk}"])
             for c in self.criteria
         ]
+
+    def overall_fields(self):
+        if self.criteria:
+            return []
+        return [self["overall_level"], self["overall_evidence"], self["overall_comment"]]
 
 
 class VerifyForm(forms.Form):

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from relais.certification import groups as services
 from relais.certification import policies
-from relais.certification.models import AccessRoute, CollectiveGroup, Enrolment
+from relais.certification.models import AccessRoute, CollectiveGroup, Enrolment, EnrolmentStatus
 from relais.core import journal
 from relais.core.errors import DomainError
 from relais.core.models import JournalAction
@@ -51,6 +51,7 @@ def _candidates_for(group: CollectiveGroup):
             access_route=AccessRoute.VAE,
             group__isnull=True,
         )
+        .exclude(status__in=[EnrolmentStatus.WITHDRAWN, EnrolmentStatus.CERTIFIED])
         .select_related("candidate")
         .order_by("candidate__last_name")
     )

@@ -4,6 +4,7 @@ candidates presented, the composition check, deliberation per block, and the min
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
@@ -62,10 +63,21 @@ def _eligible(session: JurySession):
     )
 
 
+def _viewable_jury(request: HttpRequest, jury_pk: int) -> JurySession:
+    """The jury, for its organisation's managers and for its president (who reads it to sign
+    the minutes, whatever their role); 403 for anyone else of the organisation."""
+    session = get_jury(request, jury_pk)
+    if not policies.can_view_jury(request.membership, session):
+        raise PermissionDenied
+    return session
+
+
 @module_required
 def jury_detail(request: HttpRequest, jury_pk: int) -> HttpResponse:
-    require(policies.can_manage, request)
-    session = get_jury(request, jury_pk)
+    session = _viewable_jury(request, jury_pk)
+    can_manage = policies.can_manage(request.membership)
+    if request.method == "POST" and not can_manage:
+        raise PermissionDenied
     member_form = forms.MemberForm(request.POST or None, organisation=request.organisation)
     if request.method == "POST" and member_form.is_valid():
         saved = save_form(
@@ -88,7 +100,8 @@ def jury_detail(request: HttpRequest, jury_pk: int) -> HttpResponse:
             messages.success(request, "Membre ajouté.")
             return redirect("certification:jury", session.pk)
     rows = selectors.jury_rows(session)
-    eligible = list(_eligible(session)[:200])
+    # The president reads the presented candidates only, not the ones that could be added.
+    eligible = list(_eligible(session)[:200]) if can_manage else []
     enrolments = [r["enrolment"] for r in rows] + eligible
     journal.record_request(
         request,
@@ -109,6 +122,8 @@ def jury_detail(request: HttpRequest, jury_pk: int) -> HttpResponse:
             "eligible": eligible,
             "member_form": member_form,
             "composition_rule": services.composition_rule_text(session),
+            "can_manage": can_manage,
+            "can_sign": policies.can_sign_minutes(request.membership, session),
         },
     )
 
@@ -197,8 +212,7 @@ def jury_deliberate(request: HttpRequest, jury_pk: int, enrolment_pk: int) -> Ht
 @module_required
 @require_POST
 def jury_sign(request: HttpRequest, jury_pk: int) -> HttpResponse:
-    require(policies.can_manage, request)
-    session = get_jury(request, jury_pk)
+    session = _viewable_jury(request, jury_pk)
     try:
         services.minutes_sign(membership=request.membership, session=session)
     except DomainError as error:
@@ -211,8 +225,7 @@ def jury_sign(request: HttpRequest, jury_pk: int) -> HttpResponse:
 @module_required
 @require_GET
 def jury_minutes(request: HttpRequest, jury_pk: int) -> HttpResponse:
-    require(policies.can_manage, request)
-    session = get_jury(request, jury_pk)
+    session = _viewable_jury(request, jury_pk)
     rows = selectors.jury_rows(session)
     content = services.minutes_pdf(session, rows=rows)
     enrolments = [r["enrolment"] for r in rows]

@@ -2,6 +2,7 @@ from django.urls import path
 
 from relais.web.certification import (
     candidates,
+    edits,
     enrolments,
     followup,
     groups,
@@ -17,10 +18,22 @@ urlpatterns = [
     path("", candidates.home, name="home"),
     path("verifier/", public.verify, name="verify"),
     path("referentiels/<str:code>/", candidates.referential, name="referential"),
+    path(
+        "statistiques/certificateurs/",
+        statistics.certifier_statistics,
+        name="certifier_statistics",
+    ),
     path("statistiques/<str:code>/", statistics.statistics, name="statistics"),
     path("candidats/", candidates.candidate_list, name="candidates"),
     path("candidats/nouveau/", candidates.candidate_create, name="candidate_create"),
     path("candidats/<int:candidate_pk>/", candidates.candidate_detail, name="candidate"),
+    path("candidats/<int:candidate_pk>/modifier/", edits.candidate_edit, name="candidate_edit"),
+    path("inscriptions/<int:enrolment_pk>/modifier/", edits.enrolment_edit, name="enrolment_edit"),
+    path(
+        "inscriptions/<int:enrolment_pk>/abandon/",
+        edits.enrolment_withdraw,
+        name="enrolment_withdraw",
+    ),
     path(
         "candidats/<int:candidate_pk>/export/",
         candidates.candidate_export_view,

@@ -277,6 +277,7 @@ def test_equivalence_page_refuses_a_non_pdf(client_of, manager, settings, tmp_pa
             "block": block.pk,
             "training_title": "Accueil",
             "completed_on": TODAY.isoformat(),
+            "capitalisable": "on",
             "certificate": SimpleUploadedFile("attestation.txt", b"bonjour"),
         },
     )
@@ -289,6 +290,7 @@ def test_equivalence_page_refuses_a_non_pdf(client_of, manager, settings, tmp_pa
             "block": block.pk,
             "training_title": "Accueil",
             "completed_on": TODAY.isoformat(),
+            "capitalisable": "on",
             "certificate": SimpleUploadedFile("attestation.pdf", PDF_BYTES),
         },
     )
