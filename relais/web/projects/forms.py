@@ -348,7 +348,12 @@ class WorkshopDesignForm(forms.Form):
     objectives = forms.CharField(label="Objectifs pédagogiques", max_length=3000, widget=TEXTAREA)
     content = forms.CharField(label="Contenu", max_length=6000, required=False, widget=TEXTAREA)
     duration_hours = forms.DecimalField(
-        label="Durée totale (heures)", max_digits=6, decimal_places=1, min_value=Decimal("0.5")
+        label="Durée totale (heures)",
+        max_digits=6,
+        decimal_places=1,
+        min_value=Decimal("0.5"),
+        localize=True,  # « 7,5 » as typed in French
+        error_messages={"invalid": "Indiquez la durée en heures (ex. 7,5)."},
     )
     methods = forms.CharField(
         label="Méthodes pédagogiques", max_length=3000, required=False, widget=TEXTAREA

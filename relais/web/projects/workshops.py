@@ -450,6 +450,9 @@ def enrolment_withdraw(request: HttpRequest, workshop_id: int, enrolment_id: int
         raise PermissionDenied
     back = reverse("projects:workshop_detail", args=[workshop.pk]) + "#participants"
     if enrolment.is_withdrawn:  # e.g. the form sent twice
+        journal.record_request(
+            request, JournalAction.VIEW, enrolment, also_covers=[enrolment.person]
+        )
         messages.info(request, "Cette personne est déjà sortie de l'atelier.")
         return redirect(back)
     enrolment.workshop = workshop
