@@ -1,5 +1,7 @@
 """Workshop designs — training sequences (API): objectives, content, duration, methods,
-materials, evaluation and the abilities they require, with their sessions. A design names
+materials, evaluation and the abilities they require, with their sessions (a workshop's
+list of sessions alone is in `relais.api.routers.workshops`, beside the POST on its path:
+one path belongs to one router). A design names
 no participant: every member of the organisation reads it; référents and managers create
 and change it (`relais.projects.policies`), as on the web pages. Sessions, enrolments and
 attendance are in `relais.api.routers.workshops`."""
@@ -7,7 +9,6 @@ attendance are in `relais.api.routers.workshops`."""
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import Count, Q
 from django.http import Http404, HttpRequest
 from ninja import Query, Router, Status
 
@@ -17,7 +18,7 @@ from relais.api.routers.people import ERRORS, WRITE_ERRORS, Id, OrganisationId, 
 from relais.api.routers.projects import ensure_writer
 from relais.api.routers.workshops import session_out
 from relais.api.schemas import ErrorOut
-from relais.api.schemas_projects import SessionOut, WorkshopIn, WorkshopOut, WorkshopPatchIn
+from relais.api.schemas_projects import WorkshopIn, WorkshopOut, WorkshopPatchIn
 from relais.core.errors import DomainError
 from relais.projects import workshop_changes
 from relais.projects import workshops as workshop_services
@@ -179,25 +180,3 @@ def _patch(
             required_level=abilities.get("required_level", workshop.required_level),
         )
     return workshop
-
-
-@router.get(
-    f"{WORKSHOPS}/{{workshop_id}}/sessions",
-    response={200: list[SessionOut], **ERRORS},
-    summary="Séances d'un atelier",
-    description="Toutes ses séances, annulées comprises (`cancelled`), par date.",
-)
-def workshop_sessions(request: HttpRequest, organisation_id: OrganisationId, workshop_id: Id):
-    acting_membership(request, organisation_id)
-    workshop = (
-        Workshop.objects.filter(organisation_id=organisation_id, pk=workshop_id)
-        .annotate(
-            enrolled=Count(
-                "enrolments", distinct=True, filter=Q(enrolments__withdrawn_at__isnull=True)
-            )
-        )
-        .first()
-    )
-    if workshop is None:
-        raise Http404
-    return [session_out(s, workshop.enrolled) for s in _sessions(workshop)]

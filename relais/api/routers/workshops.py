@@ -124,6 +124,22 @@ def session_create(
     return Status(201, session_out(session, workshop_services.enrolled_count(workshop)))
 
 
+@router.get(
+    "/organisations/{organisation_id}/workshops/{workshop_id}/sessions",
+    response={200: list[SessionOut], **ERRORS},
+    summary="Séances d'un atelier",
+    description="Toutes ses séances, annulées comprises (`cancelled`), par date.",
+)
+def workshop_sessions(request: HttpRequest, organisation_id: OrganisationId, workshop_id: Id):
+    acting_membership(request, organisation_id)
+    workshop = Workshop.objects.filter(organisation_id=organisation_id, pk=workshop_id).first()
+    if workshop is None:
+        raise Http404
+    enrolled = workshop_services.enrolled_count(workshop)
+    sessions = Session.objects.filter(workshop=workshop).order_by("starts_at", "id")
+    return [session_out(s, enrolled) for s in sessions.select_related("workshop")]
+
+
 @router.post(
     "/organisations/{organisation_id}/workshops/{workshop_id}/enrolments",
     response={409: ErrorOut, 201: list[EnrolmentOut], **ERRORS},
