@@ -149,7 +149,7 @@ class SessionOut(Schema):
     place: str
     facilitator_id: int
     capacity: int
-    enrolled: int = Field(description="Personnes inscrites à l'atelier (sorties exclues).")
+    enrolled: int = Field(description="Personnes inscrites à l'atelier (désinscrites exclues).")
     version: int
     cancelled: bool = Field(False, description="Séance annulée (ni présence, ni place comptée).")
     cancelled_at: datetime | None = None
@@ -230,7 +230,7 @@ class WorkshopOut(Schema):
     required_level: int
     version: int
     session_count: int
-    enrolled: int = Field(description="Personnes inscrites (sorties exclues).")
+    enrolled: int = Field(description="Personnes inscrites (désinscrites exclues).")
     sessions: list[SessionOut] | None = Field(
         None, description="Séances, annulées comprises (dans la consultation d'un atelier)."
     )
@@ -252,13 +252,13 @@ class EnrolmentOut(Schema):
 
 class EnrolmentDetailOut(EnrolmentOut):
     rating: int | None
-    withdrawn: bool = Field(description="Sorti·e de l'atelier (gardé dans l'historique).")
+    withdrawn: bool = Field(description="Désinscrit·e de l'atelier (gardé dans l'historique).")
     withdrawn_at: datetime | None
     withdrawal_reason: str
 
 
 class WithdrawIn(InputSchema):
-    reason: str = _text("Motif de la sortie de l'atelier.", 300)
+    reason: str = _text("Motif de la désinscription.", 300)
 
 
 class AttendanceRow(Schema):

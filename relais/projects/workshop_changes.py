@@ -292,10 +292,10 @@ def enrolment_withdraw(*, enrolment: Enrolment, actor: User, reason: str) -> Enr
         raise PermissionDenied("Vous n'avez pas accès à l'accompagnement de cette personne.")
     if current.is_withdrawn:
         raise DomainError(
-            f"{current.person.display_name} est déjà sorti·e de cet atelier "
+            f"{current.person.display_name} est déjà désinscrit·e de cet atelier "
             f"(le {timezone.localtime(current.withdrawn_at):%d/%m/%Y})."
         )
-    cleaned = _reason(reason, "reason", "de la sortie")
+    cleaned = _reason(reason, "reason", "de la désinscription")
     now = timezone.now()
     Enrolment.objects.filter(pk=current.pk).update(
         withdrawn_at=now, withdrawn_by=actor, withdrawal_reason=cleaned, updated_at=now
@@ -303,7 +303,7 @@ def enrolment_withdraw(*, enrolment: Enrolment, actor: User, reason: str) -> Enr
     _end_steps(
         [current.step_id],
         status=StepStatus.ABANDONED,
-        note=f"Sortie de l'atelier le {timezone.localdate(now):%d/%m/%Y} : {cleaned}",
+        note=f"Désinscrit·e de l'atelier le {timezone.localdate(now):%d/%m/%Y} : {cleaned}",
         actor=actor,
     )
     current.refresh_from_db()

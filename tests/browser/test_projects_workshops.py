@@ -188,7 +188,7 @@ def test_edit_a_session_cancel_another_and_withdraw_a_person(page, login_as, org
     leaving = enrolments[1]
     page.goto(f"/projets/ateliers/{workshop.pk}/")
     page.get_by_test_id(f"withdraw-{leaving.pk}").click()
-    label(page, "Motif de la sortie").fill("A repris un emploi à temps plein.")
+    label(page, "Motif de la désinscription").fill("A repris un emploi à temps plein.")
     page.get_by_test_id("withdraw-submit").click()
     expect(page.get_by_text("sa place est libérée")).to_be_visible()
     expect(page.get_by_test_id("participants")).not_to_contain_text("Martin")

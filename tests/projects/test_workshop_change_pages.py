@@ -265,14 +265,14 @@ def test_withdraw_page_then_history(referent_client, workshop, referent):
     response = referent_client.post(url, {"reason": "A repris un emploi"}, follow=True)
     text = page_text(response)
     assert "sa place est libérée" in text
-    assert "Sorties de l'atelier" in text and "A repris un emploi" in text
+    assert "Désinscriptions (historique)" in text and "A repris un emploi" in text
     assert "Participants (0)" in text
     assert AccessLogEntry.objects.filter(
-        action="update", summary__contains="sortie de l'atelier"
+        action="update", summary__contains="désinscription de l'atelier"
     ).exists()
     # Sent twice: told, nothing more.
     response = referent_client.post(url, {"reason": "Encore"}, follow=True)
-    assert "déjà sortie" in page_text(response)
+    assert "déjà désinscrite" in page_text(response)
     assert Enrolment.objects.get(pk=enrolment.pk).withdrawal_reason == "A repris un emploi"
 
 

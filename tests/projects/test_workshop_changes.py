@@ -397,7 +397,7 @@ def test_withdraw_keeps_history_frees_the_seat_and_abandons_the_step(workshop, r
     assert Enrolment.objects.filter(pk=enrolment.pk).exists()  # kept in history
     step = Step.objects.get(pk=enrolment.step_id)
     assert step.status == StepStatus.ABANDONED
-    assert "Sortie de l'atelier" in step.outcome and "A trouvé un emploi" in step.outcome
+    assert "Désinscrit·e de l'atelier" in step.outcome and "A trouvé un emploi" in step.outcome
     assert workshops.enrolled_count(workshop) == 0
     # The seat is free: another person takes it; the same person may come back later.
     (other,) = enrolled(workshop, referent)
@@ -418,7 +418,7 @@ def test_withdraw_bad_input_twice_and_permissions(workshop, referent, staff_memb
     with pytest.raises(PermissionDenied):
         workshop_changes.enrolment_withdraw(enrolment=enrolment, actor=staff_member, reason="x")
     workshop_changes.enrolment_withdraw(enrolment=enrolment, actor=referent, reason="Départ")
-    with pytest.raises(DomainError, match="déjà sorti"):
+    with pytest.raises(DomainError, match="déjà désinscrit"):
         workshop_changes.enrolment_withdraw(enrolment=enrolment, actor=referent, reason="Départ")
 
 

@@ -338,7 +338,7 @@ def _participants_workshop(
     "/organisations/{organisation_id}/workshops/{workshop_id}/enrolments",
     response={200: list[EnrolmentDetailOut], **ERRORS},
     summary="Inscriptions à un atelier",
-    description="Les personnes inscrites, et celles sorties de l'atelier (`withdrawn`, "
+    description="Les personnes inscrites, et celles désinscrites (`withdrawn`, "
     "gardées dans l'historique). Réservé aux rôles qui accompagnent ; journalisé.",
 )
 def enrolment_list(request: HttpRequest, organisation_id: OrganisationId, workshop_id: Id):
@@ -359,10 +359,10 @@ def enrolment_list(request: HttpRequest, organisation_id: OrganisationId, worksh
 @router.post(
     "/organisations/{organisation_id}/workshops/{workshop_id}/enrolments/{enrolment_id}/withdraw",
     response={200: EnrolmentDetailOut, **ERRORS},
-    summary="Sortie d'une personne de l'atelier",
+    summary="Désinscrire une personne de l'atelier",
     description="Avec le motif. L'inscription reste dans l'historique, la place est libérée, "
     "l'étape « Atelier » de son parcours devient abandonnée. Demande l'accès à "
-    "l'accompagnement de la personne ; refusée (400) si elle est déjà sortie.",
+    "l'accompagnement de la personne ; refusée (400) si elle est déjà désinscrite.",
 )
 def enrolment_withdraw(
     request: HttpRequest,
@@ -390,7 +390,7 @@ def enrolment_withdraw(
         request,
         JournalAction.UPDATE,
         enrolment,
-        summary=f"API : sortie de l'atelier n° {workshop.pk}",
+        summary=f"API : désinscription de l'atelier n° {workshop.pk}",
         also_covers=[enrolment.person],
     )
     return _enrolment_out(enrolment)

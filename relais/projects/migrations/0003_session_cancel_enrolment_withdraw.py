@@ -22,12 +22,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="enrolment",
             name="withdrawal_reason",
-            field=models.CharField(blank=True, max_length=300, verbose_name="motif de la sortie"),
+            field=models.CharField(blank=True, max_length=300, verbose_name="motif de la désinscription"),
         ),
         migrations.AddField(
             model_name="enrolment",
             name="withdrawn_at",
-            field=models.DateTimeField(blank=True, null=True, verbose_name="sortie le"),
+            field=models.DateTimeField(blank=True, null=True, verbose_name="désinscrit·e le"),
         ),
         migrations.AddField(
             model_name="enrolment",

@@ -142,11 +142,11 @@ class Enrolment(TimeStampedModel):
     evaluation = models.TextField("évaluation du participant", max_length=3000, blank=True)
     # A person who leaves the sequence: the enrolment stays (history, attendance already
     # recorded), frees its seat, and the person may be enrolled again later (a new row).
-    withdrawn_at = models.DateTimeField("sortie le", null=True, blank=True)
+    withdrawn_at = models.DateTimeField("désinscrit·e le", null=True, blank=True)
     withdrawn_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    withdrawal_reason = models.CharField("motif de la sortie", max_length=300, blank=True)
+    withdrawal_reason = models.CharField("motif de la désinscription", max_length=300, blank=True)
 
     objects = EnrolmentQuerySet.as_manager()
 

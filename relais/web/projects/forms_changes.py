@@ -62,6 +62,6 @@ class SessionCancelForm(forms.Form):
 
 class WithdrawForm(forms.Form):
     reason = reason_field(
-        "Motif de la sortie",
+        "Motif de la désinscription",
         "Ajouté au résultat de l'étape « Atelier » de son parcours, qui devient abandonnée.",
     )

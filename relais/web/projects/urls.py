@@ -81,7 +81,7 @@ urlpatterns = [
         name="enrolment_evaluation",
     ),
     path(
-        "ateliers/<int:workshop_id>/inscriptions/<int:enrolment_id>/sortie/",
+        "ateliers/<int:workshop_id>/inscriptions/<int:enrolment_id>/desinscrire/",
         workshops.enrolment_withdraw,
         name="enrolment_withdraw",
     ),

@@ -145,7 +145,7 @@ def workshop_detail(request: HttpRequest, workshop_id: int) -> HttpResponse:
             workshop,
             everyone,
             f"atelier n° {workshop.pk} : {len(enrolments)} participants"
-            + (f", {len(withdrawn)} sortis" if withdrawn else ""),
+            + (f", {len(withdrawn)} désinscrits" if withdrawn else ""),
         )
     else:
         enrolled = services.enrolled_count(workshop)
@@ -453,7 +453,7 @@ def enrolment_withdraw(request: HttpRequest, workshop_id: int, enrolment_id: int
         journal.record_request(
             request, JournalAction.VIEW, enrolment, also_covers=[enrolment.person]
         )
-        messages.info(request, "Cette personne est déjà sortie de l'atelier.")
+        messages.info(request, "Cette personne est déjà désinscrite de l'atelier.")
         return redirect(back)
     enrolment.workshop = workshop
     form = WithdrawForm(request.POST or None)
@@ -469,12 +469,12 @@ def enrolment_withdraw(request: HttpRequest, workshop_id: int, enrolment_id: int
                 request,
                 JournalAction.UPDATE,
                 enrolment,
-                summary=f"sortie de l'atelier n° {workshop.pk}",
+                summary=f"désinscription de l'atelier n° {workshop.pk}",
                 also_covers=[enrolment.person],
             )
             messages.success(
                 request,
-                f"{enrolment.person.display_name} est sorti·e de l'atelier ; sa place est "
+                f"{enrolment.person.display_name} est désinscrit·e de l'atelier ; sa place est "
                 "libérée et l'étape « Atelier » de son parcours est abandonnée.",
             )
             return redirect(back)
