@@ -66,7 +66,8 @@ def session_out(session: Session, enrolled: int | None = None) -> dict:
     "/organisations/{organisation_id}/sessions",
     response={200: list[SessionOut], **ERRORS},
     summary="Séances d'ateliers d'une période",
-    description="Du `start` (inclus) au `end` (exclu), au plus 93 jours ; sans participant nommé.",
+    description="Du `start` (inclus) au `end` (exclu), au plus 93 jours ; sans participant "
+    "nommé ; les séances annulées y sont, marquées `cancelled`.",
 )
 def session_list(
     request: HttpRequest, organisation_id: OrganisationId, start: dt.date, end: dt.date
