@@ -171,6 +171,10 @@ def test_session_patch_capacity_and_cancel(referent, organisation):
     assert patch(client, url, {"version": 3, "place": "Y"}).status_code == 400
     listed = client.get(f"{base(organisation)}/workshops/{workshop.pk}/sessions").json()
     assert listed[0]["cancelled"] is True
+    read = client.get(url).json()
+    assert (read["cancelled"], read["cancellation_reason"], read["enrolled"]) == (True, "Grève", 3)
+    outsider = api(MembershipFactory(organisation=OrganisationFactory(), role="manager").user)
+    assert outsider.get(url).status_code == 404
 
 
 def test_session_changes_refused_to_staff_and_outsiders(referent, staff_member, organisation):

@@ -258,6 +258,24 @@ def _writable_session(request: HttpRequest, organisation_id: int, session_id: in
     return session
 
 
+@router.get(
+    "/organisations/{organisation_id}/sessions/{session_id}",
+    response={200: SessionOut, **ERRORS},
+    summary="Consulter une séance",
+    description="Sans participant nommé ; une séance annulée l'est avec son motif.",
+)
+def session_detail(request: HttpRequest, organisation_id: OrganisationId, session_id: Id):
+    acting_membership(request, organisation_id)
+    session = (
+        Session.objects.filter(organisation_id=organisation_id, pk=session_id)
+        .select_related("workshop")
+        .first()
+    )
+    if session is None:
+        raise Http404
+    return session_out(session, workshop_services.enrolled_count(session.workshop_id))
+
+
 @router.patch(
     "/organisations/{organisation_id}/sessions/{session_id}",
     response={200: SessionOut, **WRITE_ERRORS},
