@@ -22,7 +22,9 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="enrolment",
             name="withdrawal_reason",
-            field=models.CharField(blank=True, max_length=300, verbose_name="motif de la désinscription"),
+            field=models.CharField(
+                blank=True, max_length=300, verbose_name="motif de la désinscription"
+            ),
         ),
         migrations.AddField(
             model_name="enrolment",
