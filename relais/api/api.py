@@ -96,6 +96,7 @@ api.add_router("/", "relais.api.routers.territory.router")
 api.add_router("/", "relais.api.routers.certification.router")
 api.add_router("/", "relais.api.routers.projects.router")
 api.add_router("/", "relais.api.routers.workshops.router")
+api.add_router("/", "relais.api.routers.sequences.router")
 api.add_router("/", "relais.api.routers.reporting.router")
 api.add_router("/", "relais.api.routers.person_space.router")
 

@@ -1,5 +1,5 @@
-"""Schemas of the projects API: projects, the action plan's tasks, workshop sessions and
-their attendance."""
+"""Schemas of the projects API: projects, the action plan's tasks, workshop designs
+(sequences), their sessions, enrolments and attendance."""
 
 from __future__ import annotations
 
@@ -149,8 +149,91 @@ class SessionOut(Schema):
     place: str
     facilitator_id: int
     capacity: int
-    enrolled: int
+    enrolled: int = Field(description="Personnes inscrites à l'atelier (désinscrites exclues).")
     version: int
+    cancelled: bool = Field(False, description="Séance annulée (ni présence, ni place comptée).")
+    cancelled_at: datetime | None = None
+    cancellation_reason: str = ""
+
+
+class SessionPatchIn(InputSchema):
+    version: int = Field(ge=0, description=VERSION_DOC)
+    starts_at: datetime = Field(None, description="Début.")
+    ends_at: datetime = Field(None, description="Fin (au plus 12 heures après le début).")
+    place: str = _text("Lieu.", 200, default=None)
+    facilitator_id: int = Field(
+        None, ge=1, le=MAX_ID, description="Animateur, membre de la structure."
+    )
+    capacity: int = Field(
+        None, ge=1, le=500, description="Nombre de places (pas moins que les inscrits)."
+    )
+
+
+class SessionCancelIn(InputSchema):
+    version: int = Field(ge=0, description=VERSION_DOC)
+    reason: str = _text(
+        "Motif de l'annulation (visible de toute la structure : ni nom ni donnée personnelle).",
+        300,
+    )
+
+
+class WorkshopIn(InputSchema):
+    title: str = _text("Intitulé.", 200)
+    objectives: str = _text("Objectifs pédagogiques.", 3000)
+    duration_hours: Decimal = Field(
+        description="Durée totale en heures (plus de 0, au plus 2 000)."
+    )
+    content: str = _text("Contenu.", 6000, default="")
+    methods: str = _text("Méthodes pédagogiques.", 3000, default="")
+    materials: str = _text("Supports et matériel.", 3000, default="")
+    evaluation: str = _text("Modalités d'évaluation.", 3000, default="")
+    project_id: int | None = Field(
+        None, ge=1, le=MAX_ID, description="Projet collectif de la structure (facultatif)."
+    )
+    required_abilities: list[str] = Field(
+        default_factory=list,
+        max_length=100,
+        description="Habiletés requises ou travaillées (codes du vocabulaire du module emploi).",
+    )
+    required_level: int = Field(
+        2, ge=1, le=4, description="Niveau à partir duquel une habileté est acquise (1 à 4)."
+    )
+
+
+class WorkshopPatchIn(InputSchema):
+    version: int = Field(ge=0, description=VERSION_DOC)
+    title: str = _text("Intitulé.", 200, default=None)
+    objectives: str = _text("Objectifs pédagogiques.", 3000, default=None)
+    duration_hours: Decimal = Field(None, description="Durée totale en heures.")
+    content: str = _text("Contenu.", 6000, default=None)
+    methods: str = _text("Méthodes pédagogiques.", 3000, default=None)
+    materials: str = _text("Supports et matériel.", 3000, default=None)
+    evaluation: str = _text("Modalités d'évaluation.", 3000, default=None)
+    project_id: int | None = Field(
+        None, ge=1, le=MAX_ID, description="Projet collectif (null : aucun)."
+    )
+    required_abilities: list[str] = Field(None, max_length=100, description="Habiletés requises.")
+    required_level: int = Field(None, ge=1, le=4, description="Niveau requis (1 à 4).")
+
+
+class WorkshopOut(Schema):
+    id: int
+    title: str
+    project_id: int | None
+    objectives: str
+    content: str
+    duration_hours: Decimal
+    methods: str
+    materials: str
+    evaluation: str
+    required_abilities: list[str]
+    required_level: int
+    version: int
+    session_count: int
+    enrolled: int = Field(description="Personnes inscrites (désinscrites exclues).")
+    sessions: list[SessionOut] | None = Field(
+        None, description="Séances, annulées comprises (dans la consultation d'un atelier)."
+    )
 
 
 class EnrolIn(InputSchema):
@@ -165,6 +248,17 @@ class EnrolmentOut(Schema):
     person_id: int
     step_id: int | None
     consent_on: date
+
+
+class EnrolmentDetailOut(EnrolmentOut):
+    rating: int | None
+    withdrawn: bool = Field(description="Désinscrit·e de l'atelier (gardé dans l'historique).")
+    withdrawn_at: datetime | None
+    withdrawal_reason: str
+
+
+class WithdrawIn(InputSchema):
+    reason: str = _text("Motif de la désinscription.", 300)
 
 
 class AttendanceRow(Schema):

@@ -1,8 +1,8 @@
 """Demo data of the projects module: a collective project of the demo CCAS (sheet, SMART
 objectives, partners, budget, plan with dependencies, risks, SWOT, journal, an impact
 indicator) and a workshop with two sessions, five enrolled persons and the attendance of
-the first session (one absence in each référent's caseload), and a workshop of each other
-demo organisation. Written through the services; idempotent (a project already there is
+the first session (one absence in each référent's caseload), a third session cancelled and
+one participant who left the sequence, and a workshop of each other demo organisation. Written through the services; idempotent (a project already there is
 left as it is) and deterministic (dates relative to today)."""
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from django.utils import timezone
 from relais.accounts.models import Organisation, User
 from relais.pathways.models import Pathway
 from relais.people.models import Person
-from relais.projects import budget, plan, services, workshops
-from relais.projects.models import Project
+from relais.projects import budget, plan, services, workshop_changes, workshops
+from relais.projects.models import Enrolment, Project
 
 TITLE = "Jardin solidaire du quartier Saint-Jean"
 MANAGER = "responsable.ccas@relais.localhost"
@@ -245,6 +245,7 @@ def seed_projects(organisations: dict[str, Organisation]) -> ProjectsReport:
         capacity=10,
     )
     enrolled = _enrol_with_one_absence(workshop, past, manager, referent)
+    _cancel_and_withdraw(workshop, manager, referent, later + dt.timedelta(days=7))
     for key, title in (
         ("plie", "Savoir se présenter à un employeur"),
         ("aci", "Gestes et postures au travail"),
@@ -290,6 +291,36 @@ def _enrol_with_one_absence(workshop, session, actor: User, facilitator: User) -
         session=current, actor=facilitator, expected_version=current.version, statuses=statuses
     )
     return len(enrolments)
+
+
+def _cancel_and_withdraw(workshop, actor: User, facilitator: User, start: dt.datetime) -> None:
+    """A session cancelled (marked in the workshop, the calendar and the ICS file) and a
+    participant who came to the first session and then left the sequence (in the
+    workshop's history, their step abandoned)."""
+    session = workshops.session_create(
+        workshop=workshop,
+        actor=actor,
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=3),
+        place="Jardin Saint-Jean",
+        facilitator=facilitator,
+        capacity=10,
+    )
+    workshop_changes.session_cancel(
+        session=session,
+        actor=actor,
+        expected_version=session.version,
+        reason="Jardin fermé ce jour-là (travaux de la ville).",
+    )
+    leaving = (
+        Enrolment.objects.filter(workshop=workshop, attendances__status="present")
+        .order_by("-pk")
+        .first()
+    )
+    if leaving is not None:
+        workshop_changes.enrolment_withdraw(
+            enrolment=leaving, actor=actor, reason="A trouvé un emploi à temps plein."
+        )
 
 
 def _workshop_of(organisation: Organisation, title: str) -> int:

@@ -57,6 +57,7 @@ class CalendarPeriod:
     end: dt.date  # last day
     weeks: list[list[CalendarDay]]
     count: int
+    cancelled: int = 0
 
 
 def calendar_period(
@@ -82,7 +83,8 @@ def calendar_period(
             days[local.date()].sessions.append(session)
     ordered = list(days.values())
     weeks = [ordered[i : i + 7] for i in range(0, len(ordered), 7)]
-    return CalendarPeriod(start, end, weeks, len(sessions))
+    cancelled = sum(1 for s in sessions if s.cancelled_at is not None)
+    return CalendarPeriod(start, end, weeks, len(sessions), cancelled)
 
 
 def month(organisation_id: int, day: dt.date, today: dt.date) -> CalendarPeriod:
@@ -132,13 +134,24 @@ def sessions_ics(organisation_id: int, *, now: dt.datetime | None = None) -> tup
         event.add("dtstamp", now)
         event.add("dtstart", session.starts_at.astimezone(dt.UTC))
         event.add("dtend", session.ends_at.astimezone(dt.UTC))
-        event.add("summary", f"Atelier — {session.workshop.title}")
-        event.add("location", session.place)
         facilitator = session.facilitator.get_full_name() or session.facilitator.email
-        lines = [
-            f"Animation : {facilitator}",
-            f"Inscrits : {session.enrolled or 0} / {session.capacity} places",
-        ]
+        if session.is_cancelled:
+            # Calendars that imported the session mark it cancelled (RFC 5545, with the
+            # sequence bumped by the cancellation) rather than keep it or lose it silently.
+            event.add("status", "CANCELLED")
+            event.add("summary", f"ANNULÉE — Atelier — {session.workshop.title}")
+            lines = [
+                f"Séance annulée : {session.cancellation_reason}",
+                f"Animation : {facilitator}",
+            ]
+        else:
+            event.add("status", "CONFIRMED")
+            event.add("summary", f"Atelier — {session.workshop.title}")
+            lines = [
+                f"Animation : {facilitator}",
+                f"Inscrits : {session.enrolled or 0} / {session.capacity} places",
+            ]
+        event.add("location", session.place)
         path = link("workshop", session.workshop_id)
         if path:
             lines.append(absolute(path))

@@ -21,7 +21,8 @@ from relais.projects.selectors import participant_outcomes
 
 def attendance_sheet_pdf(session: Session) -> tuple[bytes, list[Enrolment]]:
     enrolments = list(
-        Enrolment.objects.filter(workshop_id=session.workshop_id)
+        Enrolment.objects.active()
+        .filter(workshop_id=session.workshop_id)
         .select_related("person")
         .order_by("person__birth_name", "person__first_names", "id")
     )

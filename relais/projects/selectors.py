@@ -35,7 +35,9 @@ def workshops_of(organisation_id: int) -> QuerySet[Workshop]:
         .select_related("project")
         .annotate(
             session_count=Count("sessions", distinct=True),
-            enrolled=Count("enrolments", distinct=True),
+            enrolled=Count(
+                "enrolments", distinct=True, filter=Q(enrolments__withdrawn_at__isnull=True)
+            ),
         )
         .order_by("title", "id")
     )
@@ -43,9 +45,11 @@ def workshops_of(organisation_id: int) -> QuerySet[Workshop]:
 
 def sessions_between(organisation_id: int, start, end) -> QuerySet[Session]:
     """Sessions starting in [start, end), with their workshop and facilitator. One query
-    on the (organisation, starts_at) index; the enrolled count comes from the workshop."""
+    on the (organisation, starts_at) index; the enrolled count comes from the workshop
+    (withdrawn enrolments excepted). Cancelled sessions are there too (`is_cancelled`)."""
     enrolled = (
-        Enrolment.objects.filter(workshop=OuterRef("workshop_id"))
+        Enrolment.objects.active()
+        .filter(workshop=OuterRef("workshop_id"))
         .order_by()
         .values("workshop")
         .annotate(n=Count("id"))
@@ -184,7 +188,9 @@ def group_needs(workshop: Workshop, *, adding: Iterable[int] = ()) -> GroupNeeds
     have the accompaniment capability on each of its persons, and so see each person's
     diagnostic and abilities; a person of another organisation cannot be enrolled). Three
     queries, whatever the number of persons."""
-    enrolled = Enrolment.objects.filter(workshop=workshop).values_list("person_id", flat=True)
+    enrolled = (
+        Enrolment.objects.active().filter(workshop=workshop).values_list("person_id", flat=True)
+    )
     person_ids = set(enrolled) | {int(pk) for pk in adding}
     if not person_ids:
         return GroupNeeds(0, [], [], workshop.required_level)

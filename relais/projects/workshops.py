@@ -158,8 +158,53 @@ def workshop_require(
     return update_versioned(current, expected_version=expected_version, actor=actor, changes=values)
 
 
-def _enrolled_count(workshop: Workshop) -> int:
-    return Enrolment.objects.filter(workshop=workshop).count()
+def step_title(workshop_title: str) -> str:
+    """The title of the step an enrolment puts on the person's pathway."""
+    return f"Atelier : {workshop_title}"[:200]
+
+
+def enrolled_count(workshop: Workshop | int) -> int:
+    """Persons enrolled in the sequence now (a withdrawn enrolment frees its seat)."""
+    return Enrolment.objects.active().filter(workshop=workshop).count()
+
+
+def check_session_times(starts_at: dt.datetime | None, ends_at: dt.datetime | None) -> None:
+    """A session's start and end: present, plausible, in order, at most 12 hours. The
+    session forms run it in their clean() too."""
+    if starts_at is None:
+        raise DomainError("Indiquez le début de la séance.", field="starts_at")
+    if ends_at is None:
+        raise DomainError("Indiquez la fin de la séance.", field="ends_at")
+    check_date(timezone.localtime(starts_at).date(), "starts_at", "La date de la séance")
+    if ends_at <= starts_at:
+        raise DomainError("La fin de la séance doit suivre son début.", field="ends_at")
+    if ends_at - starts_at > dt.timedelta(hours=12):
+        raise DomainError(
+            "Une séance dure au plus 12 heures : créez-en plusieurs.", field="ends_at"
+        )
+
+
+def check_capacity(capacity: int | None, enrolled: int) -> None:
+    """Between 1 and 500 places, and not fewer than the persons already enrolled."""
+    if capacity is None or capacity < 1 or capacity > 500:
+        raise DomainError("Indiquez un nombre de places entre 1 et 500.", field="capacity")
+    if capacity < enrolled:
+        raise DomainError(
+            f"{enrolled} personne{'s' if enrolled > 1 else ''} "
+            f"{'sont' if enrolled > 1 else 'est'} déjà inscrite{'s' if enrolled > 1 else ''} : "
+            f"prévoyez au moins {enrolled} places, ou retirez d'abord des inscriptions.",
+            field="capacity",
+        )
+
+
+def check_facilitator(facilitator: User | None, organisation_id: int) -> None:
+    if (
+        facilitator is None
+        or not Membership.objects.active()
+        .filter(user=facilitator, organisation_id=organisation_id)
+        .exists()
+    ):
+        raise DomainError("Choisissez un animateur membre de la structure.", field="facilitator")
 
 
 @transaction.atomic
@@ -174,32 +219,9 @@ def session_create(
     capacity: int | None,
 ) -> Session:
     current = _locked_workshop(workshop, actor)
-    if starts_at is None:
-        raise DomainError("Indiquez le début de la séance.", field="starts_at")
-    if ends_at is None:
-        raise DomainError("Indiquez la fin de la séance.", field="ends_at")
-    check_date(timezone.localtime(starts_at).date(), "starts_at", "La date de la séance")
-    if ends_at <= starts_at:
-        raise DomainError("La fin de la séance doit suivre son début.", field="ends_at")
-    if ends_at - starts_at > dt.timedelta(hours=12):
-        raise DomainError(
-            "Une séance dure au plus 12 heures : créez-en plusieurs.", field="ends_at"
-        )
-    if (
-        facilitator is None
-        or not Membership.objects.active()
-        .filter(user=facilitator, organisation_id=current.organisation_id)
-        .exists()
-    ):
-        raise DomainError("Choisissez un animateur membre de la structure.", field="facilitator")
-    if capacity is None or capacity < 1 or capacity > 500:
-        raise DomainError("Indiquez un nombre de places entre 1 et 500.", field="capacity")
-    enrolled = _enrolled_count(current)
-    if capacity < enrolled:
-        raise DomainError(
-            f"{enrolled} personnes sont déjà inscrites : prévoyez au moins {enrolled} places.",
-            field="capacity",
-        )
+    check_session_times(starts_at, ends_at)
+    check_facilitator(facilitator, current.organisation_id)
+    check_capacity(capacity, enrolled_count(current))
     values = validated(Session, {"place": clean_text(place)}, workshop=current)
     return Session.objects.create(
         workshop=current,
@@ -246,9 +268,9 @@ def enrol(
         .values_list("pk", flat=True)
     )
     already = set(
-        Enrolment.objects.filter(workshop=current, person__in=persons).values_list(
-            "person_id", flat=True
-        )
+        Enrolment.objects.active()
+        .filter(workshop=current, person__in=persons)
+        .values_list("person_id", flat=True)
     )
     problems: list[str] = []
     seen: set[int] = set()
@@ -258,12 +280,14 @@ def enrol(
         if person.pk in seen or person.pk in already:
             problems.append(f"{person.display_name} est déjà inscrit·e à cet atelier.")
         seen.add(person.pk)
-    upcoming = list(
-        Session.objects.filter(workshop=current, starts_at__gte=timezone.now()).order_by(
-            "starts_at"
+    sessions = Session.objects.filter(workshop=current, cancelled_at__isnull=True)
+    upcoming = list(sessions.filter(starts_at__gte=timezone.now()).order_by("starts_at"))
+    if not upcoming and not sessions.exists() and current.sessions.exists():
+        problems.append(
+            "Toutes les séances de cet atelier sont annulées : programmez-en une nouvelle "
+            "avant d'inscrire des personnes."
         )
-    )
-    total = len(already) + len(seen - already)
+    total = enrolled_count(current) + len(seen - already)
     for session in upcoming:
         if total > session.capacity:
             local = timezone.localtime(session.starts_at)
@@ -294,7 +318,7 @@ def enrol(
             pathway=pathways[person.pk],
             actor=actor,
             kind=StepKind.WORKSHOP,
-            title=f"Atelier : {current.title}"[:200],
+            title=step_title(current.title),
             owner=StepOwner.PERSON,
             planned_on=planned_on,
         )
@@ -318,11 +342,15 @@ def attendance_record(
     )
     ensure_writer(actor, current.organisation_id)
     check_version(current, expected_version)
+    if current.is_cancelled:
+        raise DomainError("Cette séance est annulée : il n'y a pas de présence à saisir.")
     if current.starts_at > timezone.now():
         raise DomainError(
             "La séance n'a pas encore commencé : l'émargement se saisit à partir de son début."
         )
-    enrolments = {e.pk: e for e in Enrolment.objects.filter(workshop_id=current.workshop_id)}
+    enrolments = {
+        e.pk: e for e in Enrolment.objects.active().filter(workshop_id=current.workshop_id)
+    }
     unknown = [pk for pk in statuses if pk not in enrolments]
     if unknown:
         raise DomainError("Une personne de la feuille n'est pas inscrite à cet atelier.")

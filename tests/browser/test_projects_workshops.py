@@ -100,3 +100,100 @@ def test_workshop_enrolment_attendance_and_timeline(page, login_as, organisation
         section.get_by_role("link", name="Atelier : Préparer un entretien d'embauche", exact=True)
     ).to_be_visible()
     expect(section.get_by_text("Absent·e").first).to_be_visible()
+
+
+def test_edit_a_session_cancel_another_and_withdraw_a_person(page, login_as, organisation):
+    """The design and a session changed, another session cancelled (shown as such in the
+    workshop and the calendar), a person withdrawn (history kept, step abandoned)."""
+    from relais.pathways.models import StepStatus
+    from relais.projects import workshops
+    from tests.factories.projects import SessionFactory, WorkshopFactory
+
+    referent = MembershipFactory(
+        organisation=organisation,
+        role="referent",
+        user__first_name="Nadia",
+        user__last_name="Haddad",
+    ).user
+    workshop = WorkshopFactory(organisation=organisation, title="Oser l'entretien")
+    soon = (timezone.localtime() + dt.timedelta(days=3)).replace(
+        hour=9, minute=30, second=0, microsecond=0
+    )
+    first = SessionFactory(
+        workshop=workshop,
+        facilitator=referent,
+        starts_at=soon,
+        ends_at=soon + dt.timedelta(hours=2),
+        place="Salle 1",
+    )
+    second = SessionFactory(
+        workshop=workshop,
+        facilitator=referent,
+        starts_at=soon + dt.timedelta(days=7),
+        ends_at=soon + dt.timedelta(days=7, hours=2),
+        place="Salle 1",
+    )
+    persons = []
+    for name, first_name in (("Lefèvre", "Amélie"), ("Martin", "Karim"), ("Nguyen", "Linh")):
+        person = PersonFactory(
+            organisation=organisation, referent=referent, birth_name=name, first_names=first_name
+        )
+        PathwayFactory(person=person, referent=referent)
+        persons.append(person)
+    enrolments = workshops.enrol(
+        workshop=workshop, actor=referent, persons=persons, consent_confirmed=True
+    )
+    login_as(referent, organisation)
+
+    # The design.
+    page.goto(f"/projets/ateliers/{workshop.pk}/")
+    page.get_by_test_id("workshop-edit").click()
+    label(page, "Méthodes pédagogiques").fill("Jeux de rôle filmés, retours du groupe.")
+    page.get_by_test_id("workshop-submit").click()
+    expect(page.get_by_text("Conception de l'atelier enregistrée.")).to_be_visible()
+    expect(page.get_by_text("Jeux de rôle filmés, retours du groupe.")).to_be_visible()
+
+    # The first session: fewer places than persons enrolled and an end before the start are
+    # both refused at once, the input kept; then saved.
+    page.get_by_test_id(f"session-edit-{first.pk}").click()
+    label(page, "Lieu").fill("Salle 4, CCAS")
+    label(page, "Heure de fin").fill("08:00")
+    label(page, "Nombre de places").fill("2")
+    page.get_by_test_id("session-submit").click()
+    summary = page.get_by_test_id("error-summary")
+    expect(summary).to_contain_text("La fin de la séance doit suivre son début.")
+    expect(summary).to_contain_text("3 personnes sont déjà inscrites")
+    expect(label(page, "Lieu")).to_have_value("Salle 4, CCAS")
+    label(page, "Heure de fin").fill("12:00")
+    label(page, "Nombre de places").fill("10")
+    page.get_by_test_id("session-submit").click()
+    expect(page.get_by_test_id(f"session-{first.pk}")).to_contain_text("Salle 4, CCAS")
+    expect(page.get_by_test_id(f"session-{first.pk}")).to_contain_text("3 / 10")
+
+    # The second session cancelled, with its reason.
+    page.get_by_test_id(f"session-cancel-{second.pk}").click()
+    page.get_by_test_id("session-cancel-submit").click()
+    expect(page.get_by_test_id("error-summary")).to_contain_text("Indiquez le motif")
+    label(page, "Motif de l'annulation").fill("Salle indisponible (travaux).")
+    page.get_by_test_id("session-cancel-submit").click()
+    expect(page.get_by_test_id(f"cancelled-{second.pk}")).to_be_visible()
+    expect(page.get_by_test_id(f"session-{second.pk}")).to_contain_text("Salle indisponible")
+    expect(page.get_by_test_id(f"sheet-{second.pk}")).to_have_count(0)
+    page.goto(
+        f"/projets/calendrier/?vue=semaine&jour={timezone.localtime(second.starts_at).date().isoformat()}"
+    )
+    expect(page.get_by_test_id("calendar-cancelled")).to_contain_text("Oser l'entretien")
+
+    # A person leaves the sequence.
+    leaving = enrolments[1]
+    page.goto(f"/projets/ateliers/{workshop.pk}/")
+    page.get_by_test_id(f"withdraw-{leaving.pk}").click()
+    label(page, "Motif de la désinscription").fill("A repris un emploi à temps plein.")
+    page.get_by_test_id("withdraw-submit").click()
+    expect(page.get_by_text("sa place est libérée")).to_be_visible()
+    expect(page.get_by_test_id("participants")).not_to_contain_text("Martin")
+    expect(page.get_by_test_id("withdrawn")).to_contain_text("A repris un emploi à temps plein.")
+    expect(page.get_by_test_id(f"session-{first.pk}")).to_contain_text("2 / 10")
+    leaving.step.refresh_from_db()
+    assert leaving.step.status == StepStatus.ABANDONED
+    assert Session.objects.get(pk=second.pk).is_cancelled

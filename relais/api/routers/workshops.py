@@ -1,6 +1,8 @@
 """Workshop sessions, enrolments and attendance (API). Sessions name no participant and are
-read by every member; enrolling needs the accompaniment capability on each person; reading
-and recording attendance is for the roles that accompany, journaled."""
+read by every member; référents and managers schedule, change and cancel them; enrolling
+and withdrawing need the accompaniment capability on each person; reading enrolments and
+attendance is for the roles that accompany, journaled. Workshop designs are in
+`relais.api.routers.sequences`."""
 
 from __future__ import annotations
 
@@ -20,16 +22,20 @@ from relais.api.schemas_projects import (
     AttendanceIn,
     AttendanceOut,
     EnrolIn,
+    EnrolmentDetailOut,
     EnrolmentOut,
+    SessionCancelIn,
     SessionIn,
     SessionOut,
+    SessionPatchIn,
+    WithdrawIn,
 )
 from relais.core import journal
 from relais.core.errors import DomainError, PermissionDenied
 from relais.core.models import JournalAction
 from relais.core.submissions import submit_once
 from relais.people.models import Person
-from relais.projects import policies
+from relais.projects import policies, workshop_changes
 from relais.projects import workshops as workshop_services
 from relais.projects.models import Attendance, Enrolment, Session, Workshop
 from relais.projects.selectors import sessions_between
@@ -38,7 +44,7 @@ router = Router(tags=["Projets collectifs et ateliers"])
 MAX_RANGE_DAYS = 93
 
 
-def _session_out(session: Session, enrolled: int | None = None) -> dict:
+def session_out(session: Session, enrolled: int | None = None) -> dict:
     return {
         "id": session.pk,
         "workshop_id": session.workshop_id,
@@ -50,6 +56,9 @@ def _session_out(session: Session, enrolled: int | None = None) -> dict:
         "capacity": session.capacity,
         "enrolled": enrolled if enrolled is not None else (getattr(session, "enrolled", None) or 0),
         "version": session.version,
+        "cancelled": session.is_cancelled,
+        "cancelled_at": session.cancelled_at,
+        "cancellation_reason": session.cancellation_reason,
     }
 
 
@@ -57,7 +66,8 @@ def _session_out(session: Session, enrolled: int | None = None) -> dict:
     "/organisations/{organisation_id}/sessions",
     response={200: list[SessionOut], **ERRORS},
     summary="Séances d'ateliers d'une période",
-    description="Du `start` (inclus) au `end` (exclu), au plus 93 jours ; sans participant nommé.",
+    description="Du `start` (inclus) au `end` (exclu), au plus 93 jours ; sans participant "
+    "nommé ; les séances annulées y sont, marquées `cancelled`.",
 )
 def session_list(
     request: HttpRequest, organisation_id: OrganisationId, start: dt.date, end: dt.date
@@ -73,7 +83,7 @@ def session_list(
         dt.datetime.combine(start, dt.time.min, zone),
         dt.datetime.combine(end, dt.time.min, zone),
     )
-    return [_session_out(s) for s in rows]
+    return [session_out(s) for s in rows]
 
 
 def _workshop(
@@ -112,7 +122,23 @@ def session_create(
         ),
     )
     session.workshop = workshop
-    return Status(201, _session_out(session, Enrolment.objects.filter(workshop=workshop).count()))
+    return Status(201, session_out(session, workshop_services.enrolled_count(workshop)))
+
+
+@router.get(
+    "/organisations/{organisation_id}/workshops/{workshop_id}/sessions",
+    response={200: list[SessionOut], **ERRORS},
+    summary="Séances d'un atelier",
+    description="Toutes ses séances, annulées comprises (`cancelled`), par date.",
+)
+def workshop_sessions(request: HttpRequest, organisation_id: OrganisationId, workshop_id: Id):
+    acting_membership(request, organisation_id)
+    workshop = Workshop.objects.filter(organisation_id=organisation_id, pk=workshop_id).first()
+    if workshop is None:
+        raise Http404
+    enrolled = workshop_services.enrolled_count(workshop)
+    sessions = Session.objects.filter(workshop=workshop).order_by("starts_at", "id")
+    return [session_out(s, enrolled) for s in sessions.select_related("workshop")]
 
 
 @router.post(
@@ -217,3 +243,173 @@ def attendance_record(
         statuses={row.enrolment_id: row.status for row in payload.rows},
     )
     return _attendance_out(request, session, JournalAction.UPDATE)
+
+
+def _writable_session(request: HttpRequest, organisation_id: int, session_id: int) -> Session:
+    membership = acting_membership(request, organisation_id)
+    session = (
+        Session.objects.filter(organisation_id=organisation_id, pk=session_id)
+        .select_related("workshop")
+        .first()
+    )
+    if session is None:
+        raise Http404
+    ensure_writer(membership)
+    return session
+
+
+@router.get(
+    "/organisations/{organisation_id}/sessions/{session_id}",
+    response={200: SessionOut, **ERRORS},
+    summary="Consulter une séance",
+    description="Sans participant nommé ; une séance annulée l'est avec son motif.",
+)
+def session_detail(request: HttpRequest, organisation_id: OrganisationId, session_id: Id):
+    acting_membership(request, organisation_id)
+    session = (
+        Session.objects.filter(organisation_id=organisation_id, pk=session_id)
+        .select_related("workshop")
+        .first()
+    )
+    if session is None:
+        raise Http404
+    return session_out(session, workshop_services.enrolled_count(session.workshop_id))
+
+
+@router.patch(
+    "/organisations/{organisation_id}/sessions/{session_id}",
+    response={200: SessionOut, **WRITE_ERRORS},
+    summary="Modifier une séance",
+    description="Date, lieu, animateur, places : seuls les champs envoyés changent ; `version` "
+    "obligatoire (409 si modifiée entre-temps). Les places ne descendent pas sous le nombre "
+    "d'inscrits ; une séance annulée ne se modifie plus.",
+)
+def session_update(
+    request: HttpRequest, organisation_id: OrganisationId, session_id: Id, payload: SessionPatchIn
+):
+    session = _writable_session(request, organisation_id, session_id)
+    sent = payload.model_dump(exclude_unset=True)
+    facilitator = session.facilitator
+    if "facilitator_id" in sent:
+        facilitator = User.objects.filter(pk=sent["facilitator_id"]).first()
+    with api_fields(facilitator="facilitator_id"):
+        session = workshop_changes.session_update(
+            session=session,
+            actor=request.user,
+            expected_version=sent["version"],
+            starts_at=sent.get("starts_at", session.starts_at),
+            ends_at=sent.get("ends_at", session.ends_at),
+            place=sent.get("place", session.place),
+            facilitator=facilitator,
+            capacity=sent.get("capacity", session.capacity),
+        )
+    return session_out(session, workshop_services.enrolled_count(session.workshop_id))
+
+
+@router.post(
+    "/organisations/{organisation_id}/sessions/{session_id}/cancel",
+    response={200: SessionOut, **WRITE_ERRORS},
+    summary="Annuler une séance",
+    description="Avec son motif et sa `version`. La séance reste (marquée annulée, "
+    "`STATUS:CANCELLED` dans le fichier ICS) et ne reçoit plus de présences ; l'étape des "
+    "parcours des inscrits est redatée sur la séance suivante, ou annulée s'il n'en reste "
+    "aucune ; l'animateur et les référents des inscrits sont prévenus. Refusée (400) si "
+    "l'émargement est saisi ou si elle est déjà annulée.",
+)
+def session_cancel(
+    request: HttpRequest, organisation_id: OrganisationId, session_id: Id, payload: SessionCancelIn
+):
+    session = _writable_session(request, organisation_id, session_id)
+    session = workshop_changes.session_cancel(
+        session=session, actor=request.user, expected_version=payload.version, reason=payload.reason
+    )
+    return session_out(session, workshop_services.enrolled_count(session.workshop_id))
+
+
+def _enrolment_out(e: Enrolment) -> dict:
+    return {
+        "id": e.pk,
+        "person_id": e.person_id,
+        "step_id": e.step_id,
+        "consent_on": e.consent_on,
+        "rating": e.rating,
+        "withdrawn": e.is_withdrawn,
+        "withdrawn_at": e.withdrawn_at,
+        "withdrawal_reason": e.withdrawal_reason,
+    }
+
+
+def _participants_workshop(
+    request: HttpRequest, organisation_id: int, workshop_id: int
+) -> tuple[Membership, Workshop]:
+    membership = acting_membership(request, organisation_id)
+    workshop = Workshop.objects.filter(organisation_id=organisation_id, pk=workshop_id).first()
+    if workshop is None:
+        raise Http404
+    if not policies.can_see_participants(membership, workshop):
+        raise PermissionDenied(
+            "Les participants sont réservés aux référents et aux responsables de la structure."
+        )
+    return membership, workshop
+
+
+@router.get(
+    "/organisations/{organisation_id}/workshops/{workshop_id}/enrolments",
+    response={200: list[EnrolmentDetailOut], **ERRORS},
+    summary="Inscriptions à un atelier",
+    description="Les personnes inscrites, et celles désinscrites (`withdrawn`, "
+    "gardées dans l'historique). Réservé aux rôles qui accompagnent ; journalisé.",
+)
+def enrolment_list(request: HttpRequest, organisation_id: OrganisationId, workshop_id: Id):
+    _membership, workshop = _participants_workshop(request, organisation_id, workshop_id)
+    rows = list(Enrolment.objects.filter(workshop=workshop).select_related("person"))
+    if rows:
+        journal.record_request(
+            request,
+            JournalAction.LIST,
+            target_type="projects.enrolment",
+            organisation=organisation_id,
+            summary=f"API : inscriptions à l'atelier n° {workshop.pk} ({len(rows)})",
+            also_covers=[*rows, *(e.person for e in rows)],
+        )
+    return [_enrolment_out(e) for e in rows]
+
+
+@router.post(
+    "/organisations/{organisation_id}/workshops/{workshop_id}/enrolments/{enrolment_id}/withdraw",
+    response={200: EnrolmentDetailOut, **ERRORS},
+    summary="Désinscrire une personne de l'atelier",
+    description="Avec le motif. L'inscription reste dans l'historique, la place est libérée, "
+    "l'étape « Atelier » de son parcours devient abandonnée. Demande l'accès à "
+    "l'accompagnement de la personne ; refusée (400) si elle est déjà désinscrite.",
+)
+def enrolment_withdraw(
+    request: HttpRequest,
+    organisation_id: OrganisationId,
+    workshop_id: Id,
+    enrolment_id: Id,
+    payload: WithdrawIn,
+):
+    membership, workshop = _participants_workshop(request, organisation_id, workshop_id)
+    enrolment = (
+        Enrolment.objects.filter(workshop=workshop, pk=enrolment_id)
+        .select_related("person")
+        .first()
+    )
+    if (
+        enrolment is None
+        or not Person.objects.visible_to(membership).filter(pk=enrolment.person_id).exists()
+    ):
+        raise Http404
+    enrolment.workshop = workshop
+    enrolment = workshop_changes.enrolment_withdraw(
+        enrolment=enrolment, actor=request.user, reason=payload.reason
+    )
+    journal.record_request(
+        request,
+        JournalAction.UPDATE,
+        enrolment,
+        summary=f"API : désinscription de l'atelier n° {workshop.pk}",
+        also_covers=[enrolment.person],
+    )
+    return _enrolment_out(enrolment)

@@ -83,6 +83,13 @@ class Session(TimeStampedModel, VersionedModel):
     )
     capacity = models.PositiveIntegerField("places")
     attendance_recorded_at = models.DateTimeField("émargement saisi le", null=True, blank=True)
+    # A cancelled session stays in the calendar (shown as such, STATUS:CANCELLED in the
+    # file) and takes no enrolment count nor attendance (`relais.projects.workshop_changes`).
+    cancelled_at = models.DateTimeField("annulée le", null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    cancellation_reason = models.CharField("motif de l'annulation", max_length=300, blank=True)
 
     class Meta:
         verbose_name = "séance"
@@ -96,7 +103,21 @@ class Session(TimeStampedModel, VersionedModel):
                 condition=models.Q(ends_at__gt=models.F("starts_at")), name="session_ends_after"
             ),
             models.CheckConstraint(condition=models.Q(capacity__gte=1), name="session_capacity"),
+            models.CheckConstraint(
+                condition=models.Q(cancelled_at__isnull=True) | ~models.Q(cancellation_reason=""),
+                name="session_cancelled_has_reason",
+            ),
         ]
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
+
+
+class EnrolmentQuerySet(models.QuerySet):
+    def active(self) -> EnrolmentQuerySet:
+        """Enrolments still running: a withdrawn one is kept as history only."""
+        return self.filter(withdrawn_at__isnull=True)
 
 
 class Enrolment(TimeStampedModel):
@@ -119,13 +140,30 @@ class Enrolment(TimeStampedModel):
     )
     rating = models.PositiveSmallIntegerField("appréciation (1 à 5)", null=True, blank=True)
     evaluation = models.TextField("évaluation du participant", max_length=3000, blank=True)
+    # A person who leaves the sequence: the enrolment stays (history, attendance already
+    # recorded), frees its seat, and the person may be enrolled again later (a new row).
+    withdrawn_at = models.DateTimeField("désinscrit·e le", null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    withdrawal_reason = models.CharField("motif de la désinscription", max_length=300, blank=True)
+
+    objects = EnrolmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = "inscription à un atelier"
         verbose_name_plural = "inscriptions à un atelier"
         ordering = ["id"]
         constraints = [
-            models.UniqueConstraint(fields=["workshop", "person"], name="enrolment_once"),
+            models.UniqueConstraint(
+                fields=["workshop", "person"],
+                condition=models.Q(withdrawn_at__isnull=True),
+                name="enrolment_once_active",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(withdrawn_at__isnull=True) | ~models.Q(withdrawal_reason=""),
+                name="enrolment_withdrawn_has_reason",
+            ),
             models.CheckConstraint(
                 condition=models.Q(rating__isnull=True) | models.Q(rating__gte=1, rating__lte=5),
                 name="enrolment_rating_scale",
@@ -135,6 +173,10 @@ class Enrolment(TimeStampedModel):
     @property
     def journal_person_id(self) -> int:
         return self.person_id
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
 
 
 class AttendanceStatus(models.TextChoices):

@@ -3,11 +3,14 @@ where it can, so every error shows in one round; the service checks everything a
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from django import forms
+from django.utils import timezone
 
 from relais.accounts.models import Membership, Organisation, User
+from relais.core.errors import DomainError
 from relais.diagnostics.domains import barriers
 from relais.employment.vocabulary import ABILITIES, Level, competence_label
 from relais.network.directory.search import PUBLIC_LABELS
@@ -26,8 +29,10 @@ from relais.projects.models import (
     SwotQuadrant,
     Task,
 )
+from relais.projects.workshops import check_session_times
 from relais.web.forms_helpers import SubmissionField, UserChoiceField, apply_rule, date_field
 
+PARIS = timezone.get_default_timezone()
 SCALE = [(1, "1 — faible"), (2, "2 — moyenne"), (3, "3 — forte")]
 TEXTAREA = forms.Textarea(attrs={"rows": 4})
 
@@ -335,13 +340,20 @@ class RequirementsForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class WorkshopForm(forms.Form):
+class WorkshopDesignForm(forms.Form):
+    """The design of a sequence (3.11), as created and as edited."""
+
     title = forms.CharField(label="Intitulé", max_length=200)
     project = forms.ModelChoiceField(label="Projet collectif", queryset=None, required=False)
     objectives = forms.CharField(label="Objectifs pédagogiques", max_length=3000, widget=TEXTAREA)
     content = forms.CharField(label="Contenu", max_length=6000, required=False, widget=TEXTAREA)
     duration_hours = forms.DecimalField(
-        label="Durée totale (heures)", max_digits=6, decimal_places=1, min_value=Decimal("0.5")
+        label="Durée totale (heures)",
+        max_digits=6,
+        decimal_places=1,
+        min_value=Decimal("0.5"),
+        localize=True,  # « 7,5 » as typed in French
+        error_messages={"invalid": "Indiquez la durée en heures (ex. 7,5)."},
     )
     methods = forms.CharField(
         label="Méthodes pédagogiques", max_length=3000, required=False, widget=TEXTAREA
@@ -352,9 +364,6 @@ class WorkshopForm(forms.Form):
     evaluation = forms.CharField(
         label="Modalités d'évaluation", max_length=3000, required=False, widget=TEXTAREA
     )
-    required_abilities = required_abilities_field()
-    required_level = required_level_field()
-    submission = SubmissionField()
 
     def __init__(self, *args, organisation_id: int, **kwargs) -> None:
         from relais.projects.models import Project
@@ -363,6 +372,12 @@ class WorkshopForm(forms.Form):
         self.fields["project"].queryset = Project.objects.filter(
             organisation_id=organisation_id
         ).order_by("title")
+
+
+class WorkshopForm(WorkshopDesignForm):
+    required_abilities = required_abilities_field()
+    required_level = required_level_field()
+    submission = SubmissionField()
 
 
 class SessionForm(forms.Form):
@@ -393,9 +408,18 @@ class SessionForm(forms.Form):
         self.fields["facilitator"].queryset = _members(organisation_id)
 
     def clean(self):
+        """The service's rules on the times (order, 12 hours at most, a plausible date),
+        reported with the form's own errors in one round."""
         data = super().clean()
-        if data.get("starts") and data.get("ends") and data["ends"] <= data["starts"]:
-            self.add_error("ends", "La fin de la séance doit suivre son début.")
+        if data.get("day") and data.get("starts") and data.get("ends"):
+            data["starts_at"] = dt.datetime.combine(data["day"], data["starts"], PARIS)
+            data["ends_at"] = dt.datetime.combine(data["day"], data["ends"], PARIS)
+            try:
+                check_session_times(data["starts_at"], data["ends_at"])
+            except DomainError as error:
+                field = {"starts_at": "day", "ends_at": "ends"}.get(error.field or "")
+                if field not in self.errors:
+                    self.add_error(field, error.message)
         return data
 
 

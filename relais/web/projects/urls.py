@@ -1,6 +1,6 @@
 from django.urls import path
 
-from relais.web.projects import calendar, plan, views, workshops
+from relais.web.projects import calendar, plan, sessions, views, workshops
 
 app_name = "projects"
 
@@ -40,30 +40,50 @@ urlpatterns = [
     path("ateliers/nouveau/", workshops.workshop_create, name="workshop_create"),
     path("ateliers/<int:workshop_id>/", workshops.workshop_detail, name="workshop_detail"),
     path(
+        "ateliers/<int:workshop_id>/modifier/",
+        workshops.workshop_update,
+        name="workshop_update",
+    ),
+    path(
         "ateliers/<int:workshop_id>/habiletes/",
         workshops.workshop_requirements,
         name="workshop_requirements",
     ),
     path(
         "ateliers/<int:workshop_id>/seances/nouvelle/",
-        workshops.session_create,
+        sessions.session_create,
         name="session_create",
+    ),
+    path(
+        "ateliers/<int:workshop_id>/seances/<int:session_id>/modifier/",
+        sessions.session_update,
+        name="session_update",
+    ),
+    path(
+        "ateliers/<int:workshop_id>/seances/<int:session_id>/annuler/",
+        sessions.session_cancel,
+        name="session_cancel",
     ),
     path("ateliers/<int:workshop_id>/inscrire/", workshops.enrol, name="enrol"),
     path(
         "ateliers/<int:workshop_id>/seances/<int:session_id>/emargement/",
-        workshops.attendance,
+        sessions.attendance,
         name="attendance",
     ),
     path(
         "ateliers/<int:workshop_id>/seances/<int:session_id>/feuille.pdf",
-        workshops.attendance_sheet,
+        sessions.attendance_sheet,
         name="attendance_sheet",
     ),
     path(
         "ateliers/<int:workshop_id>/inscriptions/<int:enrolment_id>/evaluation/",
         workshops.enrolment_evaluation,
         name="enrolment_evaluation",
+    ),
+    path(
+        "ateliers/<int:workshop_id>/inscriptions/<int:enrolment_id>/desinscrire/",
+        workshops.enrolment_withdraw,
+        name="enrolment_withdraw",
     ),
     path(
         "ateliers/<int:workshop_id>/evaluation/",

@@ -7,8 +7,6 @@ Participants are personal data: the pages that name them are for the roles that 
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django import forms as django_forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -21,29 +19,30 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from relais.core import journal
-from relais.core.errors import DomainError, StaleObjectError
+from relais.core.errors import DomainError
 from relais.core.models import JournalAction
 from relais.core.submissions import new_token, submit_once
 from relais.employment.vocabulary import ability_label
 from relais.pathways.models import Pathway
 from relais.people.models import Person
+from relais.people.policies import Capability, can
 from relais.projects import policies
+from relais.projects import workshop_changes as changes
 from relais.projects import workshops as services
 from relais.projects.models import Attendance, AttendanceStatus, Enrolment, Session, Workshop
-from relais.projects.printing import attendance_sheet_pdf
 from relais.projects.selectors import group_needs, workshops_of
 from relais.web.forms_helpers import apply_domain_error, save_form
 from relais.web.organisations.views import organisation_required
 from relais.web.projects import forms
-from relais.web.projects.common import get_session, get_workshop
+from relais.web.projects.common import get_workshop
+from relais.web.projects.forms_changes import WithdrawForm, WorkshopEditForm
 from relais.web.submissions import once_per_submission
 
 PAGE_SIZE = 30
 CANDIDATES = 200
-PARIS = timezone.get_default_timezone()
 
 
-def _journal_participants(
+def journal_participants(
     request: HttpRequest,
     workshop: Workshop,
     enrolments: list,
@@ -107,7 +106,9 @@ def workshop_create(request: HttpRequest) -> HttpResponse:
         if saved.ok:
             messages.success(request, "Atelier conçu. Programmez maintenant ses séances.")
             return redirect("projects:workshop_detail", workshop_id=saved.result.pk)
-    return render(request, "projects/workshop_form.html", {"form": form})
+    return render(
+        request, "projects/workshop_form.html", {"form": form, "workshop": None, "stale": None}
+    )
 
 
 @organisation_required
@@ -119,13 +120,16 @@ def workshop_detail(request: HttpRequest, workshop_id: int) -> HttpResponse:
         .order_by("starts_at", "id")
     )
     sees = policies.can_see_participants(request.membership, workshop)
-    enrolments, rows, needs = [], [], None
+    enrolments, rows, needs, withdrawn = [], [], None, []
     if sees:
-        enrolments = list(
+        everyone = list(
             Enrolment.objects.filter(workshop=workshop)
-            .select_related("person")
+            .select_related("person", "withdrawn_by")
             .order_by("person__birth_name", "person__first_names", "id")
         )
+        enrolments = [e for e in everyone if not e.is_withdrawn]
+        withdrawn = [e for e in everyone if e.is_withdrawn]
+        enrolled = len(enrolments)
         marks = {}
         for a in Attendance.objects.filter(session__workshop=workshop).values(
             "enrolment_id", "session_id", "status"
@@ -136,12 +140,15 @@ def workshop_detail(request: HttpRequest, workshop_id: int) -> HttpResponse:
             cells = [labels.get(marks.get((e.pk, s.pk)), "—") for s in sessions]
             rows.append((e, cells))
         needs = group_needs(workshop)
-        _journal_participants(
+        journal_participants(
             request,
             workshop,
-            enrolments,
-            f"atelier n° {workshop.pk} : {len(enrolments)} participants",
+            everyone,
+            f"atelier n° {workshop.pk} : {len(enrolments)} participants"
+            + (f", {len(withdrawn)} désinscrits" if withdrawn else ""),
         )
+    else:
+        enrolled = services.enrolled_count(workshop)
     now = timezone.now()
     return render(
         request,
@@ -149,12 +156,13 @@ def workshop_detail(request: HttpRequest, workshop_id: int) -> HttpResponse:
         {
             "workshop": workshop,
             "sessions": sessions,
-            "upcoming": [s for s in sessions if s.starts_at >= now],
+            "upcoming": [s for s in sessions if s.starts_at >= now and not s.is_cancelled],
             "started": {s.pk for s in sessions if s.starts_at <= now},
             "sees": sees,
             "can_write": policies.can_write(request.membership, workshop),
             "rows": rows,
-            "enrolled": len(enrolments),
+            "withdrawn": withdrawn,
+            "enrolled": enrolled,
             "needs": needs,
             "required": required_abilities(workshop),
             "evaluation_form": forms.FacilitatorEvaluationForm(
@@ -204,42 +212,6 @@ def workshop_requirements(request: HttpRequest, workshop_id: int) -> HttpRespons
     )
 
 
-@organisation_required
-@once_per_submission
-def session_create(request: HttpRequest, workshop_id: int) -> HttpResponse:
-    workshop = get_workshop(request, workshop_id, write=True)
-    form = forms.SessionForm(
-        request.POST or None,
-        organisation_id=workshop.organisation_id,
-        initial={"submission": new_token(), "facilitator": request.user.pk},
-    )
-    if request.method == "POST" and form.is_valid():
-        values = dict(form.cleaned_data)
-        token = values.pop("submission")
-        day = values.pop("day")
-        starts_at = dt.datetime.combine(day, values.pop("starts"), PARIS)
-        ends_at = dt.datetime.combine(day, values.pop("ends"), PARIS)
-        saved = save_form(
-            form,
-            lambda: submit_once(
-                token=token,
-                actor=request.user,
-                model=Session,
-                create=lambda: services.session_create(
-                    workshop=workshop,
-                    actor=request.user,
-                    starts_at=starts_at,
-                    ends_at=ends_at,
-                    **values,
-                ),
-            )[0],
-        )
-        if saved.ok:
-            messages.success(request, f"Séance du {day:%d/%m/%Y} programmée.")
-            return redirect("projects:workshop_detail", workshop_id=workshop.pk)
-    return render(request, "projects/session_form.html", {"form": form, "workshop": workshop})
-
-
 class EnrolForm(django_forms.Form):
     persons = django_forms.ModelMultipleChoiceField(
         label="Personnes à inscrire",
@@ -260,7 +232,7 @@ def _candidates(request: HttpRequest, workshop: Workshop, search: str, mine: boo
     persons = (
         Person.objects.visible_to(request.membership)
         .filter(organisation_id=workshop.organisation_id, pathways__in=Pathway.objects.active())
-        .exclude(workshop_enrolments__workshop=workshop)
+        .exclude(workshop_enrolments__in=Enrolment.objects.active().filter(workshop=workshop))
         .distinct()
     )
     if mine:
@@ -352,94 +324,6 @@ def enrol(request: HttpRequest, workshop_id: int) -> HttpResponse:
 
 
 @organisation_required
-def attendance(request: HttpRequest, workshop_id: int, session_id: int) -> HttpResponse:
-    workshop = get_workshop(request, workshop_id, write=True)
-    session = get_session(request, workshop, session_id)
-    enrolments = list(
-        Enrolment.objects.filter(workshop=workshop)
-        .select_related("person")
-        .order_by("person__birth_name", "person__first_names", "id")
-    )
-    current = dict(Attendance.objects.filter(session=session).values_list("enrolment_id", "status"))
-    error, stale = "", None
-    values = {e.pk: current.get(e.pk, "") for e in enrolments}
-    version = session.version
-    if request.method == "POST":
-        values = {e.pk: request.POST.get(f"presence-{e.pk}", "") for e in enrolments}
-        try:
-            version = int(request.POST.get("version", ""))
-        except ValueError:
-            version = session.version
-        missing = [e for e in enrolments if not values[e.pk]]
-        if missing:
-            error = f"Indiquez la présence de chaque participant ({len(missing)} sans réponse)."
-        else:
-            try:
-                services.attendance_record(
-                    session=session, actor=request.user, expected_version=version, statuses=values
-                )
-                journal.record_request(
-                    request,
-                    JournalAction.UPDATE,
-                    session,
-                    target_type="projects.attendance",
-                    summary=f"émargement de la séance n° {session.pk}",
-                    also_covers=[*enrolments, *(e.person for e in enrolments)],
-                )
-                messages.success(request, "Émargement enregistré.")
-                return redirect("projects:workshop_detail", workshop_id=workshop.pk)
-            except StaleObjectError as failure:
-                error = failure.message
-                stale = Session.objects.select_related("updated_by").get(pk=session.pk)
-                version = stale.version
-                current = dict(
-                    Attendance.objects.filter(session=session).values_list("enrolment_id", "status")
-                )
-            except DomainError as failure:
-                error = failure.message
-    _journal_participants(request, workshop, enrolments, f"émargement de la séance n° {session.pk}")
-    labels = dict(AttendanceStatus.choices)
-    rows = [(e, values[e.pk], labels.get(current.get(e.pk), "")) for e in enrolments]
-    return render(
-        request,
-        "projects/attendance.html",
-        {
-            "workshop": workshop,
-            "session": session,
-            "rows": rows,
-            "choices": AttendanceStatus.choices,
-            "error": error,
-            "stale": stale,
-            "version": version,
-            "not_started": session.starts_at > timezone.now(),
-        },
-    )
-
-
-@organisation_required
-def attendance_sheet(request: HttpRequest, workshop_id: int, session_id: int) -> HttpResponse:
-    workshop = get_workshop(request, workshop_id, write=True)
-    session = get_session(request, workshop, session_id)
-    pdf, enrolments = attendance_sheet_pdf(session)
-    journal.record_request(
-        request,
-        JournalAction.EXPORT,
-        target_type="projects.session",
-        target_id=session.pk,
-        organisation=workshop.organisation_id,
-        summary=f"feuille d'émargement imprimée ({len(enrolments)} participants)",
-        also_covers=[*enrolments, *(e.person for e in enrolments)],
-    )
-    response = HttpResponse(pdf, content_type="application/pdf")
-    local = timezone.localtime(session.starts_at)
-    response["Content-Disposition"] = (
-        f'attachment; filename="emargement-{local:%Y-%m-%d-%Hh%M}.pdf"'
-    )
-    response["Cache-Control"] = "no-store"
-    return response
-
-
-@organisation_required
 def enrolment_evaluation(request: HttpRequest, workshop_id: int, enrolment_id: int) -> HttpResponse:
     workshop = get_workshop(request, workshop_id, write=True)
     enrolment = (
@@ -500,3 +384,103 @@ def facilitator_evaluation(request: HttpRequest, workshop_id: int) -> HttpRespon
     else:
         messages.error(request, "Écrivez l'évaluation de l'animation.")
     return redirect(reverse("projects:workshop_detail", args=[workshop.pk]) + "#evaluation")
+
+
+DESIGN_FIELDS = (
+    "title",
+    "project",
+    "objectives",
+    "content",
+    "duration_hours",
+    "methods",
+    "materials",
+    "evaluation",
+)
+
+
+@organisation_required
+def workshop_update(request: HttpRequest, workshop_id: int) -> HttpResponse:
+    """The design of the sequence, edited against its version: a colleague's save in
+    between is shown, the user's input kept."""
+    workshop = get_workshop(request, workshop_id, write=True)
+    form = WorkshopEditForm(
+        request.POST or None,
+        organisation_id=workshop.organisation_id,
+        initial={
+            **{f: getattr(workshop, f) for f in DESIGN_FIELDS if f != "project"},
+            "project": workshop.project_id,
+            "version": workshop.version,
+        },
+    )
+    stale = None
+    if request.method == "POST" and form.is_valid():
+        values = dict(form.cleaned_data)
+        version = values.pop("version")
+        saved = save_form(
+            form,
+            lambda: changes.workshop_update(
+                workshop=workshop, actor=request.user, expected_version=version, **values
+            ),
+            reload=lambda: Workshop.objects.select_related("updated_by").get(pk=workshop.pk),
+        )
+        stale = saved.stale
+        if saved.ok:
+            messages.success(request, "Conception de l'atelier enregistrée.")
+            return redirect("projects:workshop_detail", workshop_id=workshop.pk)
+    return render(
+        request,
+        "projects/workshop_form.html",
+        {"form": form, "workshop": workshop, "stale": stale},
+    )
+
+
+@organisation_required
+def enrolment_withdraw(request: HttpRequest, workshop_id: int, enrolment_id: int) -> HttpResponse:
+    """A person leaves the sequence: a page asking for the reason, then the withdrawal (kept
+    in the workshop's history, the seat freed, the step of their pathway abandoned)."""
+    workshop = get_workshop(request, workshop_id, write=True)
+    enrolment = (
+        Enrolment.objects.filter(workshop=workshop, pk=enrolment_id)
+        .select_related("person")
+        .first()
+    )
+    if enrolment is None:
+        raise Http404
+    if not can(request.membership, Capability.ACCOMPANIMENT, enrolment.person):
+        raise PermissionDenied
+    back = reverse("projects:workshop_detail", args=[workshop.pk]) + "#participants"
+    if enrolment.is_withdrawn:  # e.g. the form sent twice
+        journal.record_request(
+            request, JournalAction.VIEW, enrolment, also_covers=[enrolment.person]
+        )
+        messages.info(request, "Cette personne est déjà désinscrite de l'atelier.")
+        return redirect(back)
+    enrolment.workshop = workshop
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        saved = save_form(
+            form,
+            lambda: changes.enrolment_withdraw(
+                enrolment=enrolment, actor=request.user, reason=form.cleaned_data["reason"]
+            ),
+        )
+        if saved.ok:
+            journal.record_request(
+                request,
+                JournalAction.UPDATE,
+                enrolment,
+                summary=f"désinscription de l'atelier n° {workshop.pk}",
+                also_covers=[enrolment.person],
+            )
+            messages.success(
+                request,
+                f"{enrolment.person.display_name} est désinscrit·e de l'atelier ; sa place est "
+                "libérée et l'étape « Atelier » de son parcours est abandonnée.",
+            )
+            return redirect(back)
+    journal.record_request(request, JournalAction.VIEW, enrolment, also_covers=[enrolment.person])
+    return render(
+        request,
+        "projects/enrolment_withdraw.html",
+        {"workshop": workshop, "enrolment": enrolment, "form": form},
+    )
