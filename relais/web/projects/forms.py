@@ -265,6 +265,7 @@ class BudgetLineForm(forms.Form):
         label="Montant (€)",
         max_digits=12,
         decimal_places=2,
+        localize=True,  # « 1250,50 » as typed in French
         error_messages={
             "invalid": "Le montant doit être un nombre (ex. 1250,50).",
             "max_decimal_places": "Le montant a au plus deux décimales (centimes).",

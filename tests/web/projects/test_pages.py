@@ -265,3 +265,33 @@ def test_calendar_month_query_count_and_ics(referent_client, organisation, refer
     ics = referent_client.get(reverse("projects:calendar_ics"))
     assert b"BEGIN:VCALENDAR" in ics.content and workshop.title.encode() in ics.content
     assert Session.objects.count() == 16
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"), [("1250,50", "1250.50"), ("1250.50", "1250.50"), ("80", "80")]
+)
+def test_budget_amount_accepts_a_decimal_comma(typed, expected):
+    from decimal import Decimal
+
+    from relais.web.projects.forms import BudgetLineForm
+
+    form = BudgetLineForm(
+        {
+            "kind": "expense",
+            "label": "Salle",
+            "amount": typed,
+            "category": BudgetLineForm.base_fields["category"].choices[1][0],
+            "submission": "x" * 32,
+        }
+    )
+    form.is_valid()
+    assert "amount" not in form.errors, form.errors
+    assert form.cleaned_data["amount"] == Decimal(expected)
+
+
+def test_budget_amount_that_is_not_a_number_is_refused_in_french():
+    from relais.web.projects.forms import BudgetLineForm
+
+    form = BudgetLineForm({"kind": "expense", "label": "Salle", "amount": "mille"})
+    assert not form.is_valid()
+    assert form.errors["amount"] == ["Le montant doit être un nombre (ex. 1250,50)."]
