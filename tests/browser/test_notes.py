@@ -119,7 +119,9 @@ def test_draft_survives_a_reload_and_an_expired_session(
     )
 
     # The server receives it too (every few seconds), then the local copy is dropped.
-    expect(page.locator("[data-draft-status]")).to_contain_text("Brouillon enregistré à")
+    expect(page.locator("[data-draft-status]")).to_contain_text(
+        "Brouillon enregistré à", timeout=15_000
+    )
     assert (
         NoteDraft.objects.get().data["body"] == "Compte rendu très long, commencé avant la pause…"
     )
@@ -133,7 +135,9 @@ def test_draft_survives_a_reload_and_an_expired_session(
     expect(page.locator("[data-draft-status]")).to_contain_text("Pas de connexion")
     assert len(local_drafts(page)) == 1
     page.context.set_offline(False)
-    expect(page.locator("[data-draft-status]")).to_contain_text("Brouillon enregistré à")
+    expect(page.locator("[data-draft-status]")).to_contain_text(
+        "Brouillon enregistré à", timeout=15_000
+    )
     page.wait_for_function(
         "() => !Object.keys(localStorage).some(k => k.startsWith('relais-note-draft:'))"
     )
