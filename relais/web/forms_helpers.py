@@ -45,9 +45,11 @@ def apply_domain_error(
     form: forms.Form, error: DomainError, aliases: dict[str, str] | None = None
 ) -> None:
     """Put a DomainError next to its field when the form has it, above the form otherwise.
-    `aliases` maps a service's field name to the form's when they differ."""
-    field = (aliases or {}).get(error.field or "", error.field)
-    form.add_error(field if field in form.fields else None, error.message)
+    `aliases` maps a service's field name to the form's when they differ. An error that
+    carries several (`errors`: a list of (field, message)) puts each one in its place."""
+    for name, message in getattr(error, "errors", None) or [(error.field, error.message)]:
+        field = (aliases or {}).get(name or "", name)
+        form.add_error(field if field in form.fields else None, message)
 
 
 def apply_rule(form: forms.Form, check: Callable[..., None], *values: Any) -> None:

@@ -14,7 +14,6 @@ from django.utils import timezone
 from relais.certification import edits as services
 from relais.certification import policies
 from relais.certification.models import Candidate, Enrolment
-from relais.core.errors import DomainError
 from relais.core.models import JournalAction
 from relais.web.certification import edit_forms
 from relais.web.certification.common import (
@@ -24,7 +23,7 @@ from relais.web.certification.common import (
     module_required,
     require,
 )
-from relais.web.forms_helpers import Saved, save_form
+from relais.web.forms_helpers import save_form
 
 CANDIDATE_FIELDS = [
     "last_name",
@@ -40,25 +39,6 @@ CANDIDATE_FIELDS = [
     "experience_years",
     "vulnerable_experience",
 ]
-
-
-def save_all(form, save, *, reload) -> Saved:
-    """`save_form`, with every error of an `EditErrors` put next to its field."""
-    caught: list[services.EditErrors] = []
-
-    def attempt():
-        try:
-            return save()
-        except services.EditErrors as error:
-            caught.append(error)
-            raise DomainError("") from error
-
-    saved = save_form(form, attempt, reload=reload)
-    if caught:
-        form.errors.pop("__all__", None)
-        for field, message in caught[0].errors:
-            form.add_error(field if field in form.fields else None, message)
-    return saved
 
 
 def _back(enrolment: Enrolment) -> HttpResponse:
@@ -78,7 +58,7 @@ def candidate_edit(request: HttpRequest, candidate_pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         version = data.pop("version")
-        saved = save_all(
+        saved = save_form(
             form,
             lambda: services.candidate_update(
                 membership=request.membership,
@@ -112,7 +92,7 @@ def enrolment_edit(request: HttpRequest, enrolment_pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        saved = save_all(
+        saved = save_form(
             form,
             lambda: services.enrolment_update(
                 membership=request.membership,
@@ -144,7 +124,7 @@ def enrolment_withdraw(request: HttpRequest, enrolment_pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        saved = save_all(
+        saved = save_form(
             form,
             lambda: services.enrolment_withdraw(
                 membership=request.membership,
