@@ -11,7 +11,10 @@
  *   local copy stays and the user is told.
  * - On load, a local copy that differs from what the page shows (it is newer than the
  *   server's draft, which the page already shows) is put back in the form, with the
- *   "Brouillon restauré" notice and its "Supprimer le brouillon" button.
+ *   "Brouillon restauré" notice and its "Supprimer le brouillon" button; a local copy equal
+ *   to what the page shows is removed (the server has it).
+ * - A save answered while the page is being left does not remove the local copy: the next
+ *   page may have been rendered before that save reached the database.
  * - After a note is saved, the person page carries [data-note-draft-clear]: the local copy
  *   is removed.
  *
@@ -131,7 +134,9 @@
   var serverCopy = read();
 
   var local = loadLocal();
-  if (local && (local.note || "") === noteId && !same(local, serverCopy) && (local.body || "").trim()) {
+  if (local && (local.note || "") === noteId && same(local, serverCopy)) {
+    removeLocal(key); // the server already holds it (its answer came as the page was left)
+  } else if (local && (local.note || "") === noteId && (local.body || "").trim()) {
     write(local);
     if (notice) {
       notice.hidden = false;
@@ -161,6 +166,11 @@
 
   var sending = false;
   var stopped = false;
+  // Leaving the page (reload, link): a save still in flight may reach the server after the
+  // next page was rendered without it, so the local copy is kept until that page sees it.
+  var leaving = false;
+  window.addEventListener("pagehide", function () { leaving = true; });
+  window.addEventListener("beforeunload", function () { leaving = true; });
 
   // Once the note is submitted, no more automatic saves: a late draft would outlive the
   // note (the server also ignores a draft identical to the note just saved).
@@ -213,7 +223,7 @@
       }
       serverCopy = data;
       var current = loadLocal();
-      if (current && same(current, data)) {
+      if (!leaving && current && same(current, data)) {
         removeLocal(key);
       }
       say(payload.message || "Brouillon enregistré.");
