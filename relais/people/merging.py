@@ -13,12 +13,17 @@ number of the record they were about; the merge itself is journaled on both.
 Refused with a French message: a record merged with itself, records of two organisations
 (or not of the user's), a record already merged (two managers merging the same pair: the
 second one is told), a record changed since the comparison was shown (versions), two
-coordination teams (one per person: end one first)."""
+coordination teams (one per person: end one first).
+
+Apps that keep figures derived from a person's records (a diagnostic's place in the
+person's sequence, summary columns) register `after_records_moved(callback)`: the callback
+gets the ids of both persons once their records have moved, by a merge or its undoing, inside
+the same transaction. People cannot import those apps (the layers go the other way)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from django.db import models, transaction
 from django.utils import timezone
@@ -49,6 +54,21 @@ MERGE_FIELDS = (
     "referent_id",
 )
 SKIPPED_RELATIONS = {PersonMatchKey, PersonMerge, DistinctPersons, DuplicatePair}
+
+_AFTER_RECORDS_MOVED: list[Callable[[list[int]], None]] = []
+
+
+def after_records_moved(callback: Callable[[list[int]], None]) -> Callable[[list[int]], None]:
+    """Register `callback(person_ids)`, run after a merge or its undoing has moved records
+    between these persons (usable as a decorator; registering twice runs it once)."""
+    if callback not in _AFTER_RECORDS_MOVED:
+        _AFTER_RECORDS_MOVED.append(callback)
+    return callback
+
+
+def _records_moved(person_ids: list[int]) -> None:
+    for callback in _AFTER_RECORDS_MOVED:
+        callback(person_ids)
 
 
 def _child_relations() -> list[models.ForeignObjectRel]:
@@ -142,6 +162,7 @@ def person_merge(
     merged.save(update_fields=["merged_into"])
     PersonMatchKey.objects.filter(person=merged).delete()
     store_match_keys([kept])
+    _records_moved([kept.pk, merged.pk])
     return PersonMerge.objects.create(
         organisation_id=organisation_id,
         kept=kept,
@@ -186,6 +207,7 @@ def person_merge_undo(*, merge_id: int, organisation_id: int, actor) -> PersonMe
     merged.merged_into = None
     merged.save(update_fields=["merged_into"])
     store_match_keys([kept, merged])
+    _records_moved([kept.pk, merged.pk])
     merge.undone_at = timezone.now()
     merge.undone_by = actor
     merge.save(update_fields=["undone_at", "undone_by"])

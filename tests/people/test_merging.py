@@ -12,6 +12,7 @@ from django.db import connection
 from django.utils import timezone
 
 from relais.core.errors import DomainError
+from relais.people import merging
 from relais.people.merging import person_merge, person_merge_undo, persons_mark_distinct
 from relais.people.models import (
     Consent,
@@ -103,6 +104,23 @@ def test_every_child_record_moves_and_comes_back(organisation):
     assert merged.merged_into_id is None
     assert Consent.objects.filter(person=kept).count() == 1
     assert PersonMatchKey.objects.filter(person=merged).exists()
+
+
+def test_registered_callbacks_run_after_records_moved(organisation, monkeypatch):
+    calls = []
+    monkeypatch.setattr(merging, "_AFTER_RECORDS_MOVED", [])
+    merging.after_records_moved(calls.append)
+    merging.after_records_moved(calls.append)  # registered once
+    kept, merged = pair(organisation)
+    diagnostic = DiagnosticFactory(person=merged)
+    seen = []
+    merging.after_records_moved(
+        lambda ids: seen.append(type(diagnostic).objects.get(pk=diagnostic.pk).person_id)
+    )
+    done = merge(organisation, kept, merged)
+    person_merge_undo(merge_id=done.pk, organisation_id=organisation.pk, actor=UserFactory())
+    assert calls == [[kept.pk, merged.pk], [kept.pk, merged.pk]]
+    assert seen == [kept.pk, merged.pk]  # run once the records have moved
 
 
 def test_merged_record_is_hidden(organisation):
