@@ -25,6 +25,13 @@ from relais.certification.models import (
 from relais.certification.referentials import load_shipped
 from relais.demo.accounts import DEMO_PASSWORD, _siret
 
+FEDERATION = "Fédération Inclusion Rhône — formation certifiante (démo)"
+# (e-mail, first name, last name, role): printed with the other demo logins.
+FEDERATION_USERS = (
+    ("responsable.federation@relais.localhost", "Hélène", "Garnier", Role.MANAGER),
+    ("formatrice.federation@relais.localhost", "Agnès", "Roussel", Role.REFERENT),
+)
+
 NAMES = [
     ("Aubert", "Claire"),
     ("Benoît", "Samir"),
@@ -64,7 +71,7 @@ def seed_certification(organisations: dict[str, Organisation]) -> CertificationR
     federation, _ = Organisation.objects.update_or_create(
         siret=_siret("9990040000001"),
         defaults={
-            "name": "Fédération Inclusion Rhône — formation certifiante (démo)",
+            "name": FEDERATION,
             "kind": OrganisationKind.TRAINING,
             "commune_code": "69123",
             "is_active": True,
@@ -74,12 +81,7 @@ def seed_certification(organisations: dict[str, Organisation]) -> CertificationR
         organisation=federation, defaults={"kind": BodyKind.FEDERATION}
     )
     body.certifications.set(certifications.values())
-    manager = _user(
-        "responsable.federation@relais.localhost", "Hélène", "Garnier", federation, Role.MANAGER
-    )
-    trainer = _user(
-        "formatrice.federation@relais.localhost", "Agnès", "Roussel", federation, Role.REFERENT
-    )
+    manager, trainer = (_user(*spec[:3], federation, spec[3]) for spec in FEDERATION_USERS)
     if federation.candidates.exists():
         return CertificationReport(created=False, candidates=federation.candidates.count())
     today = timezone.localdate()

@@ -20,6 +20,14 @@ def test_logins_show_the_address_the_demo_is_served_on(settings):
     assert ":8000" not in out.getvalue()
 
 
+def test_logins_include_the_certification_federation():
+    # The certification module is used by the federation's accounts, not the CCAS's.
+    out = StringIO()
+    call_command("print_demo_logins", stdout=out, stderr=StringIO())
+    assert "responsable.federation@relais.localhost" in out.getvalue()
+    assert "formatrice.federation@relais.localhost" in out.getvalue()
+
+
 def test_makefile_gives_the_port_to_the_logins():
     from django.conf import settings
 

@@ -1,7 +1,9 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from relais.accounts.models import Role
 from relais.demo.accounts import DEMO_PASSWORD, ORGANISATIONS, USERS
+from relais.demo.certification import FEDERATION, FEDERATION_USERS
 
 
 class Command(BaseCommand):
@@ -21,7 +23,9 @@ class Command(BaseCommand):
             roles = ", ".join(
                 f"{names[key]} ({role.label.lower()})" for key, role in user.memberships
             )
-            out.write(f"  {user.email:<38} {roles or 'administrateur de la plateforme'}")
+            out.write(f"  {user.email:<40} {roles or 'administrateur de la plateforme'}")
+        for email, _first, _last, role in FEDERATION_USERS:
+            out.write(f"  {email:<40} {FEDERATION} ({Role(role).label.lower()})")
         out.write("")
         out.write(" La double authentification est désactivée pour cette démonstration locale")
         out.write(" (RELAIS_OTP_REQUIRED=0) ; elle est obligatoire en production.")
