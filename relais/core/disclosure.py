@@ -159,9 +159,10 @@ def suppress_series(
 
 
 Equation = tuple[Sequence[int], int]  # (indexes of the parts, index of their total)
+Number = int | Fraction
 
 
-def _reduce(vector: dict[int, Fraction], basis: list[tuple[int, dict[int, Fraction]]]) -> None:
+def _reduce(vector: dict[int, Number], basis: list[tuple[int, dict[int, Number]]]) -> None:
     for pivot, row in basis:
         factor = vector.get(pivot)
         if factor:
@@ -173,17 +174,71 @@ def _reduce(vector: dict[int, Fraction], basis: list[tuple[int, dict[int, Fracti
                     vector.pop(column, None)
 
 
-def _basis(rows: list[dict[int, Fraction]]) -> list[tuple[int, dict[int, Fraction]]]:
-    """An echelon basis of the rows (each reduced by the ones before it)."""
-    basis: list[tuple[int, dict[int, Fraction]]] = []
+def _basis(rows: list[dict[int, Number]]) -> list[tuple[int, dict[int, Number]]]:
+    """An echelon basis of the rows (each reduced by the ones before it), exact: integers
+    while the pivots are ±1 (the sums' coefficients are), fractions otherwise."""
+    basis: list[tuple[int, dict[int, Number]]] = []
     for row in rows:
         vector = dict(row)
         _reduce(vector, basis)
         if vector:
             pivot = min(vector)
             scale = vector[pivot]
-            basis.append((pivot, {c: v / scale for c, v in vector.items()}))
+            if scale in (1, -1):
+                basis.append((pivot, {c: v * scale for c, v in vector.items()}))
+            else:
+                basis.append((pivot, {c: Fraction(v) / scale for c, v in vector.items()}))
     return basis
+
+
+def _recoverable_among(
+    cells: Sequence[int], hidden: set[int], equations: Sequence[Equation]
+) -> set[int]:
+    """Which of the hidden `cells` can be computed back from the figures shown (see
+    `recoverable`). The sums restricted to the hidden figures split into independent groups
+    (sums sharing no hidden figure: each domain of a page, each table); one echelon basis is
+    built per group, and each cell is checked against its own group's only — the cost of a
+    page is then that of its largest table, not of all its tables times all its cells."""
+    rows: list[dict[int, Number]] = []
+    for parts, total in equations:
+        row: dict[int, Number] = {}
+        for index, sign in [*((p, 1) for p in parts), (total, -1)]:
+            if index in hidden:
+                row[index] = row.get(index, 0) + sign
+        row = {c: v for c, v in row.items() if v}
+        if row:
+            rows.append(row)
+    parent = list(range(len(rows)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    first_row: dict[int, int] = {}
+    for i, row in enumerate(rows):
+        for cell in row:
+            if cell in first_row:
+                parent[root(i)] = root(first_row[cell])
+            else:
+                first_row[cell] = i
+    groups: dict[int, list[dict[int, Number]]] = {}
+    for i, row in enumerate(rows):
+        groups.setdefault(root(i), []).append(row)
+    bases: dict[int, list[tuple[int, dict[int, Number]]]] = {}
+    found = set()
+    for cell in cells:
+        if cell not in hidden or cell not in first_row:
+            continue  # shown, or in no sum with another hidden figure: not computed back
+        group = root(first_row[cell])
+        if group not in bases:
+            bases[group] = _basis(groups[group])
+        vector: dict[int, Number] = {cell: 1}
+        _reduce(vector, bases[group])
+        if not vector:
+            found.add(cell)
+    return found
 
 
 def recoverable(cell: int, hidden: set[int], equations: Sequence[Equation]) -> bool:
@@ -191,18 +246,7 @@ def recoverable(cell: int, hidden: set[int], equations: Sequence[Equation]) -> b
     subtracting the sums shown (any combination of them, across tables: « total of the
     exits minus the exits of the rate table »): the cell is then a combination of the
     equations restricted to the hidden cells."""
-    rows = []
-    for parts, total in equations:
-        row: dict[int, Fraction] = {}
-        for index, sign in [*((p, 1) for p in parts), (total, -1)]:
-            if index in hidden:
-                row[index] = row.get(index, 0) + Fraction(sign)
-        row = {c: v for c, v in row.items() if v}
-        if row:
-            rows.append(row)
-    vector = {cell: Fraction(1)}
-    _reduce(vector, _basis(rows))
-    return not vector
+    return cell in _recoverable_among([cell], hidden, equations)
 
 
 def _hide(values: Sequence[int], equations: Sequence[Equation], *, threshold: int) -> list[bool]:
@@ -214,17 +258,25 @@ def _hide(values: Sequence[int], equations: Sequence[Equation], *, threshold: in
     protected = [i for i, h in enumerate(found) if h]
     while True:
         hidden_set = {i for i, h in enumerate(found) if h}
-        exposed = next((i for i in protected if recoverable(i, hidden_set, equations)), None)
+        exposed_now = _recoverable_among(protected, hidden_set, equations)
+        exposed = next((i for i in protected if i in exposed_now), None)
         if exposed is None:
             break
         choice = _next_to_hide(exposed, hidden_set, values, equations)
         if choice is None:  # nothing left to hide: cannot happen with non-zero sums
             break
         found[choice] = True
-    for i in sorted(hidden_set - set(protected)):
-        if recoverable(i, hidden_set, equations):
-            found[i] = False
-            hidden_set.discard(i)
+    # In order, each secondary figure the others determine is shown again (which may change
+    # what the later ones need, so the check resumes after each one shown).
+    remaining = sorted(hidden_set - set(protected))
+    while remaining:
+        determined = _recoverable_among(remaining, hidden_set, equations)
+        shown = next((i for i in remaining if i in determined), None)
+        if shown is None:
+            break
+        found[shown] = False
+        hidden_set.discard(shown)
+        remaining = [i for i in remaining if i > shown]
     return found
 
 
