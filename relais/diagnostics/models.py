@@ -68,6 +68,9 @@ class Diagnostic(TimeStampedModel, VersionedModel):
     blocking_domains = models.PositiveIntegerField(
         "domaines en difficulté bloquante", default=0, editable=False
     )
+    significant_barriers = models.TextField(
+        "freins des domaines en difficulté", blank=True, default="", editable=False
+    )
 
     class Meta:
         verbose_name = "diagnostic"

@@ -8,7 +8,8 @@ of theirs and joining every domain assessment.
   [start, end] exactly when `start <= assessed_on <= end` and `superseded_on` is empty or
   after `end` (`latest_of_period`).
 - `significant_domains` / `blocking_domains`: bit masks (`DOMAIN_BITS`) of the domains
-  assessed with an important or blocking difficulty, and with a blocking one.
+  assessed with an important or blocking difficulty, and with a blocking one;
+  `significant_barriers`: the barriers noted in those domains (codes separated by spaces).
 
 Kept by the diagnostics services at each create, correction and deletion, by a merge of two
 persons or its undoing (`after_records_moved`), and repaired in bulk by the
@@ -33,6 +34,12 @@ BLOCKING = 3
 # One bit per life domain. A new domain is appended (never inserted): the stored masks keep
 # their meaning; a reordering would need `diagnostics_refresh_summaries` to be run.
 DOMAIN_BITS: dict[str, int] = {domain: 1 << i for i, domain in enumerate(Domain.values)}
+SUMMARY_FIELDS = [
+    "superseded_on",
+    "significant_domains",
+    "blocking_domains",
+    "significant_barriers",
+]
 
 
 def latest_of_period(start: dt.date, end: dt.date) -> Q:
@@ -42,15 +49,20 @@ def latest_of_period(start: dt.date, end: dt.date) -> Q:
     )
 
 
-def masks(assessments: Iterable[tuple[str, int | None]]) -> tuple[int, int]:
-    """(significant, blocking) masks of (domain, difficulty) pairs."""
+def summarise(assessments: Iterable[tuple[str, int | None, list[str]]]) -> tuple[int, int, str]:
+    """(significant mask, blocking mask, barriers) of (domain, difficulty, barriers) rows:
+    the barriers of the significant assessments, each code once per assessment (a code
+    belongs to one domain), sorted, separated by spaces (codes are short, without spaces:
+    `barrier_codes_for`)."""
     significant = blocking = 0
-    for domain, difficulty in assessments:
+    barriers: list[str] = []
+    for domain, difficulty, codes in assessments:
         if difficulty is not None and difficulty >= SIGNIFICANT:
             significant |= DOMAIN_BITS[domain]
             if difficulty >= BLOCKING:
                 blocking |= DOMAIN_BITS[domain]
-    return significant, blocking
+            barriers.extend(sorted(set(codes or ())))
+    return significant, blocking, " ".join(barriers)
 
 
 def _write(column_values: dict[str, list[tuple]]) -> None:
@@ -96,7 +108,7 @@ def refresh_sequence(person_ids: Iterable[int]) -> int:
 def refresh_summaries(
     *, diagnostic_ids: Iterable[int] | None = None, person_ids: Iterable[int] | None = None
 ) -> int:
-    """Recompute the domain masks of these diagnostics (or of every diagnostic of these
+    """Recompute the domain masks and barriers of these diagnostics (or of every diagnostic of these
     persons); returns the number of rows changed."""
     if diagnostic_ids is not None:
         scope = Q(id__in=sorted(set(diagnostic_ids)))
@@ -105,19 +117,21 @@ def refresh_summaries(
         ids = sorted(set(person_ids or ()))
         scope = Q(person_id__in=ids)
         assessed = Q(diagnostic__person_id__in=ids)
-    pairs: dict[int, list[tuple[str, int]]] = defaultdict(list)
-    for diagnostic_id, domain, difficulty in DomainAssessment.objects.filter(
-        assessed, difficulty__gte=SIGNIFICANT
-    ).values_list("diagnostic_id", "domain", "difficulty"):
-        pairs[diagnostic_id].append((domain, difficulty))
-    changed = []
-    for pk, significant, blocking in Diagnostic.objects.filter(scope).values_list(
-        "id", "significant_domains", "blocking_domains"
+    rows: dict[int, list[tuple[str, int, list[str]]]] = defaultdict(list)
+    for diagnostic_id, *row in (
+        DomainAssessment.objects.filter(assessed, difficulty__gte=SIGNIFICANT)
+        .order_by("diagnostic_id", "domain")
+        .values_list("diagnostic_id", "domain", "difficulty", "barriers")
     ):
-        wanted = masks(pairs.get(pk, ()))
-        if (significant, blocking) != wanted:
+        rows[diagnostic_id].append(row)
+    changed = []
+    for pk, *stored in Diagnostic.objects.filter(scope).values_list(
+        "id", "significant_domains", "blocking_domains", "significant_barriers"
+    ):
+        wanted = summarise(rows.get(pk, ()))
+        if tuple(stored) != wanted:
             changed.append((*wanted, pk))
-    _write({"significant_domains blocking_domains": changed})
+    _write({"significant_domains blocking_domains significant_barriers": changed})
     return len(changed)
 
 
@@ -126,7 +140,7 @@ def refresh_diagnostic(diagnostic: Diagnostic) -> None:
     sequence (a new date moves it among the person's others)."""
     refresh_summaries(diagnostic_ids=[diagnostic.pk])
     refresh_sequence([diagnostic.person_id])
-    diagnostic.refresh_from_db(fields=["superseded_on", "significant_domains", "blocking_domains"])
+    diagnostic.refresh_from_db(fields=SUMMARY_FIELDS)
 
 
 @after_records_moved

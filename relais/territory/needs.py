@@ -24,8 +24,8 @@ from django.db.models import Count, F, Q, Sum
 
 from relais.core import disclosure
 from relais.diagnostics.domains import Domain, barrier_label
-from relais.diagnostics.models import Diagnostic, DomainAssessment
-from relais.diagnostics.sequence import DOMAIN_BITS, SIGNIFICANT, latest_of_period
+from relais.diagnostics.models import Diagnostic
+from relais.diagnostics.sequence import DOMAIN_BITS, latest_of_period
 from relais.pathways.models import Pathway, Scheme
 from relais.territory import geography
 from relais.territory.models import PoolingAgreement, Territory
@@ -228,17 +228,19 @@ def observed_needs(
         .values_list("scheme", "n")
     )
     result.by_scheme = [(s.label, schemes[s.value]) for s in Scheme if schemes.get(s.value)]
-    barrier_counts = Counter()
-    for barriers in (
-        DomainAssessment.objects.filter(
-            diagnostic_id__in=latest.exclude(significant_domains=0).values("id"),
-            difficulty__gte=SIGNIFICANT,
-        )
-        .exclude(barriers=[])
-        .values_list("barriers", flat=True)
-    ):
-        barrier_counts.update(set(barriers))
-    result.barriers = [(barrier_label(code), n) for code, n in barrier_counts.most_common(15)]
+    # Barriers of the domains in difficulty, as stored on each diagnostic (decision 0069);
+    # equal counts in code order (the old reading's order of ties was arbitrary).
+    barrier_counts = Counter(
+        " ".join(
+            latest.exclude(significant_barriers="")
+            .order_by()
+            .values_list("significant_barriers", flat=True)
+        ).split()
+    )
+    result.barriers = [
+        (barrier_label(code), n)
+        for code, n in sorted(barrier_counts.items(), key=lambda item: (-item[1], item[0]))[:15]
+    ]
     # The period's own year is the figure just computed (same units, same count).
     result.evolution = _evolution(
         organisations, communes, end, known={end.year: result.difficulty} if calendar_year else {}

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from relais.diagnostics import services
 from relais.diagnostics.models import Diagnostic
-from relais.diagnostics.sequence import DOMAIN_BITS, latest_of_period, masks, refresh_all
+from relais.diagnostics.sequence import DOMAIN_BITS, latest_of_period, refresh_all, summarise
 from relais.diagnostics.services import AssessmentInput, DiagnosticInput
 from relais.people.merging import person_merge, person_merge_undo
 from tests.factories import DiagnosticFactory, PersonFactory, UserFactory
@@ -51,11 +51,15 @@ def superseded(*diagnostics):
     return [Diagnostic.objects.get(pk=d.pk).superseded_on for d in diagnostics]
 
 
-def test_masks():
-    assert masks([("housing", 2), ("health", 3), ("budget", 1), ("digital", None)]) == (
-        DOMAIN_BITS["housing"] | DOMAIN_BITS["health"],
-        DOMAIN_BITS["health"],
-    )
+def test_summarise():
+    assert summarise(
+        [
+            ("housing", 2, ["25", "24", "25"]),
+            ("health", 3, []),
+            ("budget", 1, ["30"]),  # not significant: neither the domain nor its barriers
+            ("digital", None, []),
+        ]
+    ) == (DOMAIN_BITS["housing"] | DOMAIN_BITS["health"], DOMAIN_BITS["health"], "24 25")
 
 
 def test_create_keeps_the_sequence_and_the_masks(person, author):
