@@ -265,7 +265,8 @@ def diagnostic_update(
 def diagnostic_delete(*, diagnostic: Diagnostic) -> None:
     """Remove a diagnostic entered by mistake (with its assessments). The person's other
     diagnostics are kept; the one before it becomes the latest again, or is followed by the
-    next one (`relais.diagnostics.sequence`)."""
+    next one (`relais.diagnostics.sequence`). No page offers it yet: the caller checks the
+    permission and journals the deletion, as for the other writes."""
     person_id = diagnostic.person_id
     diagnostic.delete()
     sequence.refresh_sequence([person_id])
