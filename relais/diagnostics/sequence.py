@@ -28,6 +28,7 @@ from django.db.models import Q
 from relais.diagnostics.domains import Domain
 from relais.diagnostics.models import Diagnostic, DomainAssessment
 from relais.people.merging import after_records_moved
+from relais.people.models import Person
 
 SIGNIFICANT = 2  # difficulty « importante » or « bloquante »
 BLOCKING = 3
@@ -86,6 +87,10 @@ def refresh_sequence(person_ids: Iterable[int]) -> int:
     ids = sorted(set(person_ids))
     if not ids:
         return 0
+    if connection.in_atomic_block:
+        # Two diagnostics of one person saved at once: the second waits for the first and
+        # then reads both (PostgreSQL; SQLite writes one transaction at a time anyway).
+        list(Person.objects.select_for_update().filter(pk__in=ids).values_list("pk"))
     rows = (
         Diagnostic.objects.filter(person_id__in=ids)
         .order_by("person_id", "assessed_on", "id")
