@@ -100,7 +100,9 @@ def _place_persons_in_the_window(rng: random.Random) -> int:
     """The issue measures observed needs over 100,000 diagnosed persons: the accompaniment
     part dates diagnostics at the start of each pathway (mostly years ago) and spreads persons
     over France. Every person is moved to a commune of the département and their diagnostics
-    into the last four years (the window the page shows), in two bulk updates."""
+    into the last four years (the window the page shows), in two bulk updates. The new dates
+    reorder each person's diagnostics: `bench/run.py` then refills their derived columns
+    (`diagnostics_refresh_summaries`, decision 0069) before anything is measured."""
     from relais.diagnostics.models import Diagnostic
     from relais.people.models import Person
 

@@ -52,12 +52,34 @@ class Diagnostic(TimeStampedModel, VersionedModel):
     urgency_override_reason = models.TextField(
         "justification du degré retenu", max_length=2000, blank=True
     )
+    # Derived figures, never typed: kept by relais.diagnostics.sequence at every write of a
+    # diagnostic, its assessments or the person's sequence (decision 0069), so that the
+    # territory's observed needs read one narrow row per person.
+    superseded_on = models.DateField(
+        "remplacé le",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Date du diagnostic suivant de la personne (vide : le plus récent).",
+    )
+    significant_domains = models.PositiveIntegerField(
+        "domaines en difficulté importante ou bloquante", default=0, editable=False
+    )
+    blocking_domains = models.PositiveIntegerField(
+        "domaines en difficulté bloquante", default=0, editable=False
+    )
+    significant_barriers = models.TextField(
+        "freins des domaines en difficulté", blank=True, default="", editable=False
+    )
 
     class Meta:
         verbose_name = "diagnostic"
         verbose_name_plural = "diagnostics"
         ordering = ["-assessed_on", "-id"]
-        indexes = [models.Index(fields=["person", "-assessed_on"], name="diagnostic_person_date")]
+        indexes = [
+            models.Index(fields=["person", "-assessed_on"], name="diagnostic_person_date"),
+            models.Index(fields=["assessed_on", "superseded_on"], name="diagnostic_period_latest"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(urgency__lte=3), name="diagnostic_urgency_range"

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from relais.core.errors import DomainError
 from relais.core.versioning import update_versioned
+from relais.diagnostics import sequence
 from relais.diagnostics import urgency as urgency_rules
 from relais.diagnostics.domains import Difficulty, Domain, barrier_codes_for
 from relais.diagnostics.models import Diagnostic, DomainAssessment, Urgency
@@ -238,6 +239,7 @@ def diagnostic_create(*, person, author, data: DiagnosticInput) -> Diagnostic:
         person=person, author=author, updated_by=author, **_diagnostic_fields(data)
     )
     _save_assessments(diagnostic, data.assessments)
+    sequence.refresh_diagnostic(diagnostic)
     return diagnostic
 
 
@@ -255,7 +257,19 @@ def diagnostic_update(
         changes=_diagnostic_fields(data),
     )
     _save_assessments(diagnostic, data.assessments)
+    sequence.refresh_diagnostic(diagnostic)
     return diagnostic
+
+
+@transaction.atomic
+def diagnostic_delete(*, diagnostic: Diagnostic) -> None:
+    """Remove a diagnostic entered by mistake (with its assessments). The person's other
+    diagnostics are kept; the one before it becomes the latest again, or is followed by the
+    next one (`relais.diagnostics.sequence`). No page offers it yet: the caller checks the
+    permission and journals the deletion, as for the other writes."""
+    person_id = diagnostic.person_id
+    diagnostic.delete()
+    sequence.refresh_sequence([person_id])
 
 
 @transaction.atomic

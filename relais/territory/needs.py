@@ -15,21 +15,21 @@ each)."""
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Q
-from django.db.models.functions import ExtractYear
+from django.db.models import Count, F, Q, Sum
 
 from relais.core import disclosure
 from relais.diagnostics.domains import Domain, barrier_label
-from relais.diagnostics.models import Diagnostic, DomainAssessment
+from relais.diagnostics.models import Diagnostic
+from relais.diagnostics.sequence import DOMAIN_BITS, latest_of_period
 from relais.pathways.models import Pathway, Scheme
 from relais.territory import geography
 from relais.territory.models import PoolingAgreement, Territory
 
-SIGNIFICANT = 2  # difficulty « importante » or « bloquante »
 AGE_BANDS = ((0, 25, "moins de 26 ans"), (26, 49, "26 à 49 ans"), (50, 200, "50 ans et plus"))
 # A commune is a unit of its own only with this many persons diagnosed in the period.
 MIN_UNIT = disclosure.THRESHOLD
@@ -85,25 +85,59 @@ def pooled_organisations() -> list[int]:
     )
 
 
-def _latest_diagnostics(organisations, communes, start, end):
-    """Ids of each person's latest diagnostic of the period: the one assessed last (a
-    diagnostic entered afterwards for an earlier date is not the latest), and of two
-    assessed the same day, the one recorded last. A correlated « no later one » on the
-    (person, date) index, portable to SQLite and PostgreSQL."""
-    period = Q(assessed_on__gte=start, assessed_on__lte=end)
-    later = Diagnostic.objects.filter(period, person_id=OuterRef("person_id")).filter(
-        Q(assessed_on__gt=OuterRef("assessed_on"))
-        | Q(assessed_on=OuterRef("assessed_on"), id__gt=OuterRef("id"))
+def _latest(organisations, communes, start, end):
+    """Each person's latest diagnostic of the period: the one assessed last (a diagnostic
+    entered afterwards for an earlier date is not the latest), and of two assessed the same
+    day, the one recorded last — read from the person's sequence kept on each diagnostic
+    (`superseded_on`, decision 0069), one narrow row per person."""
+    return Diagnostic.objects.filter(
+        latest_of_period(start, end),
+        person__organisation_id__in=organisations,
+        person__commune_code__in=communes,
     )
-    return (
-        Diagnostic.objects.filter(
-            period,
-            person__organisation_id__in=organisations,
-            person__commune_code__in=communes,
+
+
+def _born_by(end: dt.date, years: int) -> dt.date:
+    """The last birth date of someone at least `years` old on `end` (born 29 February: of
+    age on 28 February of a common year)."""
+    year = end.year - years
+    return dt.date(year, end.month, min(end.day, calendar.monthrange(year, end.month)[1]))
+
+
+def _per_commune(organisations, communes, start, end) -> dict[str, dict[str, int]]:
+    """One pass over the persons' latest diagnostics of the period, by commune: persons,
+    persons with a significant difficulty, per domain those with an important or blocking
+    difficulty and those with a blocking one (sums of the masks' bits), per age band on
+    `end` (birth-date bounds)."""
+    fields = {
+        "n": Count("id"),
+        "difficulty": Count("id", filter=~Q(significant_domains=0)),
+    }
+    for domain, bit in DOMAIN_BITS.items():
+        fields[f"sig:{domain}"] = Sum(F("significant_domains").bitand(bit))
+        fields[f"blk:{domain}"] = Sum(F("blocking_domains").bitand(bit))
+    for i, (low, high, _label) in enumerate(AGE_BANDS):
+        fields[f"age:{i}"] = Count(
+            "id",
+            filter=Q(
+                person__birth_date__lte=_born_by(end, low),
+                person__birth_date__gt=_born_by(end, high + 1),
+            ),
         )
-        .filter(~Exists(later))
-        .values("id")
+    rows = (
+        _latest(organisations, communes, start, end)
+        .order_by()
+        .values("person__commune_code")
+        .annotate(**fields)
     )
+    found = {}
+    for row in rows:
+        code = row.pop("person__commune_code")
+        for domain, bit in DOMAIN_BITS.items():
+            row[f"sig:{domain}"] = (row[f"sig:{domain}"] or 0) // bit
+            row[f"blk:{domain}"] = (row[f"blk:{domain}"] or 0) // bit
+        found[code] = row
+    return found
 
 
 def disclosure_units(counts: dict[str, int], communes: list[str]) -> tuple[set[str], set[str]]:
@@ -141,17 +175,10 @@ def observed_needs(
 ) -> ObservedNeeds:
     organisations = pooled_organisations() if organisations is None else organisations
     communes = geography.communes_of(territory.areas)
-    everyone = _latest_diagnostics(organisations, communes, start, end)
-    diagnosed = dict(
-        Diagnostic.objects.filter(id__in=everyone)
-        .values("person__commune_code")
-        .annotate(n=Count("id"))
-        .values_list("person__commune_code", "n")
-    )
+    cells = _per_commune(organisations, communes, start, end)
+    diagnosed = {code: row["n"] for code, row in cells.items()}
     alone, grouped = disclosure_units(diagnosed, communes)
     counted = sorted(alone | grouped)
-    latest = _latest_diagnostics(organisations, counted, start, end)
-    diagnostics = Diagnostic.objects.filter(id__in=latest)
     persons = sum(diagnosed[code] for code in counted)
     result = ObservedNeeds(
         territory=territory,
@@ -167,33 +194,21 @@ def observed_needs(
             organisations, communes, end, known={end.year: 0} if calendar_year else {}
         )
         return result
-    assessments = DomainAssessment.objects.filter(
-        diagnostic_id__in=latest, difficulty__gte=SIGNIFICANT
-    )
-    counts = {
-        row["domain"]: row
-        for row in assessments.values("domain").annotate(
-            n=Count("id"), blocking=Count("id", filter=Q(difficulty=3))
-        )
-    }
-    result.by_domain = [
-        (d.value, d.label, counts[d.value]["n"], counts[d.value]["blocking"])
-        for d in Domain
-        if d.value in counts
-    ]
+    rows = [cells[code] for code in counted]
+    for d in Domain:
+        n = sum(row[f"sig:{d.value}"] for row in rows)
+        if n:
+            result.by_domain.append((d.value, d.label, n, sum(r[f"blk:{d.value}"] for r in rows)))
     result.by_domain.sort(key=lambda r: -r[2])
     table = geography.communes()
-    commune_domain: dict[str, dict[str, int]] = defaultdict(dict)
-    for row in assessments.values("diagnostic__person__commune_code", "domain").annotate(
-        n=Count("id")
-    ):
-        commune_domain[row["diagnostic__person__commune_code"]][row["domain"]] = row["n"]
-    result.commune_domain = dict(commune_domain)
+    for code in counted:
+        per_domain = {d: cells[code][f"sig:{d}"] for d in DOMAIN_BITS if cells[code][f"sig:{d}"]}
+        if per_domain:
+            result.commune_domain[code] = per_domain
     per_commune = Counter()
-    for row in assessments.values("diagnostic__person__commune_code").annotate(
-        n=Count("diagnostic__person_id", distinct=True)
-    ):
-        per_commune[_unit(row["diagnostic__person__commune_code"], grouped)] += row["n"]
+    for code in counted:
+        if cells[code]["difficulty"]:
+            per_commune[_unit(code, grouped)] += cells[code]["difficulty"]
     result.difficulty = sum(per_commune.values())
     others = per_commune.pop(OTHERS, 0)
     result.by_commune = sorted(
@@ -202,25 +217,30 @@ def observed_needs(
     )
     if others:
         result.by_commune.append((OTHERS, OTHERS_LABEL, others))
-    today = end
-    ages = Counter()
-    for birth in diagnostics.values_list("person__birth_date", flat=True):
-        age = today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
-        for low, high, label in AGE_BANDS:
-            if low <= age <= high:
-                ages[label] += 1
-    result.by_age = [(label, ages[label]) for _l, _h, label in AGE_BANDS]
+    result.by_age = [
+        (label, sum(row[f"age:{i}"] for row in rows)) for i, (_l, _h, label) in enumerate(AGE_BANDS)
+    ]
+    latest = _latest(organisations, counted, start, end)
     schemes = dict(
-        Pathway.objects.filter(person_id__in=diagnostics.values("person_id"))
+        Pathway.objects.filter(person_id__in=latest.values("person_id"))
         .values("scheme")
         .annotate(n=Count("person_id", distinct=True))
         .values_list("scheme", "n")
     )
     result.by_scheme = [(s.label, schemes[s.value]) for s in Scheme if schemes.get(s.value)]
-    barrier_counts = Counter()
-    for barriers in assessments.exclude(barriers=[]).values_list("barriers", flat=True):
-        barrier_counts.update(set(barriers))
-    result.barriers = [(barrier_label(code), n) for code, n in barrier_counts.most_common(15)]
+    # Barriers of the domains in difficulty, as stored on each diagnostic (decision 0069);
+    # equal counts in code order (the old reading's order of ties was arbitrary).
+    barrier_counts = Counter(
+        " ".join(
+            latest.exclude(significant_barriers="")
+            .order_by()
+            .values_list("significant_barriers", flat=True)
+        ).split()
+    )
+    result.barriers = [
+        (barrier_label(code), n)
+        for code, n in sorted(barrier_counts.items(), key=lambda item: (-item[1], item[0]))[:15]
+    ]
     # The period's own year is the figure just computed (same units, same count).
     result.evolution = _evolution(
         organisations, communes, end, known={end.year: result.difficulty} if calendar_year else {}
@@ -233,47 +253,46 @@ def _evolution(
 ) -> list[tuple[int, int, int]]:
     """Per year: persons whose latest diagnostic of the year shows at least one significant
     difficulty (as `by_commune` counts them), and diagnostics with an urgency « urgent » or
-    « immédiat » — each year over that year's own units (`disclosure_units`)."""
+    « immédiat » — each year over that year's own units (`disclosure_units`). One pass by
+    commune, a conditional count per year (no date function: portable and index-friendly)."""
     first = end.year - years + 1
-    grid: dict[int, dict[str, tuple[int, int]]] = defaultdict(dict)
-    for row in (
-        Diagnostic.objects.filter(
+    fields = {}
+    for year in range(first, end.year + 1):
+        january, december = dt.date(year, 1, 1), dt.date(year, 12, 31)
+        latest = latest_of_period(january, december)
+        fields[f"diagnosed:{year}"] = Count("id", filter=latest)
+        fields[f"difficulty:{year}"] = Count("id", filter=latest & ~Q(significant_domains=0))
+        fields[f"urgent:{year}"] = Count(
+            "id", filter=Q(assessed_on__gte=january, assessed_on__lte=december, urgency__gte=2)
+        )
+    rows = {
+        row.pop("person__commune_code"): row
+        for row in Diagnostic.objects.filter(
             person__organisation_id__in=organisations,
             person__commune_code__in=communes,
             assessed_on__gte=dt.date(first, 1, 1),
             assessed_on__lte=dt.date(end.year, 12, 31),
         )
-        .annotate(year=ExtractYear("assessed_on"))
-        .values("year", "person__commune_code")
-        .annotate(
-            diagnosed=Count("person_id", distinct=True),
-            urgent=Count("id", filter=Q(urgency__gte=2)),
-        )
-    ):
-        grid[row["year"]][row["person__commune_code"]] = (row["diagnosed"], row["urgent"])
-    rows = []
+        .order_by()
+        .values("person__commune_code")
+        .annotate(**fields)
+    }
+    result = []
     for year in range(first, end.year + 1):
-        cells = grid.get(year, {})
+        cells = {code: row for code, row in rows.items() if row[f"diagnosed:{year}"]}
         if not cells:
-            rows.append((year, 0, 0))
+            result.append((year, 0, 0))
             continue
-        alone, grouped = disclosure_units({c: d for c, (d, _u) in cells.items()}, communes)
-        counted = sorted(alone | grouped)
-        urgent = sum(cells[c][1] for c in counted)
+        alone, grouped = disclosure_units(
+            {code: row[f"diagnosed:{year}"] for code, row in cells.items()}, communes
+        )
+        counted = alone | grouped
+        urgent = sum(cells[c][f"urgent:{year}"] for c in counted)
         if known and year in known:
-            rows.append((year, known[year], urgent))
+            result.append((year, known[year], urgent))
             continue
-        latest = _latest_diagnostics(
-            organisations, counted, dt.date(year, 1, 1), dt.date(year, 12, 31)
-        )
-        persons = (
-            Diagnostic.objects.filter(id__in=latest, assessments__difficulty__gte=SIGNIFICANT)
-            .values("person_id")
-            .distinct()
-            .count()
-        )
-        rows.append((year, persons, urgent))
-    return rows
+        result.append((year, sum(cells[c][f"difficulty:{year}"] for c in counted), urgent))
+    return result
 
 
 @dataclass
