@@ -14,8 +14,10 @@ import datetime as dt
 import time
 from urllib.parse import urlencode
 
-# Twelve whole months ending with the current one: the dashboard's longest usual period
-# (beyond a référent's caseload, periods are whole months).
+# Twelve whole months ending with the previous one: the dashboard's longest usual period
+# (beyond a référent's caseload, periods are whole months), and never the year so far that
+# `reporting_refresh` precomputes (in December, twelve months ending with the current one
+# were that year, and the « computed when asked » views read the stored tables).
 MONTHS = 12
 
 
@@ -23,9 +25,8 @@ def year_of_months() -> tuple[dt.date, dt.date]:
     from django.utils import timezone
 
     today = timezone.localdate()
-    following = today.replace(day=28) + dt.timedelta(days=4)
-    end = following - dt.timedelta(days=following.day)
-    index = today.year * 12 + today.month - 1 - (MONTHS - 1)
+    end = today.replace(day=1) - dt.timedelta(days=1)
+    index = end.year * 12 + end.month - 1 - (MONTHS - 1)
     return dt.date(index // 12, index % 12 + 1, 1), end
 
 
