@@ -89,6 +89,12 @@ def _write(rows: list[tuple]) -> None:
             with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
+            # The ids were given: move the table's sequence past them, or the rollups
+            # inserted next by the ORM collide with them (duplicate primary key).
+            cursor.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608 (names from the model)
+                f"(SELECT MAX(id) FROM {table}))"
+            )
         else:
             cursor.executemany(
                 f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",  # noqa: S608 (names from the model)
