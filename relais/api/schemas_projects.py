@@ -169,6 +169,10 @@ class SessionPatchIn(InputSchema):
     )
 
 
+class SessionReinstateIn(InputSchema):
+    version: int = Field(ge=0, description=VERSION_DOC)
+
+
 class SessionCancelIn(InputSchema):
     version: int = Field(ge=0, description=VERSION_DOC)
     reason: str = _text(

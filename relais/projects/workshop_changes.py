@@ -18,6 +18,10 @@ Rules decided here (the issue left them open):
 - a cancelled session is announced to the organisation (in-app notice) and by e-mail to
   its facilitator and to the référents of the persons enrolled, who tell the persons: the
   notice names the workshop and the date, never a person nor the reason (free text);
+- a cancellation can be undone (« Rétablir la séance ») while the session is still to come,
+  its facilitator still a member and its places enough for the persons enrolled; the steps
+  follow again and the same people are told. The reason of the cancellation is then cleared
+  (the step outcomes keep the trace);
 - renaming the workshop renames the steps it created, unless a professional retitled them.
 """
 
@@ -251,17 +255,22 @@ def session_cancel(*, session: Session, actor: User, expected_version: int, reas
         },
     )
     _replan_steps(workshop, actor, cleaned)
-    _announce_cancellation(workshop, updated)
+    _announce(
+        workshop,
+        updated,
+        "annulée",
+        "La séance du {when} de l'atelier « {title} » est annulée. Prévenez les personnes "
+        "inscrites que vous accompagnez.",
+    )
     updated.workshop = workshop
     return updated
 
 
-def _announce_cancellation(workshop: Workshop, session: Session) -> None:
+def _announce(workshop: Workshop, session: Session, what: str, text: str) -> None:
+    """A session cancelled or reinstated: a notice to the organisation and an e-mail to the
+    facilitator and the référents of the persons enrolled (never a person's name nor the
+    reason)."""
     when = timezone.localtime(session.starts_at)
-    text = (
-        f"La séance du {when:%d/%m/%Y à %H:%M} de l'atelier « {workshop.title} » est "
-        "annulée. Prévenez les personnes inscrites que vous accompagnez."
-    )
     referents = User.objects.filter(
         pk__in=Person.objects.filter(
             workshop_enrolments__in=Enrolment.objects.active().filter(workshop=workshop)
@@ -269,11 +278,92 @@ def _announce_cancellation(workshop: Workshop, session: Session) -> None:
     )
     notify(
         organisation=workshop.organisation,
-        message=f"Séance du {when:%d/%m/%Y} de l'atelier « {workshop.title} » annulée.",
+        message=f"Séance du {when:%d/%m/%Y} de l'atelier « {workshop.title} » {what}.",
         link=link("workshop", workshop.pk),
-        email=Email(subject="Séance d'atelier annulée", text=text),
+        email=Email(
+            subject=f"Séance d'atelier {what}",
+            text=text.format(when=f"{when:%d/%m/%Y à %H:%M}", title=workshop.title),
+        ),
         email_users=[session.facilitator, *referents],
     )
+
+
+@transaction.atomic
+def session_reinstate(*, session: Session, actor: User, expected_version: int) -> Session:
+    """Undo a cancellation (made by mistake, or the session can take place after all): only
+    for a session still to come, whose facilitator is still a member and whose places hold
+    the persons enrolled now. The participants' steps follow again (reopened « planifiée »
+    when this session ends a cancellation of the whole sequence) and the facilitator and
+    the référents are told, as for the cancellation."""
+    workshop, current = _locked_session(session, actor)
+    check_version(current, expected_version)
+    if not current.is_cancelled:
+        raise DomainError("Cette séance n'est pas annulée.")
+    when = timezone.localtime(current.starts_at)
+    if current.starts_at <= timezone.now():
+        raise DomainError(
+            f"Cette séance était prévue le {when:%d/%m/%Y à %H:%M} : une séance passée ne se "
+            "rétablit pas. Programmez une nouvelle séance."
+        )
+    try:
+        check_facilitator(current.facilitator, workshop.organisation_id)
+    except DomainError:
+        raise DomainError(
+            "L'animateur de cette séance n'est plus membre de la structure : programmez une "
+            "nouvelle séance avec un autre animateur."
+        ) from None
+    enrolled = enrolled_count(workshop)
+    if current.capacity < enrolled:
+        raise DomainError(
+            f"{enrolled} personnes sont inscrites pour {current.capacity} "
+            f"place{'s' if current.capacity > 1 else ''} dans cette séance : programmez une "
+            "nouvelle séance avec assez de places."
+        )
+    whole_sequence_cancelled = not Session.objects.filter(
+        workshop=workshop, cancelled_at__isnull=True
+    ).exists()
+    updated = update_versioned(
+        current,
+        expected_version=expected_version,
+        actor=actor,
+        changes={"cancelled_at": None, "cancelled_by": None, "cancellation_reason": ""},
+    )
+    if whole_sequence_cancelled:
+        _reopen_steps(workshop, actor)
+    _replan_steps(workshop, actor)
+    _announce(
+        workshop,
+        updated,
+        "rétablie",
+        "La séance du {when} de l'atelier « {title} » est rétablie : elle aura lieu. "
+        "Prévenez les personnes inscrites que vous accompagnez.",
+    )
+    updated.workshop = workshop
+    return updated
+
+
+def _reopen_steps(workshop: Workshop, actor: User) -> None:
+    """The steps « annulée » of the persons still enrolled go back to « planifiée » (the
+    pathways' workflow allows it), a line added to their outcome."""
+    step_ids = [
+        pk
+        for pk in Enrolment.objects.active()
+        .filter(workshop=workshop)
+        .values_list("step_id", flat=True)
+        if pk is not None
+    ]
+    now = timezone.now()
+    note = f"Atelier rétabli le {timezone.localdate(now):%d/%m/%Y}."
+    for pk, outcome in Step.objects.filter(
+        pk__in=step_ids, status=StepStatus.CANCELLED, pathway__status=PathwayStatus.ACTIVE
+    ).values_list("pk", "outcome"):
+        Step.objects.filter(pk=pk).update(
+            status=StepStatus.PLANNED,
+            outcome=(f"{outcome}\n{note}" if outcome else note)[:3000],
+            version=F("version") + 1,
+            updated_by=actor,
+            updated_at=now,
+        )
 
 
 @transaction.atomic

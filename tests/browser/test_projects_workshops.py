@@ -197,3 +197,10 @@ def test_edit_a_session_cancel_another_and_withdraw_a_person(page, login_as, org
     leaving.step.refresh_from_db()
     assert leaving.step.status == StepStatus.ABANDONED
     assert Session.objects.get(pk=second.pk).is_cancelled
+
+    # The cancellation undone: the session is back, with its sheet to sign.
+    page.get_by_test_id(f"session-reinstate-{second.pk}").click()
+    expect(page.get_by_text(re.compile(r"rétablie\. L'animateur"))).to_be_visible()
+    expect(page.get_by_test_id(f"cancelled-{second.pk}")).to_have_count(0)
+    expect(page.get_by_test_id(f"sheet-{second.pk}")).to_be_visible()
+    assert not Session.objects.get(pk=second.pk).is_cancelled

@@ -256,6 +256,51 @@ def test_cancel_page_asks_the_reason_then_cancels(referent_client, workshop, ref
         assert response.status_code == 302, name
 
 
+def test_reinstate_button_on_the_workshop_page(client, referent_client, workshop, referent):
+    session = SessionFactory(workshop=workshop, facilitator=referent)
+    past = SessionFactory(workshop=workshop, facilitator=referent, past=True)
+    (enrolment,) = enrolled(workshop, referent)
+    for cancelled in (session, past):
+        workshop_changes.session_cancel(
+            session=cancelled, actor=referent, expected_version=1, reason="Salle inondée"
+        )
+    page = referent_client.get(reverse("projects:workshop_detail", args=[workshop.pk]))
+    body = page.content.decode()
+    assert f'data-testid="session-reinstate-{session.pk}"' in body
+    assert f'data-testid="session-reinstate-{past.pk}"' not in body  # a past one stays
+    url = reverse("projects:session_reinstate", args=[workshop.pk, session.pk])
+    assert referent_client.get(url).status_code == 405
+    stale = referent_client.post(url, {"version": 1}, follow=True)
+    assert "modifiée depuis l'affichage" in page_text(stale)
+    assert Session.objects.get(pk=session.pk).is_cancelled
+    done = referent_client.post(url, {"version": 2}, follow=True)
+    assert "rétablie" in page_text(done)
+    assert not Session.objects.get(pk=session.pk).is_cancelled
+    assert Step.objects.get(pk=enrolment.step_id).status == StepStatus.PLANNED
+    again = referent_client.post(url, {"version": 3}, follow=True)
+    assert "n'est pas annulée" in page_text(again)
+    refused = referent_client.post(
+        reverse("projects:session_reinstate", args=[workshop.pk, past.pk]),
+        {"version": 2},
+        follow=True,
+    )
+    assert "une séance passée ne se rétablit pas" in page_text(refused)
+
+
+def test_reinstate_refused_to_staff_and_outsiders(client, staff_member, workshop, referent):
+    session = SessionFactory(workshop=workshop, facilitator=referent)
+    workshop_changes.session_cancel(
+        session=session, actor=referent, expected_version=1, reason="Grève"
+    )
+    url = reverse("projects:session_reinstate", args=[workshop.pk, session.pk])
+    login_verified(client, staff_member)
+    assert client.post(url, {"version": 2}).status_code == 403
+    outsider = MembershipFactory(organisation=OrganisationFactory(), role="manager").user
+    login_verified(client, outsider)
+    assert client.post(url, {"version": 2}).status_code == 404
+    assert Session.objects.get(pk=session.pk).is_cancelled
+
+
 def test_withdraw_page_then_history(referent_client, workshop, referent):
     SessionFactory(workshop=workshop, facilitator=referent)
     (enrolment,) = enrolled(workshop, referent)

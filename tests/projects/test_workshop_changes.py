@@ -383,6 +383,85 @@ def test_ics_marks_the_cancelled_session(workshop, referent):
     assert period.cancelled == 1
 
 
+# --- Reinstating a cancelled session -------------------------------------------------------
+
+
+def test_reinstating_the_only_session_reopens_the_steps_and_tells(workshop, referent, manager):
+    session = SessionFactory(workshop=workshop, facilitator=manager)
+    (enrolment,) = enrolled(workshop, referent)
+    workshop_changes.session_cancel(
+        session=session, actor=referent, expected_version=1, reason="Salle fermée"
+    )
+    assert Step.objects.get(pk=enrolment.step_id).status == StepStatus.CANCELLED
+    Notification.objects.all().delete()
+    back = workshop_changes.session_reinstate(session=session, actor=referent, expected_version=2)
+    assert not back.is_cancelled and back.cancellation_reason == "" and back.version == 3
+    step = Step.objects.get(pk=enrolment.step_id)
+    assert step.status == StepStatus.PLANNED
+    assert step.planned_on == timezone.localtime(session.starts_at).date()
+    assert "Atelier annulé" in step.outcome and "Atelier rétabli" in step.outcome
+    notice = Notification.objects.get(organisation=workshop.organisation)
+    assert "rétablie" in notice.message and workshop.title in notice.message
+    assert enrolment.person.display_name not in notice.message
+    # Enrolling works again, and the session takes attendance and counts for capacity.
+    assert enrolled(workshop, referent)
+
+
+def test_reinstating_an_earlier_session_dates_the_steps_on_it(workshop, referent):
+    first = SessionFactory(workshop=workshop, facilitator=referent)
+    second = SessionFactory(
+        workshop=workshop, facilitator=referent, starts_at=first.starts_at + dt.timedelta(days=7)
+    )
+    workshop_changes.session_cancel(
+        session=first, actor=referent, expected_version=1, reason="Grève"
+    )
+    (enrolment,) = enrolled(workshop, referent)
+    step = Step.objects.get(pk=enrolment.step_id)
+    assert step.planned_on == timezone.localtime(second.starts_at).date()
+    workshop_changes.session_reinstate(session=first, actor=referent, expected_version=2)
+    step.refresh_from_db()
+    assert step.status == StepStatus.PLANNED
+    assert step.planned_on == timezone.localtime(first.starts_at).date()
+    assert "rétabli" not in step.outcome  # it was never cancelled
+
+
+def test_reinstate_refusals(workshop, referent, manager, staff_member):
+    from relais.accounts.models import Membership
+
+    kept = SessionFactory(workshop=workshop, facilitator=referent, capacity=5)
+    small = SessionFactory(workshop=workshop, facilitator=referent, capacity=1)
+    workshop_changes.session_cancel(
+        session=small, actor=referent, expected_version=1, reason="Trop petite"
+    )
+    with pytest.raises(DomainError, match="n'est pas annulée"):
+        workshop_changes.session_reinstate(session=kept, actor=referent, expected_version=1)
+    with pytest.raises(PermissionDenied):
+        workshop_changes.session_reinstate(session=small, actor=staff_member, expected_version=2)
+    with pytest.raises(StaleObjectError):
+        workshop_changes.session_reinstate(session=small, actor=referent, expected_version=1)
+    enrolled(workshop, referent, 2)  # the cancelled one-seat session does not count
+    with pytest.raises(DomainError, match="2 personnes sont inscrites pour 1 place dans"):
+        workshop_changes.session_reinstate(session=small, actor=referent, expected_version=2)
+    gone = SessionFactory(workshop=workshop, facilitator=manager, capacity=5)
+    workshop_changes.session_cancel(
+        session=gone, actor=referent, expected_version=1, reason="Animateur parti"
+    )
+    Membership.objects.filter(user=manager, organisation=workshop.organisation).update(
+        is_active=False
+    )
+    with pytest.raises(DomainError, match="n'est plus membre"):
+        workshop_changes.session_reinstate(session=gone, actor=referent, expected_version=2)
+    past = SessionFactory(workshop=workshop, past=True, facilitator=referent, capacity=5)
+    workshop_changes.session_cancel(
+        session=past, actor=referent, expected_version=1, reason="Pas eu lieu"
+    )
+    with pytest.raises(DomainError, match="une séance passée ne se rétablit pas"):
+        workshop_changes.session_reinstate(session=past, actor=referent, expected_version=2)
+    for session in (small, gone, past):
+        session.refresh_from_db()
+        assert session.is_cancelled  # nothing half-done
+
+
 # --- Withdrawing an enrolment ------------------------------------------------------------
 
 

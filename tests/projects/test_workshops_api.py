@@ -177,6 +177,25 @@ def test_session_patch_capacity_and_cancel(referent, organisation):
     assert outsider.get(url).status_code == 404
 
 
+def test_session_reinstated(referent, staff_member, organisation):
+    workshop = WorkshopFactory(organisation=organisation)
+    session = SessionFactory(workshop=workshop, facilitator=referent, capacity=10)
+    client = api(referent)
+    url = f"{base(organisation)}/sessions/{session.pk}"
+    assert client.post(f"{url}/reinstate", {"version": 1}).status_code == 400  # not cancelled
+    assert client.post(f"{url}/cancel", {"version": 1, "reason": "Grève"}).status_code == 200
+    assert api(staff_member).post(f"{url}/reinstate", {"version": 2}).status_code == 403
+    outsider = api(MembershipFactory(organisation=OrganisationFactory(), role="manager").user)
+    assert outsider.post(f"{url}/reinstate", {"version": 2}).status_code == 404
+    assert client.post(f"{url}/reinstate", {"version": 1}).status_code == 409
+    assert client.post(f"{url}/reinstate", {}).status_code == 422
+    back = client.post(f"{url}/reinstate", {"version": 2})
+    assert back.status_code == 200, back.json()
+    assert (back.json()["cancelled"], back.json()["cancellation_reason"]) == (False, "")
+    assert back.json()["version"] == 3
+    assert not Session.objects.get(pk=session.pk).is_cancelled
+
+
 def test_session_changes_refused_to_staff_and_outsiders(referent, staff_member, organisation):
     session = SessionFactory(workshop__organisation=organisation, facilitator=referent)
     url = f"{base(organisation)}/sessions/{session.pk}"

@@ -28,6 +28,7 @@ from relais.api.schemas_projects import (
     SessionIn,
     SessionOut,
     SessionPatchIn,
+    SessionReinstateIn,
     WithdrawIn,
 )
 from relais.core import journal
@@ -322,6 +323,29 @@ def session_cancel(
     session = _writable_session(request, organisation_id, session_id)
     session = workshop_changes.session_cancel(
         session=session, actor=request.user, expected_version=payload.version, reason=payload.reason
+    )
+    return session_out(session, workshop_services.enrolled_count(session.workshop_id))
+
+
+@router.post(
+    "/organisations/{organisation_id}/sessions/{session_id}/reinstate",
+    response={200: SessionOut, **WRITE_ERRORS},
+    summary="Rétablir une séance annulée",
+    description="Avec sa `version`. Annule l'annulation d'une séance encore à venir : les "
+    "étapes des inscrits suivent de nouveau (rouvertes si toute la séquence était annulée), "
+    "l'animateur et les référents sont prévenus. Refusée (400) si la séance n'est pas "
+    "annulée, est passée, si son animateur n'est plus membre de la structure ou si ses places "
+    "ne suffisent plus pour les inscrits ; 409 si la version n'est plus la bonne.",
+)
+def session_reinstate(
+    request: HttpRequest,
+    organisation_id: OrganisationId,
+    session_id: Id,
+    payload: SessionReinstateIn,
+):
+    session = _writable_session(request, organisation_id, session_id)
+    session = workshop_changes.session_reinstate(
+        session=session, actor=request.user, expected_version=payload.version
     )
     return session_out(session, workshop_services.enrolled_count(session.workshop_id))
 

@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from relais.core import journal
 from relais.core.errors import DomainError, StaleObjectError
@@ -125,6 +126,37 @@ def session_update(request: HttpRequest, workshop_id: int, session_id: int) -> H
         "projects/session_form.html",
         {"form": form, "workshop": workshop, "session": session, "stale": stale},
     )
+
+
+@organisation_required
+@require_POST
+def session_reinstate(request: HttpRequest, workshop_id: int, session_id: int) -> HttpResponse:
+    """« Rétablir la séance » on the workshop page: a cancellation undone (a form of one
+    button, the version it was shown with)."""
+    workshop = get_workshop(request, workshop_id, write=True)
+    session = get_session(request, workshop, session_id)
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        version = -1
+    try:
+        changes.session_reinstate(session=session, actor=request.user, expected_version=version)
+    except StaleObjectError:
+        messages.error(
+            request,
+            "Cette séance a été modifiée depuis l'affichage de la page : vérifiez-la avant de la "
+            "rétablir.",
+        )
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        local = timezone.localtime(session.starts_at)
+        messages.success(
+            request,
+            f"Séance du {local:%d/%m/%Y à %H:%M} rétablie. L'animateur et les référents des "
+            "personnes inscrites sont prévenus ; les étapes de leurs parcours suivent.",
+        )
+    return redirect(_back(workshop))
 
 
 @organisation_required

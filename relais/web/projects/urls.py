@@ -64,6 +64,11 @@ urlpatterns = [
         sessions.session_cancel,
         name="session_cancel",
     ),
+    path(
+        "ateliers/<int:workshop_id>/seances/<int:session_id>/retablir/",
+        sessions.session_reinstate,
+        name="session_reinstate",
+    ),
     path("ateliers/<int:workshop_id>/inscrire/", workshops.enrol, name="enrol"),
     path(
         "ateliers/<int:workshop_id>/seances/<int:session_id>/emargement/",
