@@ -5,15 +5,24 @@ command."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from io import StringIO
 
 import pytest
+from django import db
 from django.core.management import call_command
+from django.db import connection, transaction
 from django.utils import timezone
 
 from relais.diagnostics import services
 from relais.diagnostics.models import Diagnostic
-from relais.diagnostics.sequence import DOMAIN_BITS, latest_of_period, refresh_all, summarise
+from relais.diagnostics.sequence import (
+    DOMAIN_BITS,
+    latest_of_period,
+    refresh_all,
+    refresh_sequence,
+    summarise,
+)
 from relais.diagnostics.services import AssessmentInput, DiagnosticInput
 from relais.people.merging import person_merge, person_merge_undo
 from tests.factories import DiagnosticFactory, PersonFactory, UserFactory
@@ -147,3 +156,43 @@ def test_command_repairs_raw_writes_and_is_idempotent(person, author):
     assert first.blocking_domains == DOMAIN_BITS["housing"]
     assert other.significant_domains == DOMAIN_BITS["health"]
     assert refresh_all() == (2, 0, 0)
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="Deux transactions concurrentes : testé sur PostgreSQL (SQLite sérialise les écritures).",
+)
+@pytest.mark.django_db(transaction=True)
+def test_two_diagnostics_of_one_person_saved_at_once_both_in_order(organisation):
+    """Each new diagnostic's foreign key holds a key-share lock on the person; both
+    transactions then lock the person to read the sequence again. The second waits for the
+    first (no deadlock), and the sequence holds both."""
+    person = PersonFactory(organisation=organisation)
+    author = UserFactory()
+    barrier = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def save(day):
+        try:
+            with transaction.atomic():
+                diagnostic = Diagnostic(person=person, author=author, assessed_on=day)
+                Diagnostic.objects.bulk_create([diagnostic])  # the row, before the lock
+                barrier.wait(timeout=10)
+                refresh_sequence([person.pk])
+        except BaseException as error:  # reported by the assertion below
+            errors.append(error)
+        finally:
+            db.connections.close_all()
+
+    threads = [threading.Thread(target=save, args=(day,)) for day in (D1, D2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    rows = list(
+        Diagnostic.objects.filter(person=person)
+        .order_by("assessed_on")
+        .values_list("assessed_on", "superseded_on")
+    )
+    assert rows == [(D1, D2), (D2, None)]
