@@ -90,9 +90,8 @@ def refresh_sequence(person_ids: Iterable[int]) -> int:
     if connection.in_atomic_block:
         # Two diagnostics of one person saved at once: the second waits for the first and
         # then reads both (PostgreSQL; SQLite writes one transaction at a time anyway).
-        # « No key » update: it does not conflict with the key-share lock each new
-        # diagnostic's foreign key already holds on the person, so two saves queue instead
-        # of deadlocking.
+        # « No key » update: the weakest row lock that still makes two saves of one
+        # person's sequence queue (it leaves the key-share locks of foreign keys alone).
         list(Person.objects.select_for_update(no_key=True).filter(pk__in=ids).values_list("pk"))
     rows = (
         Diagnostic.objects.filter(person_id__in=ids)
