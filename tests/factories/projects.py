@@ -89,22 +89,27 @@ class WorkshopFactory(factory.django.DjangoModelFactory):
     duration_hours = Decimal("6")
 
 
+def _ten_oclock(*, days: int) -> _dt.datetime:
+    day = timezone.localdate() + _dt.timedelta(days=days)
+    return timezone.make_aware(_dt.datetime.combine(day, _dt.time(10)))
+
+
 class SessionFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Session
 
     workshop = factory.SubFactory(WorkshopFactory)
     organisation = factory.LazyAttribute(lambda o: o.workshop.organisation)
-    starts_at = factory.LazyFunction(lambda: timezone.now() + _dt.timedelta(days=7))
+    # At 10:00 local time: a session of two hours never crosses midnight, whatever the hour
+    # the tests run (the session form has one day and two times).
+    starts_at = factory.LazyFunction(lambda: _ten_oclock(days=7))
     ends_at = factory.LazyAttribute(lambda o: o.starts_at + _dt.timedelta(hours=2))
     place = "Salle du CCAS"
     facilitator = factory.SubFactory(UserFactory)
     capacity = 12
 
     class Params:
-        past = factory.Trait(
-            starts_at=factory.LazyFunction(lambda: timezone.now() - _dt.timedelta(days=2))
-        )
+        past = factory.Trait(starts_at=factory.LazyFunction(lambda: _ten_oclock(days=-2)))
 
 
 class EnrolmentFactory(factory.django.DjangoModelFactory):
