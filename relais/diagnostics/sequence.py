@@ -25,13 +25,13 @@ from collections.abc import Iterable
 from django.db import connection, transaction
 from django.db.models import Q
 
-from relais.diagnostics.domains import Domain
+from relais.diagnostics.domains import Difficulty, Domain
 from relais.diagnostics.models import Diagnostic, DomainAssessment
 from relais.people.merging import after_records_moved
 from relais.people.models import Person
 
-SIGNIFICANT = 2  # difficulty « importante » or « bloquante »
-BLOCKING = 3
+SIGNIFICANT = Difficulty.SIGNIFICANT  # « importante » or worse
+BLOCKING = Difficulty.BLOCKING
 # One bit per life domain. A new domain is appended (never inserted): the stored masks keep
 # their meaning; a reordering would need `diagnostics_refresh_summaries` to be run.
 DOMAIN_BITS: dict[str, int] = {domain: 1 << i for i, domain in enumerate(Domain.values)}

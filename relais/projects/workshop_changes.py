@@ -78,10 +78,10 @@ def _open_steps(step_ids, target: str | None = None):
     )
 
 
-def _end_steps(step_ids, *, status: str, note: str, actor: User) -> int:
-    """Move the open steps to `status` (cancelled or abandoned), the note added to their
-    outcome. One read, one UPDATE per step (their outcomes differ)."""
-    rows = list(_open_steps(step_ids, status).values_list("pk", "outcome"))
+def _move_steps(steps, *, status: str, note: str, actor: User) -> int:
+    """Move these steps to `status`, the note added to their outcome. One read, one UPDATE
+    per step (their outcomes differ)."""
+    rows = list(steps.values_list("pk", "outcome"))
     now = timezone.now()
     for pk, outcome in rows:
         text = f"{outcome}\n{note}".strip() if outcome else note
@@ -94,6 +94,11 @@ def _end_steps(step_ids, *, status: str, note: str, actor: User) -> int:
             updated_at=now,
         )
     return len(rows)
+
+
+def _end_steps(step_ids, *, status: str, note: str, actor: User) -> int:
+    """Move the open steps to `status` (cancelled or abandoned)."""
+    return _move_steps(_open_steps(step_ids, status), status=status, note=note, actor=actor)
 
 
 def _replan_steps(workshop: Workshop, actor: User, reason: str = "") -> None:
@@ -345,25 +350,15 @@ def session_reinstate(*, session: Session, actor: User, expected_version: int) -
 def _reopen_steps(workshop: Workshop, actor: User) -> None:
     """The steps « annulée » of the persons still enrolled go back to « planifiée » (the
     pathways' workflow allows it), a line added to their outcome."""
-    step_ids = [
-        pk
-        for pk in Enrolment.objects.active()
-        .filter(workshop=workshop)
-        .values_list("step_id", flat=True)
-        if pk is not None
-    ]
-    now = timezone.now()
-    note = f"Atelier rétabli le {timezone.localdate(now):%d/%m/%Y}."
-    for pk, outcome in Step.objects.filter(
-        pk__in=step_ids, status=StepStatus.CANCELLED, pathway__status=PathwayStatus.ACTIVE
-    ).values_list("pk", "outcome"):
-        Step.objects.filter(pk=pk).update(
-            status=StepStatus.PLANNED,
-            outcome=(f"{outcome}\n{note}" if outcome else note)[:3000],
-            version=F("version") + 1,
-            updated_by=actor,
-            updated_at=now,
-        )
+    step_ids = Enrolment.objects.active().filter(workshop=workshop).values("step_id")
+    _move_steps(
+        Step.objects.filter(
+            pk__in=step_ids, status=StepStatus.CANCELLED, pathway__status=PathwayStatus.ACTIVE
+        ),
+        status=StepStatus.PLANNED,
+        note=f"Atelier rétabli le {timezone.localdate():%d/%m/%Y}.",
+        actor=actor,
+    )
 
 
 @transaction.atomic

@@ -41,6 +41,16 @@ def _back(workshop: Workshop, anchor: str = "#seances") -> str:
     return reverse("projects:workshop_detail", args=[workshop.pk]) + anchor
 
 
+def _told(request: HttpRequest, session: Session, what: str) -> None:
+    """The message after a session was cancelled or reinstated."""
+    local = timezone.localtime(session.starts_at)
+    messages.success(
+        request,
+        f"Séance du {local:%d/%m/%Y à %H:%M} {what}. L'animateur et les référents des "
+        "personnes inscrites sont prévenus ; les étapes de leurs parcours suivent.",
+    )
+
+
 def _refuse_cancelled(workshop: Workshop, request: HttpRequest) -> HttpResponse:
     messages.error(request, "Cette séance est annulée : ni feuille d'émargement ni présences.")
     return redirect(_back(workshop))
@@ -150,12 +160,7 @@ def session_reinstate(request: HttpRequest, workshop_id: int, session_id: int) -
     except DomainError as error:
         messages.error(request, str(error))
     else:
-        local = timezone.localtime(session.starts_at)
-        messages.success(
-            request,
-            f"Séance du {local:%d/%m/%Y à %H:%M} rétablie. L'animateur et les référents des "
-            "personnes inscrites sont prévenus ; les étapes de leurs parcours suivent.",
-        )
+        _told(request, session, "rétablie")
     return redirect(_back(workshop))
 
 
@@ -183,12 +188,7 @@ def session_cancel(request: HttpRequest, workshop_id: int, session_id: int) -> H
         )
         stale = saved.stale
         if saved.ok:
-            local = timezone.localtime(session.starts_at)
-            messages.success(
-                request,
-                f"Séance du {local:%d/%m/%Y à %H:%M} annulée. L'animateur et les référents "
-                "des personnes inscrites sont prévenus ; les étapes de leurs parcours suivent.",
-            )
+            _told(request, session, "annulée")
             return redirect(_back(workshop))
     return render(
         request,
