@@ -271,6 +271,10 @@ RELAIS_SMS_BACKEND = os.environ.get("RELAIS_SMS_BACKEND", "relais.core.sms.Conso
 # Referrals (orientations) with no answer after this many days expire (manage.py expire_referrals).
 RELAIS_REFERRAL_EXPIRY_DAYS = 30
 
+# Seconds between a diagnostic's write and the refresh of the stored observed needs it
+# queues (relais.territory.needs_summary): entries made meanwhile share that one refresh.
+RELAIS_NEEDS_REFRESH_DELAY = int(os.environ.get("RELAIS_NEEDS_REFRESH_DELAY", "300"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

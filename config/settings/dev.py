@@ -30,3 +30,5 @@ WHITENOISE_AUTOREFRESH = True
 # Tasks (e-mails) are rows run by the worker that `make run` starts beside the web server
 # (manage.py db_worker); e-mails are printed on that worker's console.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A demo's new diagnostic shows in the territory's observed needs within half a minute.
+RELAIS_NEEDS_REFRESH_DELAY = 30

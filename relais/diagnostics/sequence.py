@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.db import connection, transaction
 from django.db.models import Q
@@ -41,6 +41,19 @@ SUMMARY_FIELDS = [
     "blocking_domains",
     "significant_barriers",
 ]
+
+
+_AFTER_CHANGE: list[Callable[[], None]] = []
+
+
+def after_diagnostics_changed(callback: Callable[[], None]) -> Callable[[], None]:
+    """Register `callback()`, run inside the transaction of every write that changes a
+    diagnostic's place or summary (create, correction, deletion, merge, repair): the figures
+    computed from them (the territory's observed needs) are then out of date. Diagnostics
+    cannot import those apps (the layers go the other way)."""
+    if callback not in _AFTER_CHANGE:
+        _AFTER_CHANGE.append(callback)
+    return callback
 
 
 def latest_of_period(start: dt.date, end: dt.date) -> Q:
@@ -83,7 +96,8 @@ def _write(column_values: dict[str, list[tuple]]) -> None:
 
 def refresh_sequence(person_ids: Iterable[int]) -> int:
     """Recompute `superseded_on` of every diagnostic of these persons; returns the number
-    of rows changed."""
+    of rows changed. Every write path of the diagnostics ends here: it tells the
+    `after_diagnostics_changed` callbacks."""
     ids = sorted(set(person_ids))
     if not ids:
         return 0
@@ -109,6 +123,8 @@ def refresh_sequence(person_ids: Iterable[int]) -> int:
     if previous is not None and previous[3] is not None:
         changed.append((None, previous[0]))
     _write({"superseded_on": changed})
+    for callback in _AFTER_CHANGE:
+        callback()
     return len(changed)
 
 

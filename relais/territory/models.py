@@ -327,3 +327,43 @@ class LabourFigure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rome_code} {self.area_code}"
+
+
+class NeedsSummary(models.Model):
+    """The observed needs of one calendar year in one commune, over the organisations that
+    pooled their figures when it was computed (`relais.territory.needs_summary`, decision
+    0070): the persons whose latest diagnostic of the year was made there, those in
+    difficulty, the urgencies seen (columns: the evolution reads only them), and in `figures`
+    the counts per domain, age band on 31 December, scheme and barrier. Counts are raw; they
+    are suppressed where they are shown."""
+
+    year = models.PositiveSmallIntegerField()
+    commune_code = models.CharField(max_length=5)
+    persons = models.PositiveIntegerField(default=0)
+    difficulty = models.PositiveIntegerField(default=0)
+    urgent = models.PositiveIntegerField(default=0)
+    figures = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = "besoins observés d'une commune (chiffres calculés)"
+        constraints = [
+            models.UniqueConstraint(fields=["year", "commune_code"], name="needs_summary_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.commune_code} {self.year}"
+
+
+class NeedsSummaryState(models.Model):
+    """The one row telling when `NeedsSummary` was computed and over which pooled
+    organisations, and whether a write has happened since (a refresh is then queued)."""
+
+    computed_at = models.DateTimeField(null=True, blank=True)
+    organisations = models.JSONField(default=list)
+    stale_since = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "état des besoins observés calculés"
+
+    def __str__(self) -> str:
+        return f"calculés le {self.computed_at}"

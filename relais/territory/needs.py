@@ -28,7 +28,12 @@ from relais.diagnostics.models import Diagnostic
 from relais.diagnostics.sequence import DOMAIN_BITS, latest_of_period
 from relais.pathways.models import Pathway, Scheme
 from relais.territory import geography
-from relais.territory.models import PoolingAgreement, Territory
+from relais.territory.models import (
+    NeedsSummary,
+    NeedsSummaryState,
+    PoolingAgreement,
+    Territory,
+)
 
 AGE_BANDS = ((0, 25, "moins de 26 ans"), (26, 49, "26 à 49 ans"), (50, 200, "50 ans et plus"))
 # A commune is a unit of its own only with this many persons diagnosed in the period.
@@ -75,6 +80,9 @@ class ObservedNeeds:
     grouped: frozenset[str] = frozenset()
     # Persons with at least one significant difficulty: the sum of `by_commune`.
     difficulty: int = 0
+    # When the figures were computed, if they were read from the stored figures (decision
+    # 0070); None when computed for this request.
+    computed_at: dt.datetime | None = None
 
 
 def pooled_organisations() -> list[int]:
@@ -85,16 +93,16 @@ def pooled_organisations() -> list[int]:
     )
 
 
-def _latest(organisations, communes, start, end):
+def latest_diagnostics(organisations, communes, start, end):
     """Each person's latest diagnostic of the period: the one assessed last (a diagnostic
     entered afterwards for an earlier date is not the latest), and of two assessed the same
     day, the one recorded last — read from the person's sequence kept on each diagnostic
-    (`superseded_on`, decision 0069), one narrow row per person."""
-    return Diagnostic.objects.filter(
-        latest_of_period(start, end),
-        person__organisation_id__in=organisations,
-        person__commune_code__in=communes,
+    (`superseded_on`, decision 0069), one narrow row per person. `communes` None: every
+    commune."""
+    found = Diagnostic.objects.filter(
+        latest_of_period(start, end), person__organisation_id__in=organisations
     )
+    return found if communes is None else found.filter(person__commune_code__in=communes)
 
 
 def _born_by(end: dt.date, years: int) -> dt.date:
@@ -104,7 +112,7 @@ def _born_by(end: dt.date, years: int) -> dt.date:
     return dt.date(year, end.month, min(end.day, calendar.monthrange(year, end.month)[1]))
 
 
-def _per_commune(organisations, communes, start, end) -> dict[str, dict[str, int]]:
+def per_commune(organisations, communes, start, end) -> dict[str, dict[str, int]]:
     """One pass over the persons' latest diagnostics of the period, by commune: persons,
     persons with a significant difficulty, per domain those with an important or blocking
     difficulty and those with a blocking one (sums of the masks' bits), per age band on
@@ -125,7 +133,7 @@ def _per_commune(organisations, communes, start, end) -> dict[str, dict[str, int
             ),
         )
     rows = (
-        _latest(organisations, communes, start, end)
+        latest_diagnostics(organisations, communes, start, end)
         .order_by()
         .values("person__commune_code")
         .annotate(**fields)
@@ -170,12 +178,123 @@ def _unit(code: str, grouped: frozenset[str] | set[str]) -> str:
     return OTHERS if code in grouped else code
 
 
+def _calendar_year(start: dt.date, end: dt.date) -> bool:
+    return start == dt.date(end.year, 1, 1) and end == dt.date(end.year, 12, 31)
+
+
+class _Live:
+    """The figures read from the diagnostics themselves, for any period."""
+
+    def __init__(self, organisations, communes, start, end):
+        self.organisations, self.communes, self.start, self.end = (
+            organisations,
+            communes,
+            start,
+            end,
+        )
+        self.computed_at = None
+
+    def cells(self) -> dict[str, dict[str, int]]:
+        return per_commune(self.organisations, self.communes, self.start, self.end)
+
+    def schemes(self, counted: list[str]) -> dict[str, int]:
+        latest = latest_diagnostics(self.organisations, counted, self.start, self.end)
+        return dict(
+            Pathway.objects.filter(person_id__in=latest.values("person_id"))
+            .values("scheme")
+            .annotate(n=Count("person_id", distinct=True))
+            .values_list("scheme", "n")
+        )
+
+    def barriers(self, counted: list[str]) -> Counter:
+        latest = latest_diagnostics(self.organisations, counted, self.start, self.end)
+        return Counter(
+            " ".join(
+                latest.exclude(significant_barriers="")
+                .order_by()
+                .values_list("significant_barriers", flat=True)
+            ).split()
+        )
+
+    def years(self, first: int, last: int) -> dict[str, dict[str, int]]:
+        return years_per_commune(self.organisations, self.communes, first, last)
+
+
+class _Stored:
+    """The figures of a calendar year as last computed for the pooled organisations
+    (`NeedsSummary`, kept by `relais.territory.needs_summary`: decision 0070)."""
+
+    def __init__(self, state: NeedsSummaryState, communes, year: int):
+        self.communes, self.year = communes, year
+        self.computed_at = state.computed_at
+        self._figures: dict[str, dict] = {}
+
+    def cells(self) -> dict[str, dict[str, int]]:
+        found = {}
+        for code, figures in NeedsSummary.objects.filter(
+            year=self.year, commune_code__in=self.communes
+        ).values_list("commune_code", "figures"):
+            self._figures[code] = figures
+            found[code] = figures["cells"]
+        return found
+
+    def schemes(self, counted: list[str]) -> dict[str, int]:
+        total: Counter = Counter()
+        for code in counted:
+            total.update(self._figures[code]["schemes"])
+        return dict(total)
+
+    def barriers(self, counted: list[str]) -> Counter:
+        total: Counter = Counter()
+        for code in counted:
+            total.update(self._figures[code]["barriers"])
+        return total
+
+    def years(self, first: int, last: int) -> dict[str, dict[str, int]]:
+        rows: dict[str, dict[str, int]] = defaultdict(dict)
+        for year, code, persons, difficulty, urgent in NeedsSummary.objects.filter(
+            year__gte=first, year__lte=last, commune_code__in=self.communes
+        ).values_list("year", "commune_code", "persons", "difficulty", "urgent"):
+            rows[code] |= {
+                f"diagnosed:{year}": persons,
+                f"difficulty:{year}": difficulty,
+                f"urgent:{year}": urgent,
+            }
+        for row in rows.values():
+            for year in range(first, last + 1):
+                for key in ("diagnosed", "difficulty", "urgent"):
+                    row.setdefault(f"{key}:{year}", 0)
+        return dict(rows)
+
+
+def stored_state(organisations: list[int]) -> NeedsSummaryState | None:
+    """The state of the stored figures when they cover exactly these organisations: an
+    agreement given or withdrawn since makes them unusable until the next refresh (the
+    figures are then read live), so that a withdrawal counts at once."""
+    state = NeedsSummaryState.objects.filter(computed_at__isnull=False).first()
+    if state is None or sorted(state.organisations) != sorted(organisations):
+        return None
+    return state
+
+
 def observed_needs(
     territory: Territory, *, start: dt.date, end: dt.date, organisations: list[int] | None = None
 ) -> ObservedNeeds:
-    organisations = pooled_organisations() if organisations is None else organisations
+    """The figures of a calendar year come from the stored figures when they cover the
+    pooled organisations (decision 0070); any other period, or organisations named by the
+    caller, are read live."""
     communes = geography.communes_of(territory.areas)
-    cells = _per_commune(organisations, communes, start, end)
+    calendar_year = _calendar_year(start, end)
+    state = None
+    if organisations is None:
+        organisations = pooled_organisations()
+        state = stored_state(organisations) if calendar_year else None
+    source = (
+        _Stored(state, communes, end.year)
+        if state is not None
+        else _Live(organisations, communes, start, end)
+    )
+    cells = source.cells()
     diagnosed = {code: row["n"] for code, row in cells.items()}
     alone, grouped = disclosure_units(diagnosed, communes)
     counted = sorted(alone | grouped)
@@ -187,11 +306,11 @@ def observed_needs(
         organisations=len(organisations),
         persons=persons,
         grouped=frozenset(grouped),
+        computed_at=source.computed_at,
     )
-    calendar_year = start == dt.date(end.year, 1, 1) and end == dt.date(end.year, 12, 31)
     if not persons:
         result.evolution = _evolution(
-            organisations, communes, end, known={end.year: 0} if calendar_year else {}
+            source, communes, end, known={end.year: 0} if calendar_year else {}
         )
         return result
     rows = [cells[code] for code in counted]
@@ -205,14 +324,17 @@ def observed_needs(
         per_domain = {d: cells[code][f"sig:{d}"] for d in DOMAIN_BITS if cells[code][f"sig:{d}"]}
         if per_domain:
             result.commune_domain[code] = per_domain
-    per_commune = Counter()
+    in_difficulty = Counter()
     for code in counted:
         if cells[code]["difficulty"]:
-            per_commune[_unit(code, grouped)] += cells[code]["difficulty"]
-    result.difficulty = sum(per_commune.values())
-    others = per_commune.pop(OTHERS, 0)
+            in_difficulty[_unit(code, grouped)] += cells[code]["difficulty"]
+    result.difficulty = sum(in_difficulty.values())
+    others = in_difficulty.pop(OTHERS, 0)
     result.by_commune = sorted(
-        ((code, table[code].name if code in table else code, n) for code, n in per_commune.items()),
+        (
+            (code, table[code].name if code in table else code, n)
+            for code, n in in_difficulty.items()
+        ),
         key=lambda r: (-r[2], r[1]),
     )
     if others:
@@ -220,44 +342,29 @@ def observed_needs(
     result.by_age = [
         (label, sum(row[f"age:{i}"] for row in rows)) for i, (_l, _h, label) in enumerate(AGE_BANDS)
     ]
-    latest = _latest(organisations, counted, start, end)
-    schemes = dict(
-        Pathway.objects.filter(person_id__in=latest.values("person_id"))
-        .values("scheme")
-        .annotate(n=Count("person_id", distinct=True))
-        .values_list("scheme", "n")
-    )
+    schemes = source.schemes(counted)
     result.by_scheme = [(s.label, schemes[s.value]) for s in Scheme if schemes.get(s.value)]
     # Barriers of the domains in difficulty, as stored on each diagnostic (decision 0069);
     # equal counts in code order (the old reading's order of ties was arbitrary).
-    barrier_counts = Counter(
-        " ".join(
-            latest.exclude(significant_barriers="")
-            .order_by()
-            .values_list("significant_barriers", flat=True)
-        ).split()
-    )
+    barrier_counts = source.barriers(counted)
     result.barriers = [
         (barrier_label(code), n)
         for code, n in sorted(barrier_counts.items(), key=lambda item: (-item[1], item[0]))[:15]
     ]
     # The period's own year is the figure just computed (same units, same count).
     result.evolution = _evolution(
-        organisations, communes, end, known={end.year: result.difficulty} if calendar_year else {}
+        source, communes, end, known={end.year: result.difficulty} if calendar_year else {}
     )
     return result
 
 
-def _evolution(
-    organisations, communes, end: dt.date, years: int = 5, known: dict[int, int] | None = None
-) -> list[tuple[int, int, int]]:
-    """Per year: persons whose latest diagnostic of the year shows at least one significant
-    difficulty (as `by_commune` counts them), and diagnostics with an urgency « urgent » or
-    « immédiat » — each year over that year's own units (`disclosure_units`). One pass by
-    commune, a conditional count per year (no date function: portable and index-friendly)."""
-    first = end.year - years + 1
+def years_per_commune(organisations, communes, first: int, last: int) -> dict[str, dict[str, int]]:
+    """Per commune and calendar year from `first` to `last`: persons whose latest diagnostic
+    of the year was made there, those of them with a significant difficulty, and the
+    diagnostics of the year with an urgency « urgent » or « immédiat ». One pass by commune,
+    a conditional count per year (no date function: portable and index-friendly)."""
     fields = {}
-    for year in range(first, end.year + 1):
+    for year in range(first, last + 1):
         january, december = dt.date(year, 1, 1), dt.date(year, 12, 31)
         latest = latest_of_period(january, december)
         fields[f"diagnosed:{year}"] = Count("id", filter=latest)
@@ -265,18 +372,30 @@ def _evolution(
         fields[f"urgent:{year}"] = Count(
             "id", filter=Q(assessed_on__gte=january, assessed_on__lte=december, urgency__gte=2)
         )
-    rows = {
+    scope = Q(person__organisation_id__in=organisations)
+    if communes is not None:
+        scope &= Q(person__commune_code__in=communes)
+    return {
         row.pop("person__commune_code"): row
         for row in Diagnostic.objects.filter(
-            person__organisation_id__in=organisations,
-            person__commune_code__in=communes,
+            scope,
             assessed_on__gte=dt.date(first, 1, 1),
-            assessed_on__lte=dt.date(end.year, 12, 31),
+            assessed_on__lte=dt.date(last, 12, 31),
         )
         .order_by()
         .values("person__commune_code")
         .annotate(**fields)
     }
+
+
+def _evolution(
+    source, communes, end: dt.date, years: int = 5, known: dict[int, int] | None = None
+) -> list[tuple[int, int, int]]:
+    """Per year: persons whose latest diagnostic of the year shows at least one significant
+    difficulty (as `by_commune` counts them), and diagnostics with an urgency « urgent » or
+    « immédiat » — each year over that year's own units (`disclosure_units`)."""
+    first = end.year - years + 1
+    rows = source.years(first, end.year)
     result = []
     for year in range(first, end.year + 1):
         cells = {code: row for code, row in rows.items() if row[f"diagnosed:{year}"]}

@@ -15,7 +15,7 @@ from relais.core.errors import DomainError, PermissionDenied
 from relais.core.text import fold
 from relais.core.versioning import update_versioned
 from relais.network.directory.geo import CommuneLookupError, resolve_commune
-from relais.territory import geography
+from relais.territory import geography, needs_summary
 from relais.territory.models import (
     Aggregation,
     GeoLevel,
@@ -209,11 +209,14 @@ def pooling_agree(*, membership: Membership, on: dt.date | None = None) -> Pooli
     ).first()
     if current is not None:
         return current
-    return PoolingAgreement.objects.create(
+    agreement = PoolingAgreement.objects.create(
         organisation_id=membership.organisation_id,
         agreed_by=membership.user,
         agreed_on=on or timezone.localdate(),
     )
+    # The stored observed needs cover other organisations now: read live until recomputed.
+    needs_summary.mark_stale()
+    return agreement
 
 
 @transaction.atomic
@@ -222,6 +225,7 @@ def pooling_withdraw(*, membership: Membership) -> None:
     PoolingAgreement.objects.filter(
         organisation_id=membership.organisation_id, withdrawn_at__isnull=True
     ).update(withdrawn_at=timezone.now(), withdrawn_by=membership.user)
+    needs_summary.mark_stale()
 
 
 def pooling_active(organisation_id: int) -> PoolingAgreement | None:

@@ -8,7 +8,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from relais.territory.models import ImportStatus, IndicatorImport, IndicatorValue, Territory
+from relais.territory import needs_summary
+from relais.territory.models import (
+    ImportStatus,
+    IndicatorImport,
+    IndicatorValue,
+    NeedsSummaryState,
+    Territory,
+)
 from tests.factories.diagnostics import DiagnosticFactory, DomainAssessmentFactory
 from tests.factories.people import PersonFactory
 from tests.factories.territory import (
@@ -153,6 +160,17 @@ def test_needs_query_count_does_not_grow_with_persons(referent_client, organisat
     few = count_queries(lambda: referent_client.get(url))
     add(12)
     assert count_queries(lambda: referent_client.get(url)) == few
+
+
+def test_needs_page_says_when_its_figures_were_computed(referent_client, organisation):
+    territory = TerritoryFactory(organisation=organisation)
+    PoolingAgreementFactory(organisation=organisation)
+    url = reverse("territory:needs", args=[territory.pk])
+    assert "Chiffres calculés à l'instant." in page_text(referent_client.get(url))
+    needs_summary.refresh()
+    computed = timezone.localtime(NeedsSummaryState.objects.get().computed_at)
+    text = page_text(referent_client.get(url))
+    assert f"Chiffres calculés le {computed:%d/%m/%Y à %H:%M}" in text
 
 
 def test_import_flow_upload_map_progress(

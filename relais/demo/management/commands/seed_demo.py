@@ -17,6 +17,7 @@ from relais.demo.territory import seed_territory
 from relais.network.referrals.answers import referral_mark_answer_seen
 from relais.network.referrals.models import ANSWER_STATUSES, Referral
 from relais.notifications.services import mark_all_read
+from relais.territory import needs_summary
 
 
 def settle_news(organisations) -> None:
@@ -126,3 +127,6 @@ class Command(BaseCommand):
                 f"Espace personnel (dossier n° {number}) : /mon-espace/connexion/papier/ "
                 f"avec le code {code} (une fois, 30 jours)."
             )
+        # Last: every diagnostic of the demo is written (decision 0070).
+        needs = needs_summary.refresh()
+        self.stdout.write(f"Besoins observés calculés ({needs.years} année(s)).")
