@@ -419,6 +419,10 @@ def prepare_database(args: argparse.Namespace) -> Prepared:
     # observed needs measure what production reads.
     with timed("derived columns of the diagnostics", "diagnostics_refresh"):
         call_command("diagnostics_refresh_summaries", stdout=io.StringIO())
+    if territory is not None:
+        # The observed needs of each year as the task worker stores them (decision 0070).
+        with timed("observed needs stored per year and commune", "needs_refresh"):
+            call_command("territory_refresh_needs", stdout=io.StringIO())
     if connection.vendor == "postgresql":
         # What autovacuum does a minute after a bulk load; done now so that it does not
         # happen in the middle of the measurement. (SQLite has no such automatic step.)
