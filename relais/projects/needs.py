@@ -22,9 +22,10 @@ from django.utils import timezone
 from relais.core.disclosure import suppress
 from relais.diagnostics.domains import Domain
 from relais.territory.models import Territory
-from relais.territory.needs import needs_by_domain
+from relais.territory.needs import TWELVE_MONTHS, needs_by_domain
 
-PERIOD = dt.timedelta(days=365)
+# Read from the territory's stored figures (decision 0070) when they were computed today.
+PERIOD = TWELVE_MONTHS
 WHAT = "difficulté importante ou bloquante"
 
 

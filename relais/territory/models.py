@@ -335,7 +335,8 @@ class NeedsSummary(models.Model):
     0070): the persons whose latest diagnostic of the year was made there, those in
     difficulty, the urgencies seen (columns: the evolution reads only them), and in `figures`
     the counts per domain, age band on 31 December, scheme and barrier. Counts are raw; they
-    are suppressed where they are shown."""
+    are suppressed where they are shown. Year 0: the twelve months to the day of the
+    computation (`NeedsSummaryState.rolling_end`; no urgencies: no evolution reads them)."""
 
     year = models.PositiveSmallIntegerField()
     commune_code = models.CharField(max_length=5)
@@ -359,6 +360,8 @@ class NeedsSummaryState(models.Model):
     organisations, and whether a write has happened since (a refresh is then queued)."""
 
     computed_at = models.DateTimeField(null=True, blank=True)
+    # The last day of the twelve months stored as `NeedsSummary.year` 0: the day computed.
+    rolling_end = models.DateField(null=True, blank=True)
     organisations = models.JSONField(default=list)
     stale_since = models.DateTimeField(null=True, blank=True)
 

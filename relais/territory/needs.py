@@ -38,6 +38,10 @@ from relais.territory.models import (
 AGE_BANDS = ((0, 25, "moins de 26 ans"), (26, 49, "26 à 49 ans"), (50, 200, "50 ans et plus"))
 # A commune is a unit of its own only with this many persons diagnosed in the period.
 MIN_UNIT = disclosure.THRESHOLD
+# The « twelve last months » the collective projects read (`needs_by_domain`): stored, as
+# of the day of the computation, under this year (decision 0070).
+TWELVE_MONTHS = dt.timedelta(days=365)
+ROLLING = 0
 OTHERS = "autres"
 OTHERS_LABEL = "Autres communes"
 
@@ -280,20 +284,25 @@ def stored_state(organisations: list[int]) -> NeedsSummaryState | None:
 def observed_needs(
     territory: Territory, *, start: dt.date, end: dt.date, organisations: list[int] | None = None
 ) -> ObservedNeeds:
-    """The figures of a calendar year come from the stored figures when they cover the
-    pooled organisations (decision 0070); any other period, or organisations named by the
-    caller, are read live."""
+    """The figures of a calendar year, or of the twelve months to the day the stored figures
+    were computed, come from the stored figures when they cover the pooled organisations
+    (decision 0070); any other period, or organisations named by the caller, are read
+    live."""
     communes = geography.communes_of(territory.areas)
     calendar_year = _calendar_year(start, end)
-    state = None
+    source = None
     if organisations is None:
         organisations = pooled_organisations()
-        state = stored_state(organisations) if calendar_year else None
-    source = (
-        _Stored(state, communes, end.year)
-        if state is not None
-        else _Live(organisations, communes, start, end)
-    )
+        state = stored_state(organisations)
+        if state is not None and calendar_year:
+            source = _Stored(state, communes, end.year)
+        elif state is not None and (start, end) == (
+            state.rolling_end - TWELVE_MONTHS,
+            state.rolling_end,
+        ):
+            source = _Stored(state, communes, ROLLING)
+    if source is None:
+        source = _Live(organisations, communes, start, end)
     cells = source.cells()
     diagnosed = {code: row["n"] for code, row in cells.items()}
     alone, grouped = disclosure_units(diagnosed, communes)

@@ -33,6 +33,8 @@ from relais.diagnostics.sequence import after_diagnostics_changed
 from relais.pathways.models import Pathway
 from relais.territory.models import NeedsSummary, NeedsSummaryState
 from relais.territory.needs import (
+    ROLLING,
+    TWELVE_MONTHS,
     latest_diagnostics,
     per_commune,
     pooled_organisations,
@@ -52,9 +54,11 @@ class Refreshed:
     seconds: float
 
 
-def _year_rows(organisations: list[int], year: int, urgent: dict[str, int]) -> list[NeedsSummary]:
-    """One row per commune with a person whose latest diagnostic of `year` was made there."""
-    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+def _period_rows(
+    organisations: list[int], year: int, start: dt.date, end: dt.date, urgent: dict[str, int]
+) -> list[NeedsSummary]:
+    """One row per commune with a person whose latest diagnostic of [start, end] was made
+    there, stored under `year`."""
     cells = per_commune(organisations, None, start, end)
     if not cells:
         return []
@@ -94,7 +98,8 @@ def _year_rows(organisations: list[int], year: int, urgent: dict[str, int]) -> l
 
 def refresh(*, today: dt.date | None = None) -> Refreshed:
     """Compute every calendar year's figures, from the first diagnostic of a pooled
-    organisation to this year, and replace the stored ones in one transaction."""
+    organisation to this year, and those of the twelve months to today, and replace the
+    stored ones in one transaction."""
     began = timezone.now()
     clock = dt.datetime.now()
     today = today or timezone.localdate()
@@ -111,17 +116,20 @@ def refresh(*, today: dt.date | None = None) -> Refreshed:
         years = years_per_commune(organisations, None, first, last)
         for year in range(first, last + 1):
             urgent = {code: row[f"urgent:{year}"] for code, row in years.items()}
-            rows.extend(_year_rows(organisations, year, urgent))
+            start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+            rows.extend(_period_rows(organisations, year, start, end, urgent))
+        rows.extend(_period_rows(organisations, ROLLING, today - TWELVE_MONTHS, today, {}))
     with transaction.atomic():
         state = NeedsSummaryState.objects.select_for_update().get(pk=1)
         NeedsSummary.objects.all().delete()
         NeedsSummary.objects.bulk_create(rows, batch_size=500)
         state.computed_at = began
+        state.rolling_end = today
         state.organisations = organisations
-        state.save(update_fields=["computed_at", "organisations"])
+        state.save(update_fields=["computed_at", "rolling_end", "organisations"])
     latest_year = max((r.year for r in rows), default=None)
     return Refreshed(
-        years=len({r.year for r in rows}),
+        years=len({r.year for r in rows if r.year != ROLLING}),
         communes=len({r.commune_code for r in rows}),
         persons=sum(r.persons for r in rows if r.year == latest_year),
         seconds=(dt.datetime.now() - clock).total_seconds(),

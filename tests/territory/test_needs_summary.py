@@ -15,7 +15,7 @@ from django.utils import timezone
 from relais.diagnostics.domains import Domain, barrier_codes_for
 from relais.territory import needs_summary, services
 from relais.territory.models import NeedsSummary, NeedsSummaryState
-from relais.territory.needs import observed_needs, pooled_organisations
+from relais.territory.needs import TWELVE_MONTHS, observed_needs, pooled_organisations
 from tests.factories.diagnostics import DiagnosticFactory, DomainAssessmentFactory
 from tests.factories.pathways import PathwayFactory
 from tests.factories.people import PersonFactory
@@ -104,11 +104,27 @@ def test_stored_figures_equal_the_live_ones_every_year(seed, organisation, other
     )
 
 
-def test_a_period_other_than_a_calendar_year_is_read_live(organisation):
+def test_the_twelve_months_to_today_are_stored_too(organisation, other_organisation):
+    territory = TerritoryFactory(organisation=organisation, areas=["departement:69"])
+    PoolingAgreementFactory(organisation=organisation)
+    _populate(random.Random(4), [organisation, other_organisation], 60)
+    needs_summary.refresh()
+    start = TODAY - TWELVE_MONTHS
+    stored = observed_needs(territory, start=start, end=TODAY)
+    live = observed_needs(territory, start=start, end=TODAY, organisations=pooled_organisations())
+    assert stored.computed_at is not None and stored.persons > 0
+    assert _figures(stored) == _figures(live)
+
+
+def test_another_period_is_read_live(organisation):
     territory = TerritoryFactory(organisation=organisation)
     PoolingAgreementFactory(organisation=organisation)
     needs_summary.refresh()
-    found = observed_needs(territory, start=TODAY - dt.timedelta(days=365), end=TODAY)
+    found = observed_needs(territory, start=TODAY - dt.timedelta(days=100), end=TODAY)
+    assert found.computed_at is None
+    # The twelve months stored end on the day of the computation, not on another day.
+    NeedsSummaryState.objects.update(rolling_end=TODAY - dt.timedelta(days=1))
+    found = observed_needs(territory, start=TODAY - TWELVE_MONTHS, end=TODAY)
     assert found.computed_at is None
 
 
@@ -186,6 +202,7 @@ def test_command_replaces_the_rows(organisation, capsys):
     call_command("territory_refresh_needs")
     out = capsys.readouterr().out
     assert "Besoins observés calculés : 1 année(s), 1 commune(s), 5 personne(s)" in out
-    assert list(NeedsSummary.objects.values_list("year", "commune_code", "persons")) == [
-        (THIS_YEAR, VILLEURBANNE, 5)
+    assert sorted(NeedsSummary.objects.values_list("year", "commune_code", "persons")) == [
+        (0, VILLEURBANNE, 5),  # the twelve months to today
+        (THIS_YEAR, VILLEURBANNE, 5),
     ]
