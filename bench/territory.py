@@ -290,7 +290,8 @@ def measure(scenario: TerritoryScenario, runs: int = 20) -> list[str]:
     also runs the gap analysis): median, p95 and queries of this calendar year as the pages
     read it (the stored figures, decision 0070), of their computation (the refresh the task
     worker runs after writes), and of the same year read live."""
-    from relais.territory.needs import observed_needs, pooled_organisations
+    from relais.territory.needs import observed_needs
+    from relais.territory.needs_sources import pooled_organisations
     from relais.territory.needs_summary import refresh
 
     territory = Territory.objects.get(pk=scenario.territory_id)

@@ -22,7 +22,8 @@ from django.utils import timezone
 from relais.core.disclosure import suppress
 from relais.diagnostics.domains import Domain
 from relais.territory.models import Territory
-from relais.territory.needs import TWELVE_MONTHS, needs_by_domain
+from relais.territory.needs import needs_by_domain
+from relais.territory.needs_sources import TWELVE_MONTHS
 
 # Read from the territory's stored figures (decision 0070) when they were computed today.
 PERIOD = TWELVE_MONTHS

@@ -32,7 +32,7 @@ from relais.diagnostics.models import Diagnostic
 from relais.diagnostics.sequence import after_diagnostics_changed
 from relais.pathways.models import Pathway
 from relais.territory.models import NeedsSummary, NeedsSummaryState
-from relais.territory.needs import (
+from relais.territory.needs_sources import (
     ROLLING,
     TWELVE_MONTHS,
     latest_diagnostics,

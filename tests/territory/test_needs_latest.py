@@ -12,7 +12,8 @@ import pytest
 from django.utils import timezone
 
 from relais.diagnostics.models import Diagnostic, DomainAssessment
-from relais.territory.needs import AGE_BANDS, observed_needs
+from relais.territory.needs import observed_needs
+from relais.territory.needs_sources import AGE_BANDS
 from tests.factories.diagnostics import DiagnosticFactory, DomainAssessmentFactory
 from tests.factories.people import PersonFactory
 from tests.factories.territory import LYON, VILLEURBANNE, PoolingAgreementFactory, TerritoryFactory

@@ -15,7 +15,8 @@ from django.utils import timezone
 from relais.diagnostics.domains import Domain, barrier_codes_for
 from relais.territory import needs_summary, services
 from relais.territory.models import NeedsSummary, NeedsSummaryState
-from relais.territory.needs import TWELVE_MONTHS, observed_needs, pooled_organisations
+from relais.territory.needs import observed_needs
+from relais.territory.needs_sources import TWELVE_MONTHS, pooled_organisations
 from tests.factories.diagnostics import DiagnosticFactory, DomainAssessmentFactory
 from tests.factories.pathways import PathwayFactory
 from tests.factories.people import PersonFactory
