@@ -3,7 +3,9 @@ person's first and latest diagnostic."""
 
 from __future__ import annotations
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db import connection
+from django.db.models import Count, F, Window
+from django.db.models.functions import FirstValue, RowNumber
 
 from relais.diagnostics.domains import Domain
 from relais.diagnostics.models import DomainAssessment
@@ -13,49 +15,52 @@ from relais.reporting.scope import Context
 register_section("distance", "Distance parcourue", 30)
 
 
+def _changes(ctx: Context) -> list[tuple[str, int, int]]:
+    """(domain, change of level, persons): for each person and domain, the latest
+    assessment made by the end of the period, kept when it was made in the period and has
+    an earlier one, compared with the first. One pass with window functions over the
+    assessments of the persons counted (SQLite and PostgreSQL both have them): the first
+    level, the position and the number of assessments of each (person, domain) in
+    (date, diagnostic) order, the latest being the last position. A correlated « first
+    level » search per assessment took 1.2 s at 20,000 persons on PostgreSQL."""
+    partition = [F("diagnostic__person_id"), F("domain")]
+    oldest_first = [F("diagnostic__assessed_on").asc(), F("diagnostic_id").asc()]
+    inner = (
+        DomainAssessment.objects.filter(
+            diagnostic__person__in=ctx.person_ids(),
+            diagnostic__assessed_on__lte=ctx.end,
+            difficulty__isnull=False,
+        )
+        .annotate(
+            the_domain=F("domain"),
+            the_level=F("difficulty"),
+            the_date=F("diagnostic__assessed_on"),
+            first_level=Window(
+                FirstValue("difficulty"), partition_by=partition, order_by=oldest_first
+            ),
+            position=Window(RowNumber(), partition_by=partition, order_by=oldest_first),
+            assessments=Window(Count("id"), partition_by=partition),
+        )
+        .values("the_domain", "the_level", "the_date", "first_level", "position", "assessments")
+        .order_by()
+    )
+    sql, params = inner.query.sql_with_params()
+    start = connection.ops.adapt_datefield_value(ctx.start)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT t.the_domain, t.the_level - t.first_level, COUNT(*) "  # noqa: S608
+            f"FROM ({sql}) AS t "  # the ORM's own SQL
+            "WHERE t.position = t.assessments AND t.assessments > 1 AND t.the_date >= %s "
+            "GROUP BY t.the_domain, t.the_level - t.first_level",
+            (*params, start),
+        )
+        return cursor.fetchall()
+
+
 def distance_travelled(ctx: Context) -> list[Row]:
-    assessed = DomainAssessment.objects.filter(
-        diagnostic__person__in=ctx.person_ids(),
-        diagnostic__assessed_on__lte=ctx.end,
-        difficulty__isnull=False,
-    )
-    same = {
-        "diagnostic__person_id": OuterRef("diagnostic__person_id"),
-        "domain": OuterRef("domain"),
-        "difficulty__isnull": False,
-    }
-    later = DomainAssessment.objects.filter(**same, diagnostic__assessed_on__lte=ctx.end).filter(
-        Q(diagnostic__assessed_on__gt=OuterRef("diagnostic__assessed_on"))
-        | Q(
-            diagnostic__assessed_on=OuterRef("diagnostic__assessed_on"),
-            diagnostic_id__gt=OuterRef("diagnostic_id"),
-        )
-    )
-    earlier = DomainAssessment.objects.filter(**same).filter(
-        Q(diagnostic__assessed_on__lt=OuterRef("diagnostic__assessed_on"))
-        | Q(
-            diagnostic__assessed_on=OuterRef("diagnostic__assessed_on"),
-            diagnostic_id__lt=OuterRef("diagnostic_id"),
-        )
-    )
-    first = Subquery(
-        DomainAssessment.objects.filter(**same)
-        .order_by("diagnostic__assessed_on", "diagnostic_id")
-        .values("difficulty")[:1]
-    )
-    # One row per person and domain: the latest assessment, made in the period, that has
-    # an earlier one to compare with.
-    latest = (
-        assessed.filter(diagnostic__assessed_on__gte=ctx.start)
-        .filter(~Exists(later), Exists(earlier))
-        .annotate(change=F("difficulty") - first)
-    )
-    # Grouped by domain and change, so that the first level (a correlated subquery) is
-    # read once per row; the counts and the mean are then added up per domain.
+    # Counts and the mean added up per domain from the (domain, change) groups.
     found: dict[str, dict] = {}
-    for domain, change, n in (
-        latest.values_list("domain", "change").annotate(n=Count("id")).order_by()
-    ):
+    for domain, change, n in _changes(ctx):
         row = found.setdefault(domain, {"n": 0, "better": 0, "same": 0, "worse": 0, "sum": 0})
         row["n"] += n
         row["sum"] += change * n
