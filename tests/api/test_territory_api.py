@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
+from relais.territory import needs_summary
 from tests.factories.diagnostics import DiagnosticFactory, DomainAssessmentFactory
 from tests.factories.people import PersonFactory
 from tests.factories.territory import (
@@ -59,6 +60,12 @@ def test_observed_needs_suppressed(referent_api, organisation):
     assert body["persons"] == "5"
     assert body["by_domain"][0]["persons"] == "< 5"
     assert persons[0].birth_name not in str(body)
+    assert body["computed_at"] is None  # computed for this request
+    needs_summary.refresh()
+    body = referent_api.get(
+        f"/api/v1/organisations/{organisation.pk}/territories/{territory.pk}/observed-needs"
+    ).json()
+    assert body["persons"] == "5" and body["computed_at"]
 
 
 def test_observed_needs_total_with_age_bands_gets_secondary_suppression(referent_api, organisation):

@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.params import Path
 
 from relais.api.access import acting_membership
@@ -108,6 +108,11 @@ class NeedsOut(Schema):
     by_scheme: list[CountOut]
     barriers: list[CountOut]
     evolution: list[YearOut]
+    computed_at: dt.datetime | None = Field(
+        None,
+        description="Quand ces chiffres ont été calculés (ils le sont à l'avance, quelques "
+        "minutes après chaque saisie) ; vide : calculés pour cette requête.",
+    )
 
 
 def _membership(request: HttpRequest, organisation_id: int):
@@ -267,4 +272,5 @@ def territory_needs(
         by_scheme=[CountOut(label=label, persons=str(n)) for label, n in figures.schemes],
         barriers=[CountOut(label=label, persons=str(n)) for label, n in figures.barriers],
         evolution=[YearOut(year=y, persons=str(p), urgent=str(u)) for y, p, u in figures.evolution],
+        computed_at=found.computed_at,
     )
