@@ -95,12 +95,9 @@ class Live:
     """The figures read from the diagnostics themselves, for any period."""
 
     def __init__(self, organisations, communes, start, end):
-        self.organisations, self.communes, self.start, self.end = (
-            organisations,
-            communes,
-            start,
-            end,
-        )
+        self.organisations = organisations
+        self.communes = communes
+        self.start, self.end = start, end
         self.computed_at = None
 
     def cells(self) -> dict[str, dict[str, int]]:
@@ -130,8 +127,9 @@ class Live:
 
 
 class Stored:
-    """The figures of a calendar year as last computed for the pooled organisations
-    (`NeedsSummary`, kept by `relais.territory.needs_summary`: decision 0070)."""
+    """The figures of a calendar year (or of the twelve months to the day computed:
+    `ROLLING`) as last computed for the pooled organisations (`NeedsSummary`, kept by
+    `relais.territory.needs_summary`: decision 0070)."""
 
     def __init__(self, state: NeedsSummaryState, communes, year: int):
         self.communes, self.year = communes, year

@@ -12,7 +12,7 @@ Freshness: every write to a diagnostic marks the figures out of date and queues 
 morning of entries costs one computation); a change of a person's commune, birth date or
 pathways is caught by the scheduled `territory_refresh_needs` (hourly). An agreement to pool
 given or withdrawn takes effect at once: figures computed over another set of organisations
-are not used (`needs.stored_state`) until the refresh it queues has run. Pages say when
+are not used (`needs_sources.stored_state`) until the refresh it queues has run. Pages say when
 their figures were computed."""
 
 from __future__ import annotations
