@@ -4,18 +4,38 @@ in the certification process, with the same services and policies as the pages."
 
 from __future__ import annotations
 
-import datetime as dt
-from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated
 
 from django.http import Http404, HttpRequest
-from ninja import Field, Path, Query, Router, Schema, Status
+from ninja import Path, Query, Router, Status
 
 from relais.accounts.models import User
 from relais.api.access import acting_membership
 from relais.api.idempotency import idempotent
 from relais.api.routers.people import ERRORS, WRITE_ERRORS, Id, OrganisationId
 from relais.api.schemas import ErrorOut
+from relais.api.schemas_certification import (
+    CandidateIn,
+    CandidateOut,
+    CertificationOut,
+    DecisionOut,
+    EnrolmentCreatedOut,
+    EnrolmentIn,
+    EvaluationOut,
+    JuryCandidatesIn,
+    JuryIn,
+    JuryMemberIn,
+    JuryOut,
+    Page,
+    PlacementIn,
+    PlacementOut,
+    ReferentialOut,
+    ScoresIn,
+    candidate_out,
+    certification_out,
+    evaluation_out,
+    referential_out,
+)
 from relais.certification import candidates as candidate_services
 from relais.certification import evaluations as evaluation_services
 from relais.certification import juries as jury_services
@@ -37,77 +57,6 @@ Code = Annotated[str, Path(max_length=40, description="Code RNCP ou RS.")]
 PUBLIC_ERRORS = {404: ERRORS[404], 422: ERRORS[422]}
 
 
-class CertificationOut(Schema):
-    code: str
-    kind: str
-    title: str
-    level: int | None
-    data_version: str
-    certifier: str
-    nsf_codes: list[str]
-    formacodes: list[str]
-    rome_codes: list[str]
-    registered_on: dt.date | None
-    registration_ends_on: dt.date | None
-    last_delivery_on: dt.date | None
-
-
-class CriterionOut(Schema):
-    id: int
-    code: str
-    text: str
-    competence: str | None
-
-
-class ModalityOut(Schema):
-    id: int
-    code: str
-    kind: str
-    title: str
-    pages: int | None
-    minutes: int | None
-    hours: int | None
-    criteria: list[CriterionOut]
-
-
-class CompetenceOut(Schema):
-    code: str
-    title: str
-    activity: str
-
-
-class BlockOut(Schema):
-    id: int
-    code: str
-    title: str
-    acquired_alone: bool
-    is_final: bool
-    competences: list[CompetenceOut]
-    modalities: list[ModalityOut]
-
-
-class ReferentialOut(CertificationOut):
-    blocks: list[BlockOut]
-    correspondences: list[dict[str, Any]]
-
-
-def _certification(c: Certification) -> dict:
-    return {
-        "code": c.code,
-        "kind": c.kind,
-        "title": c.title,
-        "level": c.level,
-        "data_version": c.data_version,
-        "certifier": c.certifier_name,
-        "nsf_codes": c.nsf_codes,
-        "formacodes": c.formacodes,
-        "rome_codes": c.rome_codes,
-        "registered_on": c.registered_on,
-        "registration_ends_on": c.registration_ends_on,
-        "last_delivery_on": c.last_delivery_on,
-    }
-
-
 @router.get(
     "/certifications",
     response=list[CertificationOut],
@@ -115,7 +64,7 @@ def _certification(c: Certification) -> dict:
     summary="Certifications (public)",
 )
 def certification_list(request: HttpRequest):
-    return [_certification(c) for c in selectors.certifications()]
+    return [certification_out(c) for c in selectors.certifications()]
 
 
 @router.get(
@@ -128,49 +77,7 @@ def certification_referential(request: HttpRequest, code: Code):
     c = selectors.referential(code)
     if c is None:
         raise Http404
-    codes = {comp.pk: comp.code for b in c.blocks.all() for comp in b.competences.all()}
-    return {
-        **_certification(c),
-        "blocks": [
-            {
-                "id": b.pk,
-                "code": b.code,
-                "title": b.title,
-                "acquired_alone": b.acquired_alone,
-                "is_final": b.is_final,
-                "competences": [
-                    {"code": comp.code, "title": comp.title, "activity": comp.activity}
-                    for comp in b.competences.all()
-                ],
-                "modalities": [
-                    {
-                        "id": m.pk,
-                        "code": m.code,
-                        "kind": m.kind,
-                        "title": m.title,
-                        "pages": m.pages,
-                        "minutes": m.minutes,
-                        "hours": m.hours,
-                        "criteria": [
-                            {
-                                "id": cr.pk,
-                                "code": cr.code,
-                                "text": cr.text,
-                                "competence": codes.get(cr.competence_id),
-                            }
-                            for cr in m.criteria.all()
-                        ],
-                    }
-                    for m in b.modalities.all()
-                ],
-            }
-            for b in c.blocks.all()
-        ],
-        "correspondences": [
-            {"code": k.former_code, "title": k.former_title, "total": k.total}
-            for k in c.correspondences.all()
-        ],
-    }
+    return referential_out(c)
 
 
 def _member(request: HttpRequest, organisation_id: int, allowed=policies.can_use):
@@ -180,95 +87,6 @@ def _member(request: HttpRequest, organisation_id: int, allowed=policies.can_use
             "Réservé aux structures qui participent à la certification (et aux rôles habilités)."
         )
     return membership
-
-
-class BlockStatusOut(Schema):
-    block: str
-    status: str
-    acquired_on: dt.date | None
-
-
-class EnrolmentOut(Schema):
-    id: int
-    certification: str
-    access_route: str
-    status: str
-    enrolled_on: dt.date
-    certified_on: dt.date | None
-    prerequisites: str
-    funding: str
-    funded_hours: int | None
-    blocks: list[BlockStatusOut]
-
-
-class CandidateOut(Schema):
-    id: int
-    last_name: str
-    first_name: str
-    birth_date: dt.date
-    email: str
-    employer_name: str
-    employer_siret: str
-    diploma_level: int
-    experience_years: Decimal
-    enrolments: list[EnrolmentOut] = []
-
-
-class CandidateIn(Schema):
-    last_name: str = Field(max_length=150)
-    first_name: str = Field(max_length=150)
-    birth_date: dt.date
-    email: str = Field("", max_length=254)
-    employer_name: str = Field("", max_length=200)
-    employer_siret: str = Field("", max_length=20, description="SIRET (14 chiffres), facultatif.")
-    diploma_level: int = Field(0, ge=0, le=8)
-    foreign_diploma: bool = False
-    experience_years: Decimal = Field(Decimal(0), ge=0, le=60, decimal_places=1)
-    vulnerable_experience: bool = False
-
-
-class Page(Schema):
-    limit: int = Field(50, ge=1, le=200)
-    offset: int = Field(0, ge=0)
-
-
-def _candidate(c, files=None) -> dict:
-    data = {
-        "id": c.pk,
-        "last_name": c.last_name,
-        "first_name": c.first_name,
-        "birth_date": c.birth_date,
-        "email": c.email,
-        "employer_name": c.employer_name,
-        "employer_siret": c.employer_siret,
-        "diploma_level": c.diploma_level,
-        "experience_years": c.experience_years,
-        "enrolments": [],
-    }
-    for file in files or []:
-        e = file["enrolment"]
-        data["enrolments"].append(
-            {
-                "id": e.pk,
-                "certification": e.certification.code,
-                "access_route": e.access_route,
-                "status": e.status,
-                "enrolled_on": e.enrolled_on,
-                "certified_on": e.certified_on,
-                "prerequisites": e.prerequisites_note,
-                "funding": e.funding,
-                "funded_hours": file["funded_hours"],
-                "blocks": [
-                    {
-                        "block": s.block.code,
-                        "status": s.label,
-                        "acquired_on": s.acquisition.acquired_on if s.acquisition else None,
-                    }
-                    for s in file["blocks"]
-                ],
-            }
-        )
-    return data
 
 
 @router.get(
@@ -292,7 +110,7 @@ def candidate_list(
         summary="liste des candidats (API)",
         also_covers=rows,
     )
-    return Status(200, [_candidate(c) for c in rows])
+    return Status(200, [candidate_out(c) for c in rows])
 
 
 @router.post(
@@ -304,7 +122,7 @@ def candidate_list(
 def candidate_create(request: HttpRequest, organisation_id: OrganisationId, payload: CandidateIn):
     membership = _member(request, organisation_id)
     candidate = candidate_services.candidate_create(membership=membership, **payload.dict())
-    return Status(201, _candidate(candidate))
+    return Status(201, candidate_out(candidate))
 
 
 @router.get(
@@ -319,45 +137,7 @@ def candidate_detail(request: HttpRequest, organisation_id: OrganisationId, cand
         raise Http404
     files = selectors.candidate_file(candidate)
     journal.record_request(request, JournalAction.VIEW, candidate, summary="API")
-    return Status(200, _candidate(candidate, files))
-
-
-class ScoreOut(Schema):
-    criterion_id: int
-    level: str
-    evidence: str
-    comment: str
-
-
-class OverallScore(Schema):
-    level: str = Field(max_length=8)
-    evidence: str = Field("", max_length=5000)
-    comment: str = Field("", max_length=5000)
-
-
-class EvaluationOut(Schema):
-    id: int
-    modality_id: int
-    block: str
-    scheduled_on: dt.date | None
-    scored_on: dt.date | None
-    version: int
-    scores: list[ScoreOut]
-    # A modality without criteria in the referential is scored as a whole.
-    overall: OverallScore | None = None
-
-
-class ScoreIn(Schema):
-    criterion_id: int
-    level: str = Field(max_length=8)
-    evidence: str = Field("", max_length=5000)
-    comment: str = Field("", max_length=5000)
-
-
-class ScoresIn(Schema):
-    version: int | None = None
-    scores: list[ScoreIn] = Field(max_length=500)
-    overall: OverallScore | None = None
+    return Status(200, candidate_out(candidate, files))
 
 
 def _enrolment(membership, enrolment_id: int) -> Enrolment:
@@ -373,33 +153,6 @@ def _enrolment(membership, enrolment_id: int) -> Enrolment:
     return enrolment
 
 
-def _evaluation(e: Evaluation) -> dict:
-    return {
-        "id": e.pk,
-        "modality_id": e.modality_id,
-        "block": e.modality.block.code,
-        "scheduled_on": e.scheduled_on,
-        "scored_on": e.scored_on,
-        "version": e.version,
-        "scores": [
-            {
-                "criterion_id": s.criterion_id,
-                "level": s.level,
-                "evidence": s.evidence,
-                "comment": s.comment,
-            }
-            for s in e.scores.all()
-        ],
-        "overall": {
-            "level": e.overall_level,
-            "evidence": e.overall_evidence,
-            "comment": e.overall_comment,
-        }
-        if e.overall_level
-        else None,
-    }
-
-
 @router.get(
     "/organisations/{organisation_id}/enrolments/{enrolment_id}/evaluations",
     response={200: list[EvaluationOut], **ERRORS},
@@ -410,7 +163,7 @@ def evaluation_list(request: HttpRequest, organisation_id: OrganisationId, enrol
     enrolment = _enrolment(membership, enrolment_id)
     journal.record_request(request, JournalAction.VIEW, enrolment.candidate, summary="évaluations")
     rows = enrolment.evaluations.select_related("modality__block").prefetch_related("scores")
-    return Status(200, [_evaluation(e) for e in rows])
+    return Status(200, [evaluation_out(e) for e in rows])
 
 
 @router.put(
@@ -449,15 +202,7 @@ def evaluation_score(
         expected_version=payload.version,
     )
     evaluation = Evaluation.objects.select_related("modality__block").get(pk=evaluation.pk)
-    return Status(200, _evaluation(evaluation))
-
-
-class DecisionOut(Schema):
-    enrolment_id: int
-    candidate: str
-    block: str
-    validated: bool
-    reasons: str
+    return Status(200, evaluation_out(evaluation))
 
 
 @router.get(
@@ -497,26 +242,6 @@ def jury_decisions(request: HttpRequest, organisation_id: OrganisationId, jury_i
             for d in rows
         ],
     )
-
-
-class EnrolmentIn(Schema):
-    certification: str = Field(max_length=40, description="Code RNCP ou RS.")
-    access_route: str = Field(max_length=20)
-    enrolled_on: dt.date
-    vap_requested: bool = False
-    funding: str = Field("", max_length=20)
-    trainer_id: int | None = Field(
-        None, description="Formateur référent, membre de la structure (par défaut : vous)."
-    )
-
-
-class EnrolmentCreatedOut(Schema):
-    id: int
-    certification: str
-    access_route: str
-    status: str
-    prerequisites: str
-    trainer_id: int | None
 
 
 def _organisation_user(membership, user_id: int | None, field: str) -> User | None:
@@ -571,46 +296,6 @@ def enrolment_create(
             "trainer_id": enrolment.trainer_id,
         },
     )
-
-
-class JuryMemberOut(Schema):
-    id: int
-    full_name: str
-    quality: str
-    is_president: bool
-    user_id: int | None
-    employer_name: str
-    employer_siret: str
-
-
-class JuryOut(Schema):
-    id: int
-    certification: str
-    held_on: dt.date
-    for_vae: bool
-    status: str
-    version: int
-    members: list[JuryMemberOut]
-    enrolment_ids: list[int]
-
-
-class JuryIn(Schema):
-    certification: str = Field(max_length=40, description="Code RNCP ou RS.")
-    held_on: dt.date
-    for_vae: bool = False
-
-
-class JuryMemberIn(Schema):
-    full_name: str = Field(max_length=200)
-    quality: str = Field(max_length=15)
-    is_president: bool = False
-    user_id: int | None = Field(None, description="Compte d'un membre de la structure.")
-    employer_name: str = Field("", max_length=200)
-    employer_siret: str = Field("", max_length=20)
-
-
-class JuryCandidatesIn(Schema):
-    enrolment_ids: list[int] = Field(max_length=500)
 
 
 def _jury(membership, jury_id: int) -> JurySession:
@@ -762,18 +447,6 @@ def jury_constitute(request: HttpRequest, organisation_id: OrganisationId, jury_
     )
     session = jury_services.session_constitute(membership=membership, session=session)
     return Status(200, _jury_out(request, session, "composition du jury validée (API)"))
-
-
-class PlacementIn(Schema):
-    placement_hours: int = Field(ge=0, le=2000, description="Heures de stage accomplies (total).")
-    version: int | None = Field(None, description="Version lue (verrouillage optimiste).")
-
-
-class PlacementOut(Schema):
-    id: int
-    placement_hours: int
-    required_hours: int
-    version: int
 
 
 @router.put(
