@@ -74,11 +74,14 @@ class BlockStatusOut(Schema):
 
 class EnrolmentOut(Schema):
     id: int
+    version: int
     certification: str
     access_route: str
     status: str
     enrolled_on: dt.date
     certified_on: dt.date | None
+    withdrawn_on: dt.date | None = None
+    withdrawal_reason: str = ""
     prerequisites: str
     funding: str
     funded_hours: int | None
@@ -87,6 +90,7 @@ class EnrolmentOut(Schema):
 
 class CandidateOut(Schema):
     id: int
+    version: int
     last_name: str
     first_name: str
     birth_date: dt.date
@@ -109,6 +113,20 @@ class CandidateIn(Schema):
     foreign_diploma: bool = False
     experience_years: Decimal = Field(Decimal(0), ge=0, le=60, decimal_places=1)
     vulnerable_experience: bool = False
+
+
+class CandidateUpdateIn(CandidateIn):
+    phone: str = Field("", max_length=20)
+    job_title: str = Field("", max_length=200)
+    version: int = Field(description="Version lue (verrouillage optimiste) : `version` du dossier.")
+
+
+class WithdrawIn(Schema):
+    withdrawn_on: dt.date = Field(
+        description="Date de l'abandon (ni future, ni avant l'inscription)."
+    )
+    reason: str = Field(max_length=2000, description="Motif de l'abandon.")
+    version: int = Field(description="Version lue de l'inscription (verrouillage optimiste).")
 
 
 class Page(Schema):
@@ -304,6 +322,7 @@ def candidate_out(c, files=None) -> dict:
     files) when given."""
     data = {
         "id": c.pk,
+        "version": c.version,
         "last_name": c.last_name,
         "first_name": c.first_name,
         "birth_date": c.birth_date,
@@ -319,11 +338,14 @@ def candidate_out(c, files=None) -> dict:
         data["enrolments"].append(
             {
                 "id": e.pk,
+                "version": e.version,
                 "certification": e.certification.code,
                 "access_route": e.access_route,
                 "status": e.status,
                 "enrolled_on": e.enrolled_on,
                 "certified_on": e.certified_on,
+                "withdrawn_on": e.withdrawn_on,
+                "withdrawal_reason": e.withdrawal_reason,
                 "prerequisites": e.prerequisites_note,
                 "funding": e.funding,
                 "funded_hours": file["funded_hours"],

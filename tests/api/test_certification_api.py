@@ -247,3 +247,87 @@ def test_scoring_a_modality_without_criteria_through_the_api(api_client_for):
     )
     assert ok.status_code == 200, ok.json()
     assert ok.json()["overall"] == {"level": "met", "evidence": "Oral de 30 minutes", "comment": ""}
+
+
+def test_correct_a_candidate_through_the_api(api_client_for):
+    manager = body_member(BodyKind.TRAINING, Role.MANAGER)
+    enrolment = EnrolmentFactory(candidate__organisation=manager.organisation)
+    candidate = enrolment.candidate
+    client = api_client_for(manager.user)
+    url = f"/api/v1/organisations/{manager.organisation_id}/candidates/{candidate.pk}"
+    read = client.get(url).json()
+    assert read["version"] == candidate.version
+    fields = {
+        "last_name": "Martin",
+        "first_name": "Inès",
+        "birth_date": "1988-02-03",
+        "phone": "0601020304",
+        "diploma_level": 4,
+        "experience_years": "6.5",
+    }
+    # Every error at once; nothing saved.
+    bad = client.put(
+        url,
+        {**fields, "last_name": " ", "birth_date": "2990-01-01", "version": read["version"]},
+        content_type="application/json",
+    )
+    assert bad.status_code == 400, bad.json()
+    assert "nom" in bad.json()["detail"].lower() and "naissance" in bad.json()["detail"].lower()
+    candidate.refresh_from_db()
+    assert candidate.last_name != "Martin"
+    ok = client.put(url, {**fields, "version": read["version"]}, content_type="application/json")
+    assert ok.status_code == 200, ok.json()
+    assert (ok.json()["last_name"], ok.json()["version"]) == ("Martin", read["version"] + 1)
+    assert ok.json()["enrolments"][0]["id"] == enrolment.pk
+    # The version read before that change is stale now.
+    stale = client.put(url, {**fields, "version": read["version"]}, content_type="application/json")
+    assert stale.status_code == 409
+    # Another organisation's candidate is not found.
+    other = body_member(BodyKind.TRAINING, Role.MANAGER)
+    foreign = api_client_for(other.user).put(
+        f"/api/v1/organisations/{other.organisation_id}/candidates/{candidate.pk}",
+        {**fields, "version": ok.json()["version"]},
+        content_type="application/json",
+    )
+    assert foreign.status_code == 404
+
+
+def test_withdraw_an_enrolment_through_the_api(api_client_for):
+    trainer = body_member(BodyKind.TRAINING, Role.REFERENT)
+    enrolment = EnrolmentFactory(candidate__organisation=trainer.organisation)
+    client = api_client_for(trainer.user)
+    url = f"/api/v1/organisations/{trainer.organisation_id}/enrolments/{enrolment.pk}/withdraw"
+    today = timezone.localdate()
+    bad = client.post(
+        url,
+        {"withdrawn_on": "2990-01-01", "reason": " ", "version": enrolment.version},
+        content_type="application/json",
+    )
+    assert bad.status_code == 400
+    assert "motif" in bad.json()["detail"] and "futur" in bad.json()["detail"]
+    ok = client.post(
+        url,
+        {"withdrawn_on": today.isoformat(), "reason": "Déménagement", "version": enrolment.version},
+        content_type="application/json",
+    )
+    assert ok.status_code == 200, ok.json()
+    withdrawn = ok.json()["enrolments"][0]
+    assert withdrawn["status"] == "withdrawn"
+    assert (withdrawn["withdrawn_on"], withdrawn["withdrawal_reason"]) == (
+        today.isoformat(),
+        "Déménagement",
+    )
+    again = client.post(
+        url,
+        {"withdrawn_on": today.isoformat(), "reason": "Encore", "version": withdrawn["version"]},
+        content_type="application/json",
+    )
+    assert again.status_code == 400  # already closed
+    # A member without the scoring role may not.
+    assistant = body_member(BodyKind.TRAINING, Role.STAFF, organisation=trainer.organisation)
+    refused = api_client_for(assistant.user).post(
+        url,
+        {"withdrawn_on": today.isoformat(), "reason": "x", "version": withdrawn["version"]},
+        content_type="application/json",
+    )
+    assert refused.status_code == 403

@@ -17,6 +17,7 @@ from relais.api.schemas import ErrorOut
 from relais.api.schemas_certification import (
     CandidateIn,
     CandidateOut,
+    CandidateUpdateIn,
     CertificationOut,
     DecisionOut,
     EnrolmentCreatedOut,
@@ -31,12 +32,14 @@ from relais.api.schemas_certification import (
     PlacementOut,
     ReferentialOut,
     ScoresIn,
+    WithdrawIn,
     candidate_out,
     certification_out,
     evaluation_out,
     referential_out,
 )
 from relais.certification import candidates as candidate_services
+from relais.certification import edits as edit_services
 from relais.certification import evaluations as evaluation_services
 from relais.certification import juries as jury_services
 from relais.certification import policies, rules, selectors
@@ -138,6 +141,62 @@ def candidate_detail(request: HttpRequest, organisation_id: OrganisationId, cand
     files = selectors.candidate_file(candidate)
     journal.record_request(request, JournalAction.VIEW, candidate, summary="API")
     return Status(200, candidate_out(candidate, files))
+
+
+@router.put(
+    "/organisations/{organisation_id}/candidates/{candidate_id}",
+    response={200: CandidateOut, **WRITE_ERRORS},
+    summary="Corriger les informations d'un candidat",
+    description=(
+        "Les prérequis notés sur ses inscriptions restent ceux vérifiés à l'inscription ; "
+        "toutes les erreurs sont renvoyées ensemble. 409 : le dossier a été modifié depuis "
+        "sa lecture (relire sa `version`)."
+    ),
+)
+def candidate_update(
+    request: HttpRequest,
+    organisation_id: OrganisationId,
+    candidate_id: Id,
+    payload: CandidateUpdateIn,
+):
+    membership = _member(request, organisation_id)
+    candidate = policies.visible_candidates(membership).filter(pk=candidate_id).first()
+    if candidate is None:
+        raise Http404
+    data = payload.dict()
+    version = data.pop("version")
+    # The service journals the change on the candidate (as for the pages).
+    candidate = edit_services.candidate_update(
+        membership=membership, candidate=candidate, expected_version=version, **data
+    )
+    return Status(200, candidate_out(candidate, selectors.candidate_file(candidate)))
+
+
+@router.post(
+    "/organisations/{organisation_id}/enrolments/{enrolment_id}/withdraw",
+    response={200: CandidateOut, **WRITE_ERRORS},
+    summary="Enregistrer l'abandon d'un parcours",
+    description=(
+        "L'inscription passe à « Abandon » avec sa date et son motif, gardée dans "
+        "l'historique du candidat ; les blocs acquis le restent. Renvoie le dossier du "
+        "candidat."
+    ),
+)
+def candidate_enrolment_withdraw(
+    request: HttpRequest, organisation_id: OrganisationId, enrolment_id: Id, payload: WithdrawIn
+):
+    membership = _member(request, organisation_id, policies.can_score)
+    enrolment = _enrolment(membership, enrolment_id)
+    edit_services.enrolment_withdraw(
+        membership=membership,
+        enrolment=enrolment,
+        expected_version=payload.version,
+        withdrawn_on=payload.withdrawn_on,
+        reason=payload.reason,
+    )
+    candidate = enrolment.candidate
+    candidate.refresh_from_db()
+    return Status(200, candidate_out(candidate, selectors.candidate_file(candidate)))
 
 
 def _enrolment(membership, enrolment_id: int) -> Enrolment:
