@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
@@ -101,7 +102,7 @@ def refresh(*, today: dt.date | None = None) -> Refreshed:
     organisation to this year, and those of the twelve months to today, and replace the
     stored ones in one transaction."""
     began = timezone.now()
-    clock = dt.datetime.now()
+    clock = time.monotonic()
     today = today or timezone.localdate()
     # The mark is cleared before reading: a write during the computation marks the figures
     # out of date again and queues the next refresh.
@@ -132,7 +133,7 @@ def refresh(*, today: dt.date | None = None) -> Refreshed:
         years=len({r.year for r in rows if r.year != ROLLING}),
         communes=len({r.commune_code for r in rows}),
         persons=sum(r.persons for r in rows if r.year == latest_year),
-        seconds=(dt.datetime.now() - clock).total_seconds(),
+        seconds=time.monotonic() - clock,
     )
 
 

@@ -128,6 +128,18 @@ def candidate_create(request: HttpRequest, organisation_id: OrganisationId, payl
     return Status(201, candidate_out(candidate))
 
 
+def _candidate(membership, candidate_id: int):
+    candidate = policies.visible_candidates(membership).filter(pk=candidate_id).first()
+    if candidate is None:
+        raise Http404
+    return candidate
+
+
+def _file_out(candidate) -> dict:
+    """The candidate with each enrolment's file (blocks, funded hours)."""
+    return candidate_out(candidate, selectors.candidate_file(candidate))
+
+
 @router.get(
     "/organisations/{organisation_id}/candidates/{candidate_id}",
     response={200: CandidateOut, **ERRORS},
@@ -135,12 +147,9 @@ def candidate_create(request: HttpRequest, organisation_id: OrganisationId, payl
 )
 def candidate_detail(request: HttpRequest, organisation_id: OrganisationId, candidate_id: Id):
     membership = _member(request, organisation_id)
-    candidate = policies.visible_candidates(membership).filter(pk=candidate_id).first()
-    if candidate is None:
-        raise Http404
-    files = selectors.candidate_file(candidate)
+    candidate = _candidate(membership, candidate_id)
     journal.record_request(request, JournalAction.VIEW, candidate, summary="API")
-    return Status(200, candidate_out(candidate, files))
+    return Status(200, _file_out(candidate))
 
 
 @router.put(
@@ -160,16 +169,14 @@ def candidate_update(
     payload: CandidateUpdateIn,
 ):
     membership = _member(request, organisation_id)
-    candidate = policies.visible_candidates(membership).filter(pk=candidate_id).first()
-    if candidate is None:
-        raise Http404
+    candidate = _candidate(membership, candidate_id)
     data = payload.dict()
     version = data.pop("version")
     # The service journals the change on the candidate (as for the pages).
     candidate = edit_services.candidate_update(
         membership=membership, candidate=candidate, expected_version=version, **data
     )
-    return Status(200, candidate_out(candidate, selectors.candidate_file(candidate)))
+    return Status(200, _file_out(candidate))
 
 
 @router.post(
@@ -196,7 +203,7 @@ def candidate_enrolment_withdraw(
     )
     candidate = enrolment.candidate
     candidate.refresh_from_db()
-    return Status(200, candidate_out(candidate, selectors.candidate_file(candidate)))
+    return Status(200, _file_out(candidate))
 
 
 def _enrolment(membership, enrolment_id: int) -> Enrolment:
