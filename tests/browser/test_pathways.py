@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from relais.pathways.models import Contract, Pathway
 from tests.factories import MembershipFactory, PersonFactory
 from tests.helpers import open_person_section
-from tests.pathways.pathway_helpers import pdf_title
+from tests.pdfs import pdf_title
 
 
 def choose(scope, label: str) -> None:

@@ -12,8 +12,8 @@ from playwright.sync_api import expect
 from relais.people.models import Consent, Document, Person
 from tests.factories import ConsentFactory, MembershipFactory, PersonFactory
 from tests.helpers import open_person_section
+from tests.pdfs import pdf_title
 from tests.people import files
-from tests.records.test_export import pdf_title
 
 
 def test_intake_with_duplicate_warning_then_confirmation(page, login_as, organisation):

@@ -20,7 +20,7 @@ from tests.factories import (
     ReviewFactory,
     StepFactory,
 )
-from tests.pathways.pathway_helpers import pdf_title
+from tests.pdfs import pdf_title
 from tests.people import files
 
 

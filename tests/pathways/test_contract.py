@@ -15,7 +15,8 @@ from relais.pathways.contract import contract_generate, contract_sign, default_c
 from relais.pathways.models import Contract
 from relais.pathways.selectors import ContractState
 from tests.factories import GoalFactory, PersonFactory, StepFactory
-from tests.pathways.pathway_helpers import days, make_pathway, pdf_title, today
+from tests.pathways.pathway_helpers import days, make_pathway, today
+from tests.pdfs import pdf_title
 
 pytestmark = pytest.mark.django_db
 

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
-import zlib
 
 import pytest
 from django.core.serializers.json import DjangoJSONEncoder
@@ -25,25 +23,9 @@ from tests.factories import (
     StepFactory,
     UserFactory,
 )
+from tests.pdfs import pdf_title
 
 pytestmark = pytest.mark.django_db
-
-
-def pdf_title(pdf: bytes) -> str:
-    """The document title from the PDF metadata (WeasyPrint puts it in a compressed object
-    stream, as UTF-16 hex). Each stream is inflated from its start, whatever its binary
-    content (embedded fonts) holds."""
-    chunks = [pdf]
-    for match in re.finditer(rb"stream\r?\n", pdf):
-        try:
-            chunks.append(zlib.decompressobj().decompress(pdf[match.end() :]))
-        except zlib.error:
-            continue
-    for chunk in chunks:
-        found = re.search(rb"/Producer \([^)]*\)/Title <feff([0-9a-f]+)>", chunk)
-        if found:
-            return bytes.fromhex(found.group(1).decode()).decode("utf-16-be")
-    raise AssertionError("Pas de titre dans le PDF")
 
 
 @pytest.fixture

@@ -15,7 +15,8 @@ from tests.factories import (
     StepFactory,
 )
 from tests.helpers import count_queries, page_text
-from tests.pathways.pathway_helpers import days, make_pathway, make_plan, pdf_title, today
+from tests.pathways.pathway_helpers import days, make_pathway, make_plan, today
+from tests.pdfs import pdf_title
 
 pytestmark = pytest.mark.django_db
 

@@ -25,7 +25,8 @@ from tests.factories import (
     StepFactory,
 )
 from tests.helpers import login_verified, page_text
-from tests.pathways.pathway_helpers import make_pathway, pdf_title, today
+from tests.pathways.pathway_helpers import make_pathway, today
+from tests.pdfs import pdf_title
 from tests.people import files
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ from django.test import Client
 from relais.core.models import AccessLogEntry, JournalAction
 from tests.factories import NoteFactory, OrganisationFactory, PersonFactory
 from tests.helpers import login_verified
-from tests.records.test_export import pdf_title
+from tests.pdfs import pdf_title
 
 pytestmark = pytest.mark.django_db
 
