@@ -4,14 +4,14 @@ with the suppression the scope needs."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from relais.core import disclosure
 from relais.core.errors import DomainError
 from relais.reporting import policies, registry, tables
 from relais.reporting.filters import ReportFilter, Scope, check_whole_months
 from relais.reporting.registry import Indicator, Section
-from relais.reporting.scope import BASE, Context
+from relais.reporting.scope import BASE, Context, scope_tables
 
 TOO_FEW_PERSONS = (
     f"Moins de {disclosure.THRESHOLD} personnes correspondent à ces filtres : les chiffres "
@@ -61,37 +61,51 @@ def compute(
     """The indicators' tables (all, or those of `keys`), suppressed as the scope needs;
     beyond the caseload, `TooFewPersons` when fewer than 5 persons are in scope. The caller
     checked `policies.check_view` and `check_referent_filter`."""
-    computed = []
-    shared: dict = {}  # the queries the indicators share (`Context.once`)
     suppress = policies.suppresses(scope)
     if suppress:
         # Whole months only (the form and the API say so first): figures of two periods a
         # few days apart would tell by difference what those days hold.
         for error in check_whole_months(flt.start, flt.end):
             raise error
-        everyone = Context(
-            membership=membership, scope=scope, filter=flt, today=today, shared=shared
-        )
+    shared: dict = {}  # the queries the indicators share (`Context.once`)
+    # A caseload's persons are one index range (the référent's), cheaper to read again in
+    # each statement than a temporary table is to make; beyond it, see `scope_tables`.
+    with scope_tables(shared, enabled=scope != Scope.CASELOAD):
+        contexts = [
+            (
+                indicator,
+                Context(
+                    membership=membership,
+                    scope=scope,
+                    filter=flt,
+                    today=today,
+                    category=indicator.team_category or BASE,
+                    shared=shared,
+                ),
+            )
+            for indicator in offered(scope)
+            if keys is None or indicator.key in keys
+        ]
+        computed, withheld = _computed(contexts, suppress)
+    # Suppressed together: sums link the tables of a dashboard (`registry.LINKS`).
+    return tables.build_all(computed, suppress=suppress, withheld=withheld)
+
+
+def _computed(
+    contexts: list[tuple[Indicator, Context]], suppress: bool
+) -> tuple[list[tuple[Indicator, list]], set[str]]:
+    computed = []
+    withheld = set()
+    if suppress and contexts:
+        everyone = replace(contexts[0][1], category=BASE)
         if population(everyone) < disclosure.THRESHOLD:
             raise TooFewPersons
-    withheld = set()
-    for indicator in offered(scope):
-        if keys is not None and indicator.key not in keys:
-            continue
-        ctx = Context(
-            membership=membership,
-            scope=scope,
-            filter=flt,
-            today=today,
-            category=indicator.team_category or BASE,
-            shared=shared,
-        )
+    for indicator, ctx in contexts:
         computed.append((indicator, indicator.compute(ctx)))
         if suppress and population(ctx) < disclosure.THRESHOLD:
             # Co-following: fewer than 5 persons share what this indicator reads.
             withheld.add(indicator.key)
-    # Suppressed together: sums link the tables of a dashboard (`registry.LINKS`).
-    return tables.build_all(computed, suppress=suppress, withheld=withheld)
+    return computed, withheld
 
 
 def dashboard(

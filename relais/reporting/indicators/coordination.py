@@ -58,26 +58,30 @@ WAITING = (ReferralStatus.SENT, ReferralStatus.SEEN)
 MAX_PARTNERS = 15
 
 
-def from_own_organisation(found, ctx: Context):
-    """Referrals sent by the user's organisation. For a caseload (a few hundred persons), written so
-    that no index serves it (`sender + 0`): the database then reads the referrals of each
-    person (index `referral_person`) instead of every referral the organisation sent in the
-    period, which SQLite would otherwise choose — the same figures, a cost that follows the
-    caseload, not the organisation."""
+def own_referrals(found, ctx: Context):
+    """Of the referrals `found`, those the user's organisation sent for the persons counted,
+    compared so that the database reads them along the index that follows the scope:
+    - a caseload (a few hundred persons): each person's referrals (index
+      `referral_person`); the sender is compared as `sender + 0`, so that no index of every
+      referral the organisation sent in the period serves, which SQLite would choose;
+    - beyond it: the organisation's (`referral_outbox`, `referral_flow_sent`); the person is
+      compared as `person + 0`, so that PostgreSQL does not merge the persons' temporary
+      table with the person index, reading every referral of the platform up to the last
+      person's id (560 ms instead of 40 at 20,000 persons and 1M referrals).
+    The same figures either way."""
     if ctx.scope == Scope.CASELOAD:
         return found.alias(sender_plain=F("sender_organisation_id") + 0).filter(
-            sender_plain=ctx.organisation_id
+            person__in=ctx.person_ids(), sender_plain=ctx.organisation_id
         )
-    return found.filter(sender_organisation_id=ctx.organisation_id)
+    return found.alias(person_plain=F("person_id") + 0).filter(
+        sender_organisation_id=ctx.organisation_id, person_plain__in=ctx.person_ids()
+    )
 
 
 def sent(ctx: Context):
     """Referrals the user's organisation sent in the period for the persons counted."""
     start, end = bounds(ctx)
-    found = from_own_organisation(
-        Referral.objects.filter(sent_at__gte=start, sent_at__lt=end, person__in=ctx.person_ids()),
-        ctx,
-    )
+    found = own_referrals(Referral.objects.filter(sent_at__gte=start, sent_at__lt=end), ctx)
     if ctx.filter.scheme:
         found = found.filter(pathway__scheme=ctx.filter.scheme)
     return found
@@ -101,25 +105,26 @@ DELAY_STEPS = (
 def _sent_figures(ctx: Context) -> list[dict]:
     """The referrals sent in the period grouped by partner, with their answers, their
     waiting and expired counts and the sums of their delays: the one query that the
-    delays, acceptance and without-answer indicators read."""
+    delays, acceptance and without-answer indicators read. Counted on `sent_at` (never null here), not on the ids:
+    everything it reads is in the index `referral_flow_sent`, never the table."""
 
     def duration(later, earlier):
         return ExpressionWrapper(F(later) - F(earlier), output_field=DurationField())
 
     aggregates = {
-        "n": Count("id"),
-        "accepted": Count("id", filter=Q(status__in=ACCEPTED)),
-        "refused": Count("id", filter=Q(status=ReferralStatus.REFUSED)),
-        "waiting": Count("id", filter=Q(status__in=WAITING)),
-        "expired": Count("id", filter=Q(status=ReferralStatus.EXPIRED)),
-        "cancelled": Count("id", filter=Q(status=ReferralStatus.CANCELLED)),
+        "n": Count("sent_at"),
+        "accepted": Count("sent_at", filter=Q(status__in=ACCEPTED)),
+        "refused": Count("sent_at", filter=Q(status=ReferralStatus.REFUSED)),
+        "waiting": Count("sent_at", filter=Q(status__in=WAITING)),
+        "expired": Count("sent_at", filter=Q(status=ReferralStatus.EXPIRED)),
+        "cancelled": Count("sent_at", filter=Q(status=ReferralStatus.CANCELLED)),
     }
     for index, (_label, later, earlier) in enumerate(DELAY_STEPS):
         both = Q(**{f"{later}__isnull": False, f"{earlier}__isnull": False})
-        aggregates[f"n{index}"] = Count("id", filter=both)
+        aggregates[f"n{index}"] = Count("sent_at", filter=both)
         aggregates[f"s{index}"] = Sum(duration(later, earlier), filter=both)
     appointment = Q(first_appointment_on__isnull=False)
-    aggregates["n_rdv"] = Count("id", filter=appointment)
+    aggregates["n_rdv"] = Count("sent_at", filter=appointment)
     aggregates["s_rdv"] = Sum(
         ExpressionWrapper(
             F("first_appointment_on") - TruncDate("sent_at"), output_field=DurationField()
@@ -245,17 +250,16 @@ def ruptures(ctx: Context) -> list[Row]:
         .filter(~Exists(contacted), ~Exists(seen))
         .count()
     )
-    # The status is compared through an expression so that the index (status, expiry),
-    # which holds every organisation's referrals, is not chosen over the organisation's or
-    # the persons' own.
-    expired = from_own_organisation(
-        Referral.objects.alias(status_plain=Concat(F("status"), Value(""))).filter(
-            person__in=ctx.person_ids(),
-            status_plain=ReferralStatus.EXPIRED,
-            expires_at__gte=start,
-            expires_at__lt=end,
-        ),
-        ctx,
+    # For a caseload, the status is compared through an expression so that the index
+    # (status, expiry), which holds every organisation's referrals, is not chosen over the
+    # persons' own; beyond it, the organisation's index (sender, status) serves.
+    if ctx.scope == Scope.CASELOAD:
+        referrals = Referral.objects.alias(status_plain=Concat(F("status"), Value("")))
+        status = {"status_plain": ReferralStatus.EXPIRED}
+    else:
+        referrals, status = Referral.objects.all(), {"status": ReferralStatus.EXPIRED}
+    expired = own_referrals(
+        referrals.filter(expires_at__gte=start, expires_at__lt=end, **status), ctx
     ).count()
     abandoned = Step.objects.filter(
         pathway__in=pathways(ctx).values("pk"),
