@@ -136,6 +136,8 @@ class Goal(_PathwayChild, TimeStampedModel, VersionedModel):
         verbose_name = "objectif"
         verbose_name_plural = "objectifs"
         ordering = ["pathway", "deadline", "id"]
+        # The dashboards count the goals of many pathways by status from the index alone.
+        indexes = [models.Index(fields=["pathway", "status"], name="goal_pathway_status")]
 
     def __str__(self) -> str:
         return self.text
@@ -207,7 +209,12 @@ class Step(_PathwayChild, TimeStampedModel, VersionedModel):
         verbose_name_plural = "étapes"
         ordering = ["pathway", "planned_on", "id"]
         indexes = [
-            models.Index(fields=["pathway", "status", "planned_on"], name="step_pathway_status")
+            # `updated_at` last: the dashboards count the steps abandoned in a period from
+            # the index alone (decision 0071).
+            models.Index(
+                fields=["pathway", "status", "planned_on", "updated_at"],
+                name="step_pathway_status",
+            )
         ]
         constraints = [
             models.CheckConstraint(
@@ -473,7 +480,9 @@ class Note(_PersonChild, TimeStampedModel, VersionedModel):
         verbose_name = "écrit professionnel"
         verbose_name_plural = "écrits professionnels"
         ordering = ["-occurred_on", "-id"]
-        indexes = [models.Index(fields=["person", "-occurred_on"], name="note_person_date")]
+        # The kind last: an organisation's dashboard counts a period's notes by kind from
+        # the index alone (decision 0071).
+        indexes = [models.Index(fields=["person", "-occurred_on", "kind"], name="note_person_date")]
 
 
 class NoteDraft(TimeStampedModel):
@@ -542,7 +551,10 @@ class Appointment(_PersonChild, TimeStampedModel, VersionedModel):
         verbose_name_plural = "rendez-vous"
         ordering = ["-starts_at"]
         indexes = [
-            models.Index(fields=["person", "-starts_at"], name="appointment_person_date"),
+            # Participation last: the dashboards count from the index alone (decision 0071).
+            models.Index(
+                fields=["person", "-starts_at", "participation"], name="appointment_person_date"
+            ),
             models.Index(fields=["with_user", "starts_at"], name="appointment_user_date"),
         ]
 

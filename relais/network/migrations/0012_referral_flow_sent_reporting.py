@@ -5,22 +5,34 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0006_organisation_version'),
-        ('network', '0011_redundancy_warnings'),
-        ('pathways', '0009_note_visibility_for_the_person'),
-        ('people', '0005_consent_method_person_space'),
+        ("accounts", "0006_organisation_version"),
+        ("network", "0011_redundancy_warnings"),
+        ("pathways", "0009_note_visibility_for_the_person"),
+        ("people", "0005_consent_method_person_space"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='referral',
-            name='referral_flow_sent',
+            model_name="referral",
+            name="referral_flow_sent",
         ),
         migrations.AddIndex(
-            model_name='referral',
-            index=models.Index(fields=['sender_organisation', 'sent_at', 'receiver_organisation', 'status', 'answered_at', 'seen_at', 'first_appointment_on', 'person', 'pathway'], name='referral_flow_sent'),
+            model_name="referral",
+            index=models.Index(
+                fields=[
+                    "sender_organisation",
+                    "sent_at",
+                    "receiver_organisation",
+                    "status",
+                    "answered_at",
+                    "seen_at",
+                    "first_appointment_on",
+                    "person",
+                    "pathway",
+                ],
+                name="referral_flow_sent",
+            ),
         ),
     ]
