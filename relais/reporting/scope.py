@@ -11,11 +11,11 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
@@ -136,13 +136,19 @@ def scope_tables(shared: dict, *, enabled: bool = True) -> Iterator[None]:
     if not enabled:
         yield
         return
-    tables = ScopeTables()
-    shared[_TABLES] = tables
-    try:
-        yield
-    finally:
-        del shared[_TABLES]
-        tables.drop()
+    # On PostgreSQL, in one transaction: behind a pooler in transaction mode (PgBouncer,
+    # docs/performance.md), every statement of the dashboard then reaches the server session
+    # that holds its tables. Not on SQLite, where a transaction would hold the write lock
+    # (BEGIN IMMEDIATE) for the whole computation, and the connection is the process's own.
+    session = transaction.atomic() if connection.vendor == "postgresql" else nullcontext()
+    with session:
+        tables = ScopeTables()
+        shared[_TABLES] = tables
+        try:
+            yield
+        finally:
+            del shared[_TABLES]
+            tables.drop()
 
 
 def team_person_ids(membership, category: str = BASE) -> QuerySet:

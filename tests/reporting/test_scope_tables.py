@@ -111,3 +111,28 @@ def test_the_table_is_dropped_when_a_computation_fails(world, monkeypatch):
     names = {m.group(1) for q in queries for m in [CREATED.search(q["sql"])] if m}
     assert names
     assert not any(_exists(name) for name in names)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="Transaction autour des tables temporaires : PostgreSQL seulement (SQLite : aucune).",
+)
+def test_on_postgresql_the_table_lives_in_one_transaction(monkeypatch):
+    """Behind a pooler in transaction mode, a table made outside a transaction could be on
+    another server session than the statements that read it."""
+    from tests.factories.reporting import reporting_world
+
+    world = reporting_world()
+    seen = []
+    original = Context.person_ids
+
+    def person_ids(ctx):
+        seen.append(connection.in_atomic_block)
+        return original(ctx)
+
+    monkeypatch.setattr(Context, "person_ids", person_ids)
+    assert not connection.in_atomic_block
+    selectors.compute(world.manager, Scope.ORGANISATION, period(), today=TODAY)
+    assert seen
+    assert all(seen)

@@ -105,8 +105,9 @@ DELAY_STEPS = (
 def _sent_figures(ctx: Context) -> list[dict]:
     """The referrals sent in the period grouped by partner, with their answers, their
     waiting and expired counts and the sums of their delays: the one query that the
-    delays, acceptance and without-answer indicators read. Counted on `sent_at` (never null here), not on the ids:
-    everything it reads is in the index `referral_flow_sent`, never the table."""
+    delays, acceptance and without-answer indicators read. Counted on `sent_at` (never
+    null here), not on the ids: everything it reads is in the index `referral_flow_sent`,
+    never the table."""
 
     def duration(later, earlier):
         return ExpressionWrapper(F(later) - F(earlier), output_field=DurationField())
