@@ -7,8 +7,8 @@ import pytest
 from relais.diagnostics.domains import Domain
 from relais.reporting.filters import Scope
 from relais.reporting.registry import INDICATORS
-from relais.reporting.scope import BASE, Context, scope_tables
-from tests.factories.reporting import TODAY, period
+from tests.factories.reporting import period
+from tests.reporting.test_scope_tables import computed
 
 pytestmark = pytest.mark.django_db
 
@@ -17,18 +17,10 @@ def rows(membership, key, scope=Scope.ORGANISATION, **filters):
     """The indicator's rows as a dashboard computes them: beyond the caseload, the persons
     counted read from a temporary table (`scope_tables`; test_scope_tables.py checks that
     the subquery gives the same rows)."""
-    indicator = INDICATORS[key]
-    shared: dict = {}
-    with scope_tables(shared, enabled=scope != Scope.CASELOAD):
-        ctx = Context(
-            membership=membership,
-            scope=scope,
-            filter=period(**filters),
-            today=TODAY,
-            category=indicator.team_category or BASE,
-            shared=shared,
-        )
-        return {row.label: row for row in indicator.compute(ctx)}
+    found = computed(
+        INDICATORS[key], membership, scope, period(**filters), tables=scope != Scope.CASELOAD
+    )
+    return {row.label: row for row in found}
 
 
 def values(membership, key, scope=Scope.ORGANISATION, **filters):
