@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, F, OuterRef, Q, Subquery
-from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
+from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, ExtractYear
+from django.db.models.lookups import Exact, LessThan, LessThanOrEqual
 
 from relais.diagnostics.models import Diagnostic
 from relais.network.coordination.models import SharedCategory
@@ -96,34 +97,38 @@ def _month_index(field: str):
 
 
 def reviews(ctx: Context) -> list[Row]:
-    previous_due = Subquery(
-        Review.objects.filter(
-            pathway_id=OuterRef("pathway_id"),
-            held_on__lt=OuterRef("held_on"),
-        )
+    # Whether a review was held by the date the pathway's previous review set: 1 or 0, and
+    # NULL for a first review (or when the previous one set no date), which the pathway's
+    # rhythm decides instead. One subquery referenced once: PostgreSQL runs a correlated
+    # subquery once per reference, and the previous due date was compared three times.
+    held_by_previous_due = Subquery(
+        Review.objects.filter(pathway_id=OuterRef("pathway_id"), held_on__lt=OuterRef("held_on"))
         .order_by("-held_on", "-id")
-        .values("next_review_on")[:1]
-    )
-    held = (
-        Review.objects.filter(
-            pathway__in=pathways(ctx).values("pk"), held_on__range=(ctx.start, ctx.end)
-        )
         .annotate(
-            previous_due=previous_due,
-            held_month=_month_index("held_on"),
-            due_month=_month_index("pathway__started_on") + F("pathway__review_every_months"),
-            held_day=ExtractDay("held_on"),
-            start_day=ExtractDay("pathway__started_on"),
+            by_due=Case(
+                When(next_review_on__isnull=True, then=Value(None)),
+                When(next_review_on__gte=OuterRef("held_on"), then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
         )
-        .order_by()
+        .values("by_due")[:1],
+        output_field=IntegerField(),
     )
-    on_time = Q(previous_due__isnull=False, held_on__lte=F("previous_due")) | Q(
-        previous_due__isnull=True
-    ) & (
-        Q(held_month__lt=F("due_month"))
-        | Q(held_month=F("due_month"), held_day__lte=F("start_day"))
+    held_month = _month_index("held_on")
+    due_month = _month_index("pathway__started_on") + F("pathway__review_every_months")
+    by_rhythm = Q(LessThan(held_month, due_month)) | Q(
+        Exact(held_month, due_month),
+        LessThanOrEqual(ExtractDay("held_on"), ExtractDay("pathway__started_on")),
     )
-    found = held.aggregate(total=Count("id"), on_time=Count("id", filter=on_time))
+    on_time = Coalesce(
+        held_by_previous_due,
+        Case(When(by_rhythm, then=Value(1)), default=Value(0), output_field=IntegerField()),
+    )
+    found = Review.objects.filter(
+        pathway__in=pathways(ctx).values("pk"), held_on__range=(ctx.start, ctx.end)
+    ).aggregate(total=Count("id"), on_time=Sum(on_time))
+    found["on_time"] = found["on_time"] or 0  # NULL when no review was held
     overdue = ctx.once("pathways", _pathway_figures)["overdue"]
     return [
         Row("Bilans tenus à temps", found["on_time"]),

@@ -8,7 +8,7 @@ from django.db.models import Count, F, Window
 from django.db.models.functions import FirstValue, RowNumber
 
 from relais.diagnostics.domains import Domain
-from relais.diagnostics.models import DomainAssessment
+from relais.diagnostics.models import Diagnostic, DomainAssessment
 from relais.reporting.registry import Cell, Indicator, Row, Unit, register, register_section
 from relais.reporting.scope import Context
 
@@ -25,9 +25,12 @@ def _changes(ctx: Context) -> list[tuple[str, int, int]]:
     level » search per assessment took 1.2 s at 20,000 persons on PostgreSQL."""
     partition = [F("diagnostic__person_id"), F("domain")]
     oldest_first = [F("diagnostic__assessed_on").asc(), F("diagnostic_id").asc()]
+    assessed_in_period = Diagnostic.objects.filter(
+        person__in=ctx.person_ids(), assessed_on__range=(ctx.start, ctx.end)
+    ).values("person_id")
     inner = (
         DomainAssessment.objects.filter(
-            diagnostic__person__in=ctx.person_ids(),
+            diagnostic__person__in=assessed_in_period,
             diagnostic__assessed_on__lte=ctx.end,
             difficulty__isnull=False,
         )
