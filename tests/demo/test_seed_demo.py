@@ -437,7 +437,7 @@ def test_each_person_shows_the_alerts_of_their_situation(seeded):
         for row in caseload.rows(list(caseload.caseload(manager, CaseloadFilters()))):
             by_pk[row.person.pk] = set(row.alerts)
     # Persons enrolled in a demo workshop have a new step (their contract is to renew) and
-    # some an absence: the projects demo, not their pathway's state (test_seed_projects.py).
+    # some an absence: the projects demo, not their pathway's state (test_seed_modules.py).
     in_workshops = set(Enrolment.objects.values_list("person_id", flat=True))
     for identity in identities():
         if persons[identity.index].pk in in_workshops:
