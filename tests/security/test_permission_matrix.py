@@ -348,10 +348,10 @@ def written():
 
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker):
-    """The world, built once for the module's 670 routes (building it for each took half
-    of the module's time), in a transaction rolled back at the end. Each test runs in a
-    savepoint of it (pytest-django's `db`), so that what a request writes anyway (sessions,
-    API tokens, journal entries) is undone before the next route."""
+    """The world, built once for the module's 433 routes (building it for each took about
+    a quarter of the module's time), in a transaction rolled back at the end. Each test
+    runs in a savepoint of it (pytest-django's `db`), so that what a request writes anyway
+    (sessions, API tokens, journal entries) is undone before the next route."""
     with django_db_blocker.unblock(), transaction.atomic():
         yield build_world()
         transaction.set_rollback(True)
