@@ -2,7 +2,8 @@
 
 The package is INSEE's official geographic code (COG) as JSON: current communes with their
 département, région, EPCI and population, the former (delegated or associated) communes with
-the commune they now belong to, the EPCI and their members. Relais keeps what the territory
+the commune they now belong to, the municipal arrondissements of Paris, Lyon and Marseille
+with their commune, the EPCI and their members. Relais keeps what the territory
 pages need as small CSV files (`relais/territory/data/`), so that nothing is fetched at run
 time; `manage.py refresh_cog <package folder or .tgz>` rebuilds them from a newer release.
 """
@@ -22,6 +23,7 @@ FILES = {
         ["code", "name", "departement", "region", "epci", "population"],
     ),
     "former": ("cog_former_codes.csv", ["former_code", "code"]),
+    "arrondissements": ("cog_arrondissements.csv", ["code", "name", "commune"]),
     "epci": ("cog_epci.csv", ["code", "name", "kind"]),
     "departements": ("cog_departements.csv", ["code", "name", "region"]),
     "regions": ("cog_regions.csv", ["code", "name"]),
@@ -39,6 +41,7 @@ def build(folder: Path, target: Path = DATA_DIR) -> dict[str, int]:
     epci_of = {m["code"]: e["code"] for e in epcis for m in e.get("membres", [])}
     current: dict[str, dict] = {}
     former: dict[str, str] = {}
+    arrondissements: list[dict] = []
     for entry in communes:
         kind = entry.get("type")
         if kind == "commune-actuelle":
@@ -54,11 +57,18 @@ def build(folder: Path, target: Path = DATA_DIR) -> dict[str, int]:
                 former.setdefault(old, entry["code"])
         elif kind in ("commune-deleguee", "commune-associee") and entry.get("chefLieu"):
             former.setdefault(entry["code"], entry["chefLieu"])
+        elif kind == "arrondissement-municipal" and entry.get("commune"):
+            arrondissements.append(
+                {"code": entry["code"], "name": entry["nom"], "commune": entry["commune"]}
+            )
     # A former code that is also a current code (the chef-lieu kept it) is not "former".
     former = {old: new for old, new in former.items() if old not in current and new in current}
     rows = {
         "communes": [current[c] for c in sorted(current)],
         "former": [{"former_code": o, "code": former[o]} for o in sorted(former)],
+        "arrondissements": sorted(
+            (a for a in arrondissements if a["commune"] in current), key=lambda a: a["code"]
+        ),
         "epci": [
             {"code": e["code"], "name": e["nom"], "kind": e.get("type", "")}
             for e in sorted(epcis, key=lambda e: e["code"])

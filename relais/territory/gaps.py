@@ -125,7 +125,8 @@ def gap_analysis(needs: ObservedNeeds, *, radius_km: int = 10) -> GapAnalysis:
         domains.append(gap)
     groups: dict[tuple[str, str, str], list[str]] = defaultdict(list)
     territory_codes = set(communes)
-    for _pk, name, thematiques, publics, commune, _lat, _lon in services:
+    for _pk, name, thematiques, publics, recorded, _lat, _lon in services:
+        commune = geography.commune_of(recorded)  # a service in « Lyon 3e » is in Lyon
         if commune not in territory_codes:
             continue
         for thematique in thematiques or []:

@@ -69,6 +69,46 @@ def former_codes() -> dict[str, str]:
 
 
 @cache
+def arrondissements() -> dict[str, str]:
+    """Code of a municipal arrondissement of Paris, Lyon or Marseille → its commune's code.
+    Addresses (a person's commune, a service's) may name the arrondissement (« Lyon 3e »,
+    69383); statistics and territories name the commune (69123)."""
+    return {row["code"]: row["commune"] for row in _rows("cog_arrondissements.csv")}
+
+
+@cache
+def _recorded_codes() -> dict[str, tuple[str, ...]]:
+    found: dict[str, list[str]] = {}
+    for table in (former_codes(), arrondissements()):
+        for code, commune in table.items():
+            found.setdefault(commune, []).append(code)
+    return {commune: tuple(sorted(codes)) for commune, codes in found.items()}
+
+
+def recorded_codes(codes: list[str] | tuple[str, ...]) -> list[str]:
+    """Every code a record may carry for these communes: the communes themselves, their
+    municipal arrondissements and the former codes of the communes merged into them. What
+    persons and services are filtered on; `commune_of` takes each back to its commune."""
+    table = _recorded_codes()
+    found = set(codes)
+    for code in codes:
+        found.update(table.get(code, ()))
+    return sorted(found)
+
+
+def commune_of(code: str) -> str:
+    """The current commune a recorded code belongs to (itself when it is one, or unknown)."""
+    return arrondissements().get(code) or current_code(code) or code
+
+
+def commune_named(code: str) -> str | None:
+    """The current commune for a code a user typed: a commune, a former commune or a
+    municipal arrondissement (a territory is made of communes); None when unknown."""
+    code = code.strip().upper()
+    return current_code(code) or arrondissements().get(code)
+
+
+@cache
 def epcis() -> dict[str, str]:
     return {row["code"]: row["name"] for row in _rows("cog_epci.csv")}
 

@@ -15,6 +15,7 @@ from django.db.models import Count, F, Q, Sum
 from relais.diagnostics.models import Diagnostic
 from relais.diagnostics.sequence import DOMAIN_BITS, latest_of_period
 from relais.pathways.models import Pathway
+from relais.territory import geography
 from relais.territory.models import NeedsSummary, NeedsSummaryState, PoolingAgreement
 
 AGE_BANDS = ((0, 25, "moins de 26 ans"), (26, 49, "26 à 49 ans"), (50, 200, "50 ans et plus"))
@@ -37,11 +38,30 @@ def latest_diagnostics(organisations, communes, start, end):
     entered afterwards for an earlier date is not the latest), and of two assessed the same
     day, the one recorded last — read from the person's sequence kept on each diagnostic
     (`superseded_on`, decision 0069), one narrow row per person. `communes` None: every
-    commune."""
+    commune. A person recorded under a municipal arrondissement or a former commune's code
+    counts in the commune it belongs to (`geography.recorded_codes`)."""
     found = Diagnostic.objects.filter(
         latest_of_period(start, end), person__organisation_id__in=organisations
     )
-    return found if communes is None else found.filter(person__commune_code__in=communes)
+    if communes is None:
+        return found
+    return found.filter(person__commune_code__in=geography.recorded_codes(communes))
+
+
+def by_commune(rows) -> dict[str, dict[str, int]]:
+    """(recorded code, counts) rows summed per current commune: the arrondissements of
+    Paris, Lyon and Marseille into their commune, former codes into the commune that
+    absorbed them (each person is counted under one code, so the sums are exact)."""
+    found: dict[str, dict[str, int]] = {}
+    for code, row in rows:
+        commune = geography.commune_of(code)
+        if commune in found:
+            total = found[commune]
+            for key, value in row.items():
+                total[key] = total.get(key, 0) + value
+        else:
+            found[commune] = dict(row)
+    return found
 
 
 def _born_by(end: dt.date, years: int) -> dt.date:
@@ -77,14 +97,14 @@ def per_commune(organisations, communes, start, end) -> dict[str, dict[str, int]
         .values("person__commune_code")
         .annotate(**fields)
     )
-    found = {}
+    found = []
     for row in rows:
         code = row.pop("person__commune_code")
         for domain, bit in DOMAIN_BITS.items():
             row[f"sig:{domain}"] = (row[f"sig:{domain}"] or 0) // bit
             row[f"blk:{domain}"] = (row[f"blk:{domain}"] or 0) // bit
-        found[code] = row
-    return found
+        found.append((code, row))
+    return by_commune(found)
 
 
 def is_calendar_year(start: dt.date, end: dt.date) -> bool:
@@ -200,9 +220,9 @@ def years_per_commune(organisations, communes, first: int, last: int) -> dict[st
         )
     scope = Q(person__organisation_id__in=organisations)
     if communes is not None:
-        scope &= Q(person__commune_code__in=communes)
-    return {
-        row.pop("person__commune_code"): row
+        scope &= Q(person__commune_code__in=geography.recorded_codes(communes))
+    return by_commune(
+        (row.pop("person__commune_code"), row)
         for row in Diagnostic.objects.filter(
             scope,
             assessed_on__gte=dt.date(first, 1, 1),
@@ -211,4 +231,4 @@ def years_per_commune(organisations, communes, first: int, last: int) -> dict[st
         .order_by()
         .values("person__commune_code")
         .annotate(**fields)
-    }
+    )

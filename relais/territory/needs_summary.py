@@ -32,6 +32,7 @@ from django_tasks import task
 from relais.diagnostics.models import Diagnostic
 from relais.diagnostics.sequence import after_diagnostics_changed
 from relais.pathways.models import Pathway
+from relais.territory import geography
 from relais.territory.models import NeedsSummary, NeedsSummaryState
 from relais.territory.needs_sources import (
     ROLLING,
@@ -71,7 +72,8 @@ def _period_rows(
         .annotate(n=Count("person_id", distinct=True))
         .values_list("person__commune_code", "scheme", "n")
     ):
-        schemes[code][scheme] = n
+        commune = geography.commune_of(code)
+        schemes[commune][scheme] = schemes[commune].get(scheme, 0) + n
     barriers: dict[str, Counter] = defaultdict(Counter)
     for code, codes in (
         latest.exclude(significant_barriers="")
@@ -79,7 +81,7 @@ def _period_rows(
         .values_list("person__commune_code", "significant_barriers")
         .iterator(chunk_size=5000)
     ):
-        barriers[code].update(codes.split())
+        barriers[geography.commune_of(code)].update(codes.split())
     return [
         NeedsSummary(
             year=year,

@@ -71,14 +71,14 @@ def _area_of(part: str) -> str | None:
     if _DEPARTEMENT.match(part):
         code = part.upper()
         return f"departement:{code}" if geography.area_exists(f"departement:{code}") else None
-    current = geography.current_code(part) if re.fullmatch(r"[0-9AB]{5}", part.upper()) else None
+    current = geography.commune_named(part) if re.fullmatch(r"[0-9AB]{5}", part.upper()) else None
     if current:
         return f"commune:{current}"
     try:
         commune = resolve_commune(part)
     except CommuneLookupError:
         return None
-    current = geography.current_code(commune.code)
+    current = geography.commune_named(commune.code)
     return f"commune:{current}" if current else None
 
 

@@ -29,6 +29,22 @@ def test_former_code_of_a_merged_commune_maps_to_the_current_one():
     assert geography.current_code("99999") is None
 
 
+def test_arrondissements_belong_to_their_commune():
+    assert geography.arrondissements()["69383"] == "69123"
+    assert geography.arrondissements()["75120"] == "75056"
+    assert geography.arrondissements()["13216"] == "13055"
+    assert len(geography.arrondissements()) == 45
+    assert geography.commune_of("69383") == "69123"
+    assert geography.commune_of("01340") == "01015"
+    assert geography.commune_of("69266") == "69266"
+    codes = geography.recorded_codes(["69123", "01015"])
+    assert {"69123", "69381", "69389", "01015", "01340"} <= set(codes)
+    assert "75101" not in codes
+    # Statistics are by commune: an arrondissement is not a commune of the COG.
+    assert geography.current_code("69383") is None
+    assert "69383" not in geography.area_communes("departement:69")
+
+
 def test_area_communes_for_each_level():
     assert len(geography.area_communes("departement:69")) > 250
     assert "69266" in geography.area_communes("epci:200046977")
@@ -38,13 +54,15 @@ def test_area_communes_for_each_level():
 
 
 def test_parse_areas_mixes_levels_and_names():
-    areas = parse_areas("69\n200046977; Villeurbanne, 01340, France")
+    areas = parse_areas("69\n200046977; Villeurbanne, 01340, France, Lyon 3e, 75105")
     assert areas == [
         "departement:69",
         "epci:200046977",
         "commune:69266",
         "commune:01015",
         "france",
+        "commune:69123",
+        "commune:75056",
     ]
 
 
@@ -93,8 +111,55 @@ def test_build_from_package_json(tmp_path):
     )
     target = tmp_path / "out"
     counts = build(source, target)
-    assert counts == {"communes": 1, "former": 2, "epci": 1, "departements": 1, "regions": 1}
+    assert counts == {
+        "communes": 1,
+        "former": 2,
+        "arrondissements": 0,
+        "epci": 1,
+        "departements": 1,
+        "regions": 1,
+    }
     text = (target / "cog_communes_geo.csv").read_text(encoding="utf-8")
     assert "01015,Arboys en Bugey,01,84,240100883,710" in text
     former = (target / "cog_former_codes.csv").read_text(encoding="utf-8")
     assert "01340,01015" in former and "01120,01015" in former
+
+
+def test_refresh_cog_command_reads_the_package_archive(tmp_path, monkeypatch):
+    """`manage.py refresh_cog <.tgz> --package-version V`, as `npm pack` downloads it."""
+    import io
+    import tarfile
+
+    from django.core.management import call_command
+
+    from relais.territory import cog
+    from relais.territory.management.commands import refresh_cog
+
+    entries = {
+        "communes.json": [
+            {"code": "69123", "nom": "Lyon", "type": "commune-actuelle", "departement": "69"},
+            {
+                "code": "69383",
+                "nom": "Lyon 3e Arrondissement",
+                "type": "arrondissement-municipal",
+                "commune": "69123",
+            },
+        ],
+        "epci.json": [],
+        "departements.json": [{"code": "69", "nom": "Rhône", "region": "84"}],
+        "regions.json": [{"code": "84", "nom": "Auvergne-Rhône-Alpes"}],
+    }
+    archive = tmp_path / "etalab-decoupage-administratif-9.9.9.tgz"
+    with tarfile.open(archive, "w:gz") as tar:
+        for name, content in entries.items():
+            data = json.dumps(content).encode()
+            info = tarfile.TarInfo(f"package/data/{name}")
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    target = tmp_path / "out"
+    monkeypatch.setattr(refresh_cog, "build_from", lambda source: cog.build_from(source, target))
+    out = io.StringIO()
+    call_command("refresh_cog", str(archive), "--package-version", "9.9.9", stdout=out)
+    assert "1 communes" in out.getvalue() and "1 arrondissements" in out.getvalue()
+    assert "(paquet 9.9.9)" in out.getvalue()
+    assert "69383,Lyon 3e Arrondissement,69123" in (target / "cog_arrondissements.csv").read_text()

@@ -57,6 +57,42 @@ def test_persons_outside_the_territory_or_period_do_not_count(organisation):
     assert observed_needs(territory, start=YEAR[0], end=YEAR[1]).persons == 0
 
 
+def test_arrondissements_and_former_communes_count_in_their_commune(organisation):
+    """Addresses may name a municipal arrondissement (« Lyon 3e », 69383) or a commune
+    merged since (01340, now Arboys en Bugey 01015): their persons count in the commune."""
+    PoolingAgreementFactory(organisation=organisation)
+    diagnose(organisation, 3, commune="69383")
+    diagnose(organisation, 2, commune="69387")
+    diagnose(organisation, 1, commune="69123")
+    diagnose(organisation, 5, commune="01340")
+    lyon = TerritoryFactory(organisation=organisation, areas=["commune:69123"])
+    found = observed_needs(lyon, start=YEAR[0], end=YEAR[1])
+    assert found.persons == 6
+    assert set(found.commune_domain) == {"69123"}
+    department = TerritoryFactory(organisation=organisation, areas=["departement:69"])
+    assert observed_needs(department, start=YEAR[0], end=YEAR[1]).persons == 6
+    ain = TerritoryFactory(organisation=organisation, areas=["commune:01015"])
+    found = observed_needs(ain, start=YEAR[0], end=YEAR[1])
+    assert found.persons == 5 and set(found.commune_domain) == {"01015"}
+    marseille = TerritoryFactory(organisation=organisation, areas=["commune:13055"])
+    assert observed_needs(marseille, start=YEAR[0], end=YEAR[1]).persons == 0
+
+
+def test_services_of_an_arrondissement_are_the_communes_offer(organisation):
+    territory = TerritoryFactory(organisation=organisation, areas=["commune:69123"])
+    PoolingAgreementFactory(organisation=organisation)
+    diagnose(organisation, 5, commune="69383", domain="employment")
+    # Two employment services of the same public: one recorded under Lyon, one under Lyon 7e.
+    ServiceFactory(commune_code="69123")
+    ServiceFactory(commune_code="69387", latitude=45.7456, longitude=4.8417)
+    analysis = gap_analysis(observed_needs(territory, start=YEAR[0], end=YEAR[1]), radius_km=10)
+    gaps = {g.domain: g for g in analysis.domains}
+    assert gaps["employment"].services_in_reach == 2
+    assert analysis.redundancies
+    assert {r.commune for r in analysis.redundancies} == {"Lyon"}
+    assert all(len(r.services) == 2 for r in analysis.redundancies)
+
+
 def test_a_person_counts_once_on_their_latest_diagnostic(organisation):
     territory = TerritoryFactory(organisation=organisation)
     PoolingAgreementFactory(organisation=organisation)

@@ -44,7 +44,18 @@ def _populate(rng: random.Random, organisations, persons: int) -> None:
     of them some days on the same date), each with random domains, difficulties, barriers
     and urgency."""
     # Bron and Vénissieux have few persons: counted together as « autres communes ».
-    communes = [LYON, LYON, LYON, VILLEURBANNE, VILLEURBANNE, VAULX, "69029", "69259", "13055"]
+    # Lyon also under its arrondissements (69383, 69387), as addresses may name them.
+    communes = [
+        LYON,
+        "69383",
+        "69387",
+        VILLEURBANNE,
+        VILLEURBANNE,
+        VAULX,
+        "69029",
+        "69259",
+        "13055",
+    ]
     domains = list(Domain.values)
     for _ in range(persons):
         person = PersonFactory(

@@ -2,7 +2,7 @@
 @etalab/decoupage-administratif:
 
     npm pack @etalab/decoupage-administratif@<version>
-    python manage.py refresh_cog etalab-decoupage-administratif-<version>.tgz --version <version>
+    python manage.py refresh_cog etalab-decoupage-administratif-<version>.tgz --package-version <version>
 
 Then commit the files and update the version in `relais/territory/data/README.md`."""
 
@@ -21,7 +21,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("source", help="dossier du paquet, son dossier data/ ou le .tgz")
         parser.add_argument(
-            "--version", dest="package_version", default="", help="version du paquet"
+            "--package-version", dest="package_version", default="", help="version du paquet"
         )
 
     def handle(self, *args, source: str, package_version: str, **options):
@@ -34,6 +34,7 @@ class Command(BaseCommand):
             raise CommandError(f"Paquet illisible : {error}") from error
         self.stdout.write(
             f"{counts['communes']} communes, {counts['former']} anciens codes, "
+            f"{counts['arrondissements']} arrondissements municipaux, "
             f"{counts['epci']} EPCI, {counts['departements']} départements, "
             f"{counts['regions']} régions écrits"
             + (f" (paquet {package_version})." if package_version else ".")
