@@ -264,6 +264,7 @@ def generate_territory(
 
 
 OBSERVED_NEEDS_TARGET_MS = 500
+PORTRAIT_TARGET_MS = 300
 
 
 def _timed_runs(call, runs: int) -> tuple[list[float], int, object]:
@@ -279,6 +280,35 @@ def _timed_runs(call, runs: int) -> tuple[list[float], int, object]:
         timings.append((time.perf_counter() - started) * 1000)
     timings.sort()
     return timings, len(queries.captured_queries), found
+
+
+def _whole_portrait(territory: Territory, runs: int) -> str:
+    """The page answers one theme and loads the others when opened (decision 0063): this is
+    the cost of every theme at once — what a user pays who opens them all, and what the ABS
+    builds — figures read and every theme's charts and tables rendered."""
+    from django.template.loader import render_to_string
+
+    from relais.territory.portrait import build_portrait, themes_with_values
+    from relais.territory.report import portrait_tables
+
+    themes = themes_with_values(territory.organisation_id)
+
+    def whole() -> int:
+        tables = portrait_tables(build_portrait(territory, themes=themes))
+        html = render_to_string(
+            "territory/_portrait_theme.html", {"territory": territory, "tables": tables}
+        )
+        return len(tables), len(html)
+
+    timings, queries, (tables, size) = _timed_runs(whole, runs)
+    p95 = _p95(timings)
+    verdict = "ok" if p95 < PORTRAIT_TARGET_MS else "FAIL"
+    return (
+        f"Territory: the whole portrait of département {territory.name}, every theme at once "
+        f"({len(themes)} themes, {tables} indicators, {size / 1024:.0f} KiB of HTML), {runs} runs "
+        f"in-process: median {statistics.median(timings):.0f} ms, p95 {p95:.0f} ms (target < "
+        f"{PORTRAIT_TARGET_MS} ms: {verdict}), {queries} queries"
+    )
 
 
 def _p95(timings: list[float]) -> float:
@@ -317,6 +347,7 @@ def measure(scenario: TerritoryScenario, runs: int = 20) -> list[str]:
             f"p95 {p95:.0f} ms (target < {OBSERVED_NEEDS_TARGET_MS} ms: {verdict}), {queries} "
             "queries"
         )
+    lines.append(_whole_portrait(territory, runs))
     started = time.perf_counter()
     refreshed = refresh()
     lines.append(
