@@ -414,6 +414,12 @@ def prepare_database(args: argparse.Namespace) -> Prepared:
         )
         durations["projects"] = time.perf_counter() - start
     stack.close()
+    if connection.vendor == "postgresql":
+        # Statistics for what COPY wrote, before the derived steps read it: without them
+        # their batched queries read whole tables each time (decision 0069's repair
+        # command analyses its own two tables; the stored observed needs read more).
+        with timed("ANALYZE", "analyze"), connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     # The parts write diagnostics as raw rows (and the territory part moves their dates):
     # their derived columns (decision 0069) are filled as after a migration, so that the
     # observed needs measure what production reads.

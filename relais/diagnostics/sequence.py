@@ -174,7 +174,16 @@ def _records_moved(person_ids: list[int]) -> None:
 
 def refresh_all(*, batch_size: int = 1000) -> tuple[int, int, int]:
     """Every person with a diagnostic, `batch_size` persons per transaction. Returns (persons,
-    dates changed, masks changed)."""
+    dates changed, masks changed).
+
+    On PostgreSQL the two tables are analysed first: this runs after bulk writes (an import,
+    a generator's COPY) that leave the planner without statistics, and without them each
+    batch read both tables whole (sequential scans and a hash join: 2.1 s per batch of 1,000
+    persons at 100,000 persons, 0.18 s with statistics — and growing with the tables)."""
+    if connection.vendor == "postgresql":
+        tables = (Diagnostic._meta.db_table, DomainAssessment._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {', '.join(map(connection.ops.quote_name, tables))}")
     person_ids = list(
         Diagnostic.objects.order_by("person_id").values_list("person_id", flat=True).distinct()
     )

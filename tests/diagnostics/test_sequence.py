@@ -158,6 +158,18 @@ def test_command_repairs_raw_writes_and_is_idempotent(person, author):
     assert refresh_all() == (2, 0, 0)
 
 
+def test_repair_gives_the_planner_statistics_first_on_postgresql(person, author):
+    """After bulk writes PostgreSQL has no statistics and read both tables whole per batch."""
+    from django.test.utils import CaptureQueriesContext
+
+    create(person, author, D1, housing=3)
+    with CaptureQueriesContext(connection) as queries:
+        refresh_all()
+    statements = [q["sql"] for q in queries.captured_queries]
+    analysed = statements[0].startswith("ANALYZE")
+    assert analysed == (connection.vendor == "postgresql")
+
+
 @pytest.mark.skipif(
     connection.vendor != "postgresql",
     reason="Deux transactions concurrentes : testé sur PostgreSQL (SQLite sérialise les écritures).",
