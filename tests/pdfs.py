@@ -1,7 +1,9 @@
-"""Reading a PDF's document title in tests, with no external tool."""
+"""Reading a PDF in tests, with no external tool: its document title (below) and the text
+of its pages (`pdf_text`, through pypdf, already a dependency for the uploads' checks)."""
 
 from __future__ import annotations
 
+import io
 import re
 import zlib
 
@@ -39,3 +41,13 @@ def pdf_title(pdf: bytes) -> str:
             if b"/Producer" in before[before.rfind(b"<<") :]:
                 return _decode(found.group(1))
     return ""
+
+
+def pdf_text(pdf: bytes) -> str:
+    """The text of every page, as a reader would copy it, with runs of white space (line
+    breaks, the narrow spaces of figures) made one space, so that a test can look for a
+    sentence wherever the layout wrapped it."""
+    from pypdf import PdfReader
+
+    pages = PdfReader(io.BytesIO(pdf)).pages
+    return " ".join(" ".join(page.extract_text() for page in pages).split())

@@ -24,3 +24,14 @@ def test_title_read_from_a_stream_whose_last_byte_is_a_carriage_return():
 
 def test_no_title_gives_an_empty_string():
     assert pdf_title(b"%PDF-1.7\n%%EOF") == ""
+
+
+def test_page_text_read_with_its_white_space_made_one_space():
+    from relais.core.pdf import html_to_pdf
+    from tests.pdfs import pdf_text
+
+    pdf = html_to_pdf(
+        "<html><body><h1>Bilan</h1><p>12\u202f345 personnes</p>"
+        '<p style="page-break-before: always">Page suivante</p></body></html>'
+    )
+    assert pdf_text(pdf) == "Bilan 12 345 personnes Page suivante"

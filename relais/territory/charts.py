@@ -5,11 +5,16 @@ presentation attributes only; every text escaped by format_html."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from relais.core.charts import Chart, Series
 from relais.core.disclosure import SECONDARY_LABEL, SUPPRESSED_LABEL, Figure
+
+if TYPE_CHECKING:
+    from relais.territory.gaps import GapAnalysis
 
 FONT = "Marianne, Arial, sans-serif"
 
@@ -68,6 +73,26 @@ def figures_bar_chart(
         bars=[(label, f.shown) for label, f in bars],
         chart_id=chart_id,
         missing_label=missing,
+    )
+
+
+def gap_chart(gaps: GapAnalysis, *, chart_id: str = "offre-domaines") -> SafeString:
+    """The services within reach of the needs, per life domain (`gaps.GapAnalysis`): the
+    needs page's chart, drawn the same in the ABS page and PDF."""
+    return bar_chart(
+        title=f"Services à {gaps.radius_km} km, par domaine de vie",
+        bars=[(g.label, g.services_in_reach) for g in gaps.domains],
+        chart_id=chart_id,
+    )
+
+
+def gap_map(gaps: GapAnalysis, *, chart_id: str = "carte-ecarts") -> SafeString:
+    """The communes where persons in difficulty live (`gaps.GapAnalysis.points`), a red
+    cross where a need has no service in reach."""
+    return points_map(
+        title="Communes où vivent des personnes en difficulté",
+        points=gaps.points,
+        chart_id=chart_id,
     )
 
 

@@ -120,18 +120,20 @@ def build_portrait(
     indicators: list[Indicator] | None = None,
     years: int = 10,
     themes: list[str] | None = None,
+    until: int | None = None,
 ) -> Portrait:
+    """The latest `years` years with a figure; with `until`, none after that year: an ABS of
+    2024 produced again in 2026 shows the years up to 2024, not the figures of 2025–2026."""
     if indicators is None:
         indicators = list(visible_indicators(territory.organisation_id).select_related("weight"))
     if themes:
         indicators = [i for i in indicators if i.theme in themes]
     columns = territory_columns(territory)
     ids = [i.pk for i in indicators]
-    all_years = sorted(
-        IndicatorValue.objects.filter(indicator_id__in=ids, geo_code__in=_year_codes(columns))
-        .values_list("year", flat=True)
-        .distinct()
-    )[-years:]
+    rows = IndicatorValue.objects.filter(indicator_id__in=ids, geo_code__in=_year_codes(columns))
+    if until is not None:
+        rows = rows.filter(year__lte=until)
+    all_years = sorted(rows.values_list("year", flat=True).distinct())[-years:]
     series = {i.pk: IndicatorSeries(indicator=i, years=all_years) for i in indicators}
     if ids and all_years:
         for column in columns:
@@ -229,9 +231,13 @@ def _weighted(column, rates, years, series, codes) -> None:
                 cells[year] = Cell(weighted / weight, n >= expected)
 
 
+# What a missing figure (secret statistique, non disponible) shows, in the page and the XLSX.
+NOT_AVAILABLE = "nd"
+
+
 def format_value(cell: Cell, indicator: Indicator) -> str:
     if cell.value is None:
-        return "nd"
+        return NOT_AVAILABLE
     decimals = 0 if indicator.aggregation == Aggregation.SUM else 1
     text = f"{cell.value:,.{decimals}f}".replace(",", "\u202f").replace(".", ",")
     return text

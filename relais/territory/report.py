@@ -1,11 +1,11 @@
 """The analyse des besoins sociaux (ABS, décret 2016-824): its sections in the order a CCAS
 board expects, each with the tables and charts Relais computes and the narrative the team
-writes; as a PDF (WeasyPrint, charts as SVG, sources listed) and as an XLSX of its tables."""
+writes; as a PDF (WeasyPrint, charts as SVG, sources listed) and as an XLSX of its tables
+(`report_xlsx`)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -16,7 +16,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from relais.core import disclosure
-from relais.core.cells import neutralise
 from relais.core.pdf import render_pdf
 from relais.network.directory.models import Service
 from relais.network.directory.thematiques import label as thematique_label
@@ -24,7 +23,7 @@ from relais.territory import charts, geography
 from relais.territory.gaps import GapAnalysis, gap_analysis, gap_rows
 from relais.territory.models import NeedsAnalysis, Theme, WatchItem
 from relais.territory.needs import NeedsFigures, ObservedNeeds, disclosed, observed_needs
-from relais.territory.portrait import Cell, Portrait, build_portrait, format_value
+from relais.territory.portrait import Portrait, build_portrait, format_value
 
 SECTIONS = {
     "context": "Contexte et méthode",
@@ -87,7 +86,11 @@ class ReportData:
 
 def report_data(analysis: NeedsAnalysis, *, radius_km: int = 10) -> ReportData:
     territory = analysis.territory
-    portrait = build_portrait(territory)
+    # Every year-dependent part is the analysis year's: the portrait's years end with it, the
+    # observed needs (and their five years' evolution) are of that calendar year, the watch
+    # of that year and the one before. The directory has no history: its services are those
+    # published on the day the document is produced (the PDF says so).
+    portrait = build_portrait(territory, until=analysis.year)
     needs = observed_needs(
         territory, start=dt.date(analysis.year, 1, 1), end=dt.date(analysis.year, 12, 31)
     )
@@ -172,8 +175,11 @@ def needs_tables(data: ReportData) -> dict:
         "age_rows": figures.ages,
         "age_total": figures.persons,
         "scheme_rows": figures.schemes,
+        "barrier_rows": figures.barriers,
         "evolution_rows": figures.evolution,
         "gap_rows": gap_rows(data.gaps, figures),
+        "gap_chart": charts.gap_chart(data.gaps, chart_id="abs-offre-domaines"),
+        "gap_map": charts.gap_map(data.gaps, chart_id="abs-carte-ecarts"),
         "legend": disclosure.SECONDARY_LEGEND,
     }
 
@@ -233,104 +239,3 @@ def pdf_context(analysis: NeedsAnalysis) -> dict:
         "generated": timezone.localtime(),
         "areas": [geography.area_label(a) for a in analysis.territory.areas],
     }
-
-
-def needs_xlsx(analysis: NeedsAnalysis) -> bytes:
-    from openpyxl import Workbook
-
-    data = report_data(analysis)
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Portrait"
-    sheet.append(
-        ["Thème", "Indicateur", "Unité", "Source", "Territoire", *data.portrait.years, "Incomplet"]
-    )
-    for theme, series_list in data.portrait.themes:
-        for series in series_list:
-            indicator = series.indicator
-            for column in data.portrait.columns:
-                cells = series.row(column.key)
-                by_year = dict(zip(series.years, cells, strict=True))
-                sheet.append(
-                    [
-                        *(
-                            neutralise(v)
-                            for v in (
-                                Theme(theme).label,
-                                indicator.name,
-                                indicator.unit,
-                                indicator.source,
-                                column.label,
-                            )
-                        ),
-                        *(by_year.get(y, Cell(None)).value for y in data.portrait.years),
-                        ", ".join(str(y) for y, c in by_year.items() if not c.complete),
-                    ]
-                )
-    tables = needs_tables(data)
-    needs = book.create_sheet("Besoins observés")
-    needs.append(
-        ["Domaine de vie", "Personnes en difficulté importante ou bloquante", "dont bloquante"]
-    )
-    for label, n, b in tables["needs_rows"]:
-        needs.append([neutralise(label), str(n), str(b)])
-    needs.append([])
-    needs.append([tables["legend"]])
-    for title, header, rows, total in (
-        (
-            "Par commune",
-            ["Commune", "Personnes en difficulté importante ou bloquante"],
-            tables["commune_rows"],
-            tables["commune_total"],
-        ),
-        (
-            "Par âge",
-            ["Tranche d'âge", "Personnes diagnostiquées"],
-            tables["age_rows"],
-            tables["age_total"],
-        ),
-        ("Par dispositif", ["Dispositif", "Personnes diagnostiquées"], tables["scheme_rows"], None),
-    ):
-        sheet = book.create_sheet(title)
-        sheet.append(header)
-        for label, n in rows:
-            sheet.append([neutralise(label), str(n)])
-        if total is not None:
-            sheet.append(["Total", str(total)])
-    years = book.create_sheet("Par année")
-    years.append(
-        [
-            "Année",
-            "Personnes en difficulté importante ou bloquante",
-            "Diagnostics urgents ou immédiats",
-        ]
-    )
-    for year, persons, urgent in tables["evolution_rows"]:
-        years.append([year, str(persons), str(urgent)])
-    offer = book.create_sheet("Offre par thématique")
-    offer.append(["Thématique", "Services publiés sur le territoire"])
-    for label, n in data.offer_by_thematique:
-        offer.append([neutralise(label), n])
-    gaps = book.create_sheet("Écarts")
-    gaps.append(
-        ["Domaine de vie", "Personnes", "Services à portée", "Communes sans service à portée"]
-    )
-    for label, persons, services, communes in tables["gap_rows"]:
-        gaps.append(
-            [
-                label,
-                str(persons),
-                services,
-                ", ".join(name if n is None else f"{name} ({n})" for name, n in communes)
-                or "aucune",
-            ]
-        )
-    redundant = book.create_sheet("Offres redondantes")
-    redundant.append(["Thématique", "Publics", "Commune", "Services"])
-    for r in data.gaps.redundancies:
-        redundant.append(
-            [neutralise(v) for v in (r.thematique, r.publics, r.commune, " ; ".join(r.services))]
-        )
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()

@@ -7,7 +7,8 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from relais.territory.report import PDF_TEMPLATE, needs_pdf, needs_xlsx, pdf_context, report_data
+from relais.territory.report import PDF_TEMPLATE, needs_pdf, pdf_context, report_data
+from relais.territory.report_xlsx import needs_xlsx
 from tests.factories.territory import (
     IndicatorFactory,
     IndicatorValueFactory,
@@ -38,9 +39,38 @@ def test_report_data_lists_sources_and_watch(analysis):
 
 
 def test_pdf(analysis):
+    import datetime as dt
+
+    from relais.diagnostics.domains import barrier_label
+    from relais.territory.report import SECTIONS
+    from tests.factories.diagnostics import DiagnosticFactory, DomainAssessmentFactory
+    from tests.factories.people import PersonFactory
+    from tests.factories.territory import PoolingAgreementFactory
+    from tests.pdfs import pdf_text
+
+    PoolingAgreementFactory(organisation=analysis.organisation)
+    for _ in range(6):
+        person = PersonFactory(organisation=analysis.organisation, commune_code="69266")
+        diagnostic = DiagnosticFactory(person=person, assessed_on=dt.date(2026, 5, 4))
+        DomainAssessmentFactory(diagnostic=diagnostic, domain="housing", barriers=["FT24"])
+    watch = analysis.organisation.watch_items.get()
+    analysis.narratives["context"] = f"Le département révise son schéma [veille {watch.pk}]."
+    analysis.save()
     pdf = needs_pdf(analysis)
     assert pdf.startswith(b"%PDF")
-    assert len(pdf) > 5000
+    text = pdf_text(pdf)
+    for number, title in enumerate(SECTIONS.values(), start=1):
+        assert f"{number}. {title}" in text
+    # A figure with its source and year: the population's table, its 2021 column.
+    assert "Démographie — Population (personnes)" in text
+    assert "Territoire 2021" in text and "1 000" in text
+    assert "Source : INSEE, RP" in text
+    # The barriers' table, and the watch entry the context cites (with its reference).
+    barriers = text[text.index("Freins les plus fréquents") : text.index("Par année")]
+    assert "Frein relevé dans les domaines en difficulté Personnes" in barriers
+    assert f"{barrier_label('FT24')} 6" in barriers
+    assert f"Le département révise son schéma [veille {watch.pk}]" in text
+    assert f"Veille citée [veille {watch.pk}]" in text and "Revalorisation du RSA" in text
 
 
 def test_xlsx_tables(analysis):
@@ -51,10 +81,12 @@ def test_xlsx_tables(analysis):
         "Par commune",
         "Par âge",
         "Par dispositif",
+        "Freins",
         "Par année",
         "Offre par thématique",
         "Écarts",
         "Offres redondantes",
+        "Veille citée",
     ]
     rows = list(book["Portrait"].iter_rows(values_only=True))
     assert rows[0][:5] == ("Thème", "Indicateur", "Unité", "Source", "Territoire")

@@ -19,10 +19,10 @@ from relais.territory.report import (
     SECTIONS,
     needs_pdf,
     needs_tables,
-    needs_xlsx,
     portrait_tables,
     report_data,
 )
+from relais.territory.report_xlsx import needs_xlsx
 from relais.web.forms_helpers import apply_domain_error
 from relais.web.organisations.views import organisation_required
 from relais.web.submissions import once_per_submission

@@ -215,16 +215,8 @@ def needs(request: HttpRequest, territory_id: int) -> HttpResponse:
             ),
             "gaps": gaps,
             "gap_rows": gap_rows(gaps, figures),
-            "gap_chart": charts.bar_chart(
-                title=f"Services à {radius} km, par domaine de vie",
-                bars=[(g.label, g.services_in_reach) for g in gaps.domains],
-                chart_id="offre-domaines",
-            ),
-            "gap_map": charts.points_map(
-                title="Communes où vivent des personnes en difficulté",
-                points=gaps.points,
-                chart_id="carte-ecarts",
-            ),
+            "gap_chart": charts.gap_chart(gaps),
+            "gap_map": charts.gap_map(gaps),
             "pooling": territory_services.pooling_active(request.organisation.pk),
             "may_manage": can_manage_territory(request.membership),
         },
