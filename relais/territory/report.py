@@ -96,7 +96,8 @@ def report_data(analysis: NeedsAnalysis, *, radius_km: int = 10) -> ReportData:
     )
     gaps = gap_analysis(needs, radius_km=radius_km)
     communes = geography.communes_of(territory.areas)
-    offer = Service.objects.published().filter(commune_code__in=communes)
+    # Services recorded under an arrondissement (« Lyon 7e ») are the commune's offer.
+    offer = Service.objects.published().filter(commune_code__in=geography.recorded_codes(communes))
     sources = sorted(
         {s.indicator.source for _t, series in portrait.themes for s in series if s.indicator.source}
     )

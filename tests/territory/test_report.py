@@ -221,13 +221,15 @@ def test_offer_by_thematique_and_actor_map_of_the_territory(organisation):
     ServiceFactory(commune_code="69123")
     ServiceFactory(commune_code="69266", thematiques=["logement-hebergement"])
     ServiceFactory(commune_code="13055")  # Marseille: not on the territory
+    # Lyon 3e: an address in one of Lyon's arrondissements is Lyon's offer.
+    ServiceFactory(commune_code="69383", thematiques=["logement-hebergement"])
     data = report_data(analysis)
     counts = dict(data.offer_by_thematique)
-    assert sum(counts.values()) == 2 and len(counts) == 2
+    assert sum(counts.values()) == 3 and len(counts) == 2
     assert data.actor_map_query == "69123,69266"
     assert actor_map_query(["departement:69"]) == "69"
     assert actor_map_query(["region:84"]) == "01"  # too many communes: the first département
     book = load_workbook(io.BytesIO(needs_xlsx(analysis)))
     assert sorted(
         r[1] for r in book["Offre par thématique"].iter_rows(min_row=2, values_only=True)
-    ) == [1, 1]
+    ) == [1, 2]
