@@ -11,6 +11,7 @@ import contextlib
 import json
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -136,10 +137,15 @@ def page(browser, live_server, axe_reports, request):
         "__relaisAxeReport", lambda source, path, violations: axe_reports.add(path, violations)
     )
     page = context.new_page()
+    in_flight: set = set()
+    page.on("request", lambda request: in_flight.add(request))
+    page.on("requestfinished", lambda request: in_flight.discard(request))
+    page.on("requestfailed", lambda request: in_flight.discard(request))
     yield page
     with contextlib.suppress(Exception):  # the test may have closed the page already
         # Let the last page finish its check.
         page.evaluate("() => window.__axeDone || null")
+        _let_requests_finish(page, in_flight)
     failed = getattr(request.node, "rep_call", None)
     if failed is not None and failed.failed:
         ARTIFACTS.mkdir(exist_ok=True)
@@ -151,6 +157,16 @@ def page(browser, live_server, axe_reports, request):
         pytest.fail("Accessibilité (axe-core) :\n" + "\n".join(problems))
     if not axe_reports.pages:
         pytest.fail("Aucune page n'a été vérifiée par axe-core pendant ce test.")
+
+
+def _let_requests_finish(page, in_flight: set, *, timeout: float = 5.0) -> None:
+    """Wait for the requests the page still has in flight (an htmx section reloading after
+    the last assertion). Closing the context does not stop the live server's thread: it would
+    go on using the test database while the test's teardown empties it (« database table is
+    locked » on SQLite's shared in-memory database)."""
+    deadline = time.monotonic() + timeout
+    while in_flight and time.monotonic() < deadline:
+        page.wait_for_timeout(25)
 
 
 @pytest.fixture
