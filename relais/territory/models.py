@@ -10,6 +10,14 @@ from __future__ import annotations
 from django.db import models
 
 from relais.core.models import TimeStampedModel, VersionedModel
+from relais.territory.querysets import (
+    IndicatorQuerySet,
+    LabourDatasetQuerySet,
+    NeedsAnalysisQuerySet,
+    PoolingAgreementQuerySet,
+    TerritoryQuerySet,
+    WatchItemQuerySet,
+)
 
 
 class Theme(models.TextChoices):
@@ -50,6 +58,8 @@ class Territory(TimeStampedModel, VersionedModel):
     created_by = models.ForeignKey(
         "accounts.User", on_delete=models.PROTECT, related_name="+", null=True
     )
+
+    objects = TerritoryQuerySet.as_manager()
 
     class Meta:
         verbose_name = "territoire"
@@ -96,6 +106,8 @@ class Indicator(TimeStampedModel):
         related_name="+",
     )
     is_demo = models.BooleanField("chiffres de démonstration", default=False)
+
+    objects = IndicatorQuerySet.as_manager()
 
     class Meta:
         verbose_name = "indicateur"
@@ -211,6 +223,8 @@ class PoolingAgreement(TimeStampedModel):
         "accounts.User", on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
 
+    objects = PoolingAgreementQuerySet.as_manager()
+
     class Meta:
         verbose_name = "accord de mutualisation"
         ordering = ["-agreed_on", "-id"]
@@ -237,6 +251,8 @@ class NeedsAnalysis(TimeStampedModel, VersionedModel):
     title = models.CharField("titre", max_length=200)
     narratives = models.JSONField("textes des sections", default=dict, blank=True)
     created_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+
+    objects = NeedsAnalysisQuerySet.as_manager()
 
     class Meta:
         verbose_name = "analyse des besoins sociaux"
@@ -270,6 +286,8 @@ class WatchItem(TimeStampedModel):
     search_key = models.TextField(default="", editable=False)
     created_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
 
+    objects = WatchItemQuerySet.as_manager()
+
     class Meta:
         verbose_name = "entrée de veille"
         ordering = ["-published_on", "-id"]
@@ -293,6 +311,8 @@ class LabourDataset(TimeStampedModel):
     original_name = models.CharField(max_length=255)
     rows = models.PositiveIntegerField(default=0)
     created_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+
+    objects = LabourDatasetQuerySet.as_manager()
 
     class Meta:
         verbose_name = "données du marché du travail"
