@@ -146,7 +146,7 @@ def basin(request: HttpRequest, territory_id: int) -> HttpResponse:
                 if may_read_positions and t.rome_code in known
                 else ""
             ),
-            "open_positions": open_positions.get(t.rome_code, 0),
+            "open_positions": _positions(open_positions.get(t.rome_code, 0)),
             "projects": _number(t.projects),
             "difficult": _number(t.difficult),
             "share": _percent(t.difficult_share),
@@ -188,6 +188,12 @@ def _rome_known(codes):
         label = rome_label(code)
         if label:
             yield code, label
+
+
+def _positions(count: int) -> str:
+    if not count:
+        return "aucun poste ouvert"
+    return f"{count} poste ouvert" if count == 1 else f"{count} postes ouverts"
 
 
 def _number(value: float | None) -> str:
