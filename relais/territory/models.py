@@ -268,7 +268,8 @@ class NeedsAnalysis(TimeStampedModel, VersionedModel):
 
 
 class WatchItem(TimeStampedModel):
-    """A dated entry of the team's watch log (veille)."""
+    """A dated entry of the team's watch log (veille). It has no `version`: an edit is
+    checked against the `updated_at` the user started from (`relais.territory.watch`)."""
 
     organisation = models.ForeignKey(
         "accounts.Organisation", on_delete=models.CASCADE, related_name="watch_items"
