@@ -130,10 +130,12 @@ def watch_edit(request: HttpRequest, item_id: int) -> HttpResponse:
                 **form.values(),
             )
         except StaleObjectError as error:
-            stale = WatchItem.objects.visible_to(request.membership).for_list().get(pk=item.pk)
-            data = form.data.copy()
-            data["updated_at"] = stale.updated_at.isoformat()
-            form.data = data
+            stale = WatchItem.objects.visible_to(request.membership).for_list().filter(pk=item.pk)
+            stale = stale.first()
+            if stale is not None:  # kept input, the current updated_at: saving again applies it
+                data = form.data.copy()
+                data["updated_at"] = stale.updated_at.isoformat()
+                form.data = data
             form.add_error(None, error.message)
         except DomainPermissionDenied as error:
             raise PermissionDenied(error.message) from error
