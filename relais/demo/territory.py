@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from relais.accounts.models import Membership, Organisation, Role
-from relais.territory import geography, labour, services
+from relais.territory import geography, labour, services, watch
 from relais.territory.models import (
     Aggregation,
     Indicator,
@@ -380,7 +380,7 @@ def seed_territory(organisations: dict[str, Organisation]) -> dict[str, int]:
                 ["isolement"],
             ),
         ):
-            services.watch_item_create(
+            watch.watch_item_create(
                 membership=manager,
                 published_on=today - dt.timedelta(days=days),
                 title=title,

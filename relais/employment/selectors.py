@@ -9,7 +9,7 @@ from django.db.models import Count, Q, QuerySet
 from relais.core.text import fold
 from relais.employment import references
 from relais.employment.matching import Sharing
-from relais.employment.models import Employer, PositionStatus
+from relais.employment.models import Employer, Position, PositionStatus
 from relais.people import cofollowing
 
 
@@ -46,3 +46,19 @@ def cofollowed_sharing(membership) -> Sharing:
     pathway is shared with the user, and what else each shared (one query, through the
     co-following seam that the coordination wing fills)."""
     return Sharing.from_accesses(cofollowing.provider().cofollowed_accesses(membership))
+
+
+def open_positions_by_rome(organisation_id: int, codes) -> dict[str, int]:
+    """The organisation's open positions per ROME code, for the codes given (one query):
+    the territory's employment basin links each trade in tension to them."""
+    codes = [c for c in codes if c]
+    if not codes:
+        return {}
+    return dict(
+        Position.objects.filter(
+            organisation_id=organisation_id, status=PositionStatus.OPEN, rome_code__in=codes
+        )
+        .values_list("rome_code")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )

@@ -10,6 +10,14 @@ from __future__ import annotations
 from django.db import models
 
 from relais.core.models import TimeStampedModel, VersionedModel
+from relais.territory.querysets import (
+    IndicatorQuerySet,
+    LabourDatasetQuerySet,
+    NeedsAnalysisQuerySet,
+    PoolingAgreementQuerySet,
+    TerritoryQuerySet,
+    WatchItemQuerySet,
+)
 
 
 class Theme(models.TextChoices):
@@ -50,6 +58,8 @@ class Territory(TimeStampedModel, VersionedModel):
     created_by = models.ForeignKey(
         "accounts.User", on_delete=models.PROTECT, related_name="+", null=True
     )
+
+    objects = TerritoryQuerySet.as_manager()
 
     class Meta:
         verbose_name = "territoire"
@@ -96,6 +106,8 @@ class Indicator(TimeStampedModel):
         related_name="+",
     )
     is_demo = models.BooleanField("chiffres de démonstration", default=False)
+
+    objects = IndicatorQuerySet.as_manager()
 
     class Meta:
         verbose_name = "indicateur"
@@ -211,6 +223,8 @@ class PoolingAgreement(TimeStampedModel):
         "accounts.User", on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
 
+    objects = PoolingAgreementQuerySet.as_manager()
+
     class Meta:
         verbose_name = "accord de mutualisation"
         ordering = ["-agreed_on", "-id"]
@@ -238,6 +252,8 @@ class NeedsAnalysis(TimeStampedModel, VersionedModel):
     narratives = models.JSONField("textes des sections", default=dict, blank=True)
     created_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
 
+    objects = NeedsAnalysisQuerySet.as_manager()
+
     class Meta:
         verbose_name = "analyse des besoins sociaux"
         ordering = ["-year", "-id"]
@@ -252,7 +268,8 @@ class NeedsAnalysis(TimeStampedModel, VersionedModel):
 
 
 class WatchItem(TimeStampedModel):
-    """A dated entry of the team's watch log (veille)."""
+    """A dated entry of the team's watch log (veille). It has no `version`: an edit is
+    checked against the `updated_at` the user started from (`relais.territory.watch`)."""
 
     organisation = models.ForeignKey(
         "accounts.Organisation", on_delete=models.CASCADE, related_name="watch_items"
@@ -269,6 +286,8 @@ class WatchItem(TimeStampedModel):
     )
     search_key = models.TextField(default="", editable=False)
     created_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+
+    objects = WatchItemQuerySet.as_manager()
 
     class Meta:
         verbose_name = "entrée de veille"
@@ -293,6 +312,8 @@ class LabourDataset(TimeStampedModel):
     original_name = models.CharField(max_length=255)
     rows = models.PositiveIntegerField(default=0)
     created_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+
+    objects = LabourDatasetQuerySet.as_manager()
 
     class Meta:
         verbose_name = "données du marché du travail"

@@ -26,11 +26,7 @@ ROLLING = 0
 
 
 def pooled_organisations() -> list[int]:
-    return list(
-        PoolingAgreement.objects.filter(withdrawn_at__isnull=True).values_list(
-            "organisation_id", flat=True
-        )
-    )
+    return list(PoolingAgreement.objects.active().values_list("organisation_id", flat=True))
 
 
 def latest_diagnostics(organisations, communes, start, end):

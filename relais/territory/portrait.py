@@ -63,9 +63,7 @@ class Portrait:
 
 
 def visible_indicators(organisation_id: int):
-    return Indicator.objects.filter(
-        Q(organisation__isnull=True) | Q(organisation_id=organisation_id)
-    )
+    return Indicator.objects.catalogue_of(organisation_id)
 
 
 def themes_with_values(organisation_id: int) -> list[str]:

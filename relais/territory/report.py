@@ -60,9 +60,7 @@ def cited_watch(analysis: NeedsAnalysis) -> list[WatchItem]:
                 numbers.append(number)
     if not numbers:
         return []
-    found = WatchItem.objects.filter(
-        organisation_id=analysis.organisation_id, pk__in=numbers
-    ).in_bulk()
+    found = WatchItem.objects.of_organisation(analysis.organisation_id).in_bulk(numbers)
     return [found[n] for n in numbers if n in found]
 
 
@@ -103,10 +101,9 @@ def report_data(analysis: NeedsAnalysis, *, radius_km: int = 10) -> ReportData:
     )
     cited = cited_watch(analysis)
     watch = list(
-        WatchItem.objects.filter(
-            organisation_id=analysis.organisation_id,
-            published_on__year__in=[analysis.year - 1, analysis.year],
-        ).exclude(pk__in=[w.pk for w in cited])[:30]
+        WatchItem.objects.of_organisation(analysis.organisation_id)
+        .filter(published_on__year__in=[analysis.year - 1, analysis.year])
+        .exclude(pk__in=[w.pk for w in cited])[:30]
     )
     return ReportData(
         analysis=analysis,

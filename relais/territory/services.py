@@ -1,5 +1,6 @@
-"""Writes of the territory module: territories, pooling agreements, needs analyses, watch
-log. Each is atomic, checks its policy and raises a DomainError with a French message."""
+"""Writes of the territory module: territories, pooling agreements, needs analyses,
+indicators (the watch log's are in `watch.py`). Each is atomic, checks its policy and
+raises a DomainError with a French message."""
 
 from __future__ import annotations
 
@@ -24,7 +25,6 @@ from relais.territory.models import (
     PoolingAgreement,
     Territory,
     Theme,
-    WatchItem,
 )
 from relais.territory.policies import can_contribute, can_manage_territory
 from relais.territory.report import SECTIONS
@@ -105,7 +105,7 @@ def _check_name(organisation_id: int, name: str, exclude: int | None = None) -> 
     name = (name or "").strip()
     if not name:
         raise DomainError("Donnez un nom au territoire.", field="name")
-    taken = Territory.objects.filter(organisation_id=organisation_id, name__iexact=name)
+    taken = Territory.objects.of_organisation(organisation_id).filter(name__iexact=name)
     if exclude:
         taken = taken.exclude(pk=exclude)
     if taken.exists():
@@ -204,9 +204,7 @@ class MultipleErrors(DomainError):
 @transaction.atomic
 def pooling_agree(*, membership: Membership, on: dt.date | None = None) -> PoolingAgreement:
     _check_manager(membership)
-    current = PoolingAgreement.objects.filter(
-        organisation_id=membership.organisation_id, withdrawn_at__isnull=True
-    ).first()
+    current = PoolingAgreement.objects.of_organisation(membership.organisation_id).active().first()
     if current is not None:
         return current
     agreement = PoolingAgreement.objects.create(
@@ -222,16 +220,14 @@ def pooling_agree(*, membership: Membership, on: dt.date | None = None) -> Pooli
 @transaction.atomic
 def pooling_withdraw(*, membership: Membership) -> None:
     _check_manager(membership)
-    PoolingAgreement.objects.filter(
-        organisation_id=membership.organisation_id, withdrawn_at__isnull=True
-    ).update(withdrawn_at=timezone.now(), withdrawn_by=membership.user)
+    PoolingAgreement.objects.of_organisation(membership.organisation_id).active().update(
+        withdrawn_at=timezone.now(), withdrawn_by=membership.user
+    )
     needs_summary.mark_stale()
 
 
 def pooling_active(organisation_id: int) -> PoolingAgreement | None:
-    return PoolingAgreement.objects.filter(
-        organisation_id=organisation_id, withdrawn_at__isnull=True
-    ).first()
+    return PoolingAgreement.objects.of_organisation(organisation_id).active().first()
 
 
 @transaction.atomic
@@ -244,15 +240,20 @@ def needs_analysis_create(
         raise PermissionDenied("Ce territoire est celui d'une autre structure.")
     if not 2000 <= year <= timezone.localdate().year + 1:
         raise DomainError("Indiquez une année entre 2000 et l'an prochain.", field="year")
-    if NeedsAnalysis.objects.filter(
-        organisation_id=membership.organisation_id, territory=territory, year=year
-    ).exists():
+    if (
+        NeedsAnalysis.objects.of_organisation(membership.organisation_id)
+        .filter(territory=territory, year=year)
+        .exists()
+    ):
         raise DomainError(
             f"L'analyse {year} de ce territoire existe déjà : ouvrez-la pour la compléter.",
             field="year",
         )
     previous = (
-        NeedsAnalysis.objects.filter(territory=territory, year__lt=year).order_by("-year").first()
+        NeedsAnalysis.objects.of_organisation(membership.organisation_id)
+        .filter(territory=territory, year__lt=year)
+        .order_by("-year")
+        .first()
     )
     return NeedsAnalysis.objects.create(
         organisation_id=membership.organisation_id,
@@ -292,52 +293,6 @@ def needs_analysis_write(
         expected_version=expected_version,
         actor=membership.user,
         changes={"narratives": narratives},
-    )
-
-
-def watch_key(*parts: str) -> str:
-    return fold(" ".join(p for p in parts if p))
-
-
-@transaction.atomic
-def watch_item_create(
-    *,
-    membership: Membership,
-    published_on: dt.date,
-    title: str,
-    source: str,
-    url: str = "",
-    summary: str = "",
-    tags: list[str] | None = None,
-    theme: str = "",
-    territory: Territory | None = None,
-) -> WatchItem:
-    if not can_contribute(membership):
-        raise PermissionDenied("Votre rôle ne permet pas d'alimenter la veille.")
-    title, source = (title or "").strip(), (source or "").strip()
-    if not title:
-        raise DomainError("Donnez un titre.", field="title")
-    if not source:
-        raise DomainError("Indiquez la source.", field="source")
-    if published_on > timezone.localdate():
-        raise DomainError("La date ne peut pas être dans le futur.", field="published_on")
-    if theme and theme not in Theme.values:
-        raise DomainError("Thème inconnu.", field="theme")
-    if territory is not None and territory.organisation_id != membership.organisation_id:
-        raise DomainError("Territoire inconnu.", field="territory")
-    tags = sorted({t.strip().lower() for t in (tags or []) if t.strip()})[:20]
-    return WatchItem.objects.create(
-        organisation_id=membership.organisation_id,
-        published_on=published_on,
-        title=title,
-        source=source,
-        url=url,
-        summary=summary,
-        tags=tags,
-        theme=theme,
-        territory=territory,
-        search_key=watch_key(title, source, summary, " ".join(tags)),
-        created_by=membership.user,
     )
 
 
@@ -383,7 +338,7 @@ def indicator_create(
     code = slugify(name)[:60] or "indicateur"
     if (
         name
-        and Indicator.objects.filter(organisation_id=membership.organisation_id, code=code).exists()
+        and Indicator.objects.of_organisation(membership.organisation_id).filter(code=code).exists()
     ):
         errors.append(DomainError("Un indicateur de la structure porte déjà ce nom.", field="name"))
     if errors:

@@ -172,3 +172,32 @@ def test_portrait_themes_on_demand_and_employment_basin(page, login_as, organisa
     trades = page.get_by_test_id("trades-table")
     expect(trades.get_by_role("row").nth(1)).to_contain_text("G1603")
     expect(trades.get_by_role("row").nth(1)).to_contain_text("75,0")
+
+
+def test_watch_entry_added_edited_and_found_by_tag(page, login_as, organisation):
+    referent = MembershipFactory(organisation=organisation, role="referent").user
+    login_as(referent, organisation)
+    page.goto("/territoire/veille/")
+    page.get_by_label(re.compile(r"^Date")).fill(timezone.localdate().isoformat())
+    page.get_by_label(re.compile(r"^Titre")).fill("Plan pauvreté")
+    page.get_by_label(re.compile(r"^Source")).fill("DREETS")
+    page.get_by_label(re.compile(r"^Mots-clés")).fill("pauvreté, jeunes")
+    page.get_by_role("button", name="Ajouter").click()
+    expect(page.get_by_text("Entrée de veille ajoutée.")).to_be_visible()
+
+    page.get_by_role("link", name="Modifier l'entrée « Plan pauvreté »").click()
+    page.get_by_label(re.compile(r"^Titre")).fill("")
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_test_id("error-summary")).to_contain_text("Donnez un titre.")
+    expect(page.get_by_label(re.compile(r"^Source"))).to_have_value("DREETS")
+    page.get_by_label(re.compile(r"^Titre")).fill("Stratégie de lutte contre la pauvreté")
+    page.get_by_label(re.compile(r"^Résumé")).fill("Appel à projets pour les 16-25 ans.")
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_text("Entrée de veille modifiée.")).to_be_visible()
+
+    items = page.get_by_test_id("watch-items")
+    expect(items).to_contain_text("Stratégie de lutte contre la pauvreté")
+    expect(items).to_contain_text("Appel à projets pour les 16-25 ans.")
+    page.get_by_role("link", name="Entrées portant le mot-clé « jeunes »").click()
+    expect(page.get_by_test_id("watch-count")).to_contain_text("1 entrée")
+    expect(page.get_by_label("Mot-clé", exact=True)).to_have_value("jeunes")

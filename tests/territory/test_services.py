@@ -1,11 +1,9 @@
-"""Writes of the territory module: territories, needs analyses, watch log."""
+"""Writes of the territory module: territories, indicators, needs analyses (the watch
+log: test_watch.py)."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
-from django.utils import timezone
 
 from relais.core.errors import DomainError, PermissionDenied, StaleObjectError
 from relais.territory import services
@@ -147,39 +145,6 @@ def test_needs_analysis_write_rules(membership):
     with pytest.raises(PermissionDenied):
         services.needs_analysis_write(
             membership=staff, analysis=analysis, section="problem", text="x", expected_version=2
-        )
-
-
-def test_watch_item_create(membership):
-    item = services.watch_item_create(
-        membership=membership,
-        published_on=timezone.localdate(),
-        title="Loi plein emploi",
-        source="Légifrance",
-        tags=["RSA", " emploi ", "rsa"],
-        theme="employment",
-    )
-    assert item.tags == ["emploi", "rsa"]
-    assert "loi plein emploi" in item.search_key
-    with pytest.raises(DomainError, match="futur"):
-        services.watch_item_create(
-            membership=membership,
-            published_on=timezone.localdate() + dt.timedelta(days=1),
-            title="x",
-            source="y",
-        )
-    with pytest.raises(DomainError, match="Territoire inconnu"):
-        services.watch_item_create(
-            membership=membership,
-            published_on=timezone.localdate(),
-            title="x",
-            source="y",
-            territory=TerritoryFactory(),
-        )
-    staff = MembershipFactory(organisation=membership.organisation, role="staff")
-    with pytest.raises(PermissionDenied):
-        services.watch_item_create(
-            membership=staff, published_on=timezone.localdate(), title="x", source="y"
         )
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from django.db.models import Q
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -22,7 +21,6 @@ from relais.territory import geography
 from relais.territory.models import Indicator, IndicatorValue, Territory
 from relais.territory.needs import disclosed, observed_needs
 from relais.territory.policies import can_view_territory
-from relais.territory.portrait import visible_indicators
 
 router = Router(tags=["Territoire"])
 MAX_VALUES = 5000
@@ -145,7 +143,7 @@ def _territory_out(territory: Territory) -> TerritoryOut:
 )
 def territory_list(request: HttpRequest, organisation_id: OrganisationId):
     _membership(request, organisation_id)
-    return [_territory_out(t) for t in Territory.objects.filter(organisation_id=organisation_id)]
+    return [_territory_out(t) for t in Territory.objects.of_organisation(organisation_id)]
 
 
 @router.get(
@@ -155,7 +153,9 @@ def territory_list(request: HttpRequest, organisation_id: OrganisationId):
 )
 def territory_detail(request: HttpRequest, organisation_id: OrganisationId, territory_id: Id):
     _membership(request, organisation_id)
-    territory = get_object_or_404(Territory, organisation_id=organisation_id, pk=territory_id)
+    territory = get_object_or_404(
+        Territory.objects.of_organisation(organisation_id), pk=territory_id
+    )
     return _territory_out(territory)
 
 
@@ -184,7 +184,7 @@ def _indicator_out(indicator: Indicator) -> IndicatorOut:
 )
 def indicator_list(request: HttpRequest, organisation_id: OrganisationId):
     _membership(request, organisation_id)
-    return [_indicator_out(i) for i in visible_indicators(organisation_id)]
+    return [_indicator_out(i) for i in Indicator.objects.catalogue_of(organisation_id)]
 
 
 @router.get(
@@ -204,10 +204,7 @@ def indicator_values(
     filters: Query[ValuesQuery],
 ):
     _membership(request, organisation_id)
-    indicator = get_object_or_404(
-        Indicator.objects.filter(Q(organisation__isnull=True) | Q(organisation_id=organisation_id)),
-        pk=indicator_id,
-    )
+    indicator = get_object_or_404(Indicator.objects.catalogue_of(organisation_id), pk=indicator_id)
     rows = IndicatorValue.objects.filter(indicator=indicator)
     if filters.geo_code:
         rows = rows.filter(geo_code=filters.geo_code.strip().upper())
@@ -251,7 +248,9 @@ def territory_needs(
     filters: Query[NeedsQuery],
 ):
     _membership(request, organisation_id)
-    territory = get_object_or_404(Territory, organisation_id=organisation_id, pk=territory_id)
+    territory = get_object_or_404(
+        Territory.objects.of_organisation(organisation_id), pk=territory_id
+    )
     year = (
         filters.year if filters.year and 2000 <= filters.year <= 2100 else timezone.localdate().year
     )

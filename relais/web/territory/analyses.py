@@ -33,7 +33,7 @@ def _get(request: HttpRequest, analysis_id: int) -> NeedsAnalysis:
     if not can_view_territory(request.membership):
         raise PermissionDenied
     return get_object_or_404(
-        NeedsAnalysis.objects.filter(organisation=request.organisation).select_related(
+        NeedsAnalysis.objects.visible_to(request.membership).select_related(
             "territory", "organisation"
         ),
         pk=analysis_id,
@@ -45,7 +45,7 @@ def _get(request: HttpRequest, analysis_id: int) -> NeedsAnalysis:
 def analyses(request: HttpRequest) -> HttpResponse:
     if not can_view_territory(request.membership):
         raise PermissionDenied
-    territories = Territory.objects.filter(organisation=request.organisation)
+    territories = Territory.objects.visible_to(request.membership)
     form = AnalysisForm(request.POST or None, territories=territories)
     if request.method == "POST":
         if not can_contribute(request.membership):
@@ -64,9 +64,7 @@ def analyses(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, "Analyse créée : complétez ses sections.")
                 return redirect("territory:analysis", analysis_id=analysis.pk)
-    items = NeedsAnalysis.objects.filter(organisation=request.organisation).select_related(
-        "territory"
-    )
+    items = NeedsAnalysis.objects.visible_to(request.membership).select_related("territory")
     return render(
         request,
         "territory/analyses.html",

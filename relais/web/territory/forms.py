@@ -3,6 +3,8 @@ show every error at once, keeping what was typed."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django import forms
 from django.utils import timezone
 
@@ -78,9 +80,7 @@ class IndicatorForm(forms.Form):
 
     def __init__(self, *args, organisation_id: int, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["weight"].queryset = Indicator.objects.filter(
-            organisation_id=organisation_id, aggregation=Aggregation.SUM
-        )
+        self.fields["weight"].queryset = Indicator.objects.of_organisation(organisation_id).counts()
 
 
 class UploadForm(forms.Form):
@@ -229,6 +229,33 @@ class WatchForm(forms.Form):
     def __init__(self, *args, territories, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["territory"].queryset = territories
+
+    def values(self) -> dict:
+        """The service's arguments: tags typed « a, b » as a list."""
+        data = {name: self.cleaned_data[name] for name in WATCH_FIELDS}
+        data["tags"] = [t for t in data["tags"].split(",") if t.strip()]
+        return data
+
+
+WATCH_FIELDS = ("published_on", "title", "source", "url", "summary", "tags", "theme", "territory")
+
+
+class WatchEditForm(WatchForm):
+    """The entry as the user opened it: `updated_at` (exact, with microseconds) lets the
+    service detect that someone saved it in between (WatchItem has no version)."""
+
+    updated_at = forms.CharField(widget=forms.HiddenInput, max_length=40)
+
+    def clean_updated_at(self) -> dt.datetime:
+        try:
+            value = dt.datetime.fromisoformat(self.cleaned_data["updated_at"])
+        except ValueError:
+            value = None
+        if value is None or value.tzinfo is None:
+            raise forms.ValidationError(
+                "Le formulaire n'est plus valide : rechargez la page de l'entrée."
+            )
+        return value
 
 
 class LabourUploadForm(forms.Form):

@@ -1,10 +1,13 @@
 """The employment basin: labour-market files by ROME code (France Travail's « Besoins en
-main-d'œuvre », job seekers by ROME) and the trades in tension of a territory."""
+main-d'œuvre », job seekers by ROME) and the trades in tension of a territory, each code of
+the ROME referential shown with its label and linked to the organisation's positions of that
+trade (employment module)."""
 
 from __future__ import annotations
 
 import tempfile
 from pathlib import Path
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -12,9 +15,13 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from relais.core.errors import DomainError
+from relais.employment.models import PositionStatus
+from relais.employment.policies import can_read_employers
 from relais.employment.references import rome_label
+from relais.employment.selectors import open_positions_by_rome
 from relais.territory import charts, geography
 from relais.territory import labour as labour_service
 from relais.territory.models import LabourDataset, Territory
@@ -27,7 +34,7 @@ from relais.web.territory.views import get_territory
 
 
 def _datasets(request: HttpRequest):
-    return LabourDataset.objects.filter(organisation=request.organisation)
+    return LabourDataset.objects.visible_to(request.membership)
 
 
 @organisation_required
@@ -79,9 +86,7 @@ def datasets(request: HttpRequest) -> HttpResponse:
             "page": page,
             "file_errors": file_errors,
             "may_manage": may_manage,
-            "territories": Territory.objects.filter(organisation=request.organisation).only(
-                "pk", "name"
-            ),
+            "territories": Territory.objects.visible_to(request.membership).only("pk", "name"),
         },
     )
 
@@ -122,11 +127,26 @@ def basin(request: HttpRequest, territory_id: int) -> HttpResponse:
     trades = labour_service.trades_in_tension(dataset, chosen) if dataset and chosen else []
     page = Paginator(trades, 50).get_page(request.GET.get("page"))
     known = {code for code, _label in _rome_known(t.rome_code for t in page)}
+    # Each trade of the ROME referential leads to the employment module's positions of
+    # that code (the organisation's job offers), with how many are open.
+    may_read_positions = can_read_employers(request.membership)
+    open_positions = (
+        open_positions_by_rome(request.membership.organisation_id, known)
+        if may_read_positions
+        else {}
+    )
+    positions_url = reverse("employment:positions")
     rows = [
         {
             "trade": t,
             "label": rome_label(t.rome_code) or t.rome_label or "—",
             "in_referential": t.rome_code in known,
+            "positions_url": (
+                f"{positions_url}?{urlencode({'rome': t.rome_code, 'statut': PositionStatus.OPEN})}"
+                if may_read_positions and t.rome_code in known
+                else ""
+            ),
+            "open_positions": _positions(open_positions.get(t.rome_code, 0)),
             "projects": _number(t.projects),
             "difficult": _number(t.difficult),
             "share": _percent(t.difficult_share),
@@ -158,6 +178,7 @@ def basin(request: HttpRequest, territory_id: int) -> HttpResponse:
             "chart": chart,
             "has_datasets": available.exists(),
             "may_manage": can_manage_territory(request.membership),
+            "may_read_positions": may_read_positions,
         },
     )
 
@@ -167,6 +188,12 @@ def _rome_known(codes):
         label = rome_label(code)
         if label:
             yield code, label
+
+
+def _positions(count: int) -> str:
+    if not count:
+        return "aucun poste ouvert"
+    return f"{count} poste ouvert" if count == 1 else f"{count} postes ouverts"
 
 
 def _number(value: float | None) -> str:

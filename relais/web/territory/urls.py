@@ -26,4 +26,6 @@ urlpatterns = [
     path("abs/<int:analysis_id>/pdf/", analyses.pdf, name="analysis_pdf"),
     path("abs/<int:analysis_id>/xlsx/", analyses.xlsx, name="analysis_xlsx"),
     path("veille/", watch.watch, name="watch"),
+    path("veille/<int:item_id>/modifier/", watch.watch_edit, name="watch_edit"),
+    path("veille/<int:item_id>/supprimer/", watch.watch_delete, name="watch_delete"),
 ]

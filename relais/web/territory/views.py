@@ -32,7 +32,7 @@ from relais.web.territory.forms import NeedsForm, TerritoryForm
 
 
 def territories_of(request: HttpRequest):
-    return Territory.objects.filter(organisation=request.organisation)
+    return Territory.objects.visible_to(request.membership)
 
 
 def get_territory(request: HttpRequest, territory_id: int) -> Territory:

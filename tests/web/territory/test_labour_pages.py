@@ -165,3 +165,36 @@ def test_the_demo_labour_file_shows_on_the_basin_page(manager_client, organisati
     text = page_text(response)
     assert "Chiffres de démonstration" in text
     assert "J1501" in text
+
+
+def test_basin_links_each_rome_trade_to_the_organisations_positions(referent_client, organisation):
+    from relais.employment.references import rome_label
+    from tests.factories.employment import PositionFactory
+
+    territory = TerritoryFactory(organisation=organisation)
+    _dataset(organisation, [("69", "K2204", 100, 60), ("69", "G1603", 40, 30)])
+    PositionFactory.create_batch(2, employer__organisation=organisation, rome_code="K2204")
+    PositionFactory(employer__organisation=organisation, rome_code="K2204", status="filled")
+    PositionFactory(rome_code="G1603")  # another organisation's
+    response = referent_client.get(reverse("territory:basin", args=[territory.pk]))
+    table = page_text(response).split('data-testid="trades-table"', 1)[1]
+    positions = reverse("employment:positions")
+    cleaning = table.split("<tr>", 3)[2]  # K2204's row (60 %)
+    kitchen = table.split("<tr>", 3)[3]
+    assert "G1603" in kitchen
+    assert f'href="{positions}?rome=K2204&statut=open"' in cleaning
+    assert rome_label("K2204") in cleaning and "2 postes ouverts" in cleaning
+    assert f'href="{positions}?rome=G1603&statut=open"' in kitchen
+    assert "aucun poste ouvert" in kitchen
+    # The link leads to the positions of that trade.
+    listed = page_text(referent_client.get(positions, {"rome": "K2204", "statut": "open"}))
+    assert "2 postes" in listed
+
+
+def test_basin_trade_outside_the_referential_has_no_link(referent_client, organisation):
+    territory = TerritoryFactory(organisation=organisation)
+    _dataset(organisation, [("69", "Z9999", 10, 5)])
+    table = page_text(referent_client.get(reverse("territory:basin", args=[territory.pk])))
+    table = table.split('data-testid="trades-table"', 1)[1]
+    assert "Z9999" in table and "hors référentiel ROME" in table
+    assert "rome=Z9999" not in table
