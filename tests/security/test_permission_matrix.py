@@ -176,6 +176,7 @@ def _object_for(name: str, kwarg: str, objects: dict):
         "indicator_id": "indicator",
         "import_id": "indicator_import",
         "analysis_id": "needs_analysis",
+        "item_id": "watch_item",
         "candidate_pk": "cert_candidate",
         "enrolment_pk": "cert_enrolment",
         "modality_pk": "cert_modality",
@@ -348,7 +349,7 @@ def written():
 
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker):
-    """The world, built once for the module's 433 routes (building it for each took about
+    """The world, built once for all the module's routes (over 400) (building it for each took about
     a quarter of the module's time), in a transaction rolled back at the end. Each test
     runs in a savepoint of it (pytest-django's `db`), so that what a request writes anyway
     (sessions, API tokens, journal entries) is undone before the next route."""

@@ -70,7 +70,12 @@ from tests.factories.projects import (
     WorkshopFactory,
 )
 from tests.factories.synthesis import SynthesisReportFactory
-from tests.factories.territory import IndicatorFactory, NeedsAnalysisFactory, TerritoryFactory
+from tests.factories.territory import (
+    IndicatorFactory,
+    NeedsAnalysisFactory,
+    TerritoryFactory,
+    WatchItemFactory,
+)
 
 
 @dataclass
@@ -208,6 +213,10 @@ def build_world() -> World:
         "indicator": indicator,
         "indicator_import": indicator_import,
         "needs_analysis": NeedsAnalysisFactory(territory=territory, created_by=manager),
+        # written by the referent: the author and the managers change it, the others read
+        "watch_item": WatchItemFactory(
+            organisation=organisation, territory=territory, created_by=referent
+        ),
         **matrix_objects(organisation, referent),
         "project": project,
         "objective": ObjectiveFactory(project=project),
