@@ -277,6 +277,9 @@ class IndicatorImportRow(models.Model):
     class Meta:
         verbose_name = "valeur d'un import en cours"
 
+    def __str__(self) -> str:
+        return f"{self.geo_code} {self.year}"
+
 
 class PoolingAgreement(TimeStampedModel):
     """An organisation agrees that its diagnostics count, aggregated and anonymised, in the

@@ -67,7 +67,6 @@ def detect_encoding(head: bytes) -> str:
 ENCODING_NAMES = {"utf-8-sig": "UTF-8", "utf-8": "UTF-8", "cp1252": "Windows-1252"}
 
 
-
 def _file_encoding(path: Path, head: bytes) -> str:
     """The encoding of the whole file, or FileUnreadable naming the exact line of the first
     byte it cannot read. The sample decides, except when it holds nothing but ASCII: then

@@ -22,3 +22,8 @@ def can_manage_territory(membership: Membership | None) -> bool:
 
 def can_contribute(membership: Membership | None) -> bool:
     return _active(membership) and membership.role in (Role.MANAGER, Role.REFERENT)
+
+
+def can_manage_import(membership: Membership | None, job) -> bool:
+    """Start, follow or relaunch an import of indicator values: the organisation's managers."""
+    return can_manage_territory(membership) and job.organisation_id == membership.organisation_id
