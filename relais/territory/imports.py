@@ -279,6 +279,7 @@ def run_import(import_id: int, attempt: int | None = None) -> None:
         import_file(job)
     except Superseded:
         logger.info("Import d'indicateur %s : tentative %s remplacée", import_id, job.attempt)
+        IndicatorImportRow.objects.filter(job_id=import_id, attempt=job.attempt).delete()
     except Exception:
         logger.exception("Import d'indicateur %s interrompu", import_id)
         IndicatorImport.objects.filter(pk=import_id, attempt=job.attempt).update(
