@@ -95,9 +95,7 @@ def test_the_database_refuses_two_active_imports_of_one_indicator(membership, in
         IndicatorImport.objects.filter(pk=second.pk).update(status=ImportStatus.QUEUED)
 
 
-def test_a_start_racing_past_the_check_gets_the_french_refusal(
-    membership, indicator, monkeypatch
-):
+def test_a_start_racing_past_the_check_gets_the_french_refusal(membership, indicator, monkeypatch):
     """Two starts at once: the one the check did not stop meets the unique constraint."""
     first, second = upload(membership, indicator), upload(membership, indicator)
     start(membership, first)
