@@ -332,7 +332,11 @@ def _import_path(job: IndicatorImport, path: Path) -> None:
 
     errors: list[str] = []
     error_count = 0
-    seen: dict[tuple[str, int], int] = {}
+    # (code, year) → first line, as one int key (code's rank × 10,000 + year): a national
+    # file has millions of pairs, tuples of a str and an int would double the memory.
+    seen: dict[int, int] = {}
+    ranks: dict[str, int] = {}
+    years: set[int] = set()
     rows = 0
     with tempfile.TemporaryFile("w+", newline="", encoding="utf-8") as clean:
         writer = csv.writer(clean)
@@ -374,7 +378,8 @@ def _import_path(job: IndicatorImport, path: Path) -> None:
                         continue
                     if code is None:
                         continue
-                    first = seen.get((code, year))
+                    key = ranks.setdefault(code, len(ranks)) * 10_000 + year
+                    first = seen.get(key)
                     if first is not None:
                         problems.append(
                             f"{code} en {year} figure déjà ligne {first}"
@@ -385,7 +390,8 @@ def _import_path(job: IndicatorImport, path: Path) -> None:
                             )
                         )
                         continue
-                    seen[(code, year)] = number
+                    seen[key] = number
+                    years.add(year)
                     writer.writerow((code, year, "" if value is None else repr(value), marker))
                 if problems:
                     error_count += 1
@@ -408,10 +414,13 @@ def _import_path(job: IndicatorImport, path: Path) -> None:
                 finished_at=timezone.now(),
             )
             return
-        _report(job, processed_bytes=job.size, rows_read=rows, values_checked=len(seen))
+        checked = len(seen)
+        seen.clear()
+        ranks.clear()
+        _report(job, processed_bytes=job.size, rows_read=rows, values_checked=checked)
         clean.seek(0)
         count = _stage(job, clean)
-    _store(job, indicator, {year for _code, year in seen}, count)
+    _store(job, indicator, years, count)
 
 
 def _stage(job: IndicatorImport, clean) -> int:

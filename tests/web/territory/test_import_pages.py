@@ -127,3 +127,10 @@ def test_a_second_import_of_one_indicator_is_refused_on_the_page(manager_client,
     assert "Un import de cet indicateur est déjà en cours" in text
     second.refresh_from_db()
     assert second.status == ImportStatus.PENDING
+
+
+def test_the_list_of_imports_says_interrupted(manager_client, organisation):
+    job = uploaded(manager_client, organisation)
+    stalled(job)
+    text = page_text(manager_client.get(reverse("territory:indicators")))
+    assert f"rsa.csv — {job.indicator.name} — Interrompu" in text
