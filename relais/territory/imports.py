@@ -427,11 +427,6 @@ def _stage(job: IndicatorImport, clean) -> int:
     """The clean figures into `IndicatorImportRow`, in committed batches of plain tuples
     (model instances cost more than the insert), each followed by a progress write."""
     IndicatorImportRow.objects.filter(job_id=job.pk).delete()  # what a dead attempt left
-    table = connection.ops.quote_name(IndicatorImportRow._meta.db_table)
-    sql = (
-        f"INSERT INTO {table} (job_id, attempt, geo_code, year, value, marker) "  # noqa: S608 — quoted table name
-        "VALUES (%s, %s, %s, %s, %s, %s)"
-    )
     count = 0
     batch: list[tuple] = []
     for code, year, value, marker in csv.reader(clean):
@@ -439,18 +434,35 @@ def _stage(job: IndicatorImport, clean) -> int:
             (job.pk, job.attempt, code, int(year), float(value) if value else None, marker)
         )
         if len(batch) >= BATCH:
-            count += _insert(sql, batch)
+            count += _insert(batch)
             _report(job, values_imported=count)
             batch = []
-    count += _insert(sql, batch)
+    count += _insert(batch)
     _report(job, values_imported=count)
     return count
 
 
-def _insert(sql: str, rows: list[tuple]) -> int:
-    if rows:
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.executemany(sql, rows)
+STAGED = ("job_id", "attempt", "geo_code", "year", "value", "marker")
+
+
+def _insert(rows: list[tuple]) -> int:
+    """One committed batch: COPY on PostgreSQL (a parametrised INSERT costs there 30 µs a
+    row, twice the check of the row), `executemany` elsewhere."""
+    if not rows:
+        return 0
+    table = connection.ops.quote_name(IndicatorImportRow._meta.db_table)
+    columns = ", ".join(STAGED)
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join(["%s"] * len(STAGED))
+            cursor.executemany(
+                f"INSERT INTO {table} ({columns}) VALUES ({marks})",  # noqa: S608 — quoted name
+                rows,
+            )
     return len(rows)
 
 
