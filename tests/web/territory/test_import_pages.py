@@ -133,4 +133,4 @@ def test_the_list_of_imports_says_interrupted(manager_client, organisation):
     job = uploaded(manager_client, organisation)
     stalled(job)
     text = page_text(manager_client.get(reverse("territory:indicators")))
-    assert f"rsa.csv — {job.indicator.name} — Interrompu" in text
+    assert f"rsa.csv</a> — {job.indicator.name} — Interrompu" in text
