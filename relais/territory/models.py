@@ -7,7 +7,10 @@ national catalogue is tens of millions of rows, read by (indicator, code, year).
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import models
+from django.utils import timezone
 
 from relais.core.models import TimeStampedModel, VersionedModel
 from relais.territory.querysets import (
@@ -127,9 +130,16 @@ class Indicator(TimeStampedModel):
 
 
 class Marker(models.TextChoices):
+    """Why a figure is missing, as the file said it (`numbers.MISSING` reads the spellings);
+    every one is shown « nd » in a portrait."""
+
     NONE = "", "—"
     SECRET = "s", "secret statistique"
+    CONFIDENTIAL = "c", "confidentiel"
     NOT_AVAILABLE = "nd", "non disponible"
+    NOT_COMMUNICATED = "nc", "non communiqué"
+    NOT_SIGNIFICANT = "ns", "non significatif"
+    NOT_APPLICABLE = "so", "sans objet"
 
 
 class IndicatorValue(models.Model):
@@ -168,14 +178,29 @@ class IndicatorValue(models.Model):
 
 class ImportStatus(models.TextChoices):
     PENDING = "pending", "En attente"
+    QUEUED = "queued", "En file d'attente"
     RUNNING = "running", "En cours"
     DONE = "done", "Importé"
     FAILED = "failed", "Refusé"
 
 
+# An import queued or running that wrote no progress for this long: its worker died.
+STALLED_AFTER = dt.timedelta(minutes=10)
+ACTIVE_IMPORT = (ImportStatus.QUEUED, ImportStatus.RUNNING)
+ENCODING_LABELS = {
+    "utf-8-sig": "UTF-8 avec BOM",
+    "utf-8": "UTF-8",
+    "cp1252": "Windows-1252",
+    "xlsx": "classeur Excel",
+}
+DELIMITER_LABELS = {";": "point-virgule", ",": "virgule", "\t": "tabulation", "": "—"}
+
+
 class IndicatorImport(TimeStampedModel):
     """An uploaded file of values and how its columns map; the import itself runs as a
-    task (files reach 200 MB) that reports its progress here."""
+    task (files reach 200 MB) that reports its progress here, `updated_at` included (the
+    page tells a dead worker by it). `attempt` counts the launches: a task of an earlier
+    attempt stops as soon as it sees a later one."""
 
     organisation = models.ForeignKey(
         "accounts.Organisation", on_delete=models.CASCADE, related_name="indicator_imports"
@@ -187,12 +212,17 @@ class IndicatorImport(TimeStampedModel):
     file = models.FileField(upload_to="territory/imports/%Y/%m/")
     original_name = models.CharField(max_length=255)
     size = models.PositiveBigIntegerField(default=0)
+    # As found at upload (`parsing`), read again the same way by the task; "" for a workbook.
+    encoding = models.CharField(max_length=10, blank=True, default="")
+    delimiter = models.CharField(max_length=1, blank=True, default="")
     mapping = models.JSONField(default=dict, blank=True)
     status = models.CharField(
         max_length=10, choices=ImportStatus.choices, default=ImportStatus.PENDING
     )
+    attempt = models.PositiveSmallIntegerField(default=1)
     processed_bytes = models.PositiveBigIntegerField(default=0)
     rows_read = models.PositiveIntegerField(default=0)
+    values_checked = models.PositiveIntegerField(default=0)
     values_imported = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -201,12 +231,66 @@ class IndicatorImport(TimeStampedModel):
         verbose_name = "import d'indicateur"
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["organisation", "-created_at"], name="import_org_date")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator"],
+                condition=models.Q(status__in=["queued", "running"]),
+                name="import_one_active_per_indicator",
+            )
+        ]
 
     @property
     def percent(self) -> int:
+        """The check pass's progress (bytes read)."""
         if self.status == ImportStatus.DONE:
             return 100
         return min(99, int(100 * self.processed_bytes / self.size)) if self.size else 0
+
+    @property
+    def storing(self) -> bool:
+        return self.status == ImportStatus.RUNNING and self.values_checked > 0
+
+    @property
+    def store_percent(self) -> int:
+        """The store pass's progress (values written)."""
+        if not self.values_checked:
+            return 0
+        return min(99, int(100 * self.values_imported / self.values_checked))
+
+    @property
+    def is_stalled(self) -> bool:
+        return self.status in ACTIVE_IMPORT and self.updated_at < timezone.now() - STALLED_AFTER
+
+    @property
+    def format_label(self) -> str:
+        """« Encodage : Windows-1252 · séparateur : point-virgule »."""
+        if self.encoding == "xlsx":
+            return "Classeur Excel"
+        if not self.encoding:
+            return ""
+        return (
+            f"Encodage : {ENCODING_LABELS.get(self.encoding, self.encoding)} · "
+            f"séparateur : {DELIMITER_LABELS.get(self.delimiter, self.delimiter)}"
+        )
+
+
+class IndicatorImportRow(models.Model):
+    """A checked figure of an import being stored: written in committed batches (the page
+    sees the progress, a dead worker is told from a slow one), then moved into
+    `IndicatorValue` in one statement of the final transaction — all or nothing."""
+
+    job = models.ForeignKey(IndicatorImport, on_delete=models.CASCADE, related_name="+")
+    attempt = models.PositiveSmallIntegerField()
+    geo_code = models.CharField(max_length=9)
+    year = models.PositiveSmallIntegerField()
+    value = models.FloatField(null=True)
+    marker = models.CharField(max_length=2, blank=True)
+
+    class Meta:
+        verbose_name = "valeur d'un import en cours"
+
+    def __str__(self) -> str:
+        return f"{self.geo_code} {self.year}"
 
 
 class PoolingAgreement(TimeStampedModel):

@@ -16,24 +16,15 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from relais.core.cells import looks_like_formula
 from relais.territory import geography
+from relais.territory.models import DELIMITER_LABELS, ENCODING_LABELS
+from relais.territory.numbers import MISSING, NotANumber, parse_number
+
+__all__ = ["MISSING", "NotANumber", "parse_number"]  # read here by imports and labour
 
 SNIFF_BYTES = 64 * 1024
 MAX_COLUMNS = 200
 YEAR_HEADER = re.compile(r"^\D{0,12}((?:19|20)\d{2})\D{0,3}$")
-_SPACES = re.compile(r"[\s\u00a0\u202f']")
-_NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$")
-MISSING = {
-    "s": "s",
-    "nd": "nd",
-    "n.d.": "nd",
-    "nc": "nd",
-    "n.c.": "nd",
-    "": "nd",
-    "-": "nd",
-    "na": "nd",
-}
 
 
 class FileUnreadable(ValueError):
@@ -50,16 +41,11 @@ class Preview:
 
     @property
     def encoding_label(self) -> str:
-        return {
-            "utf-8-sig": "UTF-8 avec BOM",
-            "utf-8": "UTF-8",
-            "cp1252": "Windows-1252",
-            "xlsx": "classeur Excel",
-        }[self.encoding]
+        return ENCODING_LABELS[self.encoding]
 
     @property
     def delimiter_label(self) -> str:
-        return {";": "point-virgule", ",": "virgule", "\t": "tabulation", "": "—"}[self.delimiter]
+        return DELIMITER_LABELS[self.delimiter]
 
 
 def is_xlsx(name: str) -> bool:
@@ -89,6 +75,11 @@ def _file_encoding(path: Path, head: bytes) -> str:
     encoding = detect_encoding(head)
     if encoding == "utf-8" and head.isascii() and _first_bad_byte(path, "utf-8") is not None:
         encoding = "cp1252"
+    _check_bytes(path, encoding)
+    return encoding
+
+
+def _check_bytes(path: Path, encoding: str) -> None:
     bad = _first_bad_byte(path, encoding)
     if bad is not None:
         line, byte = bad
@@ -98,7 +89,6 @@ def _file_encoding(path: Path, head: bytes) -> str:
             "Enregistrez le fichier en UTF-8 ou en Windows-1252 (« CSV (séparateur : "
             "point-virgule) » dans Excel)."
         )
-    return encoding
 
 
 def _first_bad_byte(path: Path, encoding: str) -> tuple[int, bytes] | None:
@@ -134,34 +124,26 @@ def detect_delimiter(line: str) -> str:
     return best
 
 
-def parse_number(text: str) -> tuple[float | None, str]:
-    """(value, marker): a number, or None with « s » / « nd ». Raises ValueError with the
-    French reason for anything else."""
-    raw = (text or "").strip()
-    marker = MISSING.get(raw.lower())
-    if marker is not None:
-        return None, marker
-    if looks_like_formula(raw):
-        raise ValueError(f"« {raw[:40]} » ressemble à une formule de tableur")
-    cleaned = _SPACES.sub("", raw).replace("%", "")
-    if "," in cleaned and "." in cleaned:
-        cleaned = cleaned.replace(".", "").replace(",", ".")  # « 1.234,5 »
-    else:
-        cleaned = cleaned.replace(",", ".")
-    if not _NUMBER.match(cleaned):
-        raise ValueError(f"« {raw[:40]} » n'est pas un nombre (ni « s », ni « nd »)")
-    return float(cleaned), ""
-
-
-def _csv_lines(path: Path, on_bytes: Callable[[int], None] | None = None):
-    """(encoding, delimiter, iterator of (line number, cells)) of a CSV file, streamed."""
+def _csv_lines(
+    path: Path,
+    on_bytes: Callable[[int], None] | None = None,
+    encoding: str = "",
+    delimiter: str = "",
+):
+    """(encoding, delimiter, iterator of (line number, cells)) of a CSV file, streamed. The
+    encoding and the delimiter found at upload are given back by the import's task: the
+    file is read as it was previewed (its bytes are still checked, line by line)."""
     with path.open("rb") as probe:
         head = probe.read(SNIFF_BYTES)
     if not head.strip():
         raise FileUnreadable("Le fichier est vide.")
-    encoding = _file_encoding(path, head)
-    first = head.decode(encoding, errors="replace").splitlines()[0]
-    delimiter = detect_delimiter(first)
+    if encoding in ENCODING_NAMES:
+        _check_bytes(path, encoding)
+    else:
+        encoding = _file_encoding(path, head)
+    if delimiter not in (";", ",", "\t"):
+        first = head.decode(encoding, errors="replace").splitlines()[0]
+        delimiter = detect_delimiter(first)
 
     def lines() -> Iterator[tuple[int, list[str]]]:
         with path.open("rb") as raw:
@@ -276,8 +258,17 @@ def _cell_text(value) -> str:
     return str(value)
 
 
-def open_lines(path: Path, name: str, on_bytes: Callable[[int], None] | None = None):
-    return _xlsx_lines(path, on_bytes) if is_xlsx(name) else _csv_lines(path, on_bytes)
+def open_lines(
+    path: Path,
+    name: str,
+    on_bytes: Callable[[int], None] | None = None,
+    *,
+    encoding: str = "",
+    delimiter: str = "",
+):
+    if is_xlsx(name):
+        return _xlsx_lines(path, on_bytes)
+    return _csv_lines(path, on_bytes, encoding, delimiter)
 
 
 def preview(path: Path, name: str, rows: int = 8) -> Preview:

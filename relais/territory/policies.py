@@ -33,3 +33,8 @@ def can_change_watch_item(membership: Membership | None, item) -> bool:
     if membership.role == Role.MANAGER:
         return True
     return can_contribute(membership) and item.created_by_id == membership.user_id
+
+
+def can_manage_import(membership: Membership | None, job) -> bool:
+    """Start, follow or relaunch an import of indicator values: the organisation's managers."""
+    return can_manage_territory(membership) and job.organisation_id == membership.organisation_id

@@ -49,13 +49,19 @@ def test_territory_import_and_portrait(page, login_as, organisation):
     page.get_by_role("button", name="Déposer et voir les premières lignes").click()
     expect(page.get_by_test_id("preview")).to_contain_text("3 512")
     page.locator("label.fr-label").filter(has_text="Une colonne par année").click()
+    expect(page.get_by_test_id("import-format")).to_have_text(
+        "Encodage : Windows-1252 · séparateur : point-virgule"
+    )
     page.get_by_role("button", name="Importer").click()
     expect(page.get_by_test_id("import-status")).to_contain_text("Import terminé : 4 valeurs")
+    expect(page.get_by_test_id("import-format")).to_contain_text("Windows-1252")
 
     # A broken file: nothing imported, every line reported.
     page.goto("/territoire/imports/nouveau/")
     page.get_by_label(re.compile(r"^Indicateur")).select_option(label="Foyers allocataires du RSA")
-    broken = b"code;annee;valeur\n69266;2023;12\n99999;2023;4\n69256;2023;beaucoup\n"
+    broken = (
+        b"code;annee;valeur\n69266;2023;12\n99999;2023;4\n69256;2023;beaucoup\n69123;2023;12 34,5\n"
+    )
     page.get_by_label(re.compile(r"^Fichier")).set_input_files(
         files=[{"name": "casse.csv", "mimeType": "text/csv", "buffer": broken}]
     )
@@ -64,6 +70,7 @@ def test_territory_import_and_portrait(page, login_as, organisation):
     errors = page.get_by_test_id("import-errors")
     expect(errors).to_contain_text("Ligne 3 : code géographique « 99999 » inconnu")
     expect(errors).to_contain_text("Ligne 4 : « beaucoup » n'est pas un nombre")
+    expect(errors).to_contain_text("Ligne 5 : « 12 34,5 » : chiffres mal groupés")
 
     # The portrait: a chart and the same figures in a table.
     page.goto("/territoire/")
@@ -78,6 +85,46 @@ def test_territory_import_and_portrait(page, login_as, organisation):
     expect(block.get_by_role("columnheader", name="2023")).to_have_count(0)
     france = block.get_by_role("row").filter(has_text="France")
     expect(france).to_contain_text("5\u202f616 *")  # two communes of France: incomplete
+
+
+def test_a_stalled_import_is_relaunched(page, login_as, organisation):
+    """The worker died mid-import: the page says « Interrompu »; the manager relaunches it."""
+    import datetime as dt
+
+    from django.core.files.base import ContentFile
+
+    from relais.territory.models import IndicatorImport
+
+    manager = MembershipFactory(organisation=organisation, role="manager").user
+    indicator = IndicatorFactory(organisation=organisation, name="Allocataires")
+    job = IndicatorImport(
+        organisation=organisation,
+        created_by=manager,
+        indicator=indicator,
+        original_name="allocataires.csv",
+        size=40,
+        encoding="cp1252",
+        delimiter=";",
+        status="running",
+        processed_bytes=12,
+        mapping={"code": 0, "layout": "long", "value": 2, "year": 1},
+    )
+    job.file.save(
+        "allocataires.csv", ContentFile("code;annee;valeur\n69266;2021;1 204,5\n".encode("cp1252"))
+    )
+    IndicatorImport.objects.filter(pk=job.pk).update(
+        updated_at=timezone.now() - dt.timedelta(minutes=25)
+    )
+    login_as(manager, organisation)
+    page.goto(f"/territoire/imports/{job.pk}/")
+    expect(page.get_by_test_id("import-stalled")).to_contain_text("Interrompu")
+    expect(page.get_by_test_id("import-format")).to_have_text(
+        "Encodage : Windows-1252 · séparateur : point-virgule"
+    )
+    page.get_by_role("button", name="Relancer l'import").click()
+    expect(page.get_by_text("Import relancé")).to_be_visible()
+    expect(page.get_by_test_id("import-status")).to_contain_text("Import terminé : 1 valeur")
+    expect(page.get_by_test_id("import-format")).to_contain_text("tentative 2")
 
 
 def test_gap_analysis_and_abs_pdf(page, login_as, organisation):

@@ -193,8 +193,9 @@ def indicator_list(request: HttpRequest, organisation_id: OrganisationId):
     summary="Valeurs d'un indicateur",
     description=(
         f"Par code géographique et année, {MAX_VALUES} au plus par page (`offset`). Une "
-        "valeur manquante a `value: null` et son `marker` (« s » secret statistique, « nd » "
-        "non disponible) : ce n'est jamais un zéro."
+        "valeur manquante a `value: null` et son `marker` (« s » secret statistique, « c » "
+        "confidentiel, « nd » non disponible, « nc » non communiqué, « ns » non significatif, "
+        "« so » sans objet) : ce n'est jamais un zéro."
     ),
 )
 def indicator_values(

@@ -9,13 +9,14 @@ from django.core.paginator import Paginator
 from django.db.models import Max, Min
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 
 from relais.core.errors import DomainError
 from relais.territory import imports as import_service
 from relais.territory import parsing
 from relais.territory import services as territory_services
-from relais.territory.models import ImportStatus, IndicatorImport
-from relais.territory.policies import can_manage_territory, can_view_territory
+from relais.territory.models import ACTIVE_IMPORT, ImportStatus, IndicatorImport
+from relais.territory.policies import can_manage_import, can_manage_territory, can_view_territory
 from relais.territory.portrait import visible_indicators
 from relais.web.forms_helpers import apply_domain_error
 from relais.web.organisations.views import organisation_required
@@ -113,12 +114,15 @@ def upload(request: HttpRequest) -> HttpResponse:
 def _get_import(request: HttpRequest, import_id: int) -> IndicatorImport:
     if not can_manage_territory(request.membership):
         raise PermissionDenied
-    return get_object_or_404(
+    job = get_object_or_404(
         IndicatorImport.objects.filter(organisation=request.organisation).select_related(
             "indicator"
         ),
         pk=import_id,
     )
+    if not can_manage_import(request.membership, job):
+        raise PermissionDenied
+    return job
 
 
 @organisation_required
@@ -128,7 +132,7 @@ def detail(request: HttpRequest, import_id: int) -> HttpResponse:
         return render(
             request,
             "territory/import_progress.html",
-            {"job": job, "polling": job.status == ImportStatus.RUNNING},
+            {"job": job, "polling": job.status in ACTIVE_IMPORT and not job.is_stalled},
         )
     try:
         with import_service.local_file(job) as path:
@@ -178,9 +182,19 @@ def _guess(preview: parsing.Preview) -> dict:
 @organisation_required
 def progress(request: HttpRequest, import_id: int) -> HttpResponse:
     job = _get_import(request, import_id)
-    response = render(
-        request,
-        "territory/_import_status.html",
-        {"job": job, "polling": job.status in (ImportStatus.RUNNING, ImportStatus.PENDING)},
-    )
-    return response
+    polling = job.status in (*ACTIVE_IMPORT, ImportStatus.PENDING) and not job.is_stalled
+    return render(request, "territory/_import_status.html", {"job": job, "polling": polling})
+
+
+@organisation_required
+@require_POST
+def restart(request: HttpRequest, import_id: int) -> HttpResponse:
+    """« Relancer l'import »: a new attempt of an import whose worker stopped."""
+    job = _get_import(request, import_id)
+    try:
+        import_service.import_restart(membership=request.membership, job=job)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "Import relancé : le fichier est repris depuis le début.")
+    return redirect("territory:import_detail", import_id=job.pk)

@@ -18,6 +18,7 @@ urlpatterns = [
     path("imports/nouveau/", imports.upload, name="import_upload"),
     path("imports/<int:import_id>/", imports.detail, name="import_detail"),
     path("imports/<int:import_id>/progression/", imports.progress, name="import_progress"),
+    path("imports/<int:import_id>/relancer/", imports.restart, name="import_restart"),
     path("abs/", analyses.analyses, name="analyses"),
     path("abs/<int:analysis_id>/", analyses.detail, name="analysis"),
     path(
