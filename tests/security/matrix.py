@@ -3773,6 +3773,15 @@ MATRIX = {
         "platform_admin": 403,
         "anonymous": 302,
     },
+    "territory:import_restart": {
+        "referent": 403,
+        "manager": 302,
+        "staff": 403,
+        "team_member": 403,
+        "other_org": 404,
+        "platform_admin": 403,
+        "anonymous": 302,
+    },
     "territory:import_upload": {
         "referent": 403,
         "manager": 200,
