@@ -9,8 +9,11 @@ import pytest
 from django.conf import settings
 from django.template import engines
 
+from tests import flush
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 from tests.helpers import login_verified
+
+flush.install()
 
 PROJECT_TEMPLATES = str(Path(settings.BASE_DIR) / "relais")
 
@@ -47,12 +50,15 @@ class _StrictInvalid(str):
 
 
 BROWSER_TESTS = "tests/browser/"
+# Files that share one package-scoped fixture too costly to build twice (tests/demo/seeded).
+ONE_WORKER = (BROWSER_TESTS, "tests/demo/seeded/")
 
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config, log):
     """`--dist loadfile` (pyproject.toml), except that the browser tests are one unit, handed
-    out first: they all run on one worker while the others share the server-side tests.
+    out first: they all run on one worker while the others share the server-side tests (the
+    files of the seeded demo are one unit as well, to seed it once).
     Chromium alone keeps about one and a half cores busy, so two browsers at once on two
     cores are slower than one. (`--dist loadgroup` would group them by `xdist_group` marks,
     but pytest-xdist 3.8 ignores these marks under pytest 9.2: pytest-dev/pytest-xdist#1386.)
@@ -64,7 +70,7 @@ def pytest_xdist_make_scheduler(config, log):
     class BrowserTestsFirstTogether(LoadFileScheduling):
         def _split_scope(self, nodeid: str) -> str:
             path = super()._split_scope(nodeid)
-            return BROWSER_TESTS if path.startswith(BROWSER_TESTS) else path
+            return next((unit for unit in ONE_WORKER if path.startswith(unit)), path)
 
         def _assign_work_unit(self, node) -> None:
             if BROWSER_TESTS in self.workqueue:

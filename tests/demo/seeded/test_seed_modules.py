@@ -3,17 +3,12 @@ coordination (services of the demo organisations and of partners « hors platefo
 referrals in every status, coordination teams, partnerships), the Bloc B tools, employment
 and collective projects — each seeded through the services, and nothing added twice.
 
-Seeding takes several seconds: it is done twice (the second run must change nothing) once
-for the module, inside a transaction rolled back at the end (each test still runs in its
-own savepoint). test_seed_demo.py checks the accompaniment's demo the same way."""
+The demo is seeded twice (the second run must change nothing) once for this folder
+(seeding.py); test_seed_demo.py checks the accompaniment's demo from the same runs."""
 
 from __future__ import annotations
 
-from io import StringIO
-
 import pytest
-from django.core.management import call_command
-from django.db import transaction
 
 from relais.accounts.models import Organisation
 from relais.demo.accounts import ORGANISATIONS
@@ -37,6 +32,7 @@ from relais.pathways.safety_models import Incident, SafetyFlag
 from relais.people.models import Consent
 from relais.projects.models import Attendance, Enrolment, Project, Task
 from relais.records.synthesis_models import SynthesisReport
+from tests.demo.seeded.seeding import COUNTERS
 
 pytestmark = pytest.mark.django_db
 
@@ -82,15 +78,17 @@ def _counts() -> dict[str, int]:
     return counts
 
 
+COUNTERS["modules"] = _counts
+
+
 @pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        out = StringIO()
-        call_command("seed_demo", "--force", stdout=out)
-        first = _counts()
-        call_command("seed_demo", "--force", stdout=StringIO())
-        yield {"first": first, "second": _counts(), "output": out.getvalue()}
-        transaction.set_rollback(True)
+def seeded(seed_runs):
+    first, second = seed_runs
+    return {
+        "first": first.counts["modules"],
+        "second": second.counts["modules"],
+        "output": first.output,
+    }
 
 
 def test_seeded_once(seeded):

@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import time
 from collections import Counter
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import transaction
 from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
@@ -53,6 +51,7 @@ from relais.pathways.selectors import ContractState, contract_state
 from relais.pathways.writing_check import check_text
 from relais.people.models import Consent, ConsentPurpose, ConsentStatus, LifeEvent, Person
 from relais.projects.models import Enrolment
+from tests.demo.seeded.seeding import COUNTERS
 from tests.helpers import login_verified, page_text
 
 pytestmark = pytest.mark.django_db
@@ -91,27 +90,20 @@ def _all_counts() -> dict:
     return counts
 
 
+COUNTERS["demo"] = _all_counts
+
+
 @pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker):
-    """Seed twice (the second run must change nothing), keep what each run said."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        started = time.monotonic()
-        first_output = _run_seed()
-        first_duration = time.monotonic() - started
-        first = _all_counts()
-        started = time.monotonic()
-        second_output = _run_seed()
-        second_duration = time.monotonic() - started
-        second = _all_counts()
-        yield {
-            "first": first,
-            "second": second,
-            "first_output": first_output,
-            "second_output": second_output,
-            "first_duration": first_duration,
-            "second_duration": second_duration,
-        }
-        transaction.set_rollback(True)
+def seeded(seed_runs):
+    first, second = seed_runs
+    return {
+        "first": first.counts["demo"],
+        "second": second.counts["demo"],
+        "first_output": first.output,
+        "second_output": second.output,
+        "first_duration": first.duration,
+        "second_duration": second.duration,
+    }
 
 
 def organisation(key: str) -> Organisation:
