@@ -42,9 +42,7 @@ def choices(organisation_id: int, *, today: dt.date | None = None) -> list[tuple
     organisation's territories, most frequent first. Two queries per territory (the pooling agreements, the counts)."""
     today = today or timezone.localdate()
     found = []
-    for territory in Territory.objects.filter(organisation_id=organisation_id).order_by(
-        "name", "id"
-    ):
+    for territory in Territory.objects.of_organisation(organisation_id).order_by("name", "id"):
         for domain, label, persons in needs_by_domain(territory, start=today - PERIOD, end=today):
             count = suppress(persons)
             found.append(
