@@ -1108,33 +1108,29 @@ def main(argv: list[str] | None = None) -> int:
             generation = sum(prepared.durations.values())
             print(f"  preparation: {generation:.0f} s")
             endpoints = build_endpoints(prepared, args.parts)
-            identity_lines = []
+            in_process_lines = []
             if prepared.territory is not None:
                 from bench.territory import measure as measure_territory
 
-                identity_lines += measure_territory(prepared.territory)
-            if prepared.identity is not None:
-                from bench.identity import measure
-
-                identity_lines = measure(prepared.identity)
+                in_process_lines += measure_territory(prepared.territory)
             if prepared.tools is not None:
                 from bench.accompaniment_tools import query_counts
 
-                identity_lines += query_counts(prepared.tools)
+                in_process_lines += query_counts(prepared.tools)
             if prepared.employment is not None:
                 from bench.employment import measure as measure_employment
 
-                identity_lines += measure_employment(prepared.employment)
+                in_process_lines += measure_employment(prepared.employment)
             if "reporting" in args.parts:
                 from bench.reporting import endpoints as reporting_endpoints
                 from bench.reporting import measure as reporting_measure
 
                 endpoints += reporting_endpoints(prepared, Endpoint)
-                identity_lines += reporting_measure(prepared)
+                in_process_lines += reporting_measure(prepared)
             if prepared.identity is not None:
                 from bench.identity import measure
 
-                identity_lines += measure(prepared.identity)
+                in_process_lines += measure(prepared.identity)
 
             port = free_port()
             server = Gunicorn(port=port, workers=args.workers, log_path=Path(tmp) / "gunicorn.log")
@@ -1187,7 +1183,7 @@ def main(argv: list[str] | None = None) -> int:
                 )
             for note in notes:
                 print(note)
-            for line in identity_lines:
+            for line in in_process_lines:
                 print(line)
             total_s = time.perf_counter() - started
             durations = ", ".join(f"{k} {v:.0f} s" for k, v in prepared.durations.items())
