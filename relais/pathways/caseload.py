@@ -67,6 +67,7 @@ from django.db.models.functions import Coalesce, Greatest, NullIf, TruncDate
 from django.utils import timezone
 
 from relais.accounts.models import Role
+from relais.core.compiled import CompiledQuery
 from relais.diagnostics.models import Diagnostic, Urgency
 from relais.pathways import contract as contract_terms
 from relais.pathways import no_shows, reminders
@@ -171,15 +172,14 @@ def _open_steps() -> QuerySet[Step]:
     ).order_by("planned_on", "id")
 
 
-def contract_renewal_person_ids(persons: QuerySet | list[int]) -> set[int]:
-    """Among `persons` (a queryset of persons or of their ids, or a list of ids), those
-    with an ongoing pathway whose contract is to be renewed. Four queries whatever their
-    number; plain values are read, not records."""
+def _renewal_candidates(persons) -> QuerySet:
+    """(pathway id, person id, signed contract's hash) of the ongoing pathways of `persons`
+    with a signed contract and a goal or step saved after it was generated."""
     signed = Contract.objects.filter(pathway=OuterRef("pk"), signed_on__isnull=False).order_by(
         "-number"
     )
     saved_after = OuterRef("signed_at")
-    candidates = list(
+    return (
         Pathway.objects.active()
         .filter(person__in=persons)
         .annotate(
@@ -191,19 +191,54 @@ def contract_renewal_person_ids(persons: QuerySet | list[int]) -> set[int]:
             Exists(Goal.objects.filter(pathway=OuterRef("pk"), updated_at__gt=saved_after))
             | Exists(Step.objects.filter(pathway=OuterRef("pk"), updated_at__gt=saved_after))
         )
+        .order_by()
         .values_list("id", "person_id", "signed_hash")
     )
+
+
+_GOAL_FIELDS = ("pk", "text", "domain", "indicator", "target", "deadline", "status")
+_STEP_FIELDS = ("pk", "goal_id", "kind", "title", "owner", "owner_name", "planned_on", "status")
+
+
+def _goals_of(pathways) -> QuerySet:
+    return (
+        Goal.objects.filter(pathway_id__in=pathways)
+        .order_by()
+        .values_list("pathway_id", *_GOAL_FIELDS)
+    )
+
+
+def _steps_of(pathways) -> QuerySet:
+    return (
+        Step.objects.filter(pathway_id__in=pathways)
+        .order_by()
+        .values_list("pathway_id", *_STEP_FIELDS)
+    )
+
+
+# The caseload asks this for every page (a list of ids): compiled once (relais.core.compiled).
+_compiled_candidates = CompiledQuery(_renewal_candidates, id_lists=("persons",))
+_compiled_goals = CompiledQuery(_goals_of, id_lists=("pathways",))
+_compiled_steps = CompiledQuery(_steps_of, id_lists=("pathways",))
+
+
+def contract_renewal_person_ids(persons: QuerySet | list[int]) -> set[int]:
+    """Among `persons` (a queryset of persons or of their ids, or a list of ids), those
+    with an ongoing pathway whose contract is to be renewed. Three queries whatever their
+    number; plain values are read, not records."""
+    if isinstance(persons, QuerySet):
+        candidates = list(_renewal_candidates(persons))
+    else:
+        candidates = _compiled_candidates(persons=list(persons))
     if not candidates:
         return set()
     ids = [c[0] for c in candidates]
     goals: dict[int, list[SimpleNamespace]] = {i: [] for i in ids}
     steps: dict[int, list[SimpleNamespace]] = {i: [] for i in ids}
-    goal_fields = ("pk", "text", "domain", "indicator", "target", "deadline", "status")
-    for row in Goal.objects.filter(pathway_id__in=ids).values("pathway_id", *goal_fields):
-        goals[row.pop("pathway_id")].append(SimpleNamespace(**row))
-    step_fields = ("pk", "goal_id", "kind", "title", "owner", "owner_name", "planned_on")
-    for row in Step.objects.filter(pathway_id__in=ids).values("pathway_id", "status", *step_fields):
-        steps[row.pop("pathway_id")].append(SimpleNamespace(**row))
+    for pathway_id, *values in _compiled_goals(pathways=ids):
+        goals[pathway_id].append(SimpleNamespace(**dict(zip(_GOAL_FIELDS, values, strict=True))))
+    for pathway_id, *values in _compiled_steps(pathways=ids):
+        steps[pathway_id].append(SimpleNamespace(**dict(zip(_STEP_FIELDS, values, strict=True))))
     return {
         person_id
         for pathway_id, person_id, signed_hash in candidates

@@ -6,14 +6,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import DurationField, ExpressionWrapper, F, Q, QuerySet
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from relais.core.communes import get_commune
+from relais.core.compiled import CompiledQuery, totals
 from relais.diagnostics.models import Diagnostic, DomainAssessment
 from relais.network.coordination.models import SharedCategory
-from relais.network.referrals.models import ANSWER_STATUSES, Referral
+from relais.network.referrals.models import ANSWER_STATUSES, Referral, ReferralStatus
 from relais.network.referrals.policies import (
     Side,
     receiver_categories,
@@ -210,16 +211,44 @@ def unseen_answers_q(user_id: int, organisation_id: int) -> Q:
     )
 
 
-def unseen_answers(user_id: int, organisation_id: int, limit: int = 10) -> list[dict]:
-    """The latest of them, as values (no person: the home page names none), newest first."""
-    return list(
+_ANSWER_FIELDS = ("pk", "status", "updated_at", "service__name", "receiver_organisation__name")
+UNSEEN_ANSWERS_SHOWN = 10
+
+
+def _unseen_answers(user_id: int, organisation_id: int) -> QuerySet:
+    return (
         Referral.objects.filter(unseen_answers_q(user_id, organisation_id))
         .order_by("-updated_at", "-pk")
-        .values(
-            "pk",
-            "status",
-            "updated_at",
-            "service__name",
-            "receiver_organisation__name",
-        )[:limit]
+        .values_list(*_ANSWER_FIELDS)[:UNSEEN_ANSWERS_SHOWN]
     )
+
+
+def _navigation_counts(organisation_id: int, user_id: int) -> QuerySet:
+    incoming = Q(receiver_organisation_id=organisation_id, status=ReferralStatus.SENT)
+    answers = unseen_answers_q(user_id, organisation_id)
+    return totals(
+        Referral.objects.filter(incoming | answers),
+        new=Count("pk", filter=incoming),
+        answers=Count("pk", filter=answers),
+    )
+
+
+# Read by every page (the menu) and by the home page: compiled once (relais.core.compiled).
+_compiled_unseen_answers = CompiledQuery(_unseen_answers, ids=("user_id", "organisation_id"))
+_compiled_navigation_counts = CompiledQuery(_navigation_counts, ids=("organisation_id", "user_id"))
+
+
+def unseen_answers(user_id: int, organisation_id: int) -> list[dict]:
+    """The latest of them (`UNSEEN_ANSWERS_SHOWN`), as values (no person: the home page
+    names none), newest first."""
+    rows = _compiled_unseen_answers(user_id=user_id, organisation_id=organisation_id)
+    return [dict(zip(_ANSWER_FIELDS, row, strict=True)) for row in rows]
+
+
+def navigation_counts(organisation_id: int, user_id: int) -> tuple[int, int]:
+    """(new referrals waiting in the organisation's inbox, answers to the user's referrals
+    not opened yet): the two figures of the « Orientations » menu entry, in one query."""
+    ((new, answers),) = _compiled_navigation_counts(
+        organisation_id=organisation_id, user_id=user_id
+    )
+    return new, answers

@@ -3,11 +3,10 @@ the current organisation, and of answers to the referrals the user sent that the
 opened yet (one COUNT query for both)."""
 
 from django import template
-from django.db.models import Count, Q
 
-from relais.network.referrals.models import Referral, ReferralStatus
+from relais.network.referrals.models import ReferralStatus
 from relais.network.referrals.policies import can_use_referrals
-from relais.network.referrals.selectors import unseen_answers, unseen_answers_q
+from relais.network.referrals.selectors import navigation_counts, unseen_answers
 
 register = template.Library()
 
@@ -18,12 +17,8 @@ def referral_nav(context) -> dict:
     membership = getattr(request, "membership", None)
     if not can_use_referrals(membership):
         return {"show": False, "new": 0, "answers": 0}
-    incoming = Q(receiver_organisation_id=membership.organisation_id, status=ReferralStatus.SENT)
-    answers = unseen_answers_q(membership.user_id, membership.organisation_id)
-    counts = Referral.objects.filter(incoming | answers).aggregate(
-        new=Count("pk", filter=incoming), answers=Count("pk", filter=answers)
-    )
-    return {"show": True, "new": counts["new"], "answers": counts["answers"]}
+    new, answers = navigation_counts(membership.organisation_id, membership.user_id)
+    return {"show": True, "new": new, "answers": answers}
 
 
 @register.simple_tag(takes_context=True)
