@@ -11,6 +11,7 @@ from django.utils import timezone
 from relais.pathways import caseload
 from relais.pathways.caseload import Alert, CaseloadFilters, Sort
 from relais.pathways.models import Goal, Step
+from relais.people.models import Person
 from tests.factories import (
     AppointmentFactory,
     ContractFactory,
@@ -403,6 +404,22 @@ def test_page_persons_reads_the_same_page_as_the_whole_query(membership, filters
     assert [p.pk for p in persons] == [p.pk for p in expected]
     for person, reference in zip(persons, expected, strict=True):
         assert [getattr(person, c) for c in COLUMNS] == [getattr(reference, c) for c in COLUMNS]
+
+
+def test_columns_set_on_one_person_are_those_of_the_caseload(membership):
+    """`with_columns` (the person page's summary, a query compiled once) gives each person
+    the same columns and alerts as the caseload's own query, person after person."""
+    build_people(membership, 12)
+    expected = {
+        p.pk: p
+        for p in caseload.caseload(membership, CaseloadFilters(followed=caseload.FOLLOWED_ALL))
+    }
+    names = [*COLUMNS, "active_pathways", "next_step_title", "next_follow_up_on"]
+    for pk, reference in expected.items():
+        person = caseload.with_columns(Person.objects.get(pk=pk))
+        assert [getattr(person, c) for c in names] == [getattr(reference, c) for c in names]
+        assert caseload.rows([person])[0].alerts == caseload.rows([reference])[0].alerts
+    assert count_queries(lambda: caseload.with_columns(Person.objects.first())) == 2
 
 
 def test_page_persons_queries_do_not_grow_with_the_page(membership):

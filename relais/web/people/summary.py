@@ -64,9 +64,7 @@ def person_summary(request: HttpRequest, person: Person) -> Summary:
     if can(request.membership, Capability.VIEW, person):
         summary.flags = safety.active_flags(person)
     if summary.accompaniment:
-        annotated = caseload.with_caseload(Person.objects.filter(pk=person.pk)).first()
-        if annotated is not None:
-            summary.row = caseload.rows([annotated], today)[0]
+        summary.row = caseload.rows([caseload.with_columns(person)], today)[0]
         pathways = list(
             Pathway.objects.active()
             .filter(person=person)
