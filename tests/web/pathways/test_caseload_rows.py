@@ -4,6 +4,7 @@ escaped."""
 from __future__ import annotations
 
 import datetime as dt
+from html import escape
 from types import SimpleNamespace
 
 from relais.pathways.caseload import Alert, CaseloadRow
@@ -75,3 +76,22 @@ def test_empty_values_are_dashes_and_words():
 
 def test_rows_are_joined():
     assert caseload_rows([row(), row(pk=8)], True, True).count("<tr ") == 2
+
+
+def test_step_titles_are_cut_as_truncatechars():
+    from django.utils.text import Truncator
+
+    for length in (0, 59, 60, 61, 200):
+        title = ("Démarche <logement> & " * 20)[:length]
+        html = row_html(row(next_step_title=title), is_manager=False, can_reassign=False)
+        expected = Truncator(title).chars(60)
+        assert len(expected) <= 60
+        assert escape(expected) in html
+
+
+def test_quotes_and_ampersands_are_escaped_everywhere():
+    html = row_html(
+        row(display_name='O\'BRIEN "Jo" & co', alerts=[]), is_manager=True, can_reassign=True
+    )
+    assert "O&#x27;BRIEN &quot;Jo&quot; &amp; co" in html
+    assert '"Jo"' not in html
