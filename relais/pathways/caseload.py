@@ -255,26 +255,31 @@ def with_caseload(queryset: QuerySet[Person]) -> QuerySet[Person]:
     return queryset.annotate(**columns).annotate(**contact).annotate(**follow_up)
 
 
-
-def _columns_of(person_id: int) -> QuerySet:
+def _column_names() -> list[str]:
     columns, contact = _caseload_columns()
-    names = [*columns, *contact, "next_follow_up_on"]
-    return with_caseload(Person.objects.filter(pk=person_id)).values_list(*names)
+    return [*columns, *contact, "next_follow_up_on"]
 
 
-_compiled_columns_of = CompiledQuery(_columns_of, ids=("person_id",))
+def _columns_of(persons: list[int]) -> QuerySet:
+    queryset = with_caseload(Person.objects.filter(pk__in=persons)).order_by()
+    return queryset.values_list("pk", *_column_names())
 
 
-def with_columns(person: Person) -> Person:
-    """`person` (already read) with the caseload columns set on it, as `with_caseload`
-    would have annotated them: one query, compiled once — the person page's summary reads
-    them for its one person without reading the person again."""
-    columns, contact = _caseload_columns()
-    names = [*columns, *contact, "next_follow_up_on"]
-    values = _compiled_columns_of(person_id=person.pk)
-    for name, value in zip(names, values[0] if values else [None] * len(names), strict=True):
-        setattr(person, name, value)
-    return person
+_compiled_columns_of = CompiledQuery(_columns_of, id_lists=("persons",))
+
+
+def with_columns(persons: list[Person]) -> list[Person]:
+    """`persons` (already read) with the caseload columns set on each, as `with_caseload`
+    would have annotated them: one query, compiled once. The caseload page reads its 50
+    persons then their columns; the person page's summary its one person, without reading
+    it again."""
+    names = _column_names()
+    found = {row[0]: row[1:] for row in _compiled_columns_of(persons=[p.pk for p in persons])}
+    for person in persons:
+        for name, value in zip(names, found[person.pk], strict=True):
+            setattr(person, name, value)
+    return persons
+
 
 @cache
 def _caseload_columns() -> tuple[dict, dict]:
@@ -504,10 +509,12 @@ def page_persons(persons: QuerySet[Person], number, per_page: int = PAGE_SIZE):
     else:  # nobody, or a page past the end: the last page, as get_page gives it
         page = paginator.get_page(number)
         keys = list(page.object_list)
-    # The keys passed every filter of `persons` already: only the columns are read again.
-    found = with_caseload(Person.objects.filter(pk__in=keys).select_related("referent"))
-    by_key = {person.pk: person for person in found.order_by()}
-    return page, [by_key[key] for key in keys if key in by_key]
+    # The keys passed every filter of `persons` already: the persons are read again, then
+    # their columns (a query compiled once: building and compiling the columns' subqueries
+    # cost more than running them).
+    found = Person.objects.filter(pk__in=keys).select_related("referent").order_by()
+    by_key = {person.pk: person for person in found}
+    return page, with_columns([by_key[key] for key in keys if key in by_key])
 
 
 @dataclass

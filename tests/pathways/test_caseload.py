@@ -416,10 +416,10 @@ def test_columns_set_on_one_person_are_those_of_the_caseload(membership):
     }
     names = [*COLUMNS, "active_pathways", "next_step_title", "next_follow_up_on"]
     for pk, reference in expected.items():
-        person = caseload.with_columns(Person.objects.get(pk=pk))
+        (person,) = caseload.with_columns([Person.objects.get(pk=pk)])
         assert [getattr(person, c) for c in names] == [getattr(reference, c) for c in names]
         assert caseload.rows([person])[0].alerts == caseload.rows([reference])[0].alerts
-    assert count_queries(lambda: caseload.with_columns(Person.objects.first())) == 2
+    assert count_queries(lambda: caseload.with_columns([Person.objects.first()])) == 2
 
 
 def test_page_persons_queries_do_not_grow_with_the_page(membership):
