@@ -194,3 +194,22 @@ def test_subscription_created_once_shown_then_revoked(
 
 def test_feed_with_a_wrong_token_is_404(client):
     assert client.get(reverse("agenda:feed", args=["cal_nope"])).status_code == 404
+
+
+def test_rows_show_local_times_and_escape_every_text(referent_client, referent, person):
+    person.birth_name = "<script>x</script>"
+    person.save()
+    AppointmentFactory(
+        person=person,
+        with_user=referent,
+        starts_at=at(MONDAY, 9, 5),
+        duration_minutes=50,
+        purpose='Point "CV" & <b>lettre</b>',
+        location="Salle <2>",
+    )
+    html = referent_client.get(URL, {"semaine": "2026-12-07"}).content.decode()
+    assert "09:05 – 09:55" in html  # Paris time, not UTC
+    assert "rendez-vous du 07/12/2026 à 09:05" in html
+    assert "Point &quot;CV&quot; &amp; &lt;b&gt;lettre&lt;/b&gt;" in html
+    assert "Salle &lt;2&gt;" in html and "&lt;SCRIPT&gt;X&lt;/SCRIPT&gt;" in html
+    assert "<script>x" not in html.lower()
