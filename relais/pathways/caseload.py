@@ -272,13 +272,14 @@ def with_columns(persons: list[Person]) -> list[Person]:
     """`persons` (already read) with the caseload columns set on each, as `with_caseload`
     would have annotated them: one query, compiled once. The caseload page reads its 50
     persons then their columns; the person page's summary its one person, without reading
-    it again."""
+    it again. A person deleted in between (a merge) is left out."""
     names = _column_names()
     found = {row[0]: row[1:] for row in _compiled_columns_of(persons=[p.pk for p in persons])}
-    for person in persons:
+    kept = [person for person in persons if person.pk in found]
+    for person in kept:
         for name, value in zip(names, found[person.pk], strict=True):
             setattr(person, name, value)
-    return persons
+    return kept
 
 
 @cache

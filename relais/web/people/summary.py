@@ -64,7 +64,8 @@ def person_summary(request: HttpRequest, person: Person) -> Summary:
     if can(request.membership, Capability.VIEW, person):
         summary.flags = safety.active_flags(person)
     if summary.accompaniment:
-        summary.row = caseload.rows(caseload.with_columns([person]), today)[0]
+        rows = caseload.rows(caseload.with_columns([person]), today)
+        summary.row = rows[0] if rows else None
         pathways = list(
             Pathway.objects.active()
             .filter(person=person)
