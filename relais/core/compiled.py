@@ -8,6 +8,11 @@ among the parameters and the compiler (for the rows' conversions). A call only f
 parameters, runs the SQL through the connection's own cursor (the debug log and the tests'
 query counts see it) and converts the rows exactly as `values_list` would.
 
+`build` may also return a queryset of model instances (with `select_related`): a call then
+builds the instances as the ORM's own iterator does (`Model.from_db`, the related objects'
+populators, annotations as attributes), for the lookups every request of a kind makes
+(the person a page is about).
+
 What it asks of the queryset: its SQL depends on the number of ids, never on their values
 (no `if` on an id in `build`). Lists of ids are padded to a bucket size by repeating their
 last id, which changes no `IN`'s result; each bucket size is compiled once. An empty list
@@ -22,6 +27,7 @@ from weakref import WeakKeyDictionary
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import QuerySet, Value
+from django.db.models.query import ModelIterable, get_related_populators
 
 BUCKETS = (1, 4, 16, 64, 256, 1024)
 # Placeholder ids: no row has a negative id, and these are far from any literal of a query.
@@ -29,9 +35,11 @@ _PLACEHOLDER_BASE = -7_310_000_000
 
 
 class _Compiled:
-    __slots__ = ("compiler", "params", "slots", "sql")
+    __slots__ = ("compiler", "instances", "params", "slots", "sql")
 
     def __init__(self, queryset: QuerySet, placeholders: dict[int, tuple[str, int | None]]):
+        if queryset._known_related_objects or queryset._prefetch_related_lookups:
+            raise ValueError("CompiledQuery: no prefetch_related nor related managers' querysets")
         compiler = queryset.query.get_compiler(queryset.db)
         sql, params = compiler.as_sql()
         slots = []
@@ -42,10 +50,38 @@ class _Compiled:
         if missing:
             raise ValueError(f"CompiledQuery: ids not found among the parameters: {missing}")
         self.compiler, self.sql, self.params, self.slots = compiler, sql, list(params), slots
+        # A queryset of model instances: what ModelIterable computes before its rows.
+        self.instances = None
+        info = compiler.klass_info
+        if queryset._iterable_class is ModelIterable:
+            start, end = info["select_fields"][0], info["select_fields"][-1] + 1
+            self.instances = (
+                info["model"],
+                start,
+                end,
+                [f[0].target.attname for f in compiler.select[start:end]],
+                get_related_populators(info, compiler.select, queryset.db),
+                compiler.annotation_col_map,
+            )
+
+    def rows_to_instances(self, rows) -> list:
+        """As `django.db.models.query.ModelIterable` builds its instances."""
+        model, start, end, init_list, populators, annotations = self.instances
+        db = self.compiler.using
+        objects = []
+        for row in rows:
+            obj = model.from_db(db, init_list, row[start:end])
+            for populator in populators:
+                populator.populate(row, obj)
+            for name, position in (annotations or {}).items():
+                setattr(obj, name, row[position])
+            objects.append(obj)
+        return objects
 
 
 class CompiledQuery:
-    """`build(**kwargs)` returns a `values_list` queryset; `ids` names its int arguments,
+    """`build(**kwargs)` returns a `values_list` queryset (or one of model instances);
+    `ids` names its int arguments,
     `id_lists` its arguments that are lists of ints. `flat=True`: the first column only."""
 
     def __init__(
@@ -90,6 +126,8 @@ class CompiledQuery:
             cursor.execute(compiled.sql, params)
             results = cursor.fetchall()
         rows = compiled.compiler.results_iter(results=[results], tuple_expected=True)
+        if compiled.instances is not None:
+            return compiled.rows_to_instances(rows)
         return [row[0] for row in rows] if self.flat else list(rows)
 
     def _compile(self, sizes: dict[str, int]) -> _Compiled:

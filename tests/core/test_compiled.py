@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from relais.core.compiled import BUCKETS, CompiledQuery, totals
 from relais.pathways.models import Note
 from relais.people.models import Person
-from tests.factories import NoteFactory, OrganisationFactory, PersonFactory
+from tests.factories import NoteFactory, OrganisationFactory, PersonFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -103,3 +103,58 @@ def test_an_id_that_does_not_reach_the_parameters_is_refused():
 
     with pytest.raises(ValueError, match="ids not found"):
         CompiledQuery(depends_on_value, ids=("organisation_id",))(organisation_id=1)
+
+
+def _persons_with_referent(organisation_id: int):
+    return (
+        Person.objects.filter(organisation_id=organisation_id)
+        .select_related("referent")
+        .annotate(note_count=Count("notes"))
+        .order_by("pk")
+    )
+
+
+def test_model_instances_as_the_orm_builds_them():
+    organisation = OrganisationFactory()
+    with_referent = PersonFactory(
+        organisation=organisation, birth_date=dt.date(1990, 5, 17), referent=UserFactory()
+    )
+    without = PersonFactory(organisation=organisation)
+    NoteFactory.create_batch(2, person=with_referent)
+    query = CompiledQuery(_persons_with_referent, ids=("organisation_id",))
+    expected = list(_persons_with_referent(organisation.pk))
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as queries:
+            found = query(organisation_id=organisation.pk)
+            # The referent came with the row (select_related): no query of its own.
+            referents = [p.referent for p in found]
+        assert len(queries) == 1
+        assert found == expected  # same primary keys, same model
+        assert [p.__dict__.get("birth_date") for p in found] == [p.birth_date for p in expected]
+        assert referents == [p.referent for p in expected]
+        assert referents[1] is None and referents[0].pk == with_referent.referent_id
+        assert [p.note_count for p in found] == [2, 0]
+        assert not found[0]._state.adding and found[0]._state.db == "default"
+    found[0].birth_name = "Autre"
+    found[0].save()  # a loaded instance, saved as usual
+    assert Person.objects.get(pk=with_referent.pk).birth_name == "Autre"
+    assert without.pk == found[1].pk
+
+
+def test_visible_person_is_the_views_lookup():
+    """relais.people.lookup.visible_person: the own organisation's person, not another's,
+    nothing for an inactive membership."""
+    from relais.accounts.models import Role
+    from relais.people.lookup import visible_person
+    from tests.factories import MembershipFactory
+
+    membership = MembershipFactory(role=Role.REFERENT)
+    own = PersonFactory(organisation=membership.organisation)
+    other = PersonFactory()
+    found = visible_person(membership, own.pk)
+    assert found == own and found.referent == own.referent
+    assert visible_person(membership, other.pk) is None
+    assert visible_person(membership, 0) is None
+    membership.is_active = False
+    assert visible_person(membership, own.pk) is None
+    assert visible_person(None, own.pk) is None

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
 from relais.people.access import record_person_denied
+from relais.people.lookup import visible_person
 from relais.people.models import Person
 from relais.people.policies import Capability, can, capability_label, hides
 
@@ -17,12 +18,7 @@ def get_person(
     attempt is journaled as denied, then 404 (record not visible, or a category not
     shared with a co-following professional: its existence stays hidden) or 403
     (the user's own organisation, but not for this role)."""
-    person = (
-        Person.objects.visible_to(request.membership)
-        .select_related("referent")
-        .filter(pk=pk)
-        .first()
-    )
+    person = visible_person(request.membership, pk)
     if person is None:
         record_person_denied(request, pk, "dossier hors de portée")
         raise Http404
