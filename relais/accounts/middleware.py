@@ -17,6 +17,7 @@ from django_otp import user_has_device
 from relais.accounts import services
 from relais.accounts.models import Membership
 from relais.accounts.policies import requires_second_factor
+from relais.core.compiled import CompiledQuery
 from relais.core.journal import client_ip
 
 SESSION_ORGANISATION_KEY = "relais_organisation_id"
@@ -52,6 +53,19 @@ class SecondFactorMiddleware:
         return self.get_response(request)
 
 
+def _memberships_of(user_id: int):
+    return (
+        Membership.objects.active()
+        .filter(user_id=user_id)
+        .select_related("organisation")
+        .order_by("organisation__name", "pk")
+    )
+
+
+# Read by every request of a logged-in user: compiled once (relais.core.compiled).
+_compiled_memberships = CompiledQuery(_memberships_of, ids=("user_id",))
+
+
 class CurrentOrganisationMiddleware:
     """Sets `request.membership` and `request.organisation` from the session's choice, or the
     user's first active membership (by organisation name), and `request.memberships`, all
@@ -66,12 +80,7 @@ class CurrentOrganisationMiddleware:
         request.organisation = None
         request.memberships = []
         if request.user.is_authenticated:
-            memberships = list(
-                Membership.objects.active()
-                .filter(user=request.user)
-                .select_related("organisation")
-                .order_by("organisation__name", "pk")
-            )
+            memberships = _compiled_memberships(user_id=request.user.pk)
             wanted = request.session.get(SESSION_ORGANISATION_KEY)
             membership = next((m for m in memberships if m.organisation_id == wanted), None)
             if membership is None and memberships:

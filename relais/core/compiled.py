@@ -27,7 +27,7 @@ from weakref import WeakKeyDictionary
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import QuerySet, Value
-from django.db.models.query import ModelIterable, get_related_populators
+from django.db.models.query import ModelIterable, ValuesIterable, get_related_populators
 
 BUCKETS = (1, 4, 16, 64, 256, 1024)
 # Placeholder ids: no row has a negative id, and these are far from any literal of a query.
@@ -35,7 +35,7 @@ _PLACEHOLDER_BASE = -7_310_000_000
 
 
 class _Compiled:
-    __slots__ = ("compiler", "instances", "params", "slots", "sql")
+    __slots__ = ("compiler", "instances", "names", "params", "slots", "sql")
 
     def __init__(self, queryset: QuerySet, placeholders: dict[int, tuple[str, int | None]]):
         if queryset._known_related_objects or queryset._prefetch_related_lookups:
@@ -50,6 +50,14 @@ class _Compiled:
         if missing:
             raise ValueError(f"CompiledQuery: ids not found among the parameters: {missing}")
         self.compiler, self.sql, self.params, self.slots = compiler, sql, list(params), slots
+        # A `values()` queryset: its rows as dicts, with ValuesIterable's names.
+        self.names = None
+        if queryset._iterable_class is ValuesIterable:
+            query = queryset.query
+            if query.selected:
+                self.names = list(query.selected)
+            else:
+                self.names = [*query.extra_select, *query.values_select, *query.annotation_select]
         # A queryset of model instances: what ModelIterable computes before its rows.
         self.instances = None
         info = compiler.klass_info
@@ -80,8 +88,9 @@ class _Compiled:
 
 
 class CompiledQuery:
-    """`build(**kwargs)` returns a `values_list` queryset (or one of model instances);
-    `ids` names its int arguments,
+    """`build(**kwargs)` returns a `values_list` queryset (or `values()`: dicts, or model
+    instances); `ids` names its int arguments, `keys` arguments passed as they are that
+    select a variant compiled apart (a LIMIT: keep their values few),
     `id_lists` its arguments that are lists of ints. `flat=True`: the first column only."""
 
     def __init__(
@@ -90,10 +99,12 @@ class CompiledQuery:
         *,
         ids: Sequence[str] = (),
         id_lists: Sequence[str] = (),
+        keys: Sequence[str] = (),
         flat: bool = False,
         using: str = DEFAULT_DB_ALIAS,
     ) -> None:
         self.build, self.ids, self.id_lists = build, tuple(ids), tuple(id_lists)
+        self.keys = tuple(keys)
         self.flat, self.using = flat, using
         # One entry per connection (each thread has its own): the compiler keeps its
         # connection, used again for the conversions.
@@ -111,10 +122,11 @@ class CompiledQuery:
             sizes[name] = bucket
         connection = connections[self.using]
         per_connection = self._compiled.setdefault(connection, {})
-        key = tuple(sizes.values())
+        variant = tuple(kwargs[name] for name in self.keys)
+        key = (tuple(sizes.values()), variant)
         compiled = per_connection.get(key)
         if compiled is None:
-            compiled = per_connection[key] = self._compile(sizes)
+            compiled = per_connection[key] = self._compile(sizes, variant)
         params = compiled.params.copy()
         for position, name, index in compiled.slots:
             if index is None:
@@ -128,11 +140,13 @@ class CompiledQuery:
         rows = compiled.compiler.results_iter(results=[results], tuple_expected=True)
         if compiled.instances is not None:
             return compiled.rows_to_instances(rows)
+        if compiled.names is not None:
+            return [dict(zip(compiled.names, row, strict=True)) for row in rows]
         return [row[0] for row in rows] if self.flat else list(rows)
 
-    def _compile(self, sizes: dict[str, int]) -> _Compiled:
+    def _compile(self, sizes: dict[str, int], variant: tuple) -> _Compiled:
         placeholders: dict[int, tuple[str, int | None]] = {}
-        arguments: dict[str, int | list[int]] = {}
+        arguments: dict[str, object] = dict(zip(self.keys, variant, strict=True))
         counter = iter(range(_PLACEHOLDER_BASE, _PLACEHOLDER_BASE - 10**6, -1))
         for name in self.ids:
             value = next(counter)

@@ -178,7 +178,11 @@ def flag_lift(*, flag: SafetyFlag, actor: User, reason: str) -> SafetyFlag:
 
 def active_flags(person: Person) -> list[SafetyFlag]:
     """What whoever receives the person must know: the instruction, not the incident."""
-    return list(SafetyFlag.objects.filter(person=person, lifted_at__isnull=True))
+    return list(active_flags_of(person.pk))
+
+
+def active_flags_of(person_id: int) -> QuerySet[SafetyFlag]:
+    return SafetyFlag.objects.filter(person_id=person_id, lifted_at__isnull=True)
 
 
 def open_incidents(organisation: Organisation) -> QuerySet[Incident]:

@@ -7,16 +7,17 @@ from __future__ import annotations
 from django.utils import timezone
 
 from relais.core.models import AccessLogEntry
-from relais.records.timeline.items import TimelineItem, TimelineKind
+from relais.records.timeline.items import TimelineItem, TimelineKind, by_person
 
 ACTOR_PREFIX = "personne (espace personnel)"
 
 
-def person_space_items(person, membership, n: int) -> list[TimelineItem]:
-    rows = (
+@by_person(ids=("organisation_id",))
+def _person_space_items_rows(person_id, n, organisation_id):
+    return (
         AccessLogEntry.objects.filter(
-            organisation_id=person.organisation_id,
-            person_id=person.pk,
+            organisation_id=organisation_id,
+            person_id=person_id,
             actor__isnull=True,
             actor_email__startswith=ACTOR_PREFIX,
             action__in=("create", "update"),
@@ -24,6 +25,10 @@ def person_space_items(person, membership, n: int) -> list[TimelineItem]:
         .order_by("-created_at", "-id")
         .values("id", "created_at", "summary")[:n]
     )
+
+
+def person_space_items(person, membership, n: int) -> list[TimelineItem]:
+    rows = _person_space_items_rows(person.pk, n, organisation_id=person.organisation_id)
     items = []
     for r in rows:
         at = timezone.localtime(r["created_at"])

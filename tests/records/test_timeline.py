@@ -228,3 +228,38 @@ def test_item_dates_as_shown():
     assert (item.on_iso, item.on_day, item.at_label) == ("2026-03-09", "09/03/2026", "09:05")
     dated = TimelineItem(kind=TimelineKind.NOTE, on=dt.date(2026, 12, 31), title="Note")
     assert (dated.on_day, dated.at_label) == ("31/12/2026", "")
+
+
+def test_each_kinds_compiled_rows_are_the_orms(person, author, everything):
+    """Each reader's query runs compiled (relais.records.timeline.items.by_person): the same
+    rows as the ORM's queryset, for every LIMIT bucket, another person and another user."""
+    import inspect
+
+    from relais.person_space import timeline as person_space
+    from relais.records.timeline import employment, readers, workshops
+
+    other = PersonFactory(organisation=person.organisation)
+    NoteFactory(person=other, author=author.user, occurred_on=day(3))
+    reads = [
+        getattr(module, name)
+        for module in (readers, employment, workshops, person_space)
+        for name in dir(module)
+        if name.endswith("_rows")
+    ]
+    assert len(reads) >= 16
+    colleague = MembershipFactory(organisation=person.organisation, role="referent")
+    compared = 0
+    for read in reads:
+        parameters = inspect.signature(read.build).parameters
+        for someone in (person, other, person):
+            for user in (author.user, colleague.user):
+                for n in (1, 2, 3, 5, 51, 300):
+                    values = {}
+                    if "user_id" in parameters:
+                        values["user_id"] = user.pk
+                    if "organisation_id" in parameters:
+                        values["organisation_id"] = someone.organisation_id
+                    expected = list(read.build(someone.pk, n, **values))
+                    assert read(someone.pk, n, **values) == expected
+                    compared += len(expected)
+    assert compared > 100

@@ -29,9 +29,19 @@ def test_security_headers(client, path):
 
 
 def test_session_cookie_is_http_only_and_lax(client, manager):
+    """As the server sets it (when the session is written: here its expiry is pushed back,
+    two minutes after its last write)."""
+    import datetime as dt
+
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
     login_verified(client, manager)
-    client.get("/")
-    cookie = client.cookies["relais_session"]
+    Session.objects.filter(session_key=client.session.session_key).update(
+        expire_date=timezone.now() + dt.timedelta(minutes=28)
+    )
+    cookie = client.get("/").cookies["relais_session"]
+    assert cookie.value == client.session.session_key
     assert cookie["httponly"]
     assert cookie["samesite"] == "Lax"
 

@@ -17,16 +17,17 @@ from relais.employment.models import (
 )
 from relais.employment.vocabulary import ability_label
 from relais.people.models import Person
-from relais.records.timeline.items import EXCERPT_CHARS, TimelineItem, TimelineKind
+from relais.records.timeline.items import EXCERPT_CHARS, TimelineItem, TimelineKind, by_person
 
 
 def _placement_url(person_id: int, placement_id: int) -> str:
     return link("placement", person_id, placement_id) or "#emploi"
 
 
-def placements(person: Person, membership, n: int) -> list[TimelineItem]:
-    rows = (
-        Placement.objects.filter(person=person)
+@by_person
+def _placements_rows(person_id, n):
+    return (
+        Placement.objects.filter(person_id=person_id)
         .order_by("-starts_on", "-pk")
         .values(
             "id",
@@ -39,6 +40,10 @@ def placements(person: Person, membership, n: int) -> list[TimelineItem]:
             "outcome_on",
         )[:n]
     )
+
+
+def placements(person: Person, membership, n: int) -> list[TimelineItem]:
+    rows = _placements_rows(person.pk, n)
     items = []
     for r in rows:
         url = _placement_url(person.pk, r["id"])
@@ -69,12 +74,17 @@ def placements(person: Person, membership, n: int) -> list[TimelineItem]:
     return items
 
 
-def abilities(person: Person, membership, n: int) -> list[TimelineItem]:
-    rows = (
-        Ability.objects.filter(person=person)
+@by_person
+def _abilities_rows(person_id, n):
+    return (
+        Ability.objects.filter(person_id=person_id)
         .order_by("-observed_on", "-pk")
         .values("id", "code", "level", "situation", "observed_on", "observer_name")[:n]
     )
+
+
+def abilities(person: Person, membership, n: int) -> list[TimelineItem]:
+    rows = _abilities_rows(person.pk, n)
     return [
         TimelineItem(
             kind=TimelineKind.ABILITY,
@@ -88,9 +98,10 @@ def abilities(person: Person, membership, n: int) -> list[TimelineItem]:
     ]
 
 
-def mediations(person: Person, membership, n: int) -> list[TimelineItem]:
-    rows = (
-        Mediation.objects.filter(placement__person=person)
+@by_person
+def _mediations_rows(person_id, n):
+    return (
+        Mediation.objects.filter(placement__person_id=person_id)
         .order_by("-happened_on", "-pk")
         .values(
             "id",
@@ -100,6 +111,10 @@ def mediations(person: Person, membership, n: int) -> list[TimelineItem]:
             difficulty_text=Substr("difficulty", 1, EXCERPT_CHARS + 1),
         )[:n]
     )
+
+
+def mediations(person: Person, membership, n: int) -> list[TimelineItem]:
+    rows = _mediations_rows(person.pk, n)
     return [
         TimelineItem(
             kind=TimelineKind.MEDIATION,

@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from relais.core.compiled import CompiledQuery
 from relais.people.policies import Capability, can
 
 DEFAULT_LIMIT = 50  # a page: the rest loads on demand, so a long record costs no more
@@ -147,3 +148,32 @@ def visible_kinds(membership) -> list[TimelineKind]:
 def parse_kinds(values: list[str], allowed: list[TimelineKind]) -> list[TimelineKind]:
     wanted = {v for v in values if v in TimelineKind.__members__.values()}
     return [k for k in allowed if k in wanted]
+
+
+def _bucket(n: int) -> int:
+    """The LIMIT a reader's query is compiled with: `n` rounded up to a power of two, so
+    that each query has a few variants (the rows beyond `n` are dropped)."""
+    return 1 << max(n - 1, 0).bit_length()
+
+
+def by_person(build=None, *, ids: tuple[str, ...] = ()):
+    """Decorates `build(person_id, n, **ids)`, a `values()` queryset of one person's rows
+    of a kind, newest first, cut at `[:n]`: the decorated function runs it compiled once
+    per connection and bucket of `n` (`relais.core.compiled`). Every timeline page runs
+    each reader, and building and compiling their queries cost more than running them
+    (docs/performance.md)."""
+
+    def decorate(build):
+        query = CompiledQuery(
+            lambda person_id, n, **values: build(person_id, n, **values),
+            ids=("person_id", *ids),
+            keys=("n",),
+        )
+
+        def read(person_id: int, n: int, **values) -> list[dict]:
+            return query(person_id=person_id, n=_bucket(n), **values)[:n]
+
+        read.build = build  # the queryset itself, for the tests
+        return read
+
+    return decorate(build) if build is not None else decorate

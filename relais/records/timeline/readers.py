@@ -40,6 +40,7 @@ from relais.records.timeline.items import (
     EXCERPT_CHARS,
     TimelineItem,
     TimelineKind,
+    by_person,
 )
 
 
@@ -65,12 +66,13 @@ _NOTE_BADGES = {
 }
 
 
-def _notes(person: Person, membership, n: int) -> list[TimelineItem]:
+@by_person(ids=("user_id",))
+def _notes_rows(person_id, n, user_id):
     # Same rule as can_read_note: every note but other authors' "author only" ones (notes
     # shared with the coordination team are read by the organisation too).
-    readable = ~Q(visibility=NoteVisibility.AUTHOR) | Q(author_id=membership.user_id)
-    rows = (
-        Note.objects.filter(person=person)
+    readable = ~Q(visibility=NoteVisibility.AUTHOR) | Q(author_id=user_id)
+    return (
+        Note.objects.filter(person_id=person_id)
         .filter(readable)
         .order_by("-occurred_on", "-id")
         .values(
@@ -83,6 +85,10 @@ def _notes(person: Person, membership, n: int) -> list[TimelineItem]:
             excerpt=Substr("body", 1, EXCERPT_CHARS + 1),
         )[:n]
     )
+
+
+def _notes(person: Person, membership, n: int) -> list[TimelineItem]:
+    rows = _notes_rows(person.pk, n, user_id=membership.user_id)
     items = []
     for r in rows:
         badge, level = _NOTE_BADGES.get(r["visibility"], ("", "info"))
@@ -110,9 +116,10 @@ _PARTICIPATION_LEVEL = {
 }
 
 
-def _appointments(person: Person, membership, n: int) -> list[TimelineItem]:
-    rows = (
-        Appointment.objects.filter(person=person)
+@by_person
+def _appointments_rows(person_id, n):
+    return (
+        Appointment.objects.filter(person_id=person_id)
         .order_by("-starts_at")
         .values(
             "id",
@@ -124,6 +131,10 @@ def _appointments(person: Person, membership, n: int) -> list[TimelineItem]:
             "with_user__last_name",
         )[:n]
     )
+
+
+def _appointments(person: Person, membership, n: int) -> list[TimelineItem]:
+    rows = _appointments_rows(person.pk, n)
     items = []
     for r in rows:
         local = timezone.localtime(r["starts_at"])
@@ -159,14 +170,19 @@ def _pathway_url(person: Person, pathway_id: int) -> str:
     return _url("pathway", person.pk, pathway_id, anchor="#parcours")
 
 
-def _steps(person: Person, membership, n: int) -> list[TimelineItem]:
-    # Dated by the day it was done, else the day it is planned for, else its creation.
-    rows = (
-        Step.objects.filter(pathway__person=person)
+@by_person
+def _steps_rows(person_id, n):
+    return (
+        Step.objects.filter(pathway__person_id=person_id)
         .annotate(when=Coalesce("done_on", "planned_on", TruncDate("created_at")))
         .order_by("-when", "-id")
         .values("id", "title", "kind", "status", "when", "pathway_id", "pathway__scheme")[:n]
     )
+
+
+def _steps(person: Person, membership, n: int) -> list[TimelineItem]:
+    # Dated by the day it was done, else the day it is planned for, else its creation.
+    rows = _steps_rows(person.pk, n)
     items = []
     for r in rows:
         status = StepStatus(r["status"])
@@ -186,12 +202,17 @@ def _steps(person: Person, membership, n: int) -> list[TimelineItem]:
     return items
 
 
-def _reviews(person: Person, membership, n: int) -> list[TimelineItem]:
-    rows = (
-        Review.objects.filter(pathway__person=person)
+@by_person
+def _reviews_rows(person_id, n):
+    return (
+        Review.objects.filter(pathway__person_id=person_id)
         .order_by("-held_on", "-id")
         .values("id", "held_on", "next_review_on", "pathway_id", "pathway__scheme")[:n]
     )
+
+
+def _reviews(person: Person, membership, n: int) -> list[TimelineItem]:
+    rows = _reviews_rows(person.pk, n)
     return [
         TimelineItem(
             kind=TimelineKind.REVIEW,
@@ -213,12 +234,17 @@ def _reviews(person: Person, membership, n: int) -> list[TimelineItem]:
 _URGENCY_LEVEL = {0: "success", 1: "info", 2: "warning", 3: "error"}
 
 
-def _diagnostics(person: Person, membership, n: int) -> list[TimelineItem]:
-    rows = (
-        Diagnostic.objects.filter(person=person)
+@by_person
+def _diagnostics_rows(person_id, n):
+    return (
+        Diagnostic.objects.filter(person_id=person_id)
         .order_by("-assessed_on", "-id")
         .values("id", "assessed_on", "urgency", "validated_with_person_on")[:n]
     )
+
+
+def _diagnostics(person: Person, membership, n: int) -> list[TimelineItem]:
+    rows = _diagnostics_rows(person.pk, n)
     return [
         TimelineItem(
             kind=TimelineKind.DIAGNOSTIC,
@@ -238,12 +264,17 @@ def _diagnostics(person: Person, membership, n: int) -> list[TimelineItem]:
     ]
 
 
-def _consents(person: Person, membership, n: int) -> list[TimelineItem]:
-    rows = (
-        Consent.objects.filter(person=person)
+@by_person
+def _consents_rows(person_id, n):
+    return (
+        Consent.objects.filter(person_id=person_id)
         .order_by("-decided_on", "-id")
         .values("id", "purpose", "status", "decided_on", "partner_organisation__name")[:n]
     )
+
+
+def _consents(person: Person, membership, n: int) -> list[TimelineItem]:
+    rows = _consents_rows(person.pk, n)
     items = []
     for r in rows:
         given = r["status"] == ConsentStatus.GIVEN
@@ -264,9 +295,10 @@ def _consents(person: Person, membership, n: int) -> list[TimelineItem]:
     return items
 
 
-def _life_events(person: Person, membership, n: int) -> list[TimelineItem]:
-    rows = (
-        LifeEvent.objects.filter(person=person)
+@by_person
+def _life_events_rows(person_id, n):
+    return (
+        LifeEvent.objects.filter(person_id=person_id)
         .order_by("-occurred_on", "-id")
         .values(
             "id",
@@ -276,6 +308,10 @@ def _life_events(person: Person, membership, n: int) -> list[TimelineItem]:
             excerpt=Substr("description", 1, EXCERPT_CHARS + 1),
         )[:n]
     )
+
+
+def _life_events(person: Person, membership, n: int) -> list[TimelineItem]:
+    rows = _life_events_rows(person.pk, n)
     return [
         TimelineItem(
             kind=TimelineKind.LIFE_EVENT,
@@ -291,12 +327,17 @@ def _life_events(person: Person, membership, n: int) -> list[TimelineItem]:
     ]
 
 
-def _pathways(person: Person, membership, n: int) -> list[TimelineItem]:
-    rows = (
-        Pathway.objects.filter(person=person)
+@by_person
+def _pathways_rows(person_id, n):
+    return (
+        Pathway.objects.filter(person_id=person_id)
         .order_by("-started_on", "-id")
         .values("id", "started_on", "scheme", "referent__first_name", "referent__last_name")[:n]
     )
+
+
+def _pathways(person: Person, membership, n: int) -> list[TimelineItem]:
+    rows = _pathways_rows(person.pk, n)
     return [
         TimelineItem(
             kind=TimelineKind.PATHWAY,
@@ -310,12 +351,17 @@ def _pathways(person: Person, membership, n: int) -> list[TimelineItem]:
     ]
 
 
-def _exits(person: Person, membership, n: int) -> list[TimelineItem]:
-    rows = (
-        Exit.objects.filter(pathway__person=person)
+@by_person
+def _exits_rows(person_id, n):
+    return (
+        Exit.objects.filter(pathway__person_id=person_id)
         .order_by("-exited_on", "-id")
         .values("id", "exited_on", "category", "pathway_id", "pathway__scheme")[:n]
     )
+
+
+def _exits(person: Person, membership, n: int) -> list[TimelineItem]:
+    rows = _exits_rows(person.pk, n)
     return [
         TimelineItem(
             kind=TimelineKind.EXIT,
@@ -331,12 +377,17 @@ def _exits(person: Person, membership, n: int) -> list[TimelineItem]:
     ]
 
 
-def _contracts(person: Person, membership, n: int) -> list[TimelineItem]:
-    rows = (
-        Contract.objects.filter(pathway__person=person, signed_on__isnull=False)
+@by_person
+def _contracts_rows(person_id, n):
+    return (
+        Contract.objects.filter(pathway__person_id=person_id, signed_on__isnull=False)
         .order_by("-signed_on", "-id")
         .values("id", "number", "signed_on", "signature_mode", "pathway_id", "pathway__scheme")[:n]
     )
+
+
+def _contracts(person: Person, membership, n: int) -> list[TimelineItem]:
+    rows = _contracts_rows(person.pk, n)
     return [
         TimelineItem(
             kind=TimelineKind.CONTRACT,
@@ -377,14 +428,15 @@ _REFERRAL_EVENTS = {
 }
 
 
-def _referrals(person: Person, membership, n: int) -> list[TimelineItem]:
+@by_person
+def _referrals_rows(person_id, n):
     # One query on the transitions of the person's referrals (the referral's outcome is
     # shown on its "done" event).
     from relais.network.referrals.models import ReferralTransition
 
-    rows = (
+    return (
         ReferralTransition.objects.filter(
-            referral__person=person, to_status__in=list(_REFERRAL_EVENTS)
+            referral__person_id=person_id, to_status__in=list(_REFERRAL_EVENTS)
         )
         .order_by("-at", "-id")
         .values(
@@ -399,6 +451,10 @@ def _referrals(person: Person, membership, n: int) -> list[TimelineItem]:
             note=Substr("comment", 1, EXCERPT_CHARS + 1),
         )[:n]
     )
+
+
+def _referrals(person: Person, membership, n: int) -> list[TimelineItem]:
+    rows = _referrals_rows(person.pk, n)
     items = []
     for r in rows:
         label, level = _REFERRAL_EVENTS[r["to_status"]]

@@ -8,7 +8,7 @@ from django.utils import timezone
 from relais.core.links import link
 from relais.people.models import Person
 from relais.projects.models import Attendance, AttendanceStatus
-from relais.records.timeline.items import TimelineItem, TimelineKind
+from relais.records.timeline.items import TimelineItem, TimelineKind, by_person
 
 _LEVEL = {
     AttendanceStatus.PRESENT: "success",
@@ -17,9 +17,10 @@ _LEVEL = {
 }
 
 
-def _attendances(person: Person, membership, n: int) -> list[TimelineItem]:
-    rows = (
-        Attendance.objects.filter(person=person)
+@by_person
+def _attendances_rows(person_id, n):
+    return (
+        Attendance.objects.filter(person_id=person_id)
         .order_by("-session__starts_at", "-id")
         .values(
             "id",
@@ -30,6 +31,10 @@ def _attendances(person: Person, membership, n: int) -> list[TimelineItem]:
             "session__workshop__title",
         )[:n]
     )
+
+
+def _attendances(person: Person, membership, n: int) -> list[TimelineItem]:
+    rows = _attendances_rows(person.pk, n)
     items = []
     for r in rows:
         local = timezone.localtime(r["session__starts_at"])

@@ -14,6 +14,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
+from relais.core.compiled import CompiledQuery
 from relais.network.referrals.models import Referral
 from relais.pathways import caseload, safety
 from relais.pathways.models import Appointment, Participation, Pathway
@@ -50,6 +51,29 @@ class Summary:
         return on is not None and on < self.today
 
 
+# The summary's lookups by person, compiled once (relais.core.compiled): read at every
+# person page, they cost more to build than to run.
+_current_pathways = CompiledQuery(
+    lambda person_id: (
+        Pathway.objects.active()
+        .filter(person_id=person_id)
+        .select_related("referent")
+        .order_by("-started_on", "-id")[:2]
+    ),
+    ids=("person_id",),
+)
+_open_referrals = CompiledQuery(
+    lambda person_id: (
+        Referral.objects.open()
+        .filter(person_id=person_id)
+        .select_related("service", "receiver_organisation")
+        .order_by("-sent_at", "-id")[: OPEN_REFERRALS_SHOWN + 1]
+    ),
+    ids=("person_id",),
+)
+_active_flags = CompiledQuery(safety.active_flags_of, ids=("person_id",))
+
+
 def person_summary(request: HttpRequest, person: Person) -> Summary:
     """What the summary shows to this user: the accompaniment facts to those who may read
     them, the next appointment to those who manage appointments (reception too)."""
@@ -62,26 +86,16 @@ def person_summary(request: HttpRequest, person: Person) -> Summary:
     # Safety flags go to whoever receives the person (reception included), without the
     # incident behind them.
     if can(request.membership, Capability.VIEW, person):
-        summary.flags = safety.active_flags(person)
+        summary.flags = _active_flags(person_id=person.pk)
     if summary.accompaniment:
         rows = caseload.rows(caseload.with_columns([person]), today)
         summary.row = rows[0] if rows else None
-        pathways = list(
-            Pathway.objects.active()
-            .filter(person=person)
-            .select_related("referent")
-            .order_by("-started_on", "-id")[:2]
-        )
+        pathways = _current_pathways(person_id=person.pk)
         if pathways:
             summary.pathway = pathways[0]
             summary.other_pathways = len(pathways) - 1
             summary.pathway_url = reverse("pathways:detail", args=[person.pk, pathways[0].pk])
-        referrals = list(
-            Referral.objects.open()
-            .filter(person=person)
-            .select_related("service", "receiver_organisation")
-            .order_by("-sent_at", "-id")[: OPEN_REFERRALS_SHOWN + 1]
-        )
+        referrals = _open_referrals(person_id=person.pk)
         summary.referrals = referrals[:OPEN_REFERRALS_SHOWN]
         summary.more_referrals = len(referrals) > OPEN_REFERRALS_SHOWN
     summary.appointments = can(request.membership, Capability.APPOINTMENTS, person)
