@@ -134,3 +134,32 @@ def test_error_messages_are_escaped_once():
     assert "Ce code n&#x27;est pas valide &lt;b&gt;" in name
     assert "&amp;" not in name and "&amp;" not in kind
     assert "L&#x27;option « A » n&#x27;est plus proposée" in kind
+
+
+class _Choices(forms.Form):
+    kind = forms.ChoiceField(
+        choices=[("x", "X <b>"), ('y"&', "Y")],
+        widget=forms.RadioSelect(attrs={"data-x": 'a"b', "disabled": True, "hidden": False}),
+        initial="x",
+    )
+    domains = forms.MultipleChoiceField(
+        choices=[("1", "Un"), ("2", "Deux"), (3, "Trois")],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    answer = forms.TypedChoiceField(
+        choices=[(True, "Oui"), (False, "Non"), (None, "?")], widget=forms.RadioSelect
+    )
+
+
+@pytest.mark.parametrize("data", [None, {"kind": 'y"&', "domains": ["1", "3"], "answer": "False"}])
+def test_radio_and_checkbox_options_render_as_djangos_templates(data):
+    from relais.web.templatetags.relais_tags import _option_tag
+
+    form = _Choices(data, initial={"domains": ["2"]})
+    compared = 0
+    for name in ("kind", "domains", "answer"):
+        for choice in form[name]:
+            assert str(_option_tag(choice)) == str(choice.tag())
+            compared += 1
+    assert compared == 8
