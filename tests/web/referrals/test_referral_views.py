@@ -369,6 +369,19 @@ class TestInbox:
             send(sc, service=ServiceFactory(organisation=sc.receiver_org, thematiques=["mobilite"]))
         assert count_queries(lambda: client.get("/orientations/?onglet=toutes")) == few
 
+    def test_rows_escape_what_users_typed(self):
+        sc = make_scenario()
+        service = ServiceFactory(
+            organisation=sc.receiver_org, thematiques=["mobilite"], name="Auto <b>école</b> & co"
+        )
+        referral = send(sc, service=service)
+        html = client_for(sc.receiver).get("/orientations/?onglet=toutes").content.decode()
+        assert "Auto &lt;b&gt;école&lt;/b&gt; &amp; co" in html
+        assert "<b>école</b>" not in html
+        assert f'href="/orientations/{referral.pk}/">Orientation n° {referral.pk}</a>' in html
+        day = timezone.localtime(referral.sent_at).strftime("%d/%m/%Y")
+        assert f"<td>{day}</td></tr>" in html
+
     def test_paginated(self):
         sc = make_scenario()
         for _ in range(21):
