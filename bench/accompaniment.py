@@ -754,12 +754,16 @@ def generate_accompaniment(
     organisations: list[Organisation],
     rng: random.Random,
     timeline: bool = True,
+    measured_persons: int | None = None,
 ) -> AccompanimentScenario:
-    """`persons` persons in all; see the module docstring."""
+    """`persons` persons in all, `measured_persons` of them (default: `BIG_ORG_SHARE`) in
+    the measured organisation; see the module docstring."""
     clock = _Clock()
     ids = Ids()
     by_dep = _communes_by_departement()
-    big_persons = max(REFERENT_CASELOAD + 1, int(persons * BIG_ORG_SHARE))
+    if measured_persons is None:
+        measured_persons = int(persons * BIG_ORG_SHARE)
+    big_persons = min(persons, max(REFERENT_CASELOAD + 1, measured_persons))
     other_referents = max(1, math.ceil((big_persons - REFERENT_CASELOAD) / REFERENT_CASELOAD))
     with step(f"organisation « Conseil départemental » and its {other_referents + 1} référents"):
         big_org, roles = _create_big_organisation(other_referents + 1, rng)

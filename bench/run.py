@@ -129,6 +129,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "items, 5,000 referrals) does not change. Default 1: the volumes of the issues",
     )
     parser.add_argument("--persons", type=int, default=100_000, help="persons (at scale 1)")
+    parser.add_argument(
+        "--measured-persons",
+        type=int,
+        default=None,
+        help="persons of the measured « Conseil départemental » (default: a fifth of all "
+        "persons, so it grows with --scale; a fixed number checks that the pages stay flat "
+        "when only the rest of the database grows)",
+    )
     parser.add_argument("--services", type=int, default=100_000, help="services (at scale 1)")
     parser.add_argument("--referrals", type=int, default=1_000_000, help="referrals (at scale 1)")
     parser.add_argument("--requests", type=int, default=300, help="measured requests per endpoint")
@@ -329,6 +337,7 @@ def prepare_database(args: argparse.Namespace) -> Prepared:
             ),
             rng=random.Random(f"{SEED}-accompaniment"),  # noqa: S311 — fake data
             timeline="accompaniment" in args.parts or "territory" in args.parts or reporting,
+            measured_persons=args.measured_persons,
         )
         durations["accompaniment"] = time.perf_counter() - start
     if "coordination" in args.parts or reporting:

@@ -158,3 +158,22 @@ def test_visible_person_is_the_views_lookup():
     membership.is_active = False
     assert visible_person(membership, own.pk) is None
     assert visible_person(None, own.pk) is None
+
+
+def _first_persons(organisation_id: int, n: int):
+    return (
+        Person.objects.filter(organisation_id=organisation_id)
+        .order_by("pk")
+        .values("pk", "birth_name")[:n]
+    )
+
+
+def test_keys_select_variants_and_values_give_dicts():
+    organisation = OrganisationFactory()
+    PersonFactory.create_batch(5, organisation=organisation)
+    query = CompiledQuery(_first_persons, ids=("organisation_id",), keys=("n",))
+    for n in (1, 3, 1, 10):
+        rows = query(organisation_id=organisation.pk, n=n)
+        assert rows == list(_first_persons(organisation.pk, n))
+        assert len(rows) == min(n, 5) and set(rows[0]) == {"pk", "birth_name"}
+    assert len(query._compiled[connection]) == 3  # one variant per LIMIT, compiled once
