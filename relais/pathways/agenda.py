@@ -101,6 +101,24 @@ class AgendaWeek:
         return len(self.conflicts)
 
 
+AGENDA_COLUMNS = (
+    "person_id",
+    "with_user_id",
+    "starts_at",
+    "duration_minutes",
+    "purpose",
+    "location",
+    "participation",
+    "person__organisation_id",
+    "person__birth_name",
+    "person__usage_name",
+    "person__first_names",
+    "with_user__first_name",
+    "with_user__last_name",
+    "with_user__email",
+)
+
+
 def agenda_week(
     *,
     organisation_id: int,
@@ -120,6 +138,9 @@ def agenda_week(
         starts_at__gte=first - dt.timedelta(minutes=APPOINTMENT_MAX_MINUTES),
         starts_at__lt=after,
     ).select_related("person", "with_user")
+    # Only what the week's page shows (the persons' and users' other columns would be read
+    # and converted for nothing, 100 rows a week).
+    rows = rows.only(*AGENDA_COLUMNS)
     if with_user_id is not None:
         rows = rows.filter(with_user_id=with_user_id)
     rows = list(rows.order_by("starts_at", "pk"))

@@ -39,9 +39,10 @@ def row_html(a: Appointment, others: list[Appointment]) -> str:
     update_url = fast_reverse("pathways:appointment_update", person.pk, a.pk)
     ics_url = fast_reverse("agenda:appointment_ics", a.pk)
     marked = ' class="relais-agenda-conflict" data-testid="agenda-conflict"' if others else ""
+    starts = timezone.localtime(a.starts_at)
     return (
         f"<tr{marked}>"
-        f'<td class="relais-nowrap">{_local(a.starts_at, "%H:%M")} – '
+        f'<td class="relais-nowrap">{starts:%H:%M} – '
         f"{_local(ends_at(a), '%H:%M')}</td>"
         f'<td><a href="{person_url}#rendez-vous">{escape(person.display_name)}</a></td>'
         f'<td><a href="{update_url}">{escape(a.purpose)}</a>{conflict}</td>'
@@ -50,7 +51,7 @@ def row_html(a: Appointment, others: list[Appointment]) -> str:
         f"<td>{escape(str(a.get_participation_display()))}</td>"
         f'<td><a class="fr-link fr-icon-download-line fr-link--icon-left" href="{ics_url}" '
         f'data-testid="agenda-ics">.ics<span class="fr-sr-only"> : rendez-vous du '
-        f"{_local(a.starts_at, '%d/%m/%Y à %H:%M')}</span></a></td>"
+        f"{starts:%d/%m/%Y à %H:%M}</span></a></td>"
         "</tr>"
     )
 
