@@ -60,8 +60,8 @@ class _Compiled:
                 self.names = [*query.extra_select, *query.values_select, *query.annotation_select]
         # A queryset of model instances: what ModelIterable computes before its rows.
         self.instances = None
-        info = compiler.klass_info
         if queryset._iterable_class is ModelIterable:
+            info = compiler.klass_info
             start, end = info["select_fields"][0], info["select_fields"][-1] + 1
             self.instances = (
                 info["model"],

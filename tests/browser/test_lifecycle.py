@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from relais.people.models import Person
 from relais.records.models import RetentionPolicy, RightsRequest
 from tests.factories import MembershipFactory, PersonFactory
+from tests.helpers import open_person_section
 
 
 def test_archive_then_unarchive(page, login_as, organisation):
@@ -18,6 +19,7 @@ def test_archive_then_unarchive(page, login_as, organisation):
     person = PersonFactory(organisation=organisation, referent=referent, birth_name="Lambert")
     login_as(referent, organisation)
     page.goto(f"/personnes/{person.pk}/")
+    open_person_section(page, "conservation")
     page.get_by_role("button", name="Archiver le dossier").click()
     expect(page.get_by_text("Le dossier est archivé")).to_be_visible()
     expect(page.get_by_test_id("archived-banner")).to_be_visible()
@@ -64,6 +66,7 @@ def test_record_an_erasure_request_then_close_it(page, login_as, organisation):
     person = PersonFactory(organisation=organisation, referent=referent, birth_name="Moreau")
     login_as(referent, organisation)
     page.goto(f"/personnes/{person.pk}/")
+    open_person_section(page, "conservation")
     page.get_by_role("link", name="Enregistrer une demande").click()
     page.get_by_label("Type de demande").select_option(label="Effacement (art. 17 RGPD)")
     page.get_by_label("Reçue le").fill(dt.date.today().isoformat())

@@ -19,7 +19,7 @@ from relais.records import rights
 from relais.records.models import RequestSource, RequestStatus, RightsRequest
 from tests.factories import PersonFactory
 from tests.factories.person_space import SpaceAccessFactory, space_client
-from tests.helpers import login_verified, page_text
+from tests.helpers import login_verified, page_text, person_page_text
 
 pytestmark = pytest.mark.django_db
 
@@ -87,7 +87,7 @@ def test_from_the_page_then_seen_and_closed_by_professionals(
     assert f"doit vous répondre avant le {due:%d/%m/%Y}" in page_text(response)
     request = RightsRequest.objects.get()
     # The référent sees it on the person's page, marked as made from the space.
-    text = page_text(referent_client.get(f"/personnes/{access.person_id}/"))
+    text = person_page_text(referent_client, access.person_id, "conservation")
     assert "Mon adresse a changé" in text and "depuis son espace" in text
     # A manager sees it among the open requests, opens it, and closes it.
     manager_client = client.__class__()

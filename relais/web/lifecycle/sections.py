@@ -51,5 +51,8 @@ SECTIONS = [
         title="Conservation et droits",
         template="lifecycle/section.html",
         context=lifecycle,
+        # Loaded when opened, like every section below the summary: its due date reads the
+        # record's last activity of every kind, a cost the first screen need not pay.
+        capability=Capability.ACCOMPANIMENT,
     ),
 ]

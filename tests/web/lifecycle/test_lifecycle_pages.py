@@ -14,7 +14,7 @@ from relais.core.models import AccessLogEntry, JournalAction
 from relais.people.models import LifeEvent, Person
 from relais.records.models import RetentionHold, RetentionPolicy, RightsRequest
 from tests.factories import MembershipFactory, PersonFactory
-from tests.helpers import count_queries, login_verified, page_text
+from tests.helpers import count_queries, login_verified, page_text, person_page_text
 
 pytestmark = pytest.mark.django_db
 
@@ -35,8 +35,7 @@ def client_for(client, user):
 
 class TestArchive:
     def test_the_referent_archives_from_the_person_page(self, referent_client, person):
-        page = referent_client.get(f"/personnes/{person.pk}/")
-        assert "Archiver le dossier" in page_text(page)
+        assert "Archiver le dossier" in person_page_text(referent_client, person, "conservation")
         response = referent_client.post(f"/personnes/{person.pk}/archiver/", follow=True)
         text = page_text(response)
         assert "Le dossier est archivé" in text
