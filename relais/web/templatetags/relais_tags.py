@@ -111,14 +111,16 @@ class _PythonRenderedInput:
                 mark_safe(_attrs(widget["attrs"])),  # noqa: S308 — escaped in _attrs
                 widget["value"] or "",
             )
-        value = "" if widget["value"] is None else format_html(' value="{}"', str(widget["value"]))
-        return format_html(
-            '<input type="{}" name="{}"{}{}>',
-            widget["type"],
-            widget["name"],
-            value,
-            mark_safe(_attrs(widget["attrs"])),  # noqa: S308 — escaped in _attrs
-        )
+        return _input(widget)
+
+
+def _input(widget: dict) -> SafeString:
+    """Django's `input.html` for a widget's context (an input, or one option of a group)."""
+    value = "" if widget["value"] is None else f' value="{_escape(widget["value"])}"'
+    return mark_safe(  # noqa: S308 — every part is escaped
+        f'<input type="{_escape(widget["type"])}" name="{_escape(widget["name"])}"'
+        f"{value}{_attrs(widget['attrs'])}>"
+    )
 
 
 @cache
@@ -150,15 +152,7 @@ def _option_tag(choice: forms.boundfield.BoundWidget) -> SafeString:
     same markup as Django's option templates (three templates per option otherwise)."""
     if choice.template_name not in _DJANGO_OPTION_TEMPLATES:
         return choice.tag()
-    data = choice.data
-    value = "" if data["value"] is None else format_html(' value="{}"', str(data["value"]))
-    return format_html(
-        '<input type="{}" name="{}"{}{}>',
-        data["type"],
-        data["name"],
-        value,
-        mark_safe(_attrs(data["attrs"])),  # noqa: S308 — escaped in _attrs
-    )
+    return _input(choice.data)
 
 
 def _field_kind(field: forms.BoundField) -> str:
