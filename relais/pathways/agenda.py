@@ -87,6 +87,9 @@ class AgendaWeek:
     start: dt.date
     days: list[AgendaDay]
     conflicts: dict[int, list[Appointment]]
+    # Every appointment read: those of the week, and those begun the evening before, read
+    # to find the conflicts (the journal entry covers them all).
+    read: list[Appointment] = field(default_factory=list)
 
     @property
     def end(self) -> dt.date:
@@ -154,7 +157,7 @@ def agenda_week(
             days[index].appointments.append(appointment)
     shown = {a.pk for d in days for a in d.appointments}
     conflicts = {pk: others for pk, others in overlaps(rows).items() if pk in shown}
-    return AgendaWeek(start=start, days=days, conflicts=conflicts)
+    return AgendaWeek(start=start, days=days, conflicts=conflicts, read=rows)
 
 
 # --- Calendar files (ICS) ----------------------------------------------------------------------

@@ -213,3 +213,18 @@ def test_rows_show_local_times_and_escape_every_text(referent_client, referent, 
     assert "Point &quot;CV&quot; &amp; &lt;b&gt;lettre&lt;/b&gt;" in html
     assert "Salle &lt;2&gt;" in html and "&lt;SCRIPT&gt;X&lt;/SCRIPT&gt;" in html
     assert "<script>x" not in html.lower()
+
+
+def test_an_appointment_of_the_evening_before_read_for_conflicts_is_journaled(
+    referent_client, referent, person
+):
+    """Sunday 23:30 before the week: read to find the conflicts of Monday morning, not shown
+    in the days; the journal entry covers it (the test settings' strict journal guard
+    refuses a page that served a record without one)."""
+    sunday = AppointmentFactory(
+        person=person, with_user=referent, starts_at=at(MONDAY - dt.timedelta(days=1), 23, 30)
+    )
+    response = referent_client.get(URL, {"semaine": "2026-12-07"})
+    assert response.status_code == 200
+    assert "0 rendez-vous" in AccessLogEntry.objects.get(action="list").summary
+    assert reverse("agenda:appointment_ics", args=[sunday.pk]) not in response.content.decode()

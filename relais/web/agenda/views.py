@@ -80,20 +80,14 @@ def agenda(request: HttpRequest) -> HttpResponse:
         with_user_id=with_user_id,
         today=today,
     )
-    shown = week.appointments
-    if shown:
+    if week.read:
         journal.record_request(
             request,
             JournalAction.LIST,
             target_type="pathways.appointment",
             organisation=membership.organisation_id,
-            summary=f"agenda : semaine du {start:%d/%m/%Y}, {len(shown)} rendez-vous",
-            also_covers=[
-                *shown,
-                *(a.person for a in shown),
-                *(o for others in week.conflicts.values() for o in others),
-                *(o.person for others in week.conflicts.values() for o in others),
-            ],
+            summary=f"agenda : semaine du {start:%d/%m/%Y}, {len(week.appointments)} rendez-vous",
+            also_covers=[*week.read, *(a.person for a in week.read)],
         )
 
     def week_url(day: dt.date) -> str:
