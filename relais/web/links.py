@@ -47,10 +47,10 @@ _TEMPLATES: dict[tuple[str, str, int], str] = {}
 
 
 def fast_reverse(name: str, *args: object) -> str:
-    """`reverse(name, args=args)`, the same path, cached per name when every argument is a
-    non-negative integer (other arguments, or a pattern that refuses the placeholder
+    """`reverse(name, args=args)`, the same path, cached per name when every argument (if
+    any) is a non-negative integer (other arguments, or a pattern that refuses the placeholder
     integers, go through `reverse` every time). Raises `NoReverseMatch` like `reverse`."""
-    if not args or not all(type(a) is int and a >= 0 for a in args):
+    if not all(type(a) is int and a >= 0 for a in args):
         return reverse(name, args=args)
     key = (name, get_script_prefix(), len(args))
     template = _TEMPLATES.get(key)
