@@ -133,7 +133,7 @@ class _Plan:
     through the field's own conversion (`Field.get_db_prep_save`, as bulk_create does)."""
 
     def __init__(self, model: type[models.Model]) -> None:
-        fields = list(model._meta.concrete_fields)
+        fields = [f for f in model._meta.concrete_fields if not f.generated]
         quote = connection.ops.quote_name
         columns = ", ".join(quote(f.column) for f in fields)
         placeholders = ", ".join(["%s"] * len(fields))

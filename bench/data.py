@@ -20,6 +20,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from bench.common import Ids, Inserter, reset_sequences
+from relais.accounts.backends import PASSWORD_BACKEND
 from relais.accounts.middleware import SESSION_ORGANISATION_KEY
 from relais.accounts.models import Membership, Organisation, OrganisationKind, Role, User
 from relais.core.communes import DATA_FILE
@@ -290,7 +291,7 @@ def verified_session(*, user_id: int, organisation_id: int) -> str:
     device = TOTPDevice.objects.create(user=user, name="Bench", confirmed=True)
     store = import_module(settings.SESSION_ENGINE).SessionStore()
     store["_auth_user_id"] = str(user.pk)
-    store["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+    store["_auth_user_backend"] = PASSWORD_BACKEND
     store["_auth_user_hash"] = user.get_session_auth_hash()
     store["otp_device_id"] = device.persistent_id
     store[SESSION_ORGANISATION_KEY] = organisation_id

@@ -32,24 +32,32 @@ from django.db.models.query import ModelIterable, ValuesIterable, get_related_po
 BUCKETS = (1, 4, 16, 64, 256, 1024)
 # Placeholder ids: no row has a negative id, and these are far from any literal of a query.
 _PLACEHOLDER_BASE = -7_310_000_000
+# Placeholder texts: no key or name a query compares with holds a NUL character.
+_TEXT_PLACEHOLDER = "\x00compiled-query-{}"
 
 
 class _Compiled:
-    __slots__ = ("compiler", "instances", "names", "params", "slots", "sql")
+    __slots__ = ("compiler", "converters", "instances", "names", "params", "slots", "sql")
 
-    def __init__(self, queryset: QuerySet, placeholders: dict[int, tuple[str, int | None]]):
+    def __init__(self, queryset: QuerySet, placeholders: dict[int | str, tuple[str, int | None]]):
         if queryset._known_related_objects or queryset._prefetch_related_lookups:
             raise ValueError("CompiledQuery: no prefetch_related nor related managers' querysets")
         compiler = queryset.query.get_compiler(queryset.db)
         sql, params = compiler.as_sql()
         slots = []
         for position, value in enumerate(params):
-            if isinstance(value, int) and value in placeholders:
+            if isinstance(value, int | str) and value in placeholders:
                 slots.append((position, *placeholders[value]))
         missing = set(placeholders) - {params[p] for p, _, _ in slots}
         if missing:
             raise ValueError(f"CompiledQuery: ids not found among the parameters: {missing}")
         self.compiler, self.sql, self.params, self.slots = compiler, sql, list(params), slots
+        # The rows' conversions, as `results_iter` looks them up at every call (one
+        # `get_db_converters` per column): looked up once.
+        fields = [s[0] for s in compiler.select[0 : compiler.col_count]]
+        if compiler.has_composite_fields(fields):
+            raise ValueError("CompiledQuery: no composite primary key among the columns")
+        self.converters = compiler.get_converters(fields)
         # A `values()` queryset: its rows as dicts, with ValuesIterable's names.
         self.names = None
         if queryset._iterable_class is ValuesIterable:
@@ -89,8 +97,9 @@ class _Compiled:
 
 class CompiledQuery:
     """`build(**kwargs)` returns a `values_list` queryset (or `values()`: dicts, or model
-    instances); `ids` names its int arguments, `keys` arguments passed as they are that
-    select a variant compiled apart (a LIMIT: keep their values few),
+    instances); `ids` names its int arguments, `texts` its str arguments compared as they
+    are (a key), `keys` arguments passed as they are that select a variant compiled apart
+    (a LIMIT: keep their values few),
     `id_lists` its arguments that are lists of ints. `flat=True`: the first column only."""
 
     def __init__(
@@ -98,12 +107,14 @@ class CompiledQuery:
         build: Callable[..., QuerySet],
         *,
         ids: Sequence[str] = (),
+        texts: Sequence[str] = (),
         id_lists: Sequence[str] = (),
         keys: Sequence[str] = (),
         flat: bool = False,
         using: str = DEFAULT_DB_ALIAS,
     ) -> None:
         self.build, self.ids, self.id_lists = build, tuple(ids), tuple(id_lists)
+        self.texts = tuple(texts)
         self.keys = tuple(keys)
         self.flat, self.using = flat, using
         # One entry per connection (each thread has its own): the compiler keeps its
@@ -137,7 +148,9 @@ class CompiledQuery:
         with connection.cursor() as cursor:
             cursor.execute(compiled.sql, params)
             results = cursor.fetchall()
-        rows = compiled.compiler.results_iter(results=[results], tuple_expected=True)
+        rows = results
+        if compiled.converters:
+            rows = map(tuple, compiled.compiler.apply_converters(rows, compiled.converters))
         if compiled.instances is not None:
             return compiled.rows_to_instances(rows)
         if compiled.names is not None:
@@ -145,13 +158,17 @@ class CompiledQuery:
         return [row[0] for row in rows] if self.flat else list(rows)
 
     def _compile(self, sizes: dict[str, int], variant: tuple) -> _Compiled:
-        placeholders: dict[int, tuple[str, int | None]] = {}
+        placeholders: dict[int | str, tuple[str, int | None]] = {}
         arguments: dict[str, object] = dict(zip(self.keys, variant, strict=True))
         counter = iter(range(_PLACEHOLDER_BASE, _PLACEHOLDER_BASE - 10**6, -1))
         for name in self.ids:
             value = next(counter)
             placeholders[value] = (name, None)
             arguments[name] = value
+        for position, name in enumerate(self.texts):
+            text = _TEXT_PLACEHOLDER.format(position)
+            placeholders[text] = (name, None)
+            arguments[name] = text
         for name, size in sizes.items():
             values = [next(counter) for _ in range(size)]
             placeholders.update({v: (name, i) for i, v in enumerate(values)})

@@ -11,6 +11,10 @@ session was last written at 10:00 is logged out at 10:30 rather than 10:30:30 if
 
 Settings: `SESSION_ENGINE = "relais.core.sessions"`, and this module's `SessionMiddleware`
 in place of Django's.
+
+Every request of a logged-in user reads its session: the lookup is compiled once
+(`relais.core.compiled`) and the expiry checked on the row read, as Django's own lookup
+does in its query (`expire_date > now`).
 """
 
 from __future__ import annotations
@@ -19,8 +23,16 @@ from datetime import datetime, timedelta
 
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
 from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessionMiddleware
+from django.contrib.sessions.models import Session
+from django.utils import timezone
+
+from relais.core.compiled import CompiledQuery
 
 REFRESH_AFTER = timedelta(seconds=60)
+
+_session_by_key = CompiledQuery(
+    lambda session_key: Session.objects.filter(session_key=session_key), texts=("session_key",)
+)
 
 
 class SessionStore(DatabaseSessionStore):
@@ -29,7 +41,10 @@ class SessionStore(DatabaseSessionStore):
     loaded_expiry: datetime | None = None
 
     def _get_session_from_db(self):
-        session = super()._get_session_from_db()
+        found = _session_by_key(session_key=self.session_key)
+        session = found[0] if found and found[0].expire_date > timezone.now() else None
+        if session is None:
+            self._session_key = None  # as Django's: a new key if anything is stored
         self.loaded_expiry = session.expire_date if session is not None else None
         return session
 

@@ -19,6 +19,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 from django.contrib.sessions.backends.db import SessionStore
 
+from relais.accounts.backends import PASSWORD_BACKEND
 from tests.helpers import confirmed_device
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs a loop
@@ -178,7 +179,7 @@ def login_as(page, live_server):
         device = confirmed_device(user)
         store = SessionStore()
         store["_auth_user_id"] = str(user.pk)
-        store["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+        store["_auth_user_backend"] = PASSWORD_BACKEND
         store["_auth_user_hash"] = user.get_session_auth_hash()
         store["otp_device_id"] = device.persistent_id
         if organisation is not None:

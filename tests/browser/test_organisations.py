@@ -4,6 +4,7 @@ from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from relais.accounts.backends import PASSWORD_BACKEND
 from relais.core import journal
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 from tests.helpers import confirmed_device, current_code
@@ -158,7 +159,7 @@ def test_logout_everywhere_closes_other_sessions(
     store.update(
         {
             "_auth_user_id": str(user.pk),
-            "_auth_user_backend": "django.contrib.auth.backends.ModelBackend",
+            "_auth_user_backend": PASSWORD_BACKEND,
             "_auth_user_hash": user.get_session_auth_hash(),
             "otp_device_id": confirmed_device(user).persistent_id,
         }

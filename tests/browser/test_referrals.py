@@ -13,6 +13,7 @@ from django.conf import settings
 from django.contrib.sessions.backends.db import SessionStore
 from playwright.sync_api import expect
 
+from relais.accounts.backends import PASSWORD_BACKEND
 from relais.accounts.models import OrganisationKind
 from relais.network.coordination.models import TeamMember
 from relais.network.referrals.models import Referral, ReferralStatus
@@ -49,7 +50,7 @@ def open_session_in_new_context(browser, live_server, axe_reports, user, organis
     device = confirmed_device(user)
     store = SessionStore()
     store["_auth_user_id"] = str(user.pk)
-    store["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+    store["_auth_user_backend"] = PASSWORD_BACKEND
     store["_auth_user_hash"] = user.get_session_auth_hash()
     store["otp_device_id"] = device.persistent_id
     store["relais_organisation_id"] = organisation.pk

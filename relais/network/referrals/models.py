@@ -151,6 +151,26 @@ class Referral(TimeStampedModel, VersionedModel):
     # The sending side opened the referral after the partner's last change: the answer is
     # no longer « new » on its home page and in its menu (see selectors.unseen_answers).
     answer_seen_at = models.DateTimeField("réponse vue par l'émetteur le", null=True, blank=True)
+    # The partner's answer is news to the sender (its menu's count, its home page): computed
+    # by the database from the four columns it depends on, so that the menu of every page
+    # reads the sender's unseen answers from an index (`referral_unseen_answers`) instead
+    # of every referral the user ever sent, whatever their number.
+    answer_unseen = models.GeneratedField(
+        expression=models.Case(
+            models.When(
+                models.Q(status__in=ANSWER_STATUSES, answered_by_hand=False)
+                & (
+                    models.Q(answer_seen_at__isnull=True)
+                    | models.Q(answer_seen_at__lt=models.F("updated_at"))
+                ),
+                then=models.Value(True),
+            ),
+            default=models.Value(False),
+        ),
+        output_field=models.BooleanField(),
+        db_persist=True,
+        verbose_name="réponse pas encore vue par l'émetteur",
+    )
 
     objects = ReferralQuerySet.as_manager()
 
@@ -166,6 +186,11 @@ class Referral(TimeStampedModel, VersionedModel):
                 fields=["sender_organisation", "status", "-sent_at"], name="referral_outbox"
             ),
             models.Index(fields=["person", "-sent_at"], name="referral_person"),
+            models.Index(
+                fields=["sender", "sender_organisation"],
+                condition=models.Q(answer_unseen=True),
+                name="referral_unseen_answers",
+            ),
             models.Index(fields=["status", "expires_at"], name="referral_expiry"),
             # Actor map: the referrals a territory sent, or received, over a period. Each
             # index holds every column the map reads, so that the aggregation reads the

@@ -14,7 +14,7 @@ from relais.core.communes import get_commune
 from relais.core.compiled import CompiledQuery, totals
 from relais.diagnostics.models import Diagnostic, DomainAssessment
 from relais.network.coordination.models import SharedCategory
-from relais.network.referrals.models import ANSWER_STATUSES, Referral, ReferralStatus
+from relais.network.referrals.models import Referral, ReferralStatus
 from relais.network.referrals.policies import (
     Side,
     receiver_categories,
@@ -203,12 +203,9 @@ def format_delay(value: dt.timedelta | None) -> str:
 def unseen_answers_q(user_id: int, organisation_id: int) -> Q:
     """The referrals `user` sent from `organisation` that the partner answered (accepted,
     refused, took in charge, completed) since the sending side last opened them. An answer
-    the sender recorded by hand (partner « hors plateforme ») is not news."""
-    return (
-        Q(sender_id=user_id, sender_organisation_id=organisation_id)
-        & Q(status__in=ANSWER_STATUSES, answered_by_hand=False)
-        & (Q(answer_seen_at__isnull=True) | Q(answer_seen_at__lt=F("updated_at")))
-    )
+    the sender recorded by hand (partner « hors plateforme ») is not news (the rule is the
+    generated column `Referral.answer_unseen`)."""
+    return Q(sender_id=user_id, answer_unseen=True, sender_organisation_id=organisation_id)
 
 
 _ANSWER_FIELDS = ("pk", "status", "updated_at", "service__name", "receiver_organisation__name")
