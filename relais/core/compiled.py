@@ -22,6 +22,7 @@ through the ORM as usual.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 from weakref import WeakKeyDictionary
 
@@ -30,10 +31,14 @@ from django.db.models import QuerySet, Value
 from django.db.models.query import ModelIterable, ValuesIterable, get_related_populators
 
 BUCKETS = (1, 4, 16, 64, 256, 1024)
-# Placeholder ids: no row has a negative id, and these are far from any literal of a query.
-_PLACEHOLDER_BASE = -7_310_000_000
+# Placeholder ids: no row has a negative id, and these are far from any literal of a query,
+# yet within a 32-bit integer column's range (PostgreSQL: Django answers an empty result
+# without SQL for an id out of a column's range — e.g. django-otp's devices).
+_PLACEHOLDER_BASE = -2_031_000_000
 # Placeholder texts: no key or name a query compares with holds a NUL character.
 _TEXT_PLACEHOLDER = "\x00compiled-query-{}"
+# Placeholder moments: a second of 1901, told apart by their microseconds.
+_MOMENT_PLACEHOLDER = dt.datetime(1901, 2, 3, 4, 5, 6, 700_000, tzinfo=dt.UTC)
 
 
 class _Compiled:
@@ -46,7 +51,7 @@ class _Compiled:
         sql, params = compiler.as_sql()
         slots = []
         for position, value in enumerate(params):
-            if isinstance(value, int | str) and value in placeholders:
+            if isinstance(value, int | str | dt.datetime) and value in placeholders:
                 slots.append((position, *placeholders[value]))
         missing = set(placeholders) - {params[p] for p, _, _ in slots}
         if missing:
@@ -98,7 +103,7 @@ class _Compiled:
 class CompiledQuery:
     """`build(**kwargs)` returns a `values_list` queryset (or `values()`: dicts, or model
     instances); `ids` names its int arguments, `texts` its str arguments compared as they
-    are (a key), `keys` arguments passed as they are that select a variant compiled apart
+    are (a key), `moments` its aware datetimes compared with a `DateTimeField`, `keys` arguments passed as they are that select a variant compiled apart
     (a LIMIT: keep their values few),
     `id_lists` its arguments that are lists of ints. `flat=True`: the first column only."""
 
@@ -108,13 +113,14 @@ class CompiledQuery:
         *,
         ids: Sequence[str] = (),
         texts: Sequence[str] = (),
+        moments: Sequence[str] = (),
         id_lists: Sequence[str] = (),
         keys: Sequence[str] = (),
         flat: bool = False,
         using: str = DEFAULT_DB_ALIAS,
     ) -> None:
         self.build, self.ids, self.id_lists = build, tuple(ids), tuple(id_lists)
-        self.texts = tuple(texts)
+        self.texts, self.moments = tuple(texts), tuple(moments)
         self.keys = tuple(keys)
         self.flat, self.using = flat, using
         # One entry per connection (each thread has its own): the compiler keeps its
@@ -142,6 +148,8 @@ class CompiledQuery:
         for position, name, index in compiled.slots:
             if index is None:
                 params[position] = kwargs[name]
+            elif index == _MOMENT:
+                params[position] = _adapt_moment(connection, kwargs[name])
             else:
                 values = kwargs[name]
                 params[position] = values[index] if index < len(values) else values[-1]
@@ -169,11 +177,26 @@ class CompiledQuery:
             text = _TEXT_PLACEHOLDER.format(position)
             placeholders[text] = (name, None)
             arguments[name] = text
+        connection = connections[self.using]
+        for position, name in enumerate(self.moments):
+            moment = _MOMENT_PLACEHOLDER + dt.timedelta(microseconds=position)
+            placeholders[_adapt_moment(connection, moment)] = (name, _MOMENT)
+            arguments[name] = moment
         for name, size in sizes.items():
             values = [next(counter) for _ in range(size)]
             placeholders.update({v: (name, i) for i, v in enumerate(values)})
             arguments[name] = values
         return _Compiled(self.build(**arguments).using(self.using), placeholders)
+
+
+_MOMENT = -1  # the slot of a moment: adapted as the database takes a DateTimeField's value
+
+
+def _adapt_moment(connection, value: dt.datetime):
+    """As `DateTimeField.get_db_prep_value` gives an aware datetime to the database."""
+    if not isinstance(value, dt.datetime) or value.tzinfo is None:
+        raise ValueError("CompiledQuery: a moment is an aware datetime")
+    return connection.ops.adapt_datetimefield_value(value)
 
 
 def totals(queryset: QuerySet, **aggregates) -> QuerySet:

@@ -3,6 +3,8 @@ kind of page meets its URL name. Registered by `WebConfig.ready`."""
 
 from __future__ import annotations
 
+import re
+
 from django.urls import NoReverseMatch, get_script_prefix, reverse
 
 PAGES = {
@@ -41,29 +43,45 @@ def resolve(kind: str, *args: object) -> str:
 
 # A page's path for integer arguments, built once per URL name: `reverse()` walks the URL
 # patterns at each call (about 0.1 ms), which lists of items with a link each (timeline,
-# caseload) pay hundreds of times per page.
+# caseload) pay hundreds of times per page. A text argument made of slug characters (a
+# section's key) is part of the cached name: a few values per name, bounded below.
 _SENTINEL = 987_654_320
-_TEMPLATES: dict[tuple[str, str, int], str] = {}
+_TEMPLATES: dict[tuple, str] = {}
+_MAX_TEMPLATES = 5000
+_SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 
 
 def fast_reverse(name: str, *args: object) -> str:
     """`reverse(name, args=args)`, the same path, cached per name when every argument (if
-    any) is a non-negative integer (other arguments, or a pattern that refuses the placeholder
-    integers, go through `reverse` every time). Raises `NoReverseMatch` like `reverse`."""
-    if not all(type(a) is int and a >= 0 for a in args):
-        return reverse(name, args=args)
-    key = (name, get_script_prefix(), len(args))
+    any) is a non-negative integer or a slug (other arguments, or a pattern that refuses
+    the placeholder integers, go through `reverse` every time). Raises `NoReverseMatch`
+    like `reverse`."""
+    texts = []
+    for a in args:
+        if type(a) is int:
+            if a < 0:
+                return reverse(name, args=args)
+            texts.append(None)
+        elif type(a) is str and _SLUG.fullmatch(a):
+            texts.append(a)
+        else:
+            return reverse(name, args=args)
+    key = (name, get_script_prefix(), *texts)
     template = _TEMPLATES.get(key)
     if template is None:
-        placeholders = [str(_SENTINEL + i) for i in range(len(args))]
+        placeholders = [
+            str(_SENTINEL + i) if text is None else text for i, text in enumerate(texts)
+        ]
         try:
             template = reverse(name, args=placeholders)
         except NoReverseMatch:
             return reverse(name, args=args)
-        if any(template.count(p) != 1 for p in placeholders):
+        if any(template.count(str(_SENTINEL + i)) != 1 for i, t in enumerate(texts) if t is None):
             return reverse(name, args=args)
-        _TEMPLATES[key] = template
+        if len(_TEMPLATES) < _MAX_TEMPLATES:
+            _TEMPLATES[key] = template
     path = template
     for i, value in enumerate(args):
-        path = path.replace(str(_SENTINEL + i), str(value), 1)
+        if texts[i] is None:
+            path = path.replace(str(_SENTINEL + i), str(value), 1)
     return path

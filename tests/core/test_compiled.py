@@ -178,3 +178,27 @@ def test_keys_select_variants_and_values_give_dicts():
         assert len(rows) == min(n, 5) and set(rows[0]) == {"pk", "birth_name"}
     # One variant per LIMIT, each compiled once.
     assert len(query._compiled[connections["default"]]) == 3
+
+
+def _named_since(birth_name: str, since: dt.datetime):
+    return Person.objects.filter(birth_name=birth_name, created_at__gte=since).values_list(
+        "pk", flat=True
+    )
+
+
+def test_texts_and_moments_as_the_orm_compares_them():
+    from django.utils import timezone
+
+    PersonFactory.create_batch(2, birth_name="MARTIN")
+    PersonFactory(birth_name="DURAND")
+    query = CompiledQuery(_named_since, texts=("birth_name",), moments=("since",), flat=True)
+    now = timezone.now()
+    paris = dt.timezone(dt.timedelta(hours=1))
+    for name in ("MARTIN", "DURAND", "inconnu", "O'Brien %s ?"):
+        for since in (now - dt.timedelta(days=1), now + dt.timedelta(days=1)):
+            for moment in (since, since.astimezone(paris), since.replace(microsecond=0)):
+                assert sorted(query(birth_name=name, since=moment)) == sorted(
+                    _named_since(name, moment)
+                ), (name, moment)
+    with pytest.raises(ValueError, match="aware"):
+        query(birth_name="MARTIN", since=dt.datetime(2026, 1, 1))

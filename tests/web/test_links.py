@@ -14,6 +14,8 @@ from relais.web.links import fast_reverse, resolve
         ("people:detail", (987_654_321,)),
         ("people:detail", (12,)),
         ("people:section", (42, "chronologie")),
+        ("people:section", (42, "conservation")),
+        ("people:section", (7, "987654320")),
         ("pathways:note_detail", (3, 44)),
         ("pathways:note_detail", (44, 3)),
         ("pathways:timeline", (0,)),
@@ -29,6 +31,11 @@ def test_what_reverse_refuses_is_refused():
         fast_reverse("people:detail", -1)
     with pytest.raises(NoReverseMatch):
         fast_reverse("people:detail", 1, 2)
+    with pytest.raises(NoReverseMatch):
+        fast_reverse("people:detail", "chronologie")
+    for text in ("a/b", "avec espace", "é-accent"):
+        with pytest.raises(NoReverseMatch):
+            fast_reverse("people:section", 1, text)
     assert resolve("person", -1) == ""
     assert resolve("no such kind", 1) == ""
     assert resolve("person", 7) == reverse("people:detail", args=[7])

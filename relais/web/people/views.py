@@ -33,6 +33,7 @@ from relais.people.policies import Capability, access, can
 from relais.records import export
 from relais.records.policies import can_export_for_the_person
 from relais.web.forms_helpers import apply_domain_error
+from relais.web.links import fast_reverse
 from relais.web.organisations.views import organisation_required
 from relais.web.people.access import get_person
 from relais.web.people.forms import (
@@ -78,7 +79,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     {
                         "key": section.key,
                         "title": section.title,
-                        "url": reverse("people:section", args=[person.pk, section.key]),
+                        "url": fast_reverse("people:section", person.pk, section.key),
                     }
                 )
             continue
