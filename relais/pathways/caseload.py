@@ -44,7 +44,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import cache
+from functools import cache, lru_cache
 from types import SimpleNamespace
 
 from django.core.paginator import Paginator
@@ -233,18 +233,31 @@ def contract_renewal_person_ids(persons: QuerySet | list[int]) -> set[int]:
     if not candidates:
         return set()
     ids = [c[0] for c in candidates]
-    goals: dict[int, list[SimpleNamespace]] = {i: [] for i in ids}
-    steps: dict[int, list[SimpleNamespace]] = {i: [] for i in ids}
+    goals: dict[int, list[tuple]] = {i: [] for i in ids}
+    steps: dict[int, list[tuple]] = {i: [] for i in ids}
     for pathway_id, *values in _compiled_goals(pathways=ids):
-        goals[pathway_id].append(SimpleNamespace(**dict(zip(_GOAL_FIELDS, values, strict=True))))
+        goals[pathway_id].append(tuple(values))
     for pathway_id, *values in _compiled_steps(pathways=ids):
-        steps[pathway_id].append(SimpleNamespace(**dict(zip(_STEP_FIELDS, values, strict=True))))
+        steps[pathway_id].append(tuple(values))
     return {
         person_id
         for pathway_id, person_id, signed_hash in candidates
-        if contract_terms.terms_hash(contract_terms.terms_of(goals[pathway_id], steps[pathway_id]))
+        if _terms_hash(tuple(sorted(goals[pathway_id])), tuple(sorted(steps[pathway_id])))
         != signed_hash
     }
+
+
+@lru_cache(maxsize=4096)
+def _terms_hash(goal_rows: tuple[tuple, ...], step_rows: tuple[tuple, ...]) -> str:
+    """The hash of the terms these goal and step rows make (sorted by id). Remembered: the
+    same pathways come back at every page of a caseload, and their hash (canonical JSON,
+    SHA-256) cost more than the three queries that read them."""
+    return contract_terms.terms_hash(
+        contract_terms.terms_of(
+            [SimpleNamespace(**dict(zip(_GOAL_FIELDS, row, strict=True))) for row in goal_rows],
+            [SimpleNamespace(**dict(zip(_STEP_FIELDS, row, strict=True))) for row in step_rows],
+        )
+    )
 
 
 def with_caseload(queryset: QuerySet[Person]) -> QuerySet[Person]:
