@@ -44,9 +44,34 @@ def referral_owner(pk: int) -> tuple[int, int] | None:
     return Referral.objects.filter(pk=pk).values_list("person_id", "sender_organisation_id").first()
 
 
+# What a row of the inbox shows and decides on (its person's sharing: `shared_categories`):
+# a row reads none of the texts, JSON lists and dates of the referral, service and
+# organisations it does not show (the service's nine JSON columns were most of the cost).
+_INBOX_COLUMNS = (
+    "id",
+    "status",
+    "sent_at",
+    "expires_at",
+    "person_id",
+    "shared_categories",
+    "service",
+    "service__name",
+    "sender",
+    "sender__first_name",
+    "sender__last_name",
+    "sender__email",
+    "sender_organisation",
+    "sender_organisation__name",
+    "receiver_organisation",
+    "receiver_organisation__name",
+    "receiver_organisation__is_external",
+)
+
+
 def inbox(organisation_id: int, side: Side, statuses=None) -> QuerySet[Referral]:
-    """The referrals an organisation received (or sent), newest first."""
-    queryset = Referral.objects.with_parties()
+    """The referrals an organisation received (or sent), newest first, with the columns
+    their rows show."""
+    queryset = Referral.objects.with_parties().only(*_INBOX_COLUMNS)
     if side == Side.RECEIVER:
         queryset = queryset.filter(receiver_organisation_id=organisation_id)
     else:

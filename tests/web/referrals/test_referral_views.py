@@ -365,9 +365,12 @@ class TestInbox:
         send(sc)
         client = client_for(sc.receiver)
         few = count_queries(lambda: client.get("/orientations/?onglet=toutes"))
+        sender = client_for(sc.referent)
+        few_sent = count_queries(lambda: sender.get("/orientations/?onglet=envoyees"))
         for _ in range(6):
             send(sc, service=ServiceFactory(organisation=sc.receiver_org, thematiques=["mobilite"]))
         assert count_queries(lambda: client.get("/orientations/?onglet=toutes")) == few
+        assert count_queries(lambda: sender.get("/orientations/?onglet=envoyees")) == few_sent
 
     def test_rows_escape_what_users_typed(self):
         sc = make_scenario()
