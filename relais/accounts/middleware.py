@@ -1,5 +1,5 @@
-"""Second-factor verification and enforcement, the current organisation of the request, and the alert on
-accounts refused access in series."""
+"""Second-factor verification and enforcement, the current organisation of the request, and
+the alert on accounts refused access in series."""
 
 from __future__ import annotations
 

@@ -103,9 +103,10 @@ class _Compiled:
 class CompiledQuery:
     """`build(**kwargs)` returns a `values_list` queryset (or `values()`: dicts, or model
     instances); `ids` names its int arguments, `texts` its str arguments compared as they
-    are (a key), `moments` its aware datetimes compared with a `DateTimeField`, `keys` arguments passed as they are that select a variant compiled apart
-    (a LIMIT: keep their values few),
-    `id_lists` its arguments that are lists of ints. `flat=True`: the first column only."""
+    are (a key), `moments` its aware datetimes compared with a `DateTimeField`, `keys`
+    arguments passed as they are that select a variant compiled apart (a LIMIT: keep their
+    values few), `id_lists` its arguments that are lists of ints. `flat=True`: the first
+    column only."""
 
     def __init__(
         self,
