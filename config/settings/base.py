@@ -100,6 +100,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "relais.web.context_processors.relais",
             ],
+            # `{% url %}` built once per URL name (relais/web/templatetags/fast_url.py).
+            "builtins": ["relais.web.templatetags.fast_url"],
         },
     },
 ]

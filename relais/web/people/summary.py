@@ -11,7 +11,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.http import HttpRequest
-from django.urls import reverse
 from django.utils import timezone
 
 from relais.core.compiled import CompiledQuery
@@ -21,6 +20,7 @@ from relais.pathways.models import Appointment, Participation, Pathway
 from relais.pathways.safety_models import SafetyFlag
 from relais.people.models import Person
 from relais.people.policies import Capability, can
+from relais.web.links import fast_reverse
 
 OPEN_REFERRALS_SHOWN = 5
 
@@ -72,6 +72,17 @@ _open_referrals = CompiledQuery(
     ids=("person_id",),
 )
 _active_flags = CompiledQuery(safety.active_flags_of, ids=("person_id",))
+_next_appointment = CompiledQuery(
+    lambda person_id, now: (
+        Appointment.objects.filter(
+            person_id=person_id, starts_at__gte=now, participation=Participation.PLANNED
+        )
+        .select_related("with_user")
+        .order_by("starts_at", "id")[:1]
+    ),
+    ids=("person_id",),
+    moments=("now",),
+)
 
 
 def person_summary(request: HttpRequest, person: Person) -> Summary:
@@ -94,18 +105,12 @@ def person_summary(request: HttpRequest, person: Person) -> Summary:
         if pathways:
             summary.pathway = pathways[0]
             summary.other_pathways = len(pathways) - 1
-            summary.pathway_url = reverse("pathways:detail", args=[person.pk, pathways[0].pk])
+            summary.pathway_url = fast_reverse("pathways:detail", person.pk, pathways[0].pk)
         referrals = _open_referrals(person_id=person.pk)
         summary.referrals = referrals[:OPEN_REFERRALS_SHOWN]
         summary.more_referrals = len(referrals) > OPEN_REFERRALS_SHOWN
     summary.appointments = can(request.membership, Capability.APPOINTMENTS, person)
     if summary.appointments:
-        summary.next_appointment = (
-            Appointment.objects.filter(
-                person=person, starts_at__gte=timezone.now(), participation=Participation.PLANNED
-            )
-            .select_related("with_user")
-            .order_by("starts_at")
-            .first()
-        )
+        found = _next_appointment(person_id=person.pk, now=timezone.now())
+        summary.next_appointment = found[0] if found else None
     return summary

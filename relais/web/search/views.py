@@ -28,6 +28,7 @@ from relais.people.policies import Capability
 from relais.web.forms_helpers import apply_domain_error
 from relais.web.organisations.views import organisation_required
 from relais.web.people.access import get_person
+from relais.web.search.checkboxes import thematique_checkboxes
 from relais.web.search.forms import ServiceSearchForm
 
 MAX_TABLE_FLOWS = 300
@@ -66,27 +67,6 @@ def _latest_barriers(person) -> tuple[set[str], object]:
     ):
         codes.update(values or [])
     return codes, latest["assessed_on"]
-
-
-def _thematique_groups(selected: set[str]) -> list[dict]:
-    groups = []
-    for code, label, items in thematiques.groups():
-        rows = [
-            {"code": c, "label": text, "id": f"thematique-{c}", "checked": c in selected}
-            for c, text in items
-        ]
-        checked = sum(1 for r in rows if r["checked"]) + (1 if code in selected else 0)
-        groups.append(
-            {
-                "code": code,
-                "label": label,
-                "id": f"thematique-{code}",
-                "checked": code in selected,
-                "count": checked,
-                "items": rows,
-            }
-        )
-    return groups
 
 
 def _contact(service) -> dict:
@@ -199,7 +179,7 @@ def service_search(request: HttpRequest) -> HttpResponse:
         "network/search/services.html",
         {
             "form": form,
-            "thematique_groups": _thematique_groups(selected),
+            "thematique_checkboxes": thematique_checkboxes(selected),
             "results": results,
             "hits": hits,
             "empty_query": empty_query,
