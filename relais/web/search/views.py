@@ -21,7 +21,6 @@ from relais.core.errors import DomainError
 from relais.core.models import JournalAction
 from relais.diagnostics.domains import barrier_label, barrier_thematiques, barriers
 from relais.diagnostics.models import Diagnostic, DomainAssessment
-from relais.network.directory import thematiques
 from relais.network.directory.geo import commune_display, suggest_communes
 from relais.network.directory.search import DEFAULT_RADIUS_KM, search_services
 from relais.people.policies import Capability
