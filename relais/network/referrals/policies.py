@@ -29,6 +29,7 @@ from enum import StrEnum
 from django.db.models import Q
 
 from relais.accounts.models import Membership, Organisation, Role
+from relais.core.compiled import CompiledQuery
 from relais.core.errors import DomainError
 from relais.diagnostics.domains import Domain
 from relais.network.coordination.models import SharedCategory
@@ -113,6 +114,18 @@ def _in_force() -> Q:
     )
 
 
+def _consents_in_force(person_ids: list[int]):
+    return (
+        Consent.objects.filter(person_id__in=person_ids)
+        .filter(_in_force())
+        .values("id", "person_id", "purpose", "partner_organisation_id", "partner_category")
+    )
+
+
+# Read by every referral page and inbox: compiled once (relais.core.compiled).
+_consents_of_persons = CompiledQuery(_consents_in_force, id_lists=("person_ids",))
+
+
 def _scope_from_rows(organisation: Organisation, rows: Iterable[dict]) -> SharingScope:
     """From the person's consents in force, those naming `organisation` or its kind. The
     queries read all of them rather than `OR` the partner in SQL: a person has a handful,
@@ -147,12 +160,7 @@ def _scope_from_rows(organisation: Organisation, rows: Iterable[dict]) -> Sharin
 def sharing_scope(person: Person | int, organisation: Organisation) -> SharingScope:
     """The person's consents in force towards `organisation`. One query."""
     person_id = getattr(person, "pk", person)
-    rows = (
-        Consent.objects.filter(person_id=person_id)
-        .filter(_in_force())
-        .values("id", "purpose", "partner_organisation_id", "partner_category")
-    )
-    return _scope_from_rows(organisation, rows)
+    return _scope_from_rows(organisation, _consents_of_persons(person_ids=[person_id]))
 
 
 def sharing_scopes(
@@ -161,14 +169,8 @@ def sharing_scopes(
     """`sharing_scope` for many persons at once (list pages). One query."""
     ids = set(person_ids)
     by_person: dict[int, list[dict]] = {pid: [] for pid in ids}
-    if ids:
-        rows = (
-            Consent.objects.filter(person_id__in=ids)
-            .filter(_in_force())
-            .values("id", "person_id", "purpose", "partner_organisation_id", "partner_category")
-        )
-        for row in rows:
-            by_person[row["person_id"]].append(row)
+    for row in _consents_of_persons(person_ids=sorted(ids)):
+        by_person[row["person_id"]].append(row)
     return {pid: _scope_from_rows(organisation, rows) for pid, rows in by_person.items()}
 
 

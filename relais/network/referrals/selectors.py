@@ -81,6 +81,21 @@ def inbox(organisation_id: int, side: Side, statuses=None) -> QuerySet[Referral]
     return queryset.order_by("-sent_at", "-id")
 
 
+_one_received = CompiledQuery(
+    lambda organisation_id: Referral.objects.filter(
+        receiver_organisation_id=organisation_id
+    ).values_list("pk")[:1],
+    ids=("organisation_id",),
+    flat=True,
+)
+
+
+def has_received(organisation_id: int) -> bool:
+    """Whether the organisation ever received a referral (its inbox opens on them, or on
+    what it sent)."""
+    return bool(_one_received(organisation_id=organisation_id))
+
+
 class SharedView:
     """What the receiving organisation may read of the person, now."""
 
@@ -150,6 +165,14 @@ class SharedView:
         return [(label, value) for label, value in rows if value]
 
 
+_listed_names = CompiledQuery(
+    lambda ids: Person.objects.only(
+        "id", "organisation_id", "birth_name", "usage_name", "first_names", "birth_date"
+    ).filter(pk__in=ids),
+    id_lists=("ids",),
+)
+
+
 def listed_persons(rows: list[Referral], side: Side, organisation) -> dict[int, Person]:
     """Persons shown by name in a list: all of them for the sender (their own records);
     for the receiver, only those whose identity is shared under a consent in force. One
@@ -165,9 +188,7 @@ def listed_persons(rows: list[Referral], side: Side, organisation) -> dict[int, 
             for r in rows
             if SharedCategory.IDENTITY in receiver_categories(r, scopes[r.person_id])
         }
-    persons = Person.objects.only(
-        "id", "organisation_id", "birth_name", "usage_name", "first_names", "birth_date"
-    ).in_bulk(set(wanted.values()))
+    persons = {p.pk: p for p in _listed_names(ids=sorted(set(wanted.values())))}
     return {pk: persons[pid] for pk, pid in wanted.items() if pid in persons}
 
 

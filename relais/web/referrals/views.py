@@ -13,7 +13,6 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
@@ -31,6 +30,8 @@ from relais.network.referrals.policies import (
 )
 from relais.notifications import services as notification_services
 from relais.notifications.models import Notification
+from relais.notifications.selectors import unread_count
+from relais.web.links import fast_reverse
 from relais.web.organisations.views import organisation_required
 from relais.web.referrals import forms as rf
 from relais.web.referrals.access import (
@@ -70,7 +71,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     tab = request.GET.get("onglet", "")
     if tab not in TABS:
         # An organisation that only sends (no referral received yet) lands on its sent list.
-        received = Referral.objects.filter(receiver_organisation=organisation).exists()
+        received = referral_selectors.has_received(organisation.pk)
         tab = DEFAULT_TAB if received else "envoyees"
     label, side, statuses = TABS[tab]
     paginator = Paginator(referral_selectors.inbox(organisation.pk, side, statuses), PAGE_SIZE)
@@ -95,7 +96,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         {
             "key": key,
             "label": tab_label,
-            "url": f"{reverse('referrals:inbox')}?onglet={key}",
+            "url": f"{fast_reverse('referrals:inbox')}?onglet={key}",
             "current": key == tab,
         }
         for key, (tab_label, _side, _statuses) in TABS.items()
@@ -119,7 +120,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
                 }
                 for r in rows
             ],
-            "unread": Notification.objects.seen_by(organisation, request.user).unread().count(),
+            "unread": unread_count(organisation.pk, request.user.pk),
         },
     )
 

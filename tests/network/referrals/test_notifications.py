@@ -17,6 +17,7 @@ from relais.network.referrals import services as referrals
 from relais.network.referrals.models import Referral, ReferralStatus, ReferralTransition
 from relais.notifications import services as notifications
 from relais.notifications.models import Notification
+from relais.notifications.selectors import unread_count
 from relais.pathways.models import Step, StepStatus
 from tests.factories import MembershipFactory, OrganisationFactory
 from tests.network.referrals.support import make_scenario, send
@@ -234,3 +235,18 @@ class TestReading:
         assert notifications.mark_all_read(organisation) == 2
         assert Notification.objects.seen_by(organisation).unread().count() == 0
         assert Notification.objects.seen_by(other).unread().count() == 1
+
+    def test_the_inbox_count_is_the_users_unread_notices(self):
+        organisation = OrganisationFactory()
+        member = MembershipFactory(organisation=organisation).user
+        colleague = MembershipFactory(organisation=organisation).user
+        Notification.objects.create(organisation=organisation, message="À tous")
+        Notification.objects.create(organisation=organisation, user=member, message="À lui")
+        Notification.objects.create(organisation=organisation, user=colleague, message="Autre")
+        Notification.objects.create(organisation=OrganisationFactory(), message="Ailleurs")
+        assert unread_count(organisation.pk, member.pk) == 2
+        assert unread_count(organisation.pk, colleague.pk) == 2
+        notifications.mark_all_read(organisation, member)
+        assert unread_count(organisation.pk, member.pk) == 0
+        assert unread_count(organisation.pk, colleague.pk) == 1
+        assert unread_count(OrganisationFactory().pk, member.pk) == 0
