@@ -500,6 +500,12 @@ def caseload(
     return persons.order_by(*_order(filters.sort))
 
 
+_persons_by_key = CompiledQuery(
+    lambda ids: Person.objects.filter(pk__in=ids).select_related("referent").order_by(),
+    id_lists=("ids",),
+)
+
+
 def page_persons(persons: QuerySet[Person], number, per_page: int = PAGE_SIZE):
     """(page, its persons) of a caseload queryset (`number` as Paginator.get_page takes it).
 
@@ -526,8 +532,7 @@ def page_persons(persons: QuerySet[Person], number, per_page: int = PAGE_SIZE):
     # The keys passed every filter of `persons` already: the persons are read again, then
     # their columns (a query compiled once: building and compiling the columns' subqueries
     # cost more than running them).
-    found = Person.objects.filter(pk__in=keys).select_related("referent").order_by()
-    by_key = {person.pk: person for person in found}
+    by_key = {person.pk: person for person in _persons_by_key(ids=keys)}
     return page, with_columns([by_key[key] for key in keys if key in by_key])
 
 
