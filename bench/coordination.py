@@ -158,6 +158,13 @@ class CoordinationScenario:
     counts: dict[str, int] = field(default_factory=dict)
 
 
+def inbox_counts(organisation_id: int) -> tuple[int, int]:
+    """(referrals received, those « À traiter »: sent or seen) of the measured inbox."""
+    inbox = Referral.objects.filter(receiver_organisation_id=organisation_id)
+    pending = inbox.filter(status__in=(ReferralStatus.SENT, ReferralStatus.SEEN)).count()
+    return inbox.count(), pending
+
+
 def _weighted_communes(rng: random.Random, count: int) -> list:
     communes = [c for c in all_communes() if c.latitude is not None and c.code[:2] != "98"]
     cities = [get_commune(code) for code in CITIES]
@@ -606,8 +613,7 @@ def generate_coordination(
         out.flush()
         reset_sequences(ids.models())
 
-    inbox = Referral.objects.filter(receiver_organisation=inbox_org)
-    pending = inbox.filter(status__in=(ReferralStatus.SENT, ReferralStatus.SEEN)).count()
+    inbox_count, pending = inbox_counts(inbox_org.pk)
     counts = {"rows": out.total()} | {
         str(m._meta.verbose_name_plural): n for m, n in out.counts.items() if n
     }
@@ -622,7 +628,7 @@ def generate_coordination(
         organisation_id=inbox_org.pk,
         organisation_name=inbox_org.name,
         member_id=inbox_member,
-        inbox_count=inbox.count(),
+        inbox_count=inbox_count,
         inbox_pending=pending,
         search_commune="69123",
         search_thematique=thematique,

@@ -184,7 +184,28 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="keep the temporary directory (SQLite database, gunicorn log) to study query "
         "plans afterwards; its path is printed",
     )
+    parser.add_argument(
+        "--again",
+        metavar="FIGURES",
+        help="PostgreSQL only: measure again, without generating anything, on the database a "
+        "previous run of the foundation, accompaniment and coordination parts left in place "
+        "(FIGURES: that run's --json file, which names the scenario; its parts and scale are "
+        "taken from it)",
+    )
     args = parser.parse_args(argv)
+    if args.again:
+        import json
+
+        try:
+            previous = json.loads(Path(args.again).read_text(encoding="utf-8"))
+            args.only, args.scale = ",".join(previous["parts"]), previous["scale"]
+        except (OSError, ValueError, KeyError) as error:
+            parser.error(f"--again: {args.again} is not a figures file of a run ({error})")
+        if set(previous["parts"]) - set(AGAIN_PARTS):
+            parser.error(f"--again: only a run of the parts {', '.join(AGAIN_PARTS)}")
+        if not os.environ.get("DATABASE_URL"):
+            parser.error("--again: PostgreSQL only (DATABASE_URL); SQLite's database is not kept")
+        args.previous = previous
     parts = [p.strip() for p in args.only.split(",") if p.strip()]
     unknown = [p for p in parts if p not in PARTS]
     if unknown or not parts:
@@ -282,6 +303,41 @@ class Prepared:
     territory: object | None = None
     certification: object | None = None
     projects: object | None = None
+
+
+# The parts whose scenario a figures file holds whole (`--again`).
+AGAIN_PARTS = ("foundation", "accompaniment", "coordination")
+
+
+def reload_prepared(args: argparse.Namespace) -> Prepared:
+    """`--again`: the scenario of the run that wrote `args.previous`, on the database it left
+    in place. The inbox's counts are read again: every run's sending scenario adds
+    referrals to the measured inbox."""
+    from dataclasses import replace
+
+    from django.core.management import call_command
+
+    from bench.accompaniment import AccompanimentScenario
+    from bench.common import step
+    from bench.coordination import CoordinationScenario, inbox_counts
+    from bench.data import Scenario
+
+    scenarios = args.previous["scenarios"]
+    found = scenarios["foundation"]
+    foundation = Scenario(**{**found, "organisation_ids": tuple(found["organisation_ids"])})
+    accompaniment = coordination = None
+    if scenarios.get("accompaniment"):
+        accompaniment = AccompanimentScenario(**scenarios["accompaniment"])
+    if scenarios.get("coordination"):
+        coordination = CoordinationScenario(**scenarios["coordination"])
+        count, pending = inbox_counts(coordination.organisation_id)
+        coordination = replace(coordination, inbox_count=count, inbox_pending=pending)
+    start = time.perf_counter()
+    with step("collectstatic"):
+        call_command("collectstatic", interactive=False, verbosity=0)
+    return Prepared(
+        foundation, accompaniment, coordination, {"collectstatic": time.perf_counter() - start}
+    )
 
 
 def prepare_database(args: argparse.Namespace) -> Prepared:
@@ -1090,7 +1146,7 @@ def main(argv: list[str] | None = None) -> int:
         database_url = os.environ.get("DATABASE_URL", "")
         server = None
         try:
-            if database_url:
+            if database_url and not args.again:
                 recreate_postgres_database(database_url)
 
             import django
@@ -1110,8 +1166,12 @@ def main(argv: list[str] | None = None) -> int:
             setup.append(("Parts", ", ".join(args.parts) + f" (scale {args.scale:g})"))
             for key, value in setup:
                 print(f"  {key:<9} {value}")
-            print("Preparing the database")
-            prepared = prepare_database(args)
+            if args.again:
+                print(f"Measuring again the database of {args.again} (nothing generated)")
+                prepared = reload_prepared(args)
+            else:
+                print("Preparing the database")
+                prepared = prepare_database(args)
             f = prepared.foundation
             print("  " + ", ".join(f"{n:,} {what}" for what, n in f.counts.items()))
             generation = sum(prepared.durations.values())
