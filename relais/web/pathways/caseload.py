@@ -27,6 +27,16 @@ from relais.web.organisations.views import organisation_required
 from relais.web.pathways.notes_forms import CaseloadFilterForm, ReassignForm
 
 SEARCH_RESULTS = 50
+# What the reception's search shows of each person (identity only), and nothing more read.
+SEARCH_COLUMNS = (
+    "id",
+    "organisation_id",
+    "birth_name",
+    "usage_name",
+    "first_names",
+    "birth_date",
+    "phone",
+)
 
 
 def _create_person_url() -> str:
@@ -134,7 +144,8 @@ def search_page(request: HttpRequest) -> HttpResponse:
             Person.objects.own_of(request.membership)
             .filter(archived_at__isnull=True)
             .search(query, organisation_id=request.organisation.pk)
-            .order_by(caseload.SHOWN_NAME, "first_names", "pk")[: SEARCH_RESULTS + 1]
+            .order_by(caseload.SHOWN_NAME, "first_names", "pk")
+            .only(*SEARCH_COLUMNS)[: SEARCH_RESULTS + 1]
         )
         journal.record_request(
             request,

@@ -144,6 +144,25 @@ def test_staff_home_is_a_person_search(client, staff_member, organisation, refer
     assert "Aucune personne ne correspond" in page_text(client.get("/?q=zorglub"))
 
 
+def test_staff_search_reads_what_it_shows_in_a_fixed_number_of_queries(
+    client, staff_member, organisation, referent
+):
+    first = person_of(referent, organisation, birth_name="Dupré", first_names="Hélène")
+    first.phone = "0601020304"
+    first.save()
+    login_verified(client, staff_member)
+    client.get("/?q=dupre")
+    one = count_queries(lambda: client.get("/?q=dupre"))
+    for i in range(6):
+        person_of(referent, organisation, birth_name="Dupré", first_names=f"Prénom{i}")
+    many = count_queries(lambda: client.get("/?q=dupre"))
+    assert many == one, (one, many)
+    text = page_text(client.get("/?q=dupre"))
+    assert "7 personnes trouvées" in text
+    assert "0601020304" in text
+    assert first.birth_date.strftime("%d/%m/%Y") in text
+
+
 class TestReassign:
     url = reverse("pathways:caseload_reassign")
 
