@@ -1,9 +1,10 @@
 """The thématique checkboxes of the service search, rendered in Python.
 
 85 checkboxes (69 thématiques in 16 categories, each category with its own box): as a
-template loop, six nodes each, they were the bulk of the search page's rendering (every search renders the form again above its
-results). Their markup does not change but for `checked` and the categories' counts: each
-checkbox is built once per process, in both states, and a page joins them.
+template loop, six nodes each, they were the bulk of the search page's rendering (every
+search renders the form again above its results). Their markup does not change but for
+`checked` and the categories' counts: each checkbox is built once per process, in both
+states, and a page joins them.
 """
 
 from __future__ import annotations
